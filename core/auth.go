@@ -1,0 +1,282 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// AuthConfig sets token lifetimes and login throttling.
+type AuthConfig struct {
+	SigningKey []byte        // HMAC key for access tokens, at least MinSigningKeyLen bytes
+	Issuer     string        // "walros" when empty
+	AccessTTL  time.Duration // short: revocation is also checked on every request
+	RefreshTTL time.Duration // how long a device stays signed in without using the server
+	Throttle   ThrottleConfig
+	Password   PasswordParams
+}
+
+// AuthDeps are what Auth needs.
+type AuthDeps struct {
+	Users    UserStore
+	Sessions SessionStore
+	Keys     APIKeyStore
+	Now      Clock
+	NewID    func() string
+}
+
+// Auth signs users in and out and turns credentials into a Caller.
+type Auth struct {
+	users    UserStore
+	sessions SessionStore
+	keys     APIKeyStore
+	now      Clock
+	newID    func() string
+	sign     signer
+	cfg      AuthConfig
+	throttle *throttle
+	dummy    string // a hash to check when the user does not exist, so timing does not tell
+}
+
+// Tokens is what a login or refresh returns.
+type Tokens struct {
+	Access    string
+	Refresh   string
+	ExpiresIn time.Duration
+	User      User
+	Session   Session
+}
+
+// touchEvery limits last-seen writes to one per session or key per minute.
+const touchEvery = time.Minute
+
+// NewAuth returns the authentication service.
+func NewAuth(cfg AuthConfig, d AuthDeps) (*Auth, error) {
+	if len(cfg.SigningKey) < MinSigningKeyLen {
+		return nil, fmt.Errorf("auth: signing key has %d bytes, need at least %d", len(cfg.SigningKey), MinSigningKeyLen)
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "walros"
+	}
+	if cfg.AccessTTL <= 0 {
+		cfg.AccessTTL = 15 * time.Minute
+	}
+	if cfg.RefreshTTL <= 0 {
+		cfg.RefreshTTL = 30 * 24 * time.Hour
+	}
+	dummy, err := hashPassword(randomToken(), cfg.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &Auth{users: d.Users, sessions: d.Sessions, keys: d.Keys, now: d.Now, newID: d.NewID, cfg: cfg,
+		sign: signer{key: cfg.SigningKey, issuer: cfg.Issuer, ttl: cfg.AccessTTL}, throttle: newThrottle(cfg.Throttle),
+		dummy: dummy}, nil
+}
+
+// AccessTTL is how long an access token lives.
+func (a *Auth) AccessTTL() time.Duration { return a.cfg.AccessTTL }
+
+// Login checks a username and password and opens a session for the device. Wrong credentials give
+// ErrUnauthenticated, too many of them ErrThrottled; a disabled user cannot tell it apart from a wrong password.
+func (a *Auth) Login(ctx context.Context, username, password string, dev Device) (Tokens, error) {
+	now := a.now()
+	userKey, addrKey := "u:"+strings.ToLower(strings.TrimSpace(username)), "a:"+dev.Address
+	if err := a.throttle.check(now, userKey, addrKey); err != nil {
+		return Tokens{}, err
+	}
+	u, err := a.users.UserByName(ctx, username)
+	hash := u.PasswordHash
+	switch {
+	case errors.Is(err, ErrNotFound):
+		hash = a.dummy
+	case err != nil:
+		return Tokens{}, err
+	}
+	ok, err := checkPassword(hash, password)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("check password of %s: %w", u.ID, err)
+	}
+	if !ok || u.ID == "" || u.Disabled {
+		a.throttle.fail(now, userKey, addrKey)
+		return Tokens{}, fmt.Errorf("login %q: %w", username, ErrUnauthenticated)
+	}
+	a.throttle.succeed(userKey)
+	dev, err = cleanDevice(dev)
+	if err != nil {
+		return Tokens{}, err
+	}
+	if dev.DeviceID != "" {
+		if err := a.sessions.DeleteDeviceSessions(ctx, u.ID, dev.DeviceID); err != nil {
+			return Tokens{}, err
+		}
+	}
+	refresh := randomToken()
+	s := Session{ID: SessionID(a.newID()), UserID: u.ID, Client: dev.Client, DeviceID: dev.DeviceID,
+		DeviceName: dev.DeviceName, Address: dev.Address, RefreshHash: tokenHash(refresh),
+		CreatedAt: now.UTC(), LastSeenAt: now.UTC(), ExpiresAt: now.Add(a.cfg.RefreshTTL).UTC()}
+	if err := a.sessions.CreateSession(ctx, s); err != nil {
+		return Tokens{}, err
+	}
+	last := now.UTC()
+	u.LastLoginAt = &last
+	if err := a.users.UpdateUser(ctx, u); err != nil {
+		return Tokens{}, err
+	}
+	return a.tokens(u, s, refresh, now)
+}
+
+// Refresh trades a refresh token for new tokens. The old refresh token stops working; presenting it
+// again means it was stolen, and ends the session.
+func (a *Auth) Refresh(ctx context.Context, refresh string, address string) (Tokens, error) {
+	now := a.now()
+	addrKey := "a:" + address
+	if err := a.throttle.check(now, addrKey); err != nil {
+		return Tokens{}, err
+	}
+	hash := tokenHash(refresh)
+	s, err := a.sessions.SessionByRefresh(ctx, hash)
+	if errors.Is(err, ErrNotFound) {
+		a.throttle.fail(now, "", addrKey)
+		return Tokens{}, fmt.Errorf("refresh: %w", ErrUnauthenticated)
+	} else if err != nil {
+		return Tokens{}, err
+	}
+	if s.RefreshHash != hash { // the previous token, already rotated: replayed
+		if err := a.sessions.DeleteSession(ctx, s.ID); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, fmt.Errorf("refresh: reused token ended session %s: %w", s.ID, ErrUnauthenticated)
+	}
+	if !now.Before(s.ExpiresAt) {
+		return Tokens{}, fmt.Errorf("refresh: session %s expired: %w", s.ID, ErrUnauthenticated)
+	}
+	u, err := a.activeUser(ctx, s.UserID)
+	if err != nil {
+		return Tokens{}, err
+	}
+	next := randomToken()
+	s.PrevRefreshHash, s.RefreshHash = s.RefreshHash, tokenHash(next)
+	s.LastSeenAt, s.ExpiresAt, s.Address = now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), cleanAddress(address)
+	err = a.sessions.RotateRefresh(ctx, s.ID, hash, s.RefreshHash, s.LastSeenAt, s.ExpiresAt, s.Address)
+	if errors.Is(err, ErrConflict) { // a concurrent refresh with the same token won
+		return Tokens{}, fmt.Errorf("refresh: concurrent use of one token: %w", ErrUnauthenticated)
+	} else if err != nil {
+		return Tokens{}, err
+	}
+	return a.tokens(u, s, next, now)
+}
+
+// Logout ends the caller's session. API keys have no session and are revoked by an admin instead.
+func (a *Auth) Logout(ctx context.Context, c Caller) error {
+	if c.SessionID == "" {
+		return Invalid("", "API keys cannot log out; revoke the key instead")
+	}
+	return a.sessions.DeleteSession(ctx, c.SessionID)
+}
+
+// Authenticate turns a bearer credential (an access token or an API key) into a Caller. It checks
+// the session and the user on every call, so logout, revocation and disabling take effect at once.
+func (a *Auth) Authenticate(ctx context.Context, credential, address string) (Caller, error) {
+	if credential == "" {
+		return Caller{}, fmt.Errorf("no credentials: %w", ErrUnauthenticated)
+	}
+	if strings.HasPrefix(credential, apiKeyPrefix) {
+		c, err := a.authenticateKey(ctx, credential)
+		if errors.Is(err, ErrNotFound) {
+			return Caller{}, fmt.Errorf("api key: %w", ErrUnauthenticated)
+		}
+		return c, err
+	}
+	now := a.now()
+	uid, sid, err := a.sign.verify(credential, now)
+	if err != nil {
+		return Caller{}, err
+	}
+	s, err := a.sessions.Session(ctx, sid)
+	if errors.Is(err, ErrNotFound) || err == nil && s.UserID != uid {
+		return Caller{}, fmt.Errorf("session %s: %w", sid, ErrUnauthenticated)
+	} else if err != nil {
+		return Caller{}, err
+	}
+	u, err := a.activeUser(ctx, uid)
+	if err != nil {
+		return Caller{}, err
+	}
+	if addr := cleanAddress(address); now.Sub(s.LastSeenAt) > touchEvery || addr != s.Address {
+		if err := a.sessions.TouchSession(ctx, s.ID, now.UTC(), addr); err != nil {
+			return Caller{}, err
+		}
+	}
+	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
+}
+
+// Sessions lists the caller's sessions, or everyone's when all is set and the caller is an admin.
+func (a *Auth) Sessions(ctx context.Context, c Caller, all bool) ([]Session, error) {
+	switch {
+	case all && !c.Admin:
+		return nil, ErrForbidden
+	case all:
+		return a.sessions.Sessions(ctx, "")
+	case !c.IsUser():
+		return []Session{}, nil
+	}
+	return a.sessions.Sessions(ctx, c.UserID)
+}
+
+// RevokeSession ends one session: the caller's own, or anyone's for an admin.
+func (a *Auth) RevokeSession(ctx context.Context, c Caller, id SessionID) error {
+	s, err := a.sessions.Session(ctx, id)
+	if err != nil {
+		return err
+	}
+	if s.UserID != c.UserID && !c.Admin {
+		return fmt.Errorf("session %s: %w", id, ErrNotFound)
+	}
+	return a.sessions.DeleteSession(ctx, id)
+}
+
+// PruneSessions deletes sessions whose refresh token has expired.
+func (a *Auth) PruneSessions(ctx context.Context) (int, error) {
+	return a.sessions.DeleteExpiredSessions(ctx, a.now().UTC())
+}
+
+func (a *Auth) activeUser(ctx context.Context, id UserID) (User, error) {
+	u, err := a.users.User(ctx, id)
+	if errors.Is(err, ErrNotFound) || err == nil && u.Disabled {
+		return User{}, fmt.Errorf("user %s: %w", id, ErrUnauthenticated)
+	}
+	return u, err
+}
+
+func (a *Auth) tokens(u User, s Session, refresh string, now time.Time) (Tokens, error) {
+	access, err := a.sign.sign(u.ID, s.ID, now)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{Access: access, Refresh: refresh, ExpiresIn: a.cfg.AccessTTL, User: u, Session: s}, nil
+}
+
+// cleanDevice bounds what clients may write into a session row.
+func cleanDevice(d Device) (Device, error) {
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"client", &d.Client}, {"deviceId", &d.DeviceID}, {"deviceName", &d.DeviceName}} {
+		*f.v = strings.TrimSpace(*f.v)
+		if utf8.RuneCountInString(*f.v) > 200 || !utf8.ValidString(*f.v) {
+			return Device{}, Invalid(f.name, "must be valid UTF-8 of at most 200 characters")
+		}
+	}
+	d.Address = cleanAddress(d.Address)
+	return d, nil
+}
+
+func cleanAddress(a string) string {
+	if len(a) > 64 {
+		return a[:64]
+	}
+	return a
+}

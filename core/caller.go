@@ -1,0 +1,54 @@
+package core
+
+// Caller is who is asking: a signed-in user on a session, or an API key. Facades build it once per
+// request with Auth.Authenticate and pass it to every service call.
+type Caller struct {
+	UserID    UserID
+	SessionID SessionID
+	APIKeyID  APIKeyID
+	Admin     bool
+	// AllLibraries and Libraries say which libraries the caller may see; admins see all.
+	AllLibraries bool
+	Libraries    []LibraryID
+}
+
+// IsUser reports whether the caller is a user (as opposed to an API key, which has none).
+func (c Caller) IsUser() bool { return c.UserID != "" }
+
+// CanSee reports whether the caller may see the library.
+func (c Caller) CanSee(id LibraryID) bool {
+	if c.Admin || c.AllLibraries {
+		return true
+	}
+	for _, l := range c.Libraries {
+		if l == id {
+			return true
+		}
+	}
+	return false
+}
+
+// visibleLibraries returns the libraries a query must be restricted to; nil means every library.
+func (c Caller) visibleLibraries() []LibraryID {
+	if c.Admin || c.AllLibraries {
+		return nil
+	}
+	if c.Libraries == nil {
+		return []LibraryID{} // none, which is not the same as all
+	}
+	return c.Libraries
+}
+
+func (c Caller) requireAdmin() error {
+	if !c.Admin {
+		return ErrForbidden
+	}
+	return nil
+}
+
+func (c Caller) requireUser() error {
+	if !c.IsUser() {
+		return ErrNotFound
+	}
+	return nil
+}

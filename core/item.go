@@ -1,0 +1,140 @@
+package core
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ItemID identifies an item: a UUID, which facades also use as Jellyfin's item id.
+type ItemID string
+
+// ItemKind is what an item is.
+type ItemKind string
+
+// The item kinds.
+const (
+	KindMovie   ItemKind = "movie"
+	KindSeries  ItemKind = "series"
+	KindSeason  ItemKind = "season"
+	KindEpisode ItemKind = "episode"
+	KindArtist  ItemKind = "artist"
+	KindAlbum   ItemKind = "album"
+	KindTrack   ItemKind = "track"
+	KindVideo   ItemKind = "video"
+)
+
+// ItemKinds lists every valid ItemKind.
+var ItemKinds = []ItemKind{KindMovie, KindSeries, KindSeason, KindEpisode, KindArtist, KindAlbum, KindTrack, KindVideo}
+
+// Item is anything in a library: a movie, a series and its seasons and episodes, an artist, album or track.
+type Item struct {
+	ID        ItemID
+	Key       int64 // stable small integer, assigned by the store: Plex's ratingKey
+	Kind      ItemKind
+	Title     string
+	SortTitle string
+	Year      int // 0 when unknown
+	LibraryID LibraryID
+	ParentID  ItemID // empty at the top of a library
+	Path      string // the file or folder it comes from
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ItemSort is an order for item lists.
+type ItemSort string
+
+// The item orders.
+const (
+	SortTitle ItemSort = "title"
+	SortYear  ItemSort = "year"
+	SortAdded ItemSort = "added"
+)
+
+// ItemQuery selects and pages items.
+type ItemQuery struct {
+	Libraries []LibraryID // restrict to these; nil means every library (set by Items from the caller)
+	Library   LibraryID
+	Kinds     []ItemKind
+	Parent    ItemID
+	Text      string
+	Sort      ItemSort
+	Desc      bool
+	Limit     int
+	Offset    int
+}
+
+// ItemStore persists items.
+type ItemStore interface {
+	// CreateItem stores an item and returns it with its Key.
+	CreateItem(ctx context.Context, it Item) (Item, error)
+	Item(ctx context.Context, id ItemID) (Item, error)
+	// Items returns one page and the total number of matches.
+	Items(ctx context.Context, q ItemQuery) ([]Item, int, error)
+}
+
+// MaxPage is the largest page of items a query may ask for.
+const MaxPage = 1000
+
+// Items answers item queries within what the caller may see.
+type Items struct {
+	store ItemStore
+}
+
+// NewItems returns the item service.
+func NewItems(store ItemStore) *Items { return &Items{store: store} }
+
+// Get returns an item the caller may see, or ErrNotFound.
+func (s *Items) Get(ctx context.Context, c Caller, id ItemID) (Item, error) {
+	it, err := s.store.Item(ctx, id)
+	if err != nil {
+		return Item{}, err
+	}
+	if !c.CanSee(it.LibraryID) {
+		return Item{}, ErrNotFound
+	}
+	return it, nil
+}
+
+// List returns a page of items the caller may see, and how many match in all.
+func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, error) {
+	switch {
+	case q.Limit == 0:
+		q.Limit = 100
+	case q.Limit < 0 || q.Limit > MaxPage:
+		return nil, 0, Invalid("limit", "must be between 1 and %d", MaxPage)
+	}
+	if q.Offset < 0 {
+		return nil, 0, Invalid("offset", "must not be negative")
+	}
+	if q.Sort == "" {
+		q.Sort = SortTitle
+	}
+	if !slices.Contains([]ItemSort{SortTitle, SortYear, SortAdded}, q.Sort) {
+		return nil, 0, Invalid("sort", "must be title, year or added")
+	}
+	for _, k := range q.Kinds {
+		if !slices.Contains(ItemKinds, k) {
+			return nil, 0, Invalid("type", "unknown item type %q", k)
+		}
+	}
+	q.Text = strings.TrimSpace(q.Text)
+	q.Libraries = c.visibleLibraries()
+	if q.Library != "" && !c.CanSee(q.Library) {
+		return []Item{}, 0, nil // a library the caller may not see looks empty, not forbidden
+	}
+	return s.store.Items(ctx, q)
+}
+
+// SortKey returns the title used for sorting: lower case, without a leading article.
+func SortKey(title string) string {
+	t := strings.ToLower(strings.TrimSpace(title))
+	for _, article := range []string{"the ", "a ", "an "} {
+		if rest, ok := strings.CutPrefix(t, article); ok && rest != "" {
+			return rest
+		}
+	}
+	return t
+}

@@ -1,0 +1,332 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// UserID identifies a user: a UUID in canonical form.
+type UserID string
+
+// User is an account on this server.
+type User struct {
+	ID           UserID
+	Username     string // unique regardless of case
+	DisplayName  string
+	PasswordHash string
+	Admin        bool
+	Disabled     bool
+	AllLibraries bool
+	LibraryIDs   []LibraryID // the libraries granted when AllLibraries is false
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastLoginAt  *time.Time
+}
+
+// UserStore persists users. Usernames compare without regard to case.
+type UserStore interface {
+	CreateUser(ctx context.Context, u User) error // ErrConflict when the username is taken
+	User(ctx context.Context, id UserID) (User, error)
+	UserByName(ctx context.Context, username string) (User, error)
+	Users(ctx context.Context) ([]User, error)
+	UpdateUser(ctx context.Context, u User) error // ErrConflict when the new username is taken
+	DeleteUser(ctx context.Context, id UserID) error
+	CountUsers(ctx context.Context) (int, error)
+}
+
+// NewUser is what an admin gives to create a user.
+type NewUser struct {
+	Username     string
+	Password     string
+	DisplayName  string
+	Admin        bool
+	AllLibraries bool
+	LibraryIDs   []LibraryID
+}
+
+// UserPatch is an admin's change to a user; nil fields stay as they are.
+type UserPatch struct {
+	DisplayName  *string
+	Password     *string
+	Admin        *bool
+	Disabled     *bool
+	AllLibraries *bool
+	LibraryIDs   *[]LibraryID
+}
+
+// SelfPatch is a user's change to their own account. A new password needs the current one.
+type SelfPatch struct {
+	DisplayName     *string
+	CurrentPassword string
+	NewPassword     *string
+}
+
+// Users manages accounts. Every method checks the caller's rights.
+type Users struct {
+	store    UserStore
+	libs     LibraryStore
+	sessions SessionStore
+	hash     PasswordParams
+	now      Clock
+	newID    func() string
+}
+
+// UsersDeps are what Users needs.
+type UsersDeps struct {
+	Users     UserStore
+	Libraries LibraryStore
+	Sessions  SessionStore
+	Password  PasswordParams
+	Now       Clock
+	NewID     func() string
+}
+
+// NewUsers returns the user service.
+func NewUsers(d UsersDeps) *Users {
+	return &Users{store: d.Users, libs: d.Libraries, sessions: d.Sessions, hash: d.Password, now: d.Now, newID: d.NewID}
+}
+
+// Create adds a user; only admins may.
+func (s *Users) Create(ctx context.Context, c Caller, n NewUser) (User, error) {
+	if err := c.requireAdmin(); err != nil {
+		return User{}, err
+	}
+	return s.create(ctx, n)
+}
+
+func (s *Users) create(ctx context.Context, n NewUser) (User, error) {
+	name, err := validateUsername(n.Username)
+	if err != nil {
+		return User{}, err
+	}
+	if err := validatePassword("password", n.Password); err != nil {
+		return User{}, err
+	}
+	display, err := validateDisplayName(n.DisplayName, name)
+	if err != nil {
+		return User{}, err
+	}
+	libs, err := s.checkLibraries(ctx, n.AllLibraries, n.LibraryIDs)
+	if err != nil {
+		return User{}, err
+	}
+	hash, err := hashPassword(n.Password, s.hash)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now().UTC()
+	u := User{ID: UserID(s.newID()), Username: name, DisplayName: display, PasswordHash: hash, Admin: n.Admin,
+		AllLibraries: n.AllLibraries, LibraryIDs: libs, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// Bootstrap creates the first admin when the server has no user at all. It reports whether it did.
+func (s *Users) Bootstrap(ctx context.Context, username, password string) (bool, error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	_, err = s.create(ctx, NewUser{Username: username, Password: password, Admin: true, AllLibraries: true})
+	if errors.Is(err, ErrConflict) {
+		return false, nil // another process made it first
+	}
+	return err == nil, err
+}
+
+// Get returns a user; admins may read anyone.
+func (s *Users) Get(ctx context.Context, c Caller, id UserID) (User, error) {
+	if err := c.requireAdmin(); err != nil {
+		return User{}, err
+	}
+	return s.store.User(ctx, id)
+}
+
+// List returns every user; only admins may.
+func (s *Users) List(ctx context.Context, c Caller) ([]User, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	return s.store.Users(ctx)
+}
+
+// Me returns the caller's own account.
+func (s *Users) Me(ctx context.Context, c Caller) (User, error) {
+	if err := c.requireUser(); err != nil {
+		return User{}, err
+	}
+	return s.store.User(ctx, c.UserID)
+}
+
+// Update changes a user; only admins may. Admins cannot lock themselves out.
+func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (User, error) {
+	if err := c.requireAdmin(); err != nil {
+		return User{}, err
+	}
+	u, err := s.store.User(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	if id == c.UserID && ((p.Admin != nil && !*p.Admin) || (p.Disabled != nil && *p.Disabled)) {
+		return User{}, Invalid("admin", "you cannot remove your own admin rights or disable yourself")
+	}
+	if p.DisplayName != nil {
+		if u.DisplayName, err = validateDisplayName(*p.DisplayName, u.Username); err != nil {
+			return User{}, err
+		}
+	}
+	if p.Admin != nil {
+		u.Admin = *p.Admin
+	}
+	if p.Disabled != nil {
+		u.Disabled = *p.Disabled
+	}
+	if p.AllLibraries != nil || p.LibraryIDs != nil {
+		all, ids := u.AllLibraries, u.LibraryIDs
+		if p.AllLibraries != nil {
+			all = *p.AllLibraries
+		}
+		if p.LibraryIDs != nil {
+			ids = *p.LibraryIDs
+		}
+		if u.LibraryIDs, err = s.checkLibraries(ctx, all, ids); err != nil {
+			return User{}, err
+		}
+		u.AllLibraries = all
+	}
+	if p.Password != nil {
+		if err := s.setPassword(&u, *p.Password, "password"); err != nil {
+			return User{}, err
+		}
+	}
+	if err := s.save(ctx, &u); err != nil {
+		return User{}, err
+	}
+	if u.Disabled || p.Password != nil {
+		// A disabled user or a reset password ends every session at once, not at token expiry.
+		if err := s.sessions.DeleteUserSessions(ctx, u.ID); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// UpdateMe changes the caller's own display name or password.
+func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, error) {
+	u, err := s.Me(ctx, c)
+	if err != nil {
+		return User{}, err
+	}
+	if p.DisplayName != nil {
+		if u.DisplayName, err = validateDisplayName(*p.DisplayName, u.Username); err != nil {
+			return User{}, err
+		}
+	}
+	if p.NewPassword != nil {
+		ok, err := checkPassword(u.PasswordHash, p.CurrentPassword)
+		if err != nil {
+			return User{}, fmt.Errorf("check password of %s: %w", u.ID, err)
+		}
+		if !ok {
+			return User{}, Invalid("currentPassword", "does not match")
+		}
+		if err := s.setPassword(&u, *p.NewPassword, "newPassword"); err != nil {
+			return User{}, err
+		}
+	}
+	if err := s.save(ctx, &u); err != nil {
+		return User{}, err
+	}
+	if p.NewPassword != nil {
+		// Other devices must sign in again; the session making the change stays.
+		if err := s.sessions.DeleteUserSessionsExcept(ctx, u.ID, c.SessionID); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// Delete removes a user and their sessions; only admins may, and not themselves.
+func (s *Users) Delete(ctx context.Context, c Caller, id UserID) error {
+	if err := c.requireAdmin(); err != nil {
+		return err
+	}
+	if id == c.UserID {
+		return Invalid("id", "you cannot delete yourself")
+	}
+	return s.store.DeleteUser(ctx, id)
+}
+
+func (s *Users) setPassword(u *User, password, field string) error {
+	if err := validatePassword(field, password); err != nil {
+		return err
+	}
+	hash, err := hashPassword(password, s.hash)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = hash
+	return nil
+}
+
+func (s *Users) save(ctx context.Context, u *User) error {
+	u.UpdatedAt = s.now().UTC()
+	return s.store.UpdateUser(ctx, *u)
+}
+
+// checkLibraries verifies that every granted library exists, and drops the list when all are granted.
+func (s *Users) checkLibraries(ctx context.Context, all bool, ids []LibraryID) ([]LibraryID, error) {
+	if all {
+		return nil, nil
+	}
+	seen := make(map[LibraryID]bool, len(ids))
+	out := make([]LibraryID, 0, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := s.libs.Library(ctx, id); errors.Is(err, ErrNotFound) {
+			return nil, Invalid("libraryIds", "no library %q", id)
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func validateUsername(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", Invalid("username", "is required")
+	case utf8.RuneCountInString(name) > 64:
+		return "", Invalid("username", "must be at most 64 characters")
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == '/' || r == '\\' }) >= 0:
+		return "", Invalid("username", "must not contain control characters or slashes")
+	case !utf8.ValidString(name):
+		return "", Invalid("username", "must be valid UTF-8")
+	}
+	return name, nil
+}
+
+func validateDisplayName(display, fallback string) (string, error) {
+	display = strings.TrimSpace(display)
+	switch {
+	case display == "":
+		return fallback, nil
+	case utf8.RuneCountInString(display) > 100 || !utf8.ValidString(display):
+		return "", Invalid("displayName", "must be valid UTF-8 of at most 100 characters")
+	case strings.IndexFunc(display, unicode.IsControl) >= 0:
+		return "", Invalid("displayName", "must not contain control characters")
+	}
+	return display, nil
+}

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/walros/walros/core"
+)
+
+type itemRow struct {
+	bun.BaseModel `bun:"table:items"`
+
+	Seq         int64     `bun:"seq,pk,autoincrement"`
+	ID          string    `bun:"id"`
+	LibraryID   string    `bun:"library_id"`
+	ParentID    *string   `bun:"parent_id"`
+	Kind        string    `bun:"kind"`
+	Title       string    `bun:"title"`
+	SortTitle   string    `bun:"sort_title"`
+	SearchTitle string    `bun:"search_title"`
+	Year        *int      `bun:"year"`
+	Path        string    `bun:"path"`
+	CreatedAt   time.Time `bun:"created_at"`
+	UpdatedAt   time.Time `bun:"updated_at"`
+}
+
+func newItemRow(it core.Item) *itemRow {
+	r := &itemRow{ID: string(it.ID), LibraryID: string(it.LibraryID), Kind: string(it.Kind), Title: it.Title,
+		SortTitle: it.SortTitle, SearchTitle: searchKey(it.Title), Path: it.Path, CreatedAt: it.CreatedAt.UTC(),
+		UpdatedAt: it.UpdatedAt.UTC()}
+	if r.SortTitle == "" {
+		r.SortTitle = core.SortKey(it.Title)
+	}
+	if it.ParentID != "" {
+		p := string(it.ParentID)
+		r.ParentID = &p
+	}
+	if it.Year > 0 {
+		y := it.Year
+		r.Year = &y
+	}
+	return r
+}
+
+func (r *itemRow) toCore() core.Item {
+	it := core.Item{ID: core.ItemID(r.ID), Key: r.Seq, Kind: core.ItemKind(r.Kind), Title: r.Title, SortTitle: r.SortTitle,
+		LibraryID: core.LibraryID(r.LibraryID), Path: r.Path, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.ParentID != nil {
+		it.ParentID = core.ItemID(*r.ParentID)
+	}
+	if r.Year != nil {
+		it.Year = *r.Year
+	}
+	return it
+}
+
+// Items implements core.ItemStore.
+type Items struct{ db *DB }
+
+var _ core.ItemStore = (*Items)(nil)
+
+// CreateItem inserts an item and returns it with the key the database gave it.
+func (s *Items) CreateItem(ctx context.Context, it core.Item) (core.Item, error) {
+	row := newItemRow(it)
+	if _, err := s.db.W.NewInsert().Model(row).ExcludeColumn("seq").Returning("seq").Exec(ctx, &row.Seq); err != nil {
+		return core.Item{}, wrap(err, "insert item %q", it.Title)
+	}
+	return row.toCore(), nil
+}
+
+// Item returns an item by id.
+func (s *Items) Item(ctx context.Context, id core.ItemID) (core.Item, error) {
+	var row itemRow
+	err := s.db.R.NewSelect().Model(&row).Where("id = ?", string(id)).Scan(ctx)
+	return row.toCore(), wrap(err, "select item %s", id)
+}
+
+// Items returns one page of matching items and the number of matches.
+func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, error) {
+	var rows []itemRow
+	sel := s.db.R.NewSelect().Model(&rows)
+	if q.Libraries != nil {
+		if len(q.Libraries) == 0 {
+			return []core.Item{}, 0, nil
+		}
+		sel = sel.Where("library_id IN (?)", bun.In(q.Libraries))
+	}
+	if q.Library != "" {
+		sel = sel.Where("library_id = ?", string(q.Library))
+	}
+	if len(q.Kinds) > 0 {
+		sel = sel.Where("kind IN (?)", bun.In(q.Kinds))
+	}
+	if q.Parent != "" {
+		sel = sel.Where("parent_id = ?", string(q.Parent))
+	}
+	if q.Text != "" {
+		sel = sel.Where("search_title LIKE ? ESCAPE '\\'", "%"+escapeLike(searchKey(q.Text))+"%")
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	switch q.Sort {
+	case core.SortYear:
+		sel = sel.OrderExpr("COALESCE(year, 0)" + dir)
+	case core.SortAdded:
+		sel = sel.OrderExpr("created_at" + dir)
+	}
+	sel = sel.OrderExpr("sort_title"+dir).OrderExpr("seq"+dir).Limit(q.Limit).Offset(q.Offset)
+	total, err := sel.ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, wrap(err, "select items")
+	}
+	out := make([]core.Item, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toCore()
+	}
+	return out, total, nil
+}
+
+// searchKey is the form titles are searched in. Accent folding comes with the library scanner.
+func searchKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

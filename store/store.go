@@ -1,0 +1,15 @@
+package store
+
+// Stores bundles every repository over one DB, for wiring.
+type Stores struct {
+	Users     *Users
+	Libraries *Libraries
+	Sessions  *Sessions
+	APIKeys   *APIKeys
+	Items     *Items
+}
+
+// Stores returns the repositories backed by db.
+func (db *DB) Stores() Stores {
+	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}}
+}
