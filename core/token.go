@@ -82,4 +82,3 @@ func NewSigningKey() []byte {
 	}
 	return b
 }
-

@@ -109,7 +109,7 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	case core.SortAdded:
 		sel = sel.OrderExpr("created_at" + dir)
 	}
-	sel = sel.OrderExpr("sort_title"+dir).OrderExpr("seq"+dir).Limit(q.Limit).Offset(q.Offset)
+	sel = sel.OrderExpr("sort_title" + dir).OrderExpr("seq" + dir).Limit(q.Limit).Offset(q.Offset)
 	total, err := sel.ScanAndCount(ctx)
 	if err != nil {
 		return nil, 0, wrap(err, "select items")
