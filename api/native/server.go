@@ -1,0 +1,185 @@
+// Package native serves Walros's own REST API under /api/v1, as described by openapi/openapi.yaml,
+// plus the operational endpoints (/healthz, /readyz, /metrics) and the API docs page.
+package native
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/walros/walros/api/middleware"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/openapi"
+)
+
+// authService is what the handlers need from core.Auth.
+type authService interface {
+	Login(ctx context.Context, username, password string, dev core.Device) (core.Tokens, error)
+	Refresh(ctx context.Context, refresh, address string) (core.Tokens, error)
+	Logout(ctx context.Context, c core.Caller) error
+	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
+	Sessions(ctx context.Context, c core.Caller, all bool) ([]core.Session, error)
+	RevokeSession(ctx context.Context, c core.Caller, id core.SessionID) error
+	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
+	APIKeys(ctx context.Context, c core.Caller) ([]core.APIKey, error)
+	RevokeAPIKey(ctx context.Context, c core.Caller, id core.APIKeyID) error
+}
+
+// userService is what the handlers need from core.Users.
+type userService interface {
+	Create(ctx context.Context, c core.Caller, n core.NewUser) (core.User, error)
+	Get(ctx context.Context, c core.Caller, id core.UserID) (core.User, error)
+	List(ctx context.Context, c core.Caller) ([]core.User, error)
+	Me(ctx context.Context, c core.Caller) (core.User, error)
+	Update(ctx context.Context, c core.Caller, id core.UserID, p core.UserPatch) (core.User, error)
+	UpdateMe(ctx context.Context, c core.Caller, p core.SelfPatch) (core.User, error)
+	Delete(ctx context.Context, c core.Caller, id core.UserID) error
+}
+
+// libraryService is what the handlers need from core.Libraries.
+type libraryService interface {
+	List(ctx context.Context, c core.Caller) ([]core.Library, error)
+	Get(ctx context.Context, c core.Caller, id core.LibraryID) (core.Library, error)
+	Create(ctx context.Context, c core.Caller, n core.NewLibrary) (core.Library, error)
+	Update(ctx context.Context, c core.Caller, id core.LibraryID, p core.LibraryPatch) (core.Library, error)
+	Delete(ctx context.Context, c core.Caller, id core.LibraryID) error
+}
+
+// itemService is what the handlers need from core.Items.
+type itemService interface {
+	Get(ctx context.Context, c core.Caller, id core.ItemID) (core.Item, error)
+	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+}
+
+// Deps are the native API's dependencies.
+type Deps struct {
+	Auth      authService
+	Users     userService
+	Libraries libraryService
+	Items     itemService
+	// Ready reports whether the server can take traffic (the database answers, ...).
+	Ready    func(ctx context.Context) error
+	Metrics  *middleware.Metrics
+	Gatherer prometheus.Gatherer // nil: no /metrics
+	Log      *slog.Logger
+	MaxBody  int64 // bytes per request body
+}
+
+// Handler is the native API.
+type Handler struct {
+	Deps
+	docs http.Handler
+}
+
+// New returns the native API handler.
+func New(d Deps) (*Handler, error) {
+	docs, err := openapi.DocsHandler()
+	if err != nil {
+		return nil, err
+	}
+	if d.MaxBody <= 0 {
+		d.MaxBody = 1 << 20
+	}
+	return &Handler{Deps: d, docs: docs}, nil
+}
+
+// PublicRoutes lists the routes that need no credentials; every other route does. Tests hold the
+// router to this list.
+var PublicRoutes = []string{
+	"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/docs", "GET /api/v1/openapi.yaml",
+	"POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+}
+
+// Engine builds the gin engine with every route.
+func (h *Handler) Engine() *gin.Engine {
+	e := gin.New()
+	e.SetTrustedProxies(nil) // the client address is the peer's until a proxy list is configured
+	e.HandleMethodNotAllowed = true
+	e.Use(middleware.RequestID())
+	if h.Metrics != nil {
+		e.Use(h.Metrics.Handler("native"))
+	}
+	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), middleware.BodyLimit(h.MaxBody))
+	e.NoRoute(func(c *gin.Context) { h.problem(c, http.StatusNotFound, "Not Found", "no such route") })
+	e.NoMethod(func(c *gin.Context) {
+		h.problem(c, http.StatusMethodNotAllowed, "Method Not Allowed", "the route exists with other methods")
+	})
+
+	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/readyz", h.ready)
+	if h.Gatherer != nil {
+		e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(h.Gatherer, promhttp.HandlerOpts{})))
+	}
+	e.GET("/api/docs", gin.WrapH(h.docs))
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/openapi.yaml", gin.WrapH(openapi.SpecHandler()))
+	v1.POST("/auth/login", h.login)
+	v1.POST("/auth/refresh", h.refresh)
+
+	a := v1.Group("", h.authenticate)
+	a.POST("/auth/logout", h.logout)
+	a.GET("/users/me", h.me)
+	a.PATCH("/users/me", h.updateMe)
+	a.GET("/users", h.listUsers)
+	a.POST("/users", h.createUser)
+	a.GET("/users/:id", h.getUser)
+	a.PATCH("/users/:id", h.updateUser)
+	a.DELETE("/users/:id", h.deleteUser)
+	a.GET("/libraries", h.listLibraries)
+	a.POST("/libraries", h.createLibrary)
+	a.GET("/libraries/:id", h.getLibrary)
+	a.PATCH("/libraries/:id", h.updateLibrary)
+	a.DELETE("/libraries/:id", h.deleteLibrary)
+	a.GET("/items", h.listItems)
+	a.GET("/items/:id", h.getItem)
+	a.GET("/sessions", h.listSessions)
+	a.DELETE("/sessions/:id", h.revokeSession)
+	a.GET("/apikeys", h.listAPIKeys)
+	a.POST("/apikeys", h.createAPIKey)
+	a.DELETE("/apikeys/:id", h.revokeAPIKey)
+	return e
+}
+
+func (h *Handler) ready(c *gin.Context) {
+	if h.Ready != nil {
+		if err := h.Ready(c.Request.Context()); err != nil {
+			h.Log.WarnContext(c.Request.Context(), "not ready", "err", err)
+			h.problem(c, http.StatusServiceUnavailable, "Service Unavailable", "not ready")
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+const callerKey = "walros.caller"
+
+// authenticate admits requests with a valid access token (Authorization: Bearer) or API key
+// (X-Api-Key, or Bearer too), and answers 401 otherwise.
+func (h *Handler) authenticate(c *gin.Context) {
+	cred := c.GetHeader("X-Api-Key")
+	if auth := c.GetHeader("Authorization"); cred == "" && auth != "" {
+		scheme, token, ok := strings.Cut(auth, " ")
+		if ok && strings.EqualFold(scheme, "Bearer") {
+			cred = strings.TrimSpace(token)
+		}
+	}
+	caller, err := h.Auth.Authenticate(c.Request.Context(), cred, c.ClientIP())
+	if err != nil {
+		h.fail(c, err)
+		c.Abort()
+		return
+	}
+	c.Set(callerKey, caller)
+	c.Next()
+}
+
+func callerOf(c *gin.Context) core.Caller {
+	v, _ := c.Get(callerKey)
+	caller, _ := v.(core.Caller)
+	return caller
+}

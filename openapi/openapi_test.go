@@ -1,0 +1,295 @@
+package openapi
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+func mustLoad(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestLoad(t *testing.T) {
+	doc := mustLoad(t)
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	if got := basePath(doc); got != "/api/v1" {
+		t.Errorf("base path = %q, want /api/v1", got)
+	}
+	schemes := doc.Components.SecuritySchemes
+	if s := schemes["bearer"]; s == nil || s.Value.Type != "http" || s.Value.Scheme != "bearer" || s.Value.BearerFormat != "JWT" {
+		t.Errorf("securitySchemes.bearer = %+v, want http bearer JWT", s)
+	}
+	if s := schemes["apiKey"]; s == nil || s.Value.Type != "apiKey" || s.Value.In != "header" || s.Value.Name != "X-Api-Key" {
+		t.Errorf("securitySchemes.apiKey = %+v, want apiKey in header X-Api-Key", s)
+	}
+	// Either scheme alone is enough: two requirements, one scheme each.
+	if len(doc.Security) != 2 || len(doc.Security[0]) != 1 || len(doc.Security[1]) != 1 {
+		t.Errorf("global security = %v, want bearer or apiKey", doc.Security)
+	}
+}
+
+func TestLoadReturnsFreshDocuments(t *testing.T) {
+	a, b := mustLoad(t), mustLoad(t)
+	a.Info.Title = "changed"
+	if b.Info.Title == "changed" {
+		t.Fatal("Load returned a shared document")
+	}
+}
+
+func TestOperations(t *testing.T) {
+	want := []string{
+		"DELETE /api/v1/apikeys/{id}",
+		"DELETE /api/v1/libraries/{id}",
+		"DELETE /api/v1/sessions/{id}",
+		"DELETE /api/v1/users/{id}",
+		"GET /api/v1/apikeys",
+		"GET /api/v1/items",
+		"GET /api/v1/items/{id}",
+		"GET /api/v1/libraries",
+		"GET /api/v1/libraries/{id}",
+		"GET /api/v1/openapi.yaml",
+		"GET /api/v1/sessions",
+		"GET /api/v1/users",
+		"GET /api/v1/users/me",
+		"GET /api/v1/users/{id}",
+		"PATCH /api/v1/libraries/{id}",
+		"PATCH /api/v1/users/me",
+		"PATCH /api/v1/users/{id}",
+		"POST /api/v1/apikeys",
+		"POST /api/v1/auth/login",
+		"POST /api/v1/auth/logout",
+		"POST /api/v1/auth/refresh",
+		"POST /api/v1/libraries",
+		"POST /api/v1/users",
+	}
+	if got := Operations(mustLoad(t)); !slices.Equal(got, want) {
+		t.Errorf("Operations() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestStatuses pins the statuses of each operation; 500 is on all but the
+// static document.
+func TestStatuses(t *testing.T) {
+	want := map[string]string{
+		"POST /auth/login":       "200 400 401 413 429",
+		"POST /auth/refresh":     "200 400 401 413 429",
+		"POST /auth/logout":      "204 401",
+		"GET /users/me":          "200 401 404",
+		"PATCH /users/me":        "200 400 401 404 413",
+		"GET /users":             "200 401 404",
+		"POST /users":            "201 400 401 404 409 413",
+		"GET /users/{id}":        "200 401 404",
+		"PATCH /users/{id}":      "200 400 401 404 409 413",
+		"DELETE /users/{id}":     "204 400 401 404",
+		"GET /libraries":         "200 401",
+		"POST /libraries":        "201 400 401 404 409 413",
+		"GET /libraries/{id}":    "200 401 404",
+		"PATCH /libraries/{id}":  "200 400 401 404 409 413",
+		"DELETE /libraries/{id}": "204 401 404",
+		"GET /items":             "200 400 401",
+		"GET /items/{id}":        "200 401 404",
+		"GET /sessions":          "200 401",
+		"DELETE /sessions/{id}":  "204 401 404",
+		"GET /apikeys":           "200 401 404",
+		"POST /apikeys":          "201 400 401 404 413",
+		"DELETE /apikeys/{id}":   "204 401 404",
+	}
+	doc := mustLoad(t)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			statuses := sortedKeys(op.Responses.Map())
+			w, ok := want[name]
+			switch {
+			case name == "GET /openapi.yaml":
+				w, ok = "200", true
+			case ok:
+				w += " 500"
+			}
+			if got := strings.Join(statuses, " "); !ok || got != w {
+				t.Errorf("%s: statuses %q, want %q", name, got, w)
+			}
+		}
+	}
+}
+
+// TestOperationConventions checks what every operation must document, so that a
+// new operation cannot forget it.
+func TestOperationConventions(t *testing.T) {
+	doc := mustLoad(t)
+	public := []string{"POST /auth/login", "POST /auth/refresh", "GET /openapi.yaml"}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			isPublic := op.Security != nil && len(*op.Security) == 0
+			if want := slices.Contains(public, name); isPublic != want {
+				t.Errorf("%s: public = %v, want %v", name, isPublic, want)
+			}
+			if op.Summary == "" || op.OperationID == "" || len(op.Tags) != 1 {
+				t.Errorf("%s: want a summary, an operationId and one tag", name)
+			}
+			if !isPublic && op.Responses.Status(http.StatusUnauthorized) == nil {
+				t.Errorf("%s: an authenticated operation must document 401", name)
+			}
+			if op.Responses.Status(http.StatusForbidden) != nil {
+				t.Errorf("%s: the API never answers 403", name)
+			}
+			for status, r := range op.Responses.Map() {
+				checkResponse(t, name+" "+status, status, r)
+			}
+		}
+	}
+}
+
+func checkResponse(t *testing.T, name, status string, r *openapi3.ResponseRef) {
+	t.Helper()
+	if r.Value == nil || r.Value.Description == nil || *r.Value.Description == "" {
+		t.Errorf("%s: no description", name)
+		return
+	}
+	if r.Description != nil {
+		// kin-openapi v0.152 copies a $ref's sibling description into the shared
+		// component, so it would show on every other use: say it in the operation.
+		t.Errorf("%s: no description beside $ref; explain the status in the operation's description", name)
+	}
+	if status < "400" {
+		return
+	}
+	mt := r.Value.Content.Get("application/problem+json")
+	if len(r.Value.Content) != 1 || mt == nil || mt.Schema.Ref != "#/components/schemas/Problem" {
+		t.Errorf("%s: an error must be application/problem+json with the Problem schema", name)
+	}
+	if r.Ref == "" {
+		t.Errorf("%s: use one of #/components/responses", name)
+	}
+}
+
+func TestSpecHandler(t *testing.T) {
+	rec := httptest.NewRecorder()
+	SpecHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/anywhere/at/all", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d, want 200", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/yaml" {
+		t.Errorf("Content-Type = %q, want application/yaml", ct)
+	}
+	if !bytes.Equal(rec.Body.Bytes(), YAML) {
+		t.Error("body is not the embedded document")
+	}
+
+	// A client that has the document already gets a 304.
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/openapi.yaml", nil)
+	req.Header.Set("If-None-Match", rec.Header().Get("ETag"))
+	rec = httptest.NewRecorder()
+	SpecHandler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Errorf("conditional GET: status = %d, want 304", rec.Code)
+	}
+}
+
+func getDocs(t *testing.T) (string, http.Header) {
+	t.Helper()
+	h, err := DocsHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	res, err := srv.Client().Get(srv.URL + "/api/docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d, want 200", res.StatusCode)
+	}
+	return string(body), res.Header
+}
+
+func TestDocsHandler(t *testing.T) {
+	page, header := getDocs(t)
+	if ct := header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type = %q, want text/html; charset=utf-8", ct)
+	}
+	if !strings.HasPrefix(page, "<!DOCTYPE html>") || !strings.HasSuffix(strings.TrimSpace(page), "</html>") {
+		t.Error("not a whole HTML page")
+	}
+	doc := mustLoad(t)
+	var want []string
+	for _, op := range Operations(doc) {
+		method, path, _ := strings.Cut(op, " ")
+		want = append(want, `<span class="method `+method+`">`+method+`</span> `+path)
+	}
+	for name := range doc.Components.Schemas {
+		want = append(want, `id="schema-`+name+`"`)
+	}
+	want = append(want,
+		`href="/api/v1/openapi.yaml"`,
+		`<span class="badge">public</span>`,
+		`<code>limit</code>`,                               // a query parameter
+		`array of <a href="#schema-ItemType">ItemType</a>`, // the type filter
+		`<a href="#schema-User">User</a>`,
+		`string (date-time) or null`, // lastLoginAt
+		`Answers 409 when the username is taken.`,
+		`<code>expiresIn</code> <span class="req">required</span>`,
+		`<code>key</code> <span class="req">required</span>`, // from allOf, in APIKeyCreated
+		`1–64 chars`,
+		`Header <code>Retry-After</code>: integer`,
+		`<code>X-Api-Key: &lt;key&gt;</code>`, // inline markdown, escaped
+	)
+	for _, w := range want {
+		if !strings.Contains(page, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func TestDocsKeepsPropertyOrder(t *testing.T) {
+	page, _ := getDocs(t)
+	for schema, props := range map[string][]string{
+		"User":          {"id", "username", "createdAt", "lastLoginAt"},
+		"APIKeyCreated": {"id", "name", "lastUsedAt", "key"}, // allOf members in turn
+	} {
+		_, section, _ := strings.Cut(page, `id="schema-`+schema+`"`)
+		section, _, _ = strings.Cut(section, "</article>")
+		last := -1
+		for _, p := range props {
+			i := strings.Index(section, "<code>"+p+"</code>")
+			if i <= last {
+				t.Errorf("%s: property %s is missing or out of order", schema, p)
+			}
+			last = i
+		}
+	}
+}
+
+func TestDocsHandlerIsSelfContained(t *testing.T) {
+	page, header := getDocs(t)
+	// No external host, and nothing the browser would fetch: the page works offline.
+	for _, bad := range []string{"http://", "https://", `="//`, "<script", "<link", "<img", "src=", "@import", "url("} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	if csp := header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+}
