@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+	"github.com/walros/walros/api/middleware"
+	"github.com/walros/walros/api/native"
+	"github.com/walros/walros/cmd/walros/config"
+)
+
+func serveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server",
+		Long: `Run the Walros server: the native API, the API docs and the web client on --addr.
+With no library configured, it first generates a small demo library with ffmpeg (--no-demo turns that off).
+On the first start it creates an admin and prints how to sign in.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			return run(cmd.Context(), cfg, cmd.OutOrStdout(), nil)
+		},
+	}
+	config.Flags(cmd.Flags())
+	return cmd
+}
+
+// run wires everything and serves until ctx ends, then shuts down gracefully. It reports the
+// address it listens on through ready, when not nil, so tests can use port 0.
+func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr string)) error {
+	log := newLogger(cfg.Log)
+	log.InfoContext(ctx, "starting walros", "version", buildVersion(), "data", cfg.Data)
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	password, created, err := bootstrapAdmin(ctx, a, cfg.Admin)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := ensureDemo(ctx, a, cfg, log); err != nil {
+			log.WarnContext(ctx, "demo library not created", "err", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := middleware.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	var gatherer prometheus.Gatherer
+	if cfg.Metrics {
+		gatherer = reg
+	}
+	gin.SetMode(gin.ReleaseMode)
+	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items,
+		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.Engine(),
+		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
+		IdleTimeout:       cfg.HTTP.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	printWelcome(out, ln.Addr(), cfg.Admin.Username, password, created)
+	log.InfoContext(ctx, "listening", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	go pruneSessions(ctx, a, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.InfoContext(ctx, "shutting down", "grace", cfg.HTTP.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.InfoContext(ctx, "stopped")
+	return nil
+}
+
+// bootstrapAdmin creates the first admin when there is no user, with the configured password or a
+// random one. It returns the password only when it made it up, so it can be shown once.
+func bootstrapAdmin(ctx context.Context, a *app, c config.Admin) (string, bool, error) {
+	password, generated := c.Password, false
+	if password == "" {
+		password, generated = rand.Text()[:20], true
+	}
+	created, err := a.users.Bootstrap(ctx, c.Username, password)
+	if err != nil {
+		return "", false, fmt.Errorf("create the first admin: %w", err)
+	}
+	if !created || !generated {
+		password = ""
+	}
+	return password, created, nil
+}
+
+func printWelcome(out io.Writer, addr net.Addr, user, password string, created bool) {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	base := "http://" + net.JoinHostPort(host, port)
+	fmt.Fprintf(out, "\nWalros is running at %s (API docs: %s/api/docs)\n", base, base)
+	switch {
+	case created && password != "":
+		fmt.Fprintf(out, "Sign in as %q with password %q. It is shown only this once.\n", user, password)
+	case created:
+		fmt.Fprintf(out, "Sign in as %q with the configured admin password.\n", user)
+	}
+	fmt.Fprintf(out, "  curl -s %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}'\n\n", base, user)
+}
+
+func pruneSessions(ctx context.Context, a *app, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.auth.PruneSessions(ctx); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "prune sessions", "err", err)
+		} else if n > 0 {
+			log.InfoContext(ctx, "pruned expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
