@@ -63,11 +63,7 @@ func (a *app) Close() error { return a.db.Close() }
 var operator = core.Caller{Admin: true, AllLibraries: true}
 
 func newLogger(c config.Log) *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
-		level = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
 	text := c.Format == "text" || c.Format == "auto" && isatty.IsTerminal(os.Stderr.Fd())
 	if text {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts))

@@ -1,0 +1,185 @@
+package native
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/walros/walros/api/middleware"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/openapi/openapitest"
+	"github.com/walros/walros/store"
+)
+
+// cheap keeps argon2 fast in tests; the production parameters are tested in core.
+var cheap = core.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+
+// clock is a test clock that can be moved forward.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// env is a native API over a real SQLite store, with every response checked against the spec.
+type env struct {
+	t      *testing.T
+	engine *gin.Engine
+	spec   *openapitest.Validator
+	clock  *clock
+	stores store.Stores
+	key    []byte
+	admin  string // an admin's access token
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	ctx := context.Background()
+	db, err := store.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st := db.Stores()
+	clk := &clock{now: time.Now().UTC()}
+	newID := func() string { return uuid.Must(uuid.NewV7()).String() }
+	key := core.NewSigningKey()
+	auth, err := core.NewAuth(core.AuthConfig{SigningKey: key, Password: cheap, AccessTTL: 15 * time.Minute},
+		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Now: clk.Now, NewID: newID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions,
+		Password: cheap, Now: clk.Now, NewID: newID})
+	reg := prometheus.NewRegistry()
+	metrics, err := middleware.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID),
+		Items: core.NewItems(st.Items), Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key}
+	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
+		t.Fatal(err)
+	}
+	e.admin = e.login("admin", "admin-password")
+	return e
+}
+
+// do sends a request; body may be nil, a string (sent as is) or a value (sent as JSON).
+func (e *env) do(method, path string, body any, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(buf)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.RemoteAddr = "192.0.2.1:1234"
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.engine.ServeHTTP(rec, req)
+	if strings.HasPrefix(path, "/api/v1/") && rec.Code != http.StatusMethodNotAllowed {
+		e.spec.Check(e.t, req, rec.Code, rec.Header(), rec.Body.Bytes())
+	}
+	return rec
+}
+
+// as sends a request with a bearer token.
+func (e *env) as(token, method, path string, body any) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.do(method, path, body, "Authorization", "Bearer "+token)
+}
+
+func (e *env) login(username, password string) string {
+	e.t.Helper()
+	var tok tokenResponse
+	e.decode(e.want(http.StatusOK, e.do(http.MethodPost, "/api/v1/auth/login",
+		map[string]string{"username": username, "password": password, "deviceId": "dev-" + username})), &tok)
+	return tok.AccessToken
+}
+
+// addUser creates a non-admin user through the API and returns a token for them.
+func (e *env) addUser(name string, libs ...string) (string, userDTO) {
+	e.t.Helper()
+	body := map[string]any{"username": name, "password": name + "-password"}
+	if libs != nil {
+		body["allLibraries"], body["libraryIds"] = false, libs
+	}
+	var u userDTO
+	e.decode(e.want(http.StatusCreated, e.as(e.admin, http.MethodPost, "/api/v1/users", body)), &u)
+	return e.login(name, name+"-password"), u
+}
+
+func (e *env) addLibrary(name string) libraryDTO {
+	e.t.Helper()
+	var l libraryDTO
+	e.decode(e.want(http.StatusCreated, e.as(e.admin, http.MethodPost, "/api/v1/libraries",
+		map[string]any{"name": name, "type": "movies", "paths": []string{"/media/" + name}})), &l)
+	return l
+}
+
+func (e *env) want(status int, rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
+	e.t.Helper()
+	if rec.Code != status {
+		e.t.Fatalf("status = %d, want %d; body: %s", rec.Code, status, rec.Body)
+	}
+	return rec
+}
+
+func (e *env) decode(rec *httptest.ResponseRecorder, v any) {
+	e.t.Helper()
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		e.t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+}
+
+func problemOf(t *testing.T, rec *httptest.ResponseRecorder) problem {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type = %q, want application/problem+json", ct)
+	}
+	var p problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
