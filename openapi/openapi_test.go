@@ -87,7 +87,7 @@ func TestStatuses(t *testing.T) {
 	want := map[string]string{
 		"POST /auth/login":       "200 400 401 413 429",
 		"POST /auth/refresh":     "200 400 401 413 429",
-		"POST /auth/logout":      "204 401",
+		"POST /auth/logout":      "204 400 401",
 		"GET /users/me":          "200 401 404",
 		"PATCH /users/me":        "200 400 401 404 413",
 		"GET /users":             "200 401 404",
@@ -102,7 +102,7 @@ func TestStatuses(t *testing.T) {
 		"DELETE /libraries/{id}": "204 401 404",
 		"GET /items":             "200 400 401",
 		"GET /items/{id}":        "200 401 404",
-		"GET /sessions":          "200 401",
+		"GET /sessions":          "200 400 401 404",
 		"DELETE /sessions/{id}":  "204 401 404",
 		"GET /apikeys":           "200 401 404",
 		"POST /apikeys":          "201 400 401 404 413",

@@ -85,13 +85,13 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 		if len(q.Libraries) == 0 {
 			return []core.Item{}, 0, nil
 		}
-		sel = sel.Where("library_id IN (?)", bun.In(q.Libraries))
+		sel = sel.Where("library_id IN (?)", bun.List(q.Libraries))
 	}
 	if q.Library != "" {
 		sel = sel.Where("library_id = ?", string(q.Library))
 	}
 	if len(q.Kinds) > 0 {
-		sel = sel.Where("kind IN (?)", bun.In(q.Kinds))
+		sel = sel.Where("kind IN (?)", bun.List(q.Kinds))
 	}
 	if q.Parent != "" {
 		sel = sel.Where("parent_id = ?", string(q.Parent))

@@ -69,7 +69,7 @@ func TestAPIKeys(t *testing.T) {
 	e.want(400, e.do("POST", "/api/v1/auth/logout", nil, "X-Api-Key", created.Key))
 	var keys listDTO[apiKeyDTO]
 	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/apikeys", nil)), &keys)
-	if len(keys.Items) != 1 || keys.Items[0].LastUsedAt == nil || strings.Contains(string(e.as(e.admin, "GET", "/api/v1/apikeys", nil).Body.Bytes()), created.Key) {
+	if len(keys.Items) != 1 || keys.Items[0].LastUsedAt == nil || strings.Contains(e.as(e.admin, "GET", "/api/v1/apikeys", nil).Body.String(), created.Key) {
 		t.Fatalf("keys: %+v", keys.Items)
 	}
 	e.want(204, e.as(e.admin, "DELETE", "/api/v1/apikeys/"+created.ID, nil))

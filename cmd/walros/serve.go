@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -139,14 +140,16 @@ func printWelcome(out io.Writer, addr net.Addr, user, password string, created b
 		host = "localhost"
 	}
 	base := "http://" + net.JoinHostPort(host, port)
-	fmt.Fprintf(out, "\nWalros is running at %s (API docs: %s/api/docs)\n", base, base)
+	var b strings.Builder // one write, so the lines stay together in any log collector
+	fmt.Fprintf(&b, "\nWalros is running at %s (API docs: %s/api/docs)\n", base, base)
 	switch {
 	case created && password != "":
-		fmt.Fprintf(out, "Sign in as %q with password %q. It is shown only this once.\n", user, password)
+		fmt.Fprintf(&b, "Sign in as %q with password %q. It is shown only this once.\n", user, password)
 	case created:
-		fmt.Fprintf(out, "Sign in as %q with the configured admin password.\n", user)
+		fmt.Fprintf(&b, "Sign in as %q with the configured admin password.\n", user)
 	}
-	fmt.Fprintf(out, "  curl -s %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}'\n\n", base, user)
+	fmt.Fprintf(&b, "  curl -s %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}'\n\n", base, user)
+	io.WriteString(out, b.String())
 }
 
 func pruneSessions(ctx context.Context, a *app, log *slog.Logger) {

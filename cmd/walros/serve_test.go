@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/walros/walros/cmd/walros/config"
+	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
+)
+
+// syncBuffer lets the test read what run prints while it runs.
+type syncBuffer struct {
+	ch chan string
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.ch <- string(p)
+	return len(p), nil
+}
+
+func testConfig(t *testing.T) config.Config {
+	cfg := config.Default()
+	cfg.Data = t.TempDir()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Log.Format = "json"
+	cfg.Log.Level = "warn"
+	return cfg
+}
+
+// TestServeDemo is what a newcomer does first: start the server with nothing configured, sign in
+// with the printed password and find the demo library.
+func TestServeDemo(t *testing.T) {
+	ff := ffmpegtest.RequireFFmpeg(t)
+	cfg := testConfig(t)
+	cfg.FFmpeg = ff.Bin
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{ch: make(chan string, 16)}
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, out, func(a string) { addrc <- a }) }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	welcome := <-out.ch
+	m := regexp.MustCompile(`Sign in as "admin" with password "([^"]+)"`).FindStringSubmatch(welcome)
+	if m == nil {
+		t.Fatalf("welcome message has no password:\n%s", welcome)
+	}
+
+	var tok struct{ AccessToken string }
+	post(t, base+"/api/v1/auth/login", `{"username":"admin","password":"`+m[1]+`"}`, "", http.StatusOK, &tok)
+	var libs struct {
+		Items []struct {
+			Name, Type string
+			Paths      []string
+		}
+	}
+	get(t, base+"/api/v1/libraries", tok.AccessToken, http.StatusOK, &libs)
+	if len(libs.Items) != 2 || libs.Items[0].Name != "Demo Movies" || libs.Items[1].Type != "shows" {
+		t.Fatalf("libraries: %+v", libs.Items)
+	}
+	movies, err := filepath.Glob(filepath.Join(libs.Items[0].Paths[0], "*", "*"))
+	if err != nil || len(movies) != 2 {
+		t.Fatalf("demo movies on disk: %v, %v", movies, err)
+	}
+	metrics := get(t, base+"/metrics", "", http.StatusOK, nil)
+	if !strings.Contains(metrics, `route="/api/v1/libraries"`) {
+		t.Fatal("/metrics has no latency histogram for /api/v1/libraries")
+	}
+	get(t, base+"/api/docs", "", http.StatusOK, nil)
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+
+	// A second start keeps the admin (no new password) and the demo libraries, and generates nothing.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	go func() { done <- run(ctx, cfg, out, func(a string) { addrc <- a }) }()
+	base = "http://" + <-addrc
+	if welcome := <-out.ch; strings.Contains(welcome, "password \"") {
+		t.Fatalf("second start printed a password again:\n%s", welcome)
+	}
+	post(t, base+"/api/v1/auth/login", `{"username":"admin","password":"`+m[1]+`"}`, "", http.StatusOK, &tok)
+	get(t, base+"/api/v1/libraries", tok.AccessToken, http.StatusOK, &libs)
+	if len(libs.Items) != 2 {
+		t.Fatalf("libraries after restart: %+v", libs.Items)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBinaryStopsOnSIGTERM runs the real binary as a service manager would, and stops it.
+func TestBinaryStopsOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "walros")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--no-demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--log-format", "json")
+	cmd.Env = append(os.Environ(), "WALROS_ADMIN_PASSWORD=correct-horse")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	base := ""
+	for base == "" && sc.Scan() {
+		if m := regexp.MustCompile(`running at (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
+	}
+	go io.Copy(io.Discard, stdout)
+	var tok struct{ AccessToken string }
+	post(t, base+"/api/v1/auth/login", `{"username":"admin","password":"correct-horse"}`, "", http.StatusOK, &tok)
+	get(t, base+"/readyz", "", http.StatusOK, nil)
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("still running 20 s after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
+		t.Fatalf("no clean stop in the log:\n%s", stderr.String())
+	}
+}
+
+func post(t *testing.T, url, body, token string, want int, v any) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return send(t, req, token, want, v)
+}
+
+func get(t *testing.T, url, token string, want int, v any) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return send(t, req, token, want, v)
+}
+
+func send(t *testing.T, req *http.Request, token string, want int, v any) string {
+	t.Helper()
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", req.Method, req.URL, resp.StatusCode, want, b)
+	}
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("decode %s: %v", b, err)
+		}
+	}
+	return string(b)
+}
