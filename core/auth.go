@@ -38,6 +38,7 @@ type Auth struct {
 	sign     signer
 	cfg      AuthConfig
 	throttle *throttle
+	hasher   *hasher
 	dummy    string // a hash to check when the user does not exist, so timing does not tell
 }
 
@@ -73,7 +74,7 @@ func NewAuth(cfg AuthConfig, d AuthDeps) (*Auth, error) {
 	}
 	return &Auth{users: d.Users, sessions: d.Sessions, keys: d.Keys, now: d.Now, newID: d.NewID, cfg: cfg,
 		sign: signer{key: cfg.SigningKey, issuer: cfg.Issuer, ttl: cfg.AccessTTL}, throttle: newThrottle(cfg.Throttle),
-		dummy: dummy}, nil
+		hasher: newHasher(cfg.Password), dummy: dummy}, nil
 }
 
 // AccessTTL is how long an access token lives.
@@ -82,32 +83,42 @@ func (a *Auth) AccessTTL() time.Duration { return a.cfg.AccessTTL }
 // Login checks a username and password and opens a session for the device. Wrong credentials give
 // ErrUnauthenticated, too many of them ErrThrottled; a disabled user cannot tell it apart from a wrong password.
 func (a *Auth) Login(ctx context.Context, username, password string, dev Device) (Tokens, error) {
-	now := a.now()
-	userKey, addrKey := "u:"+strings.ToLower(strings.TrimSpace(username)), "a:"+dev.Address
-	if err := a.throttle.check(now, userKey, addrKey); err != nil {
-		return Tokens{}, err
-	}
-	u, err := a.users.UserByName(ctx, username)
-	hash := u.PasswordHash
-	switch {
-	case errors.Is(err, ErrNotFound):
-		hash = a.dummy
-	case err != nil:
-		return Tokens{}, err
-	}
-	ok, err := checkPassword(hash, password)
+	dev, err := cleanDevice(dev)
 	if err != nil {
-		return Tokens{}, fmt.Errorf("check password of %s: %w", u.ID, err)
+		return Tokens{}, err
+	}
+	now := a.now()
+	// An invalid name (too long, control characters...) is counted under one shared key: it cannot
+	// match a user, and must not buy a fresh throttle budget per variant.
+	name, nameErr := validateUsername(username)
+	key := strings.ToLower(name)
+	if nameErr != nil {
+		key = "\x00invalid"
+	}
+	at, err := a.throttle.acquire(ctx, a.now, a.throttle.loginKeys(key, dev.Address))
+	if err != nil {
+		return Tokens{}, err
+	}
+	defer at.done()
+	var u User
+	hash := a.dummy // checked even for unknown users, so timing does not tell who exists
+	if nameErr == nil {
+		switch found, err := a.users.UserByName(ctx, name); {
+		case err == nil:
+			u, hash = found, found.PasswordHash
+		case !errors.Is(err, ErrNotFound):
+			return Tokens{}, err
+		}
+	}
+	ok, err := a.hasher.check(ctx, hash, password)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("check password of %q: %w", name, err)
 	}
 	if !ok || u.ID == "" || u.Disabled {
-		a.throttle.fail(now, userKey, addrKey)
-		return Tokens{}, fmt.Errorf("login %q: %w", username, ErrUnauthenticated)
+		at.fail(now)
+		return Tokens{}, fmt.Errorf("login %q: %w", name, ErrUnauthenticated)
 	}
-	a.throttle.succeed(userKey)
-	dev, err = cleanDevice(dev)
-	if err != nil {
-		return Tokens{}, err
-	}
+	at.succeed()
 	if dev.DeviceID != "" {
 		if err := a.sessions.DeleteDeviceSessions(ctx, u.ID, dev.DeviceID); err != nil {
 			return Tokens{}, err
@@ -121,31 +132,41 @@ func (a *Auth) Login(ctx context.Context, username, password string, dev Device)
 		return Tokens{}, err
 	}
 	last := now.UTC()
-	u.LastLoginAt = &last
-	if err := a.users.UpdateUser(ctx, u); err != nil {
+	if err := a.users.SetLastLogin(ctx, u.ID, last); err != nil {
 		return Tokens{}, err
 	}
+	u.LastLoginAt = &last
 	return a.tokens(u, s, refresh, now)
 }
 
+// refreshGrace is how long the previous refresh token is refused without ending the session: two
+// tabs or requests refreshing at once are normal, and only the first one wins.
+const refreshGrace = 30 * time.Second
+
 // Refresh trades a refresh token for new tokens. The old refresh token stops working; presenting it
-// again means it was stolen, and ends the session.
+// again later than refreshGrace means it was stolen, and ends the session.
 func (a *Auth) Refresh(ctx context.Context, refresh string, address string) (Tokens, error) {
 	now := a.now()
-	addrKey := "a:" + address
-	if err := a.throttle.check(now, addrKey); err != nil {
+	address = cleanAddress(address)
+	at, err := a.throttle.acquire(ctx, a.now, a.throttle.refreshKeys(address))
+	if err != nil {
 		return Tokens{}, err
 	}
+	defer at.done()
 	hash := tokenHash(refresh)
 	s, err := a.sessions.SessionByRefresh(ctx, hash)
 	if errors.Is(err, ErrNotFound) {
-		a.throttle.fail(now, "", addrKey)
+		at.fail(now)
 		return Tokens{}, fmt.Errorf("refresh: %w", ErrUnauthenticated)
 	} else if err != nil {
 		return Tokens{}, err
 	}
-	if s.RefreshHash != hash { // the previous token, already rotated: replayed
-		if err := a.sessions.DeleteSession(ctx, s.ID); err != nil {
+	at.succeed()               // a real token, even an old one, is not a guess
+	if s.RefreshHash != hash { // the previous token, already rotated
+		if now.Sub(s.RotatedAt) < refreshGrace {
+			return Tokens{}, fmt.Errorf("refresh: session %s was just refreshed by another request: %w", s.ID, ErrUnauthenticated)
+		}
+		if err := a.sessions.DeleteSession(ctx, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
 			return Tokens{}, err
 		}
 		return Tokens{}, fmt.Errorf("refresh: reused token ended session %s: %w", s.ID, ErrUnauthenticated)
@@ -159,7 +180,7 @@ func (a *Auth) Refresh(ctx context.Context, refresh string, address string) (Tok
 	}
 	next := randomToken()
 	s.PrevRefreshHash, s.RefreshHash = s.RefreshHash, tokenHash(next)
-	s.LastSeenAt, s.ExpiresAt, s.Address = now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), cleanAddress(address)
+	s.LastSeenAt, s.RotatedAt, s.ExpiresAt, s.Address = now.UTC(), now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), address
 	err = a.sessions.RotateRefresh(ctx, s.ID, hash, s.RefreshHash, s.LastSeenAt, s.ExpiresAt, s.Address)
 	if errors.Is(err, ErrConflict) { // a concurrent refresh with the same token won
 		return Tokens{}, fmt.Errorf("refresh: concurrent use of one token: %w", ErrUnauthenticated)

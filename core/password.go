@@ -1,11 +1,13 @@
 package core
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -30,6 +32,42 @@ const (
 
 var errBadHash = errors.New("malformed password hash")
 
+// hasher runs argon2id with at most one hash per CPU at a time: each takes Memory KiB, so a burst of
+// logins must queue instead of exhausting memory.
+type hasher struct {
+	params PasswordParams
+	slots  chan struct{}
+}
+
+func newHasher(p PasswordParams) *hasher {
+	return &hasher{params: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+}
+
+func (h *hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *hasher) hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-h.slots }()
+	return hashPassword(password, h.params)
+}
+
+func (h *hasher) check(ctx context.Context, encoded, password string) (bool, error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-h.slots }()
+	return checkPassword(encoded, password)
+}
+
 // hashPassword encodes an argon2id hash in the PHC string format used by the reference implementation:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.
 func hashPassword(password string, p PasswordParams) (string, error) {
@@ -52,13 +90,13 @@ func checkPassword(encoded, password string) (bool, error) {
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
 	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+	if parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
 		return false, errBadHash
 	}
 	var p PasswordParams
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil ||
-		p.Time == 0 || p.Threads == 0 || p.Memory > 1<<21 {
+		parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", p.Memory, p.Time, p.Threads) || // canonical only
+		p.Time == 0 || p.Time > 100 || p.Threads == 0 || p.Memory < 8*uint32(p.Threads) || p.Memory > 1<<21 {
 		return false, errBadHash
 	}
 	enc := base64.RawStdEncoding

@@ -21,6 +21,7 @@ type Session struct {
 	PrevRefreshHash string
 	CreatedAt       time.Time
 	LastSeenAt      time.Time
+	RotatedAt       time.Time // when the refresh token last changed
 	ExpiresAt       time.Time // when the refresh token stops working
 }
 
@@ -30,7 +31,8 @@ type SessionStore interface {
 	Session(ctx context.Context, id SessionID) (Session, error)
 	// SessionByRefresh finds the session whose current or previous refresh hash is hash.
 	SessionByRefresh(ctx context.Context, hash string) (Session, error)
-	// RotateRefresh replaces the refresh hash only if it is still oldHash; otherwise ErrConflict.
+	// RotateRefresh replaces the refresh hash only if it is still oldHash, and sets RotatedAt to seen;
+	// otherwise ErrConflict.
 	RotateRefresh(ctx context.Context, id SessionID, oldHash, newHash string, seen, expires time.Time, address string) error
 	TouchSession(ctx context.Context, id SessionID, seen time.Time, address string) error
 	DeleteSession(ctx context.Context, id SessionID) error

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,7 +35,10 @@ type UserStore interface {
 	User(ctx context.Context, id UserID) (User, error)
 	UserByName(ctx context.Context, username string) (User, error)
 	Users(ctx context.Context) ([]User, error)
-	UpdateUser(ctx context.Context, u User) error // ErrConflict when the new username is taken
+	// ModifyUser applies fn to the stored user and saves the result in one transaction, so concurrent
+	// changes (an admin disabling a user while they log in) cannot undo each other.
+	ModifyUser(ctx context.Context, id UserID, fn func(*User) error) (User, error)
+	SetLastLogin(ctx context.Context, id UserID, at time.Time) error
 	DeleteUser(ctx context.Context, id UserID) error
 	CountUsers(ctx context.Context) (int, error)
 }
@@ -71,7 +75,8 @@ type Users struct {
 	store    UserStore
 	libs     LibraryStore
 	sessions SessionStore
-	hash     PasswordParams
+	hasher   *hasher
+	throttle *throttle // guards the current-password check of UpdateMe, like a login
 	now      Clock
 	newID    func() string
 }
@@ -88,7 +93,8 @@ type UsersDeps struct {
 
 // NewUsers returns the user service.
 func NewUsers(d UsersDeps) *Users {
-	return &Users{store: d.Users, libs: d.Libraries, sessions: d.Sessions, hash: d.Password, now: d.Now, newID: d.NewID}
+	return &Users{store: d.Users, libs: d.Libraries, sessions: d.Sessions, hasher: newHasher(d.Password),
+		throttle: newThrottle(DefaultThrottle), now: d.Now, newID: d.NewID}
 }
 
 // Create adds a user; only admins may.
@@ -115,7 +121,7 @@ func (s *Users) create(ctx context.Context, n NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := hashPassword(n.Password, s.hash)
+	hash, err := s.hasher.hash(ctx, n.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -170,43 +176,56 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 	if err := c.requireAdmin(); err != nil {
 		return User{}, err
 	}
-	u, err := s.store.User(ctx, id)
-	if err != nil {
-		return User{}, err
-	}
 	if id == c.UserID && ((p.Admin != nil && !*p.Admin) || (p.Disabled != nil && *p.Disabled)) {
 		return User{}, Invalid("admin", "you cannot remove your own admin rights or disable yourself")
 	}
+	var display, hash string
+	var err error
 	if p.DisplayName != nil {
-		if u.DisplayName, err = validateDisplayName(*p.DisplayName, u.Username); err != nil {
+		if display, err = validateDisplayName(*p.DisplayName, ""); err != nil {
 			return User{}, err
 		}
 	}
-	if p.Admin != nil {
-		u.Admin = *p.Admin
+	if p.Password != nil { // hashed before the transaction, which must stay short
+		if err := validatePassword("password", *p.Password); err != nil {
+			return User{}, err
+		}
+		if hash, err = s.hasher.hash(ctx, *p.Password); err != nil {
+			return User{}, err
+		}
 	}
-	if p.Disabled != nil {
-		u.Disabled = *p.Disabled
+	var libs []LibraryID
+	if p.LibraryIDs != nil {
+		if libs, err = s.checkLibraries(ctx, false, *p.LibraryIDs); err != nil {
+			return User{}, err
+		}
 	}
-	if p.AllLibraries != nil || p.LibraryIDs != nil {
-		all, ids := u.AllLibraries, u.LibraryIDs
+	u, err := s.store.ModifyUser(ctx, id, func(u *User) error {
+		if p.DisplayName != nil {
+			u.DisplayName = cmp.Or(display, u.Username)
+		}
+		if p.Admin != nil {
+			u.Admin = *p.Admin
+		}
+		if p.Disabled != nil {
+			u.Disabled = *p.Disabled
+		}
 		if p.AllLibraries != nil {
-			all = *p.AllLibraries
+			u.AllLibraries = *p.AllLibraries
 		}
 		if p.LibraryIDs != nil {
-			ids = *p.LibraryIDs
+			u.LibraryIDs = libs
 		}
-		if u.LibraryIDs, err = s.checkLibraries(ctx, all, ids); err != nil {
-			return User{}, err
+		if u.AllLibraries {
+			u.LibraryIDs = []LibraryID{}
 		}
-		u.AllLibraries = all
-	}
-	if p.Password != nil {
-		if err := s.setPassword(&u, *p.Password, "password"); err != nil {
-			return User{}, err
+		if hash != "" {
+			u.PasswordHash = hash
 		}
-	}
-	if err := s.save(ctx, &u); err != nil {
+		u.UpdatedAt = s.now().UTC()
+		return nil
+	})
+	if err != nil {
 		return User{}, err
 	}
 	if u.Disabled || p.Password != nil {
@@ -218,33 +237,56 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 	return u, nil
 }
 
-// UpdateMe changes the caller's own display name or password.
+// UpdateMe changes the caller's own display name or password. Wrong current passwords are
+// throttled like logins, so a stolen token cannot be used to guess the password.
 func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, error) {
 	u, err := s.Me(ctx, c)
 	if err != nil {
 		return User{}, err
 	}
+	var display, hash string
 	if p.DisplayName != nil {
-		if u.DisplayName, err = validateDisplayName(*p.DisplayName, u.Username); err != nil {
+		if display, err = validateDisplayName(*p.DisplayName, u.Username); err != nil {
 			return User{}, err
 		}
 	}
 	if p.NewPassword != nil {
-		ok, err := checkPassword(u.PasswordHash, p.CurrentPassword)
+		now := s.now()
+		at, err := s.throttle.acquire(ctx, s.now, []throttleKey{{"p:" + string(u.ID), s.throttle.cfg.MaxFailures}})
+		if err != nil {
+			return User{}, err
+		}
+		defer at.done()
+		ok, err := s.hasher.check(ctx, u.PasswordHash, p.CurrentPassword)
 		if err != nil {
 			return User{}, fmt.Errorf("check password of %s: %w", u.ID, err)
 		}
 		if !ok {
+			at.fail(now)
 			return User{}, Invalid("currentPassword", "does not match")
 		}
-		if err := s.setPassword(&u, *p.NewPassword, "newPassword"); err != nil {
+		at.succeed()
+		if err := validatePassword("newPassword", *p.NewPassword); err != nil {
+			return User{}, err
+		}
+		if hash, err = s.hasher.hash(ctx, *p.NewPassword); err != nil {
 			return User{}, err
 		}
 	}
-	if err := s.save(ctx, &u); err != nil {
+	u, err = s.store.ModifyUser(ctx, u.ID, func(u *User) error {
+		if display != "" {
+			u.DisplayName = display
+		}
+		if hash != "" {
+			u.PasswordHash = hash
+		}
+		u.UpdatedAt = s.now().UTC()
+		return nil
+	})
+	if err != nil {
 		return User{}, err
 	}
-	if p.NewPassword != nil {
+	if hash != "" {
 		// Other devices must sign in again; the session making the change stays.
 		if err := s.sessions.DeleteUserSessionsExcept(ctx, u.ID, c.SessionID); err != nil {
 			return User{}, err
@@ -262,23 +304,6 @@ func (s *Users) Delete(ctx context.Context, c Caller, id UserID) error {
 		return Invalid("id", "you cannot delete yourself")
 	}
 	return s.store.DeleteUser(ctx, id)
-}
-
-func (s *Users) setPassword(u *User, password, field string) error {
-	if err := validatePassword(field, password); err != nil {
-		return err
-	}
-	hash, err := hashPassword(password, s.hash)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = hash
-	return nil
-}
-
-func (s *Users) save(ctx context.Context, u *User) error {
-	u.UpdatedAt = s.now().UTC()
-	return s.store.UpdateUser(ctx, *u)
 }
 
 // checkLibraries verifies that every granted library exists, and drops the list when all are granted.

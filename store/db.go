@@ -72,6 +72,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
+	// The database holds password and token hashes: create it private, and SQLite gives its -wal and
+	// -shm files the same mode, whatever the folder's.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", path, err)
+	} else {
+		f.Close()
+	}
 	// busy_timeout still matters: another walros process (a CLI command beside a running server) can
 	// hold the write lock. _txlock=immediate takes it at BEGIN, so a transaction never fails half-way
 	// when it upgrades from reader to writer.
@@ -131,7 +138,10 @@ func (db *DB) Close() error {
 // redact hides a password in a DSN before it reaches a log or an error.
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
+	if err != nil {
+		return "(unparsable DSN)" // it may hold a password url.Parse could not find
+	}
+	if u.User == nil {
 		return dsn
 	}
 	if _, ok := u.User.Password(); ok {

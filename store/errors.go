@@ -21,7 +21,7 @@ func wrap(err error, format string, args ...any) error {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", what, core.ErrNotFound)
-	case isUniqueViolation(err):
+	case isUniqueViolation(err), isForeignKeyViolation(err):
 		return fmt.Errorf("%s: %w", what, core.ErrConflict)
 	}
 	return fmt.Errorf("%s: %w", what, err)
@@ -37,6 +37,17 @@ func isUniqueViolation(err error) bool {
 		return pe.Code == "23505"
 	}
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// isForeignKeyViolation reports a reference to a row that is gone, such as a library deleted while
+// it was being granted: a conflict with a concurrent change, not a server fault.
+func isForeignKeyViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
 }
 
 // mustAffect turns "no row changed" into ErrNotFound.

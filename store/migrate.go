@@ -59,15 +59,15 @@ func migrate(ctx context.Context, db *DB) error {
 	if db.Dialect == Postgres {
 		ts = "TIMESTAMPTZ"
 	}
-	if _, err := db.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at `+ts+` NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	return db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if db.Dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7726567)"); err != nil {
 				return fmt.Errorf("lock migrations: %w", err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at `+ts+` NOT NULL)`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
 		}
 		var applied []int
 		if err := tx.NewSelect().Table("schema_migrations").Column("version").Scan(ctx, &applied); err != nil {

@@ -12,17 +12,18 @@ import (
 type sessionRow struct {
 	bun.BaseModel `bun:"table:sessions"`
 
-	ID              string    `bun:"id,pk"`
-	UserID          string    `bun:"user_id"`
-	Client          string    `bun:"client"`
-	DeviceID        string    `bun:"device_id"`
-	DeviceName      string    `bun:"device_name"`
-	Address         string    `bun:"address"`
-	RefreshHash     string    `bun:"refresh_hash"`
-	PrevRefreshHash *string   `bun:"prev_refresh_hash"`
-	CreatedAt       time.Time `bun:"created_at"`
-	LastSeenAt      time.Time `bun:"last_seen_at"`
-	ExpiresAt       time.Time `bun:"expires_at"`
+	ID              string     `bun:"id,pk"`
+	UserID          string     `bun:"user_id"`
+	Client          string     `bun:"client"`
+	DeviceID        string     `bun:"device_id"`
+	DeviceName      string     `bun:"device_name"`
+	Address         string     `bun:"address"`
+	RefreshHash     string     `bun:"refresh_hash"`
+	PrevRefreshHash *string    `bun:"prev_refresh_hash"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	LastSeenAt      time.Time  `bun:"last_seen_at"`
+	RotatedAt       *time.Time `bun:"rotated_at"`
+	ExpiresAt       time.Time  `bun:"expires_at"`
 }
 
 func (r *sessionRow) toCore() core.Session {
@@ -31,6 +32,9 @@ func (r *sessionRow) toCore() core.Session {
 		LastSeenAt: r.LastSeenAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
 	if r.PrevRefreshHash != nil {
 		s.PrevRefreshHash = *r.PrevRefreshHash
+	}
+	if r.RotatedAt != nil {
+		s.RotatedAt = r.RotatedAt.UTC()
 	}
 	return s
 }
@@ -70,7 +74,7 @@ func (s *Sessions) SessionByRefresh(ctx context.Context, hash string) (core.Sess
 // RotateRefresh swaps the refresh hash, but only if it is still oldHash.
 func (s *Sessions) RotateRefresh(ctx context.Context, id core.SessionID, oldHash, newHash string, seen, expires time.Time, address string) error {
 	res, err := s.db.W.NewUpdate().Model((*sessionRow)(nil)).
-		Set("prev_refresh_hash = refresh_hash").Set("refresh_hash = ?", newHash).Set("last_seen_at = ?", seen.UTC()).
+		Set("prev_refresh_hash = refresh_hash").Set("refresh_hash = ?", newHash).Set("last_seen_at = ?", seen.UTC()).Set("rotated_at = ?", seen.UTC()).
 		Set("expires_at = ?", expires.UTC()).Set("address = ?", address).
 		Where("id = ?", string(id)).Where("refresh_hash = ?", oldHash).Exec(ctx)
 	err = mustAffect(res, err, "rotate refresh token of session %s", id)

@@ -117,6 +117,46 @@ func (s *Users) UpdateUser(ctx context.Context, u core.User) error {
 	})
 }
 
+// ModifyUser reads, changes and writes a user in one write transaction. On SQLite the transaction
+// holds the database's write lock from BEGIN; on PostgreSQL the row is locked FOR UPDATE.
+func (s *Users) ModifyUser(ctx context.Context, id core.UserID, fn func(*core.User) error) (core.User, error) {
+	var u core.User
+	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var row userRow
+		q := tx.NewSelect().Model(&row).Where("id = ?", string(id))
+		if s.db.Dialect == Postgres {
+			q = q.For("UPDATE")
+		}
+		if err := q.Scan(ctx); err != nil {
+			return wrap(err, "select user %s", id)
+		}
+		var libs []core.LibraryID
+		if err := tx.NewSelect().Model((*userLibraryRow)(nil)).Column("library_id").Where("user_id = ?", row.ID).
+			Order("library_id").Scan(ctx, &libs); err != nil {
+			return wrap(err, "select libraries of user %s", id)
+		}
+		u = row.toCore(libs)
+		if err := fn(&u); err != nil {
+			return err
+		}
+		u.ID = id
+		if _, err := tx.NewUpdate().Model(newUserRow(u)).ExcludeColumn("id", "created_at").WherePK().Exec(ctx); err != nil {
+			return wrap(err, "update user %s", id)
+		}
+		return setUserLibraries(ctx, tx, u)
+	})
+	if err != nil {
+		return core.User{}, err
+	}
+	return u, nil
+}
+
+// SetLastLogin records a login without touching anything else of the user.
+func (s *Users) SetLastLogin(ctx context.Context, id core.UserID, at time.Time) error {
+	res, err := s.db.W.NewUpdate().Model((*userRow)(nil)).Set("last_login_at = ?", at.UTC()).Where("id = ?", string(id)).Exec(ctx)
+	return mustAffect(res, err, "record login of user %s", id)
+}
+
 func setUserLibraries(ctx context.Context, tx bun.Tx, u core.User) error {
 	if _, err := tx.NewDelete().Model((*userLibraryRow)(nil)).Where("user_id = ?", string(u.ID)).Exec(ctx); err != nil {
 		return wrap(err, "clear libraries of user %s", u.ID)

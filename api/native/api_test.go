@@ -24,7 +24,12 @@ func TestRefreshRotatesAndDetectsReuse(t *testing.T) {
 		t.Fatal("refresh did not rotate the refresh token")
 	}
 	e.want(200, e.as(second.AccessToken, "GET", "/api/v1/users/me", nil))
-	// Replaying the old refresh token means it leaked: the whole session ends.
+	// Right after a rotation, the old token is refused but the session lives: two tabs refreshing
+	// at once must not sign the user out.
+	e.want(401, e.do("POST", "/api/v1/auth/refresh", map[string]string{"refreshToken": first.RefreshToken}))
+	e.want(200, e.as(second.AccessToken, "GET", "/api/v1/users/me", nil))
+	// Later, replaying the old refresh token means it leaked: the whole session ends.
+	e.clock.Add(time.Minute)
 	e.want(401, e.do("POST", "/api/v1/auth/refresh", map[string]string{"refreshToken": first.RefreshToken}))
 	e.want(401, e.as(second.AccessToken, "GET", "/api/v1/users/me", nil))
 	e.want(401, e.do("POST", "/api/v1/auth/refresh", map[string]string{"refreshToken": second.RefreshToken}))

@@ -142,9 +142,13 @@ func (h *Handler) revokeAPIKey(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// truncate cuts s to at most n characters, never inside one.
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
 	}
-	return s[:n]
+	return s
 }

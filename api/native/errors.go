@@ -54,7 +54,7 @@ func (h *Handler) fail(c *gin.Context, err error) {
 		h.problem(c, http.StatusNotFound, "Not Found", "") // never 403: ids must not reveal what exists
 	case errors.Is(err, core.ErrConflict):
 		h.problem(c, http.StatusConflict, "Conflict", "the name is already taken")
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
 		c.Abort() // the client left; nothing to write
 	default:
 		h.Log.ErrorContext(c.Request.Context(), "native request failed", "route", c.FullPath(),

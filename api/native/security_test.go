@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/walros/walros/core"
 )
 
 // routePath turns a gin route into a request path with a plausible id in place of each parameter.
@@ -247,4 +249,38 @@ func encodeSegment(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// TestThrottleCannotBeDodged covers the ways around a per-user lock: spelling the name differently
+// (case, spaces, a NUL byte the database would drop) and sending the guesses all at once.
+func TestThrottleCannotBeDodged(t *testing.T) {
+	e := newEnv(t)
+	var wg sync.WaitGroup
+	codes := make(chan int, 30)
+	for range 30 {
+		wg.Go(func() {
+			codes <- e.do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "wrong-password"}).Code
+		})
+	}
+	wg.Wait()
+	close(codes)
+	tries := 0
+	for c := range codes {
+		switch c {
+		case http.StatusUnauthorized:
+			tries++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("status %d in a burst of wrong passwords", c)
+		}
+	}
+	if tries > core.DefaultThrottle.MaxFailures {
+		t.Fatalf("%d passwords were checked in a burst, want at most %d", tries, core.DefaultThrottle.MaxFailures)
+	}
+	for _, name := range []string{"ADMIN", " admin ", "ad\x00min", "\x00admin", strings.Repeat("a", 5000)} {
+		rec := e.do("POST", "/api/v1/auth/login", map[string]string{"username": name, "password": "admin-password"})
+		if rec.Code == http.StatusOK {
+			t.Errorf("login as %q succeeded while admin is locked", name)
+		}
+	}
 }

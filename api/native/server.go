@@ -67,6 +67,8 @@ type Deps struct {
 	Gatherer prometheus.Gatherer // nil: no /metrics
 	Log      *slog.Logger
 	MaxBody  int64 // bytes per request body
+	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address; none by default.
+	TrustedProxies []string
 }
 
 // Handler is the native API.
@@ -97,7 +99,9 @@ var PublicRoutes = []string{
 // Engine builds the gin engine with every route.
 func (h *Handler) Engine() *gin.Engine {
 	e := gin.New()
-	e.SetTrustedProxies(nil) // the client address is the peer's until a proxy list is configured
+	if err := e.SetTrustedProxies(h.TrustedProxies); err != nil {
+		panic(err) // config validated them at start
+	}
 	e.HandleMethodNotAllowed = true
 	e.Use(middleware.RequestID())
 	if h.Metrics != nil {

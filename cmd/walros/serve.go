@@ -74,7 +74,8 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	}
 	gin.SetMode(gin.ReleaseMode)
 	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items,
-		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody})
+		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
+		TrustedProxies: cfg.HTTP.TrustedProxies})
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 		IdleTimeout:       cfg.HTTP.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// No BaseContext from ctx: a SIGTERM must let requests in flight finish, not cancel them.
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -96,7 +97,9 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 		ready(ln.Addr().String())
 	}
 
-	go pruneSessions(ctx, a, log)
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	go pruneSessions(bg, a, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -108,6 +111,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close() // requests still running must not outlive the database closed below
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -211,3 +211,56 @@ func send(t *testing.T, req *http.Request, token string, want int, v any) string
 	}
 	return string(b)
 }
+
+// TestShutdownLetsRequestsFinish stops the server while logins are being checked: each must end with
+// a real answer (or a refused connection), never an empty success.
+func TestShutdownLetsRequestsFinish(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Demo = false
+	cfg.Admin.Password = "correct-horse"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, io.Discard, func(a string) { addrc <- a }) }()
+	base := "http://" + <-addrc
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	results := make(chan result, 8)
+	for range 8 {
+		go func() {
+			resp, err := http.Post(base+"/api/v1/auth/login", "application/json",
+				strings.NewReader(`{"username":"admin","password":"correct-horse"}`))
+			if err != nil {
+				results <- result{err: err}
+				return
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			results <- result{status: resp.StatusCode, body: string(b), err: err}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // the logins are in flight: argon2 runs one per CPU at a time
+	cancel()
+	ok := 0
+	for range 8 {
+		r := <-results
+		switch {
+		case r.err != nil:
+			// refused or reset before the server took the request: the client knows it failed
+		case r.status == http.StatusOK && strings.Contains(r.body, "accessToken"):
+			ok++
+		default:
+			t.Errorf("during shutdown: status %d, body %q", r.status, r.body)
+		}
+	}
+	if ok == 0 {
+		t.Fatal("no login in flight finished during shutdown")
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

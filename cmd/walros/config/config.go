@@ -81,6 +81,9 @@ type HTTP struct {
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
 	// ShutdownTimeout is how long a shutdown waits for requests in flight.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed; with
+	// none, the client address is the TCP peer's, so a spoofed header cannot dodge login throttling.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Default returns the configuration used when nothing is set. It is valid.

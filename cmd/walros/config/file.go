@@ -52,6 +52,7 @@ type fileHTTP struct {
 	ReadHeaderTimeout yaml.Node `yaml:"read_header_timeout"`
 	IdleTimeout       yaml.Node `yaml:"idle_timeout"`
 	ShutdownTimeout   yaml.Node `yaml:"shutdown_timeout"`
+	TrustedProxies    yaml.Node `yaml:"trusted_proxies"`
 }
 
 // fileValue is one key's value in the file: its text and "path:line", or, when
@@ -89,11 +90,29 @@ func decodeFile(path string, b []byte) (map[string]fileValue, error) {
 			continue
 		case n.Kind == yaml.ScalarNode:
 			values[key] = fileValue{raw: n.Value, from: from}
+		case n.Kind == yaml.SequenceNode && listKeys[key] && scalars(n):
+			items := make([]string, len(n.Content))
+			for i, c := range n.Content {
+				items[i] = c.Value
+			}
+			values[key] = fileValue{raw: strings.Join(items, ","), from: from}
 		default:
 			values[key] = fileValue{raw: "a list or mapping", from: from, err: "must be a single value"}
 		}
 	}
 	return values, nil
+}
+
+// listKeys may be written as a YAML list as well as a comma-separated string.
+var listKeys = map[string]bool{"http.trusted_proxies": true}
+
+func scalars(n *yaml.Node) bool {
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode {
+			return false
+		}
+	}
+	return true
 }
 
 // flatten collects the present nodes of an addressable fileConfig by dotted key.

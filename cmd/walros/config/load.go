@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -126,6 +127,22 @@ func settings() []setting {
 			set: duration(func(c *Config) *time.Duration { return &c.HTTP.IdleTimeout })},
 		{key: "http.shutdown_timeout", env: "WALROS_HTTP_SHUTDOWN_TIMEOUT",
 			set: duration(func(c *Config) *time.Duration { return &c.HTTP.ShutdownTimeout })},
+		{key: "http.trusted_proxies", env: "WALROS_HTTP_TRUSTED_PROXIES",
+			set: func(c *Config, v string) error {
+				c.HTTP.TrustedProxies = nil
+				for _, p := range strings.Split(v, ",") {
+					if p = strings.TrimSpace(p); p == "" {
+						continue
+					}
+					if _, err := netip.ParsePrefix(p); err != nil {
+						if _, err := netip.ParseAddr(p); err != nil {
+							return fmt.Errorf("%q is not an IP address or CIDR prefix", p)
+						}
+					}
+					c.HTTP.TrustedProxies = append(c.HTTP.TrustedProxies, p)
+				}
+				return nil
+			}},
 		{key: "metrics", env: "WALROS_METRICS",
 			set: boolean(func(c *Config) *bool { return &c.Metrics })},
 	}

@@ -47,6 +47,7 @@ CREATE TABLE sessions (
 	prev_refresh_hash TEXT,
 	created_at        TIMESTAMPTZ NOT NULL,
 	last_seen_at      TIMESTAMPTZ NOT NULL,
+	rotated_at        TIMESTAMPTZ,
 	expires_at        TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX sessions_user_device ON sessions (user_id, device_id);

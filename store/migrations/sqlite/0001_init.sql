@@ -47,6 +47,7 @@ CREATE TABLE sessions (
 	prev_refresh_hash TEXT,
 	created_at        TIMESTAMP NOT NULL,
 	last_seen_at      TIMESTAMP NOT NULL,
+	rotated_at        TIMESTAMP,
 	expires_at        TIMESTAMP NOT NULL
 );
 CREATE INDEX sessions_user_device ON sessions (user_id, device_id);
