@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -107,7 +108,7 @@ func (h *Handler) Engine() *gin.Engine {
 	if h.Metrics != nil {
 		e.Use(h.Metrics.Handler("native"))
 	}
-	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), middleware.BodyLimit(h.MaxBody))
+	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), middleware.BodyLimit(h.MaxBody, time.Minute))
 	e.NoRoute(func(c *gin.Context) { h.problem(c, http.StatusNotFound, "Not Found", "no such route") })
 	e.NoMethod(func(c *gin.Context) {
 		h.problem(c, http.StatusMethodNotAllowed, "Method Not Allowed", "the route exists with other methods")

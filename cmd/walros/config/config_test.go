@@ -580,3 +580,32 @@ func TestSlogLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		env        []string
+		want       []string
+		err        string
+	}{
+		{"none by default", "", nil, nil, ""},
+		{"YAML list", "http:\n  trusted_proxies: [127.0.0.1, 10.0.0.0/8]\n", nil, []string{"127.0.0.1", "10.0.0.0/8"}, ""},
+		{"comma-separated env over file", "http:\n  trusted_proxies: [127.0.0.1]\n",
+			[]string{"WALROS_HTTP_TRUSTED_PROXIES=::1, fd00::/8"}, []string{"::1", "fd00::/8"}, ""},
+		{"not an address", "", []string{"WALROS_HTTP_TRUSTED_PROXIES=10.0.0.0/8,proxy.lan"}, nil, "http.trusted_proxies"},
+		{"nested list", "http:\n  trusted_proxies: [[1.2.3.4]]\n", nil, nil, "http.trusted_proxies"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := load(t, tc.file, tc.env)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want one naming %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(c.HTTP.TrustedProxies, tc.want) {
+				t.Fatalf("TrustedProxies = %q, %v; want %q", c.HTTP.TrustedProxies, err, tc.want)
+			}
+		})
+	}
+}
