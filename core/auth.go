@@ -131,6 +131,17 @@ func (a *Auth) Login(ctx context.Context, username, password string, dev Device)
 	if err := a.sessions.CreateSession(ctx, s); err != nil {
 		return Tokens{}, err
 	}
+	// An admin may have reset the password or disabled the user while the hash was being checked;
+	// their change deleted every session, but not this one, made just after.
+	if cur, err := a.users.User(ctx, u.ID); err != nil || cur.PasswordHash != u.PasswordHash || cur.Disabled {
+		if derr := a.sessions.DeleteSession(ctx, s.ID); derr != nil && !errors.Is(derr, ErrNotFound) {
+			return Tokens{}, derr
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Tokens{}, err
+		}
+		return Tokens{}, fmt.Errorf("login %q: the account changed during login: %w", name, ErrUnauthenticated)
+	}
 	last := now.UTC()
 	if err := a.users.SetLastLogin(ctx, u.ID, last); err != nil {
 		return Tokens{}, err
@@ -161,7 +172,7 @@ func (a *Auth) Refresh(ctx context.Context, refresh string, address string) (Tok
 	} else if err != nil {
 		return Tokens{}, err
 	}
-	at.succeed()               // a real token, even an old one, is not a guess
+	at.done()                  // a real token, even an old one, is not a guess; it does not clear the address's failures
 	if s.RefreshHash != hash { // the previous token, already rotated
 		if now.Sub(s.RotatedAt) < refreshGrace {
 			return Tokens{}, fmt.Errorf("refresh: session %s was just refreshed by another request: %w", s.ID, ErrUnauthenticated)

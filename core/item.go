@@ -130,7 +130,7 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 
 // SortKey returns the title used for sorting: lower case, without a leading article.
 func SortKey(title string) string {
-	t := strings.ToLower(strings.TrimSpace(title))
+	t := strings.Join(strings.Fields(strings.ToLower(title)), " ")
 	for _, article := range []string{"the ", "a ", "an "} {
 		if rest, ok := strings.CutPrefix(t, article); ok && rest != "" {
 			return rest

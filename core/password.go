@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -87,7 +88,7 @@ func hashPassword(password string, p PasswordParams) (string, error) {
 // checkPassword reports whether password matches the encoded hash, in constant time.
 func checkPassword(encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
 		return false, errBadHash
 	}
 	if parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
@@ -99,13 +100,13 @@ func checkPassword(encoded, password string) (bool, error) {
 		p.Time == 0 || p.Time > 100 || p.Threads == 0 || p.Memory < 8*uint32(p.Threads) || p.Memory > 1<<21 {
 		return false, errBadHash
 	}
-	enc := base64.RawStdEncoding
+	enc := base64.RawStdEncoding.Strict()
 	salt, err := enc.DecodeString(parts[4])
-	if err != nil {
+	if err != nil || len(salt) < 8 { // argon2's own minimum
 		return false, errBadHash
 	}
 	want, err := enc.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
+	if err != nil || len(want) < 16 { // a short key would match wrong passwords by chance
 		return false, errBadHash
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
@@ -114,7 +115,7 @@ func checkPassword(encoded, password string) (bool, error) {
 
 func validatePassword(field, password string) error {
 	switch {
-	case len(password) < minPasswordLen:
+	case utf8.RuneCountInString(password) < minPasswordLen:
 		return Invalid(field, "must be at least %d characters", minPasswordLen)
 	case len(password) > maxPasswordLen:
 		return Invalid(field, "must be at most %d characters", maxPasswordLen)

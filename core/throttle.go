@@ -100,13 +100,13 @@ var errBusy = errors.New("attempts under way")
 // acquire reserves an attempt, waiting while the budget is taken by attempts under way: a burst of
 // guesses is checked a few at a time instead of all at once, and legitimate parallel logins queue.
 func (t *throttle) acquire(ctx context.Context, now Clock, keys []throttleKey) (*attempt, error) {
-	deadline := now().Add(10 * time.Second)
+	deadline := time.Now().Add(10 * time.Second) // real time: this is how long a request waits
 	for {
 		at, err := t.begin(now(), keys)
 		if !errors.Is(err, errBusy) {
 			return at, err
 		}
-		if now().After(deadline) {
+		if time.Now().After(deadline) {
 			return nil, &ThrottledError{RetryAfter: time.Second}
 		}
 		select {
@@ -132,8 +132,8 @@ func (t *throttle) begin(now time.Time, keys []throttleKey) (*attempt, error) {
 		case a == nil:
 		case a.lockedUntil.After(now):
 			wait = max(wait, a.lockedUntil.Sub(now))
-		case a.failures+a.pending >= k.limit:
-			busy = true
+		case a.pending > 0 && a.failures+a.pending >= k.limit:
+			busy = true // after a lock runs out, one attempt at a time: a failure locks again, longer
 		}
 	}
 	switch {
@@ -183,7 +183,11 @@ func (at *attempt) fail(now time.Time) {
 		a.pending--
 		a.failures++
 		if over := a.failures - k.limit; over >= 0 {
-			a.lockedUntil = now.Add(min(t.cfg.Lockout<<min(over, 20), t.cfg.MaxLockout))
+			lock := t.cfg.Lockout
+			for ; over > 0 && lock < t.cfg.MaxLockout; over-- {
+				lock *= 2
+			}
+			a.lockedUntil = now.Add(min(lock, t.cfg.MaxLockout))
 		}
 	}
 }
