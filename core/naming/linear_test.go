@@ -1,0 +1,47 @@
+package naming
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestParseNameLinear checks the parser below the maxName cap: four times a
+// name may take about four times as long, never sixteen. Quadratic loops show
+// here even on names short enough to parse quickly.
+func TestParseNameLinear(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("timing test")
+	}
+	for _, unit := range []string{
+		"S01E01", "S01E01-", "S01E01-S01E01", "S01E01E", "s1e1s", "1x01-", "a.", "A.", "a-", "x264-", " - 1",
+		" - 1-", "[a]", "[", "(", "2010 ", "2010.", "Episode 1 ", "E01 ", "Season 1 Episode ", "cd1.",
+		"part.1.", "The.", "FRENCH.", "PROPER ", "1080p.", "Director's.Cut.", "2024.03.14.", "14.03.2024 ",
+		"01 - ", "www.", "-trailer", "{edition-", "[imdbid-", "\xff", "千", "S.W.A.T.", "Show S2 - 1", "(flac ",
+		"[24-96 ", "1-01 ", "2010 - ", "01_", "Artist - ",
+	} {
+		small := strings.Repeat(unit, (8<<10)/len(unit))
+		large := strings.Repeat(unit, (32<<10)/len(unit))
+		ts, tl := timeName(small), timeName(large)
+		if tl > 10*ts && tl > 10*time.Millisecond {
+			t.Errorf("%q: 8 KiB in %v, 32 KiB in %v: not linear", unit, ts, tl)
+		}
+	}
+}
+
+// timeName returns the best of three runs of the name parsers on s.
+func timeName(s string) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		parseName(s, opts{weak: true, bare: bareAny})
+		parseName(s, opts{weak: true, anime: true, bare: bareShort})
+		seasonFolder(s)
+		cutExtraSuffix(s)
+		cutShow(s, s[:len(s)/2])
+		parseAlbum(s, "")
+		ParseTrack(s + "/" + s + "/" + s) // cut at maxName: a smoke test of the rest
+		best = min(best, time.Since(start))
+	}
+	return best
+}

@@ -1,0 +1,291 @@
+package naming
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Years outside [minYear, maxYear] are numbers in a title: "Blade Runner 2049".
+const minYear = 1890
+
+var maxYear = time.Now().Year() + 1
+
+// bareMode says whether a name made of a number ("01.mkv", "03 - Pilot.mkv")
+// is an episode number.
+type bareMode uint8
+
+const (
+	bareNo    bareMode = iota
+	bareShort          // "01" or "007" and nothing else: "Show/01.mkv" in a mixed library
+	bareAny            // up to four digits, then text: in a season folder or a shows library
+)
+
+// opts is what the folders and the library type tell the name parser.
+type opts struct {
+	weak  bool     // accept weak episode markers: "Episode 5", "Show - 05", "show.102.hdtv"
+	anime bool     // "Show - 1999" is episode 1999, not a year
+	bare  bareMode // a leading number is an episode number
+}
+
+// nameInfo is what one path component says on its own.
+type nameInfo struct {
+	title, episodeTitle                            string
+	year, part                                     int
+	ep                                             *marker
+	edition, resolution, source, codec, hdr, group string
+	leadGroup                                      bool
+}
+
+var (
+	reIDs         = regexp.MustCompile(`(?i)[\[{](?:tmdb|tvdb|imdb|anidb|tvmaze|tmdbid|tvdbid|imdbid|anidbid)[-=][^\]}]{0,64}[\]}]`)
+	rePlexEdition = regexp.MustCompile(`(?i)\{edition-([^}]{0,128})\}`)
+	reSite        = regexp.MustCompile(`(?i)^[\[(]?\s{0,4}www\.[^\s\])]{1,100}\s{0,4}[\])]?\s{0,4}-?\s{0,4}`)
+	reGroupJunk   = regexp.MustCompile(`(?i)^(?:obfuscated|scrambled|postbot|xpost|rp|asrequested|buymore|rakuten|sample)$`)
+)
+
+// parseName reads one file or folder name, without its extension.
+func parseName(s string, o opts) nameInfo {
+	var n nameInfo
+	s = strings.ReplaceAll(s, "_", " ")
+	if strings.Contains(s, "{") {
+		if m := rePlexEdition.FindStringSubmatchIndex(s); m != nil {
+			n.edition = clean(s[m[2]:m[3]], 0)
+			s = s[:m[0]] + " " + s[m[1]:]
+		}
+	}
+	if strings.ContainsAny(s, "[{") && containsFold(s, "db") {
+		s = reIDs.ReplaceAllString(s, " ")
+	}
+	if containsFold(s[:min(len(s), 8)], "www.") {
+		s = reSite.ReplaceAllString(s, "")
+	}
+	s, n.group = cutLeadingGroup(s)
+	n.leadGroup = n.group != ""
+	if n.leadGroup {
+		o.anime = true
+	}
+	toks := tokenize(s)
+	ep := findMarker(s, toks, o)
+	n.ep = ep
+
+	markStart, markEnd := len(s), len(s)
+	if ep != nil {
+		markStart, markEnd = ep.start, ep.end
+	}
+	endIdx, endPos, yearIdx := titleEnd(toks, markStart, ep == nil)
+	n.title = clean(s[:endPos], byteAt(s, endPos))
+	if yearIdx >= 0 {
+		n.year = toks[yearIdx].year
+	}
+	tagFrom := endIdx
+	if ep != nil {
+		k := len(toks)
+		for i, t := range toks {
+			if t.start >= markEnd {
+				k = i
+				break
+			}
+		}
+		e := textEnd(toks, k, len(toks), true)
+		pos := len(s)
+		if e < len(toks) {
+			pos = toks[e].start
+		}
+		if pos > markEnd {
+			n.episodeTitle = clean(s[markEnd:pos], byteAt(s, pos))
+		}
+		tagFrom = e
+	}
+	n.readTags(toks, tagFrom, yearIdx, markStart, markEnd)
+	if !n.leadGroup {
+		n.group = trailingGroup(toks, tagFrom)
+	}
+	return n
+}
+
+// titleEnd finds where the title stops: at the episode marker, the year, or
+// the first release tag, less the weak tags just before it. It returns the
+// index of the first token after the title, the byte offset where the title
+// ends, and the index of the year token (-1 if none).
+func titleEnd(toks []token, markStart int, noMarker bool) (endIdx, endPos, yearIdx int) {
+	endIdx, endPos, yearIdx = len(toks), markStart, -1
+	hard := len(toks)
+	for i, t := range toks {
+		if t.start >= markStart {
+			endIdx, hard = i, i
+			break
+		}
+		if t.tag.anchor == anchorHard {
+			hard = i
+			break
+		}
+	}
+	for i := 1; i < hard; i++ {
+		if toks[i].year != 0 && toks[i].tag.kind == kindNone {
+			yearIdx = i
+		}
+	}
+	soft := hard
+	for i := 0; i < hard; i++ {
+		if toks[i].tag.anchor == anchorSoft && (i > 0 || toks[i].tag.kind == kindPart) { // cd1.avi has no title
+			soft = i
+			break
+		}
+	}
+	cut := min(hard, soft)
+	if yearIdx >= 0 && yearIdx < cut {
+		return yearIdx, toks[yearIdx].start, yearIdx
+	}
+	if cut < len(toks) && (cut < endIdx || toks[cut].start < endPos) {
+		endIdx, endPos = cut, toks[cut].start
+		if cut == soft && cut > 1 && toks[cut].tag.kind == kindEdition && toks[cut-1].norm == "the" {
+			endIdx, endPos = cut-1, toks[cut-1].start // The Final Cut
+		}
+	}
+	if j := textEnd(toks, 1, endIdx, noMarker && endIdx == len(toks)); j < endIdx {
+		endIdx, endPos = j, toks[j].start
+	}
+	return endIdx, endPos, yearIdx
+}
+
+// textEnd returns the index in toks[from:to] where free text ends: at the
+// first hard or soft tag, less the weak tags just before it. When the text
+// runs to the end of the name (atEnd), trailing edition words and release
+// flags are cut too. from is never passed.
+func textEnd(toks []token, from, to int, atEnd bool) int {
+	e := to
+	for i := from; i < to; i++ {
+		if a := toks[i].tag.anchor; a == anchorHard || a == anchorSoft {
+			e, atEnd = i, false
+			break
+		}
+	}
+	for e > from && e < len(toks) && toks[e].group > 0 && toks[e-1].group == toks[e].group {
+		e-- // [BD 1080p]: the whole bracket is release information
+	}
+	for e > from {
+		a := toks[e-1].tag.anchor
+		if a == anchorWeakEnd && (atEnd || e < len(toks)) || a == anchorWeak && !atEnd && e < len(toks) {
+			e--
+			continue
+		}
+		break
+	}
+	return e
+}
+
+// readTags fills the release fields from the tokens after the title.
+func (n *nameInfo) readTags(toks []token, from, yearIdx, markStart, markEnd int) {
+	var editions, hdr []string
+	for i := from; i < len(toks); i++ {
+		t := toks[i]
+		if i == yearIdx || t.tag.kind == kindNone || t.tag.value == "" || t.start < markEnd && t.end > markStart {
+			continue
+		}
+		v := t.tag.value
+		switch t.tag.kind {
+		case kindResolution:
+			if n.resolution == "" {
+				n.resolution = v
+			}
+		case kindSource:
+			if n.source == "" || v == "Remux" {
+				n.source = v
+			}
+		case kindCodec:
+			if n.codec == "" {
+				n.codec = v
+			}
+		case kindHDR:
+			hdr = appendNew(hdr, v)
+		case kindEdition:
+			editions = appendNew(editions, v)
+		case kindPart:
+			if n.part == 0 {
+				n.part = atoi(v)
+			}
+		}
+	}
+	if n.edition == "" {
+		n.edition = strings.Join(editions, " ")
+	}
+	n.hdr = strings.Join(hdr, " ")
+}
+
+func appendNew(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// cutLeadingGroup takes the "[Group]" that anime releases start with.
+func cutLeadingGroup(s string) (rest, group string) {
+	t := strings.TrimLeft(s, " ")
+	if !strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "【") {
+		return s, ""
+	}
+	closer := "]"
+	if t[0] != '[' {
+		closer = "】"
+	}
+	end := strings.Index(t, closer)
+	if end < 0 {
+		return s, ""
+	}
+	open := 1
+	if t[0] != '[' {
+		open = len("【")
+	}
+	g := strings.TrimSpace(t[open:end])
+	rest = strings.TrimLeft(t[end+len(closer):], " -")
+	if g == "" || strings.TrimSpace(rest) == "" || len(g) > 64 || yearOf(g) != 0 || isDigits(g) {
+		return s, ""
+	}
+	if info := classifyWord(g, normalise(g), true); info.kind != kindNone {
+		return s, ""
+	}
+	return rest, g
+}
+
+// trailingGroup returns the release group of "x264-GRP": the part after the
+// last hyphen of the last unbracketed token, when that token is among the
+// release tags (toks[from:]) and is not a tag itself (WEB-DL).
+func trailingGroup(toks []token, from int) string {
+	last := -1
+	for i := len(toks) - 1; i >= from && i >= 0; i-- {
+		if !toks[i].bracket {
+			last = i
+			break
+		}
+	}
+	if last < 0 || last < from || !strings.Contains(toks[last].text, "-") {
+		return ""
+	}
+	text := toks[last].text
+	parts := strings.Split(strings.Trim(text, "-"), "-")
+	for len(parts) > 1 && reGroupJunk.MatchString(parts[len(parts)-1]) {
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) < 2 && !(text[0] == '-' && last > 0 && toks[last-1].bracket) {
+		return "" // a lone "-GRP" counts only after brackets: "[x264]-GRP"
+	}
+	g := parts[len(parts)-1]
+	if len(g) > 32 || isDigits(g) || singleTags[normalise(toks[last].text)].kind != kindNone {
+		return "" // WEB-DL, DTS-HD
+	}
+	if classifyWord(g, normalise(g), false).kind != kindNone {
+		return ""
+	}
+	return g
+}
+
+func byteAt(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
