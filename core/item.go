@@ -41,6 +41,23 @@ type Item struct {
 	Path      string // the file or folder it comes from
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	// MatchKey identifies the item among its library's for the scanner ("series:doctor who (2005)"),
+	// so a rescan updates it instead of adding another; empty for items made by hand.
+	MatchKey      string
+	OriginalTitle string
+	Overview      string
+	// IndexNumber is the episode number of an episode, the season number of a season (0 for
+	// specials), the track number of a track; IndexEnd the last episode of a multi-episode file;
+	// ParentIndex the season of an episode or the disc of a track. nil when unknown.
+	IndexNumber *int
+	IndexEnd    *int
+	ParentIndex *int
+	Absolute    *int   // anime absolute episode number
+	AirDate     string // YYYY-MM-DD, for daily shows and premieres
+	Runtime     time.Duration
+	ExtraType   string            // trailer, featurette...: the item is an extra of its parent
+	ProviderIDs map[string]string // "tmdb": "603", "imdb": "tt0133093"...
 }
 
 // ItemSort is an order for item lists.
@@ -51,6 +68,7 @@ const (
 	SortTitle ItemSort = "title"
 	SortYear  ItemSort = "year"
 	SortAdded ItemSort = "added"
+	SortIndex ItemSort = "index" // season, then episode or disc, then track number
 )
 
 // ItemQuery selects and pages items.
@@ -81,10 +99,19 @@ const MaxPage = 1000
 // Items answers item queries within what the caller may see.
 type Items struct {
 	store ItemStore
+	media MediaStore
 }
 
-// NewItems returns the item service.
-func NewItems(store ItemStore) *Items { return &Items{store: store} }
+// NewItems returns the item service; media may be nil where files are not needed.
+func NewItems(store ItemStore, media MediaStore) *Items { return &Items{store: store, media: media} }
+
+// Files returns the media files of an item the caller may see: its versions and parts.
+func (s *Items) Files(ctx context.Context, c Caller, id ItemID) ([]MediaFile, error) {
+	if _, err := s.Get(ctx, c, id); err != nil {
+		return nil, err
+	}
+	return s.media.ItemFiles(ctx, id)
+}
 
 // Get returns an item the caller may see, or ErrNotFound.
 func (s *Items) Get(ctx context.Context, c Caller, id ItemID) (Item, error) {
@@ -112,8 +139,8 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 	if q.Sort == "" {
 		q.Sort = SortTitle
 	}
-	if !slices.Contains([]ItemSort{SortTitle, SortYear, SortAdded}, q.Sort) {
-		return nil, 0, Invalid("sort", "must be title, year or added")
+	if !slices.Contains([]ItemSort{SortTitle, SortYear, SortAdded, SortIndex}, q.Sort) {
+		return nil, 0, Invalid("sort", "must be title, year, added or index")
 	}
 	for _, k := range q.Kinds {
 		if !slices.Contains(ItemKinds, k) {

@@ -35,6 +35,9 @@ type Library struct {
 	Paths     []string // absolute and clean
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// OfflineSince is set while a folder of the library is unreachable (an unmounted disk): scans
+	// then delete nothing.
+	OfflineSince *time.Time
 }
 
 // LibraryStore persists libraries.

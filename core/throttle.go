@@ -166,35 +166,9 @@ func (t *throttle) live(now time.Time, key string) *attempts {
 	return a
 }
 
-// fail records a failure under every key of the attempt.
-func (at *attempt) fail(now time.Time) {
-	t := at.t
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !at.open {
-		return
-	}
-	at.open = false
-	for _, k := range at.keys {
-		a := t.keys[k.key]
-		if a == nil {
-			continue
-		}
-		a.pending--
-		a.failures++
-		if over := a.failures - k.limit; over >= 0 {
-			lock := t.cfg.Lockout
-			for ; over > 0 && lock < t.cfg.MaxLockout; over-- {
-				lock *= 2
-			}
-			a.lockedUntil = now.Add(min(lock, t.cfg.MaxLockout))
-		}
-	}
-}
-
-// succeed forgets the failures of this user from this address; the address and user totals keep
-// theirs, so spraying stays visible.
-func (at *attempt) succeed() {
+// close ends the attempt once: it releases its reservation under every key and lets each still
+// present record be updated by f (i is the key's position in the attempt).
+func (at *attempt) close(f func(i int, k throttleKey, a *attempts)) {
 	t := at.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -205,27 +179,39 @@ func (at *attempt) succeed() {
 	for i, k := range at.keys {
 		if a := t.keys[k.key]; a != nil {
 			a.pending--
-			if i == 0 && a.pending == 0 {
-				delete(t.keys, k.key)
-			}
+			f(i, k, a)
 		}
 	}
 }
 
+// fail records a failure under every key of the attempt, locking those that reach their limit.
+func (at *attempt) fail(now time.Time) {
+	cfg := at.t.cfg
+	at.close(func(_ int, k throttleKey, a *attempts) {
+		a.failures++
+		if over := a.failures - k.limit; over >= 0 {
+			lock := cfg.Lockout
+			for ; over > 0 && lock < cfg.MaxLockout; over-- {
+				lock *= 2
+			}
+			a.lockedUntil = now.Add(min(lock, cfg.MaxLockout))
+		}
+	})
+}
+
+// succeed forgets the failures of this user from this address; the address and user totals keep
+// theirs, so spraying stays visible.
+func (at *attempt) succeed() {
+	at.close(func(i int, k throttleKey, a *attempts) {
+		if i == 0 && a.pending == 0 {
+			delete(at.t.keys, k.key)
+		}
+	})
+}
+
 // done releases the reservation of an attempt that neither failed nor succeeded (an internal error).
 func (at *attempt) done() {
-	t := at.t
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !at.open {
-		return
-	}
-	at.open = false
-	for _, k := range at.keys {
-		if a := t.keys[k.key]; a != nil {
-			a.pending--
-		}
-	}
+	at.close(func(int, throttleKey, *attempts) {})
 }
 
 // prune drops expired records; if the map is still full of live ones, it drops the unlocked ones

@@ -24,6 +24,18 @@ type itemRow struct {
 	Path        string    `bun:"path"`
 	CreatedAt   time.Time `bun:"created_at"`
 	UpdatedAt   time.Time `bun:"updated_at"`
+
+	MatchKey      string `bun:"match_key"`
+	OriginalTitle string `bun:"original_title"`
+	Overview      string `bun:"overview"`
+	IndexNumber   *int   `bun:"index_number"`
+	IndexEnd      *int   `bun:"index_end"`
+	ParentIndex   *int   `bun:"parent_index"`
+	Absolute      *int   `bun:"absolute_number"`
+	AirDate       string `bun:"air_date"`
+	RuntimeMS     int64  `bun:"runtime_ms"`
+	ExtraType     string `bun:"extra_type"`
+	ProviderIDs   string `bun:"provider_ids"`
 }
 
 func newItemRow(it core.Item) *itemRow {
@@ -41,6 +53,10 @@ func newItemRow(it core.Item) *itemRow {
 		y := it.Year
 		r.Year = &y
 	}
+	r.MatchKey, r.OriginalTitle, r.Overview = it.MatchKey, it.OriginalTitle, it.Overview
+	r.IndexNumber, r.IndexEnd, r.ParentIndex, r.Absolute = it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute
+	r.AirDate, r.RuntimeMS, r.ExtraType = it.AirDate, it.Runtime.Milliseconds(), it.ExtraType
+	r.ProviderIDs = toJSON(it.ProviderIDs, "{}")
 	return r
 }
 
@@ -53,6 +69,10 @@ func (r *itemRow) toCore() core.Item {
 	if r.Year != nil {
 		it.Year = *r.Year
 	}
+	it.MatchKey, it.OriginalTitle, it.Overview = r.MatchKey, r.OriginalTitle, r.Overview
+	it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute = r.IndexNumber, r.IndexEnd, r.ParentIndex, r.Absolute
+	it.AirDate, it.Runtime, it.ExtraType = r.AirDate, time.Duration(r.RuntimeMS)*time.Millisecond, r.ExtraType
+	fromJSON(r.ProviderIDs, &it.ProviderIDs)
 	return it
 }
 
@@ -108,6 +128,8 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 		sel = sel.OrderExpr("COALESCE(year, 0)" + dir)
 	case core.SortAdded:
 		sel = sel.OrderExpr("created_at" + dir)
+	case core.SortIndex:
+		sel = sel.OrderExpr("COALESCE(parent_index, 0)" + dir).OrderExpr("COALESCE(index_number, 0)" + dir)
 	}
 	sel = sel.OrderExpr("sort_title" + dir).OrderExpr("seq" + dir).Limit(q.Limit).Offset(q.Offset)
 	total, err := sel.ScanAndCount(ctx)

@@ -11,12 +11,13 @@ import (
 type libraryRow struct {
 	bun.BaseModel `bun:"table:libraries"`
 
-	ID        string    `bun:"id,pk"`
-	Name      string    `bun:"name"`
-	NameKey   string    `bun:"name_key"`
-	Type      string    `bun:"type"`
-	CreatedAt time.Time `bun:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at"`
+	ID           string     `bun:"id,pk"`
+	Name         string     `bun:"name"`
+	NameKey      string     `bun:"name_key"`
+	Type         string     `bun:"type"`
+	CreatedAt    time.Time  `bun:"created_at"`
+	UpdatedAt    time.Time  `bun:"updated_at"`
+	OfflineSince *time.Time `bun:"offline_since"`
 }
 
 type libraryPathRow struct {
@@ -42,7 +43,7 @@ func (r *libraryRow) toCore(paths []string) core.Library {
 		paths = []string{}
 	}
 	return core.Library{ID: core.LibraryID(r.ID), Name: r.Name, Type: core.LibraryType(r.Type), Paths: paths,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), OfflineSince: utcPtr(r.OfflineSince)}
 }
 
 // CreateLibrary inserts a library and its folders.
@@ -93,7 +94,7 @@ func (s *Libraries) Libraries(ctx context.Context) ([]core.Library, error) {
 // UpdateLibrary replaces a library's name and folders.
 func (s *Libraries) UpdateLibrary(ctx context.Context, l core.Library) error {
 	return s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model(newLibraryRow(l)).ExcludeColumn("id", "created_at", "type").WherePK().Exec(ctx)
+		res, err := tx.NewUpdate().Model(newLibraryRow(l)).ExcludeColumn("id", "created_at", "type", "offline_since").WherePK().Exec(ctx)
 		if err := mustAffect(res, err, "update library %s", l.ID); err != nil {
 			return err
 		}

@@ -7,9 +7,10 @@ type Stores struct {
 	Sessions  *Sessions
 	APIKeys   *APIKeys
 	Items     *Items
+	Media     *Media
 }
 
 // Stores returns the repositories backed by db.
 func (db *DB) Stores() Stores {
-	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}}
+	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db}}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/scan"
 )
 
 type userDTO struct {
@@ -35,16 +36,18 @@ func toUser(u core.User) userDTO {
 }
 
 type libraryDTO struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Type      string    `json:"type"`
-	Paths     []string  `json:"paths"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Type         string     `json:"type"`
+	Paths        []string   `json:"paths"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
+	OfflineSince *time.Time `json:"offlineSince"`
 }
 
 func toLibrary(l core.Library) libraryDTO {
-	return libraryDTO{ID: string(l.ID), Name: l.Name, Type: string(l.Type), Paths: l.Paths, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
+	return libraryDTO{ID: string(l.ID), Name: l.Name, Type: string(l.Type), Paths: l.Paths, CreatedAt: l.CreatedAt,
+		UpdatedAt: l.UpdatedAt, OfflineSince: l.OfflineSince}
 }
 
 type itemDTO struct {
@@ -58,6 +61,17 @@ type itemDTO struct {
 	ParentID  *string   `json:"parentId"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+
+	OriginalTitle string            `json:"originalTitle,omitempty"`
+	Overview      string            `json:"overview,omitempty"`
+	IndexNumber   *int              `json:"indexNumber,omitempty"`
+	IndexEnd      *int              `json:"indexEnd,omitempty"`
+	ParentIndex   *int              `json:"parentIndexNumber,omitempty"`
+	Absolute      *int              `json:"absoluteNumber,omitempty"`
+	AirDate       string            `json:"airDate,omitempty"`
+	RuntimeMS     int64             `json:"runtimeMs,omitempty"`
+	ExtraType     string            `json:"extraType,omitempty"`
+	ProviderIDs   map[string]string `json:"providerIds,omitempty"`
 }
 
 func toItem(it core.Item) itemDTO {
@@ -69,6 +83,115 @@ func toItem(it core.Item) itemDTO {
 	if it.ParentID != "" {
 		p := string(it.ParentID)
 		d.ParentID = &p
+	}
+	d.OriginalTitle, d.Overview, d.AirDate, d.ExtraType = it.OriginalTitle, it.Overview, it.AirDate, it.ExtraType
+	d.IndexNumber, d.IndexEnd, d.ParentIndex, d.Absolute = it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute
+	d.RuntimeMS, d.ProviderIDs = it.Runtime.Milliseconds(), it.ProviderIDs
+	return d
+}
+
+type mediaFileDTO struct {
+	ID           string       `json:"id"`
+	Path         string       `json:"path"`
+	Size         int64        `json:"size"`
+	ModifiedAt   time.Time    `json:"modifiedAt"`
+	Part         int          `json:"part"`
+	Version      string       `json:"version"`
+	Container    string       `json:"container"`
+	DurationMS   int64        `json:"durationMs"`
+	Bitrate      int64        `json:"bitrate"`
+	ProbeError   *string      `json:"probeError"`
+	MissingSince *time.Time   `json:"missingSince,omitempty"`
+	Streams      []streamDTO  `json:"streams"`
+	Chapters     []chapterDTO `json:"chapters"`
+}
+
+type streamDTO struct {
+	Index           int     `json:"index"`
+	Type            string  `json:"type"`
+	Codec           string  `json:"codec"`
+	Profile         string  `json:"profile,omitempty"`
+	Level           int     `json:"level,omitempty"`
+	Bitrate         int64   `json:"bitrate,omitempty"`
+	Language        string  `json:"language,omitempty"`
+	Title           string  `json:"title,omitempty"`
+	Default         bool    `json:"default,omitempty"`
+	Forced          bool    `json:"forced,omitempty"`
+	HearingImpaired bool    `json:"hearingImpaired,omitempty"`
+	Width           int     `json:"width,omitempty"`
+	Height          int     `json:"height,omitempty"`
+	FrameRate       float64 `json:"frameRate,omitempty"`
+	BitDepth        int     `json:"bitDepth,omitempty"`
+	PixelFormat     string  `json:"pixelFormat,omitempty"`
+	HDR             string  `json:"hdr,omitempty"`
+	Interlaced      bool    `json:"interlaced,omitempty"`
+	Channels        int     `json:"channels,omitempty"`
+	ChannelLayout   string  `json:"channelLayout,omitempty"`
+	SampleRate      int     `json:"sampleRate,omitempty"`
+	External        string  `json:"external,omitempty"`
+}
+
+type chapterDTO struct {
+	StartMS int64  `json:"startMs"`
+	EndMS   int64  `json:"endMs"`
+	Title   string `json:"title"`
+}
+
+func toMediaFile(f core.MediaFile) mediaFileDTO {
+	d := mediaFileDTO{ID: string(f.ID), Path: f.Path, Size: f.Size, ModifiedAt: f.ModTime, Part: f.Part, Version: f.Version,
+		Container: f.Info.Container, DurationMS: f.Info.Duration.Milliseconds(), Bitrate: f.Info.Bitrate,
+		MissingSince: f.MissingSince, Streams: make([]streamDTO, len(f.Info.Streams)),
+		Chapters: make([]chapterDTO, len(f.Info.Chapters))}
+	if f.ProbeError != "" {
+		d.ProbeError = &f.ProbeError
+	}
+	for i, s := range f.Info.Streams {
+		d.Streams[i] = streamDTO{Index: s.Index, Type: string(s.Kind), Codec: s.Codec, Profile: s.Profile, Level: s.Level,
+			Bitrate: s.Bitrate, Language: s.Language, Title: s.Title, Default: s.Default, Forced: s.Forced,
+			HearingImpaired: s.HearingImpaired, Width: s.Width, Height: s.Height, FrameRate: s.FrameRate,
+			BitDepth: s.BitDepth, PixelFormat: s.PixelFormat, HDR: s.HDR, Interlaced: s.Interlaced, Channels: s.Channels,
+			ChannelLayout: s.ChannelLayout, SampleRate: s.SampleRate, External: s.External}
+	}
+	for i, ch := range f.Info.Chapters {
+		d.Chapters[i] = chapterDTO{StartMS: ch.Start.Milliseconds(), EndMS: ch.End.Milliseconds(), Title: ch.Title}
+	}
+	return d
+}
+
+type scanStatusDTO struct {
+	LibraryID      string     `json:"libraryId"`
+	Running        bool       `json:"running"`
+	Walking        bool       `json:"walking"`
+	StartedAt      time.Time  `json:"startedAt"`
+	FinishedAt     *time.Time `json:"finishedAt"`
+	Found          int64      `json:"found"`
+	Unchanged      int64      `json:"unchanged"`
+	ToProbe        int64      `json:"toProbe"`
+	Probed         int64      `json:"probed"`
+	Failed         int64      `json:"failed"`
+	Moved          int64      `json:"moved"`
+	Missing        int64      `json:"missing"`
+	Removed        int64      `json:"removed"`
+	Offline        []string   `json:"offline"`
+	Error          *string    `json:"error"`
+	FilesPerSecond float64    `json:"filesPerSecond"`
+	ETASeconds     int64      `json:"etaSeconds"`
+}
+
+func toScanStatus(p scan.Progress) scanStatusDTO {
+	now := time.Now()
+	d := scanStatusDTO{LibraryID: string(p.Library), Running: p.Running(), Walking: p.Walking, StartedAt: p.Started,
+		Found: p.Found, Unchanged: p.Unchanged, ToProbe: p.ToProbe, Probed: p.Probed, Failed: p.Failed, Moved: p.Moved,
+		Missing: p.Missing, Removed: p.Removed, Offline: p.Offline, FilesPerSecond: p.Rate(now),
+		ETASeconds: int64(p.ETA(now).Seconds())}
+	if d.Offline == nil {
+		d.Offline = []string{}
+	}
+	if !p.Finished.IsZero() {
+		d.FinishedAt = &p.Finished
+	}
+	if p.Err != "" {
+		d.Error = &p.Err
 	}
 	return d
 }

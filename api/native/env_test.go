@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/openapi/openapitest"
 	"github.com/walros/walros/store"
 )
@@ -79,8 +80,10 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now})
+	t.Cleanup(scanner.Close)
 	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID),
-		Items: core.NewItems(st.Items), Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
+		Items: core.NewItems(st.Items, st.Media), Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,4 +185,21 @@ func problemOf(t *testing.T, rec *httptest.ResponseRecorder) problem {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// fakeProber stands in for ffprobe in API tests, which check the wire format, not probing (that is
+// tested with real ffprobe in transcoder/probe and core/scan): every file is a 1080p H.264 movie
+// with one AAC track and a chapter.
+type fakeProber struct{}
+
+func (fakeProber) Probe(_ context.Context, path string) (core.MediaInfo, error) {
+	if strings.HasSuffix(path, ".broken.mkv") {
+		return core.MediaInfo{}, core.Invalid("", "Invalid data found when processing input")
+	}
+	return core.MediaInfo{Container: "matroska,webm", Duration: 90 * time.Minute, Bitrate: 8_000_000,
+		Streams: []core.Stream{
+			{Index: 0, Kind: core.StreamVideo, Codec: "h264", Profile: "High", Level: 41, Width: 1920, Height: 1080, FrameRate: 23.976, BitDepth: 8, Default: true},
+			{Index: 1, Kind: core.StreamAudio, Codec: "aac", Language: "eng", Channels: 6, ChannelLayout: "5.1", SampleRate: 48000, Default: true},
+		},
+		Chapters: []core.Chapter{{Start: 0, End: 90 * time.Minute, Title: "Chapter 1"}}}, nil
 }

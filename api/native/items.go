@@ -49,12 +49,25 @@ func (h *Handler) listItems(c *gin.Context) {
 }
 
 func (h *Handler) getItem(c *gin.Context) {
-	it, err := h.Items.Get(c.Request.Context(), callerOf(c), core.ItemID(c.Param("id")))
+	ctx, caller, id := c.Request.Context(), callerOf(c), core.ItemID(c.Param("id"))
+	it, err := h.Items.Get(ctx, caller, id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toItem(it))
+	files, err := h.Items.Files(ctx, caller, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]mediaFileDTO, len(files))
+	for i, f := range files {
+		out[i] = toMediaFile(f)
+	}
+	c.JSON(http.StatusOK, struct {
+		itemDTO
+		Files []mediaFileDTO `json:"files"`
+	}{toItem(it), out})
 }
 
 func (h *Handler) intQuery(c *gin.Context, name string, def int) (int, bool) {

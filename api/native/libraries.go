@@ -58,6 +58,24 @@ func (h *Handler) deleteLibrary(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+func (h *Handler) startScan(c *gin.Context) {
+	p, err := h.Scans.Start(c.Request.Context(), callerOf(c), core.LibraryID(c.Param("id")))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, toScanStatus(p))
+}
+
+func (h *Handler) getScan(c *gin.Context) {
+	p, err := h.Scans.Status(callerOf(c), core.LibraryID(c.Param("id")))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toScanStatus(p))
+}
+
 func (h *Handler) respondLibrary(c *gin.Context, status int, l core.Library, err error) {
 	if err != nil {
 		h.fail(c, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/openapi"
 )
 
@@ -54,6 +55,13 @@ type libraryService interface {
 type itemService interface {
 	Get(ctx context.Context, c core.Caller, id core.ItemID) (core.Item, error)
 	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+	Files(ctx context.Context, c core.Caller, id core.ItemID) ([]core.MediaFile, error)
+}
+
+// scanService is what the handlers need from scan.Scanner.
+type scanService interface {
+	Start(ctx context.Context, c core.Caller, id core.LibraryID) (scan.Progress, error)
+	Status(c core.Caller, id core.LibraryID) (scan.Progress, error)
 }
 
 // Deps are the native API's dependencies.
@@ -62,6 +70,7 @@ type Deps struct {
 	Users     userService
 	Libraries libraryService
 	Items     itemService
+	Scans     scanService
 	// Ready reports whether the server can take traffic (the database answers, ...).
 	Ready    func(ctx context.Context) error
 	Metrics  *middleware.Metrics
@@ -140,6 +149,8 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/libraries/:id", h.getLibrary)
 	a.PATCH("/libraries/:id", h.updateLibrary)
 	a.DELETE("/libraries/:id", h.deleteLibrary)
+	a.POST("/libraries/:id/scan", h.startScan)
+	a.GET("/libraries/:id/scan", h.getScan)
 	a.GET("/items", h.listItems)
 	a.GET("/items/:id", h.getItem)
 	a.GET("/sessions", h.listSessions)

@@ -96,3 +96,36 @@ func TestServeRejectsBadConfig(t *testing.T) {
 		t.Fatalf("bad --addr: %v", err)
 	}
 }
+
+func TestParseName(t *testing.T) {
+	out, err := walros(t, "parse-name", "The.Matrix.1999.1080p.BluRay.x264-GRP.mkv", "Dark/Season 01/Dark - S01E02E03.mkv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one line per path:\n%s", out)
+	}
+	for i, want := range []string{
+		`{"path":"The.Matrix.1999.1080p.BluRay.x264-GRP.mkv","type":"movie","title":"The Matrix","year":1999,`,
+		`{"path":"Dark/Season 01/Dark - S01E02E03.mkv","type":"episode","title":"Dark","season":1,"episode":2,"episodes":[2,3]`,
+	} {
+		if !strings.HasPrefix(lines[i], want) {
+			t.Errorf("line %d:\n%s\nwant a prefix of\n%s", i, lines[i], want)
+		}
+	}
+	cmd := rootCommand()
+	var buf bytes.Buffer
+	cmd.SetOut(&buf)
+	cmd.SetIn(strings.NewReader("[SubsPlease] One Piece - 1001 (1080p).mkv\n\nHeat (1995).mkv\n"))
+	cmd.SetArgs([]string{"parse-name", "--library-type", "shows"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(buf.String(), "\n"); got != 2 || !strings.Contains(buf.String(), `"absolute":1001`) {
+		t.Fatalf("stdin: %s", buf.String())
+	}
+	if _, err := walros(t, "parse-name", "--library-type", "podcasts", "x"); err == nil {
+		t.Fatal("unknown library type accepted")
+	}
+}

@@ -33,7 +33,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), userCommand(), libraryCommand(), versionCommand())
+	root.AddCommand(serveCommand(), userCommand(), libraryCommand(), scanCommand(), parseNameCommand(), versionCommand())
 	return root
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/api/native"
 	"github.com/walros/walros/cmd/walros/config"
+	"github.com/walros/walros/core/scan"
 )
 
 func serveCommand() *cobra.Command {
@@ -61,6 +62,11 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 			log.WarnContext(ctx, "demo library not created", "err", err)
 		}
 	}
+	scanner, err := newScanner(a, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer scanner.Close() // runs before a.Close: scans stop before the database closes
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -73,7 +79,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 		gatherer = reg
 	}
 	gin.SetMode(gin.ReleaseMode)
-	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items,
+	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
 		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
 		TrustedProxies: cfg.HTTP.TrustedProxies})
 	if err != nil {
@@ -100,6 +106,14 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	bg, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go pruneSessions(bg, a, log)
+	go scheduleScans(bg, a, scanner, cfg.Scan.Interval, log)
+	if cfg.Scan.Watch {
+		go func() {
+			if err := scanner.Watch(bg, scan.WatchOptions{Poll: cfg.Scan.Poll}); err != nil {
+				log.WarnContext(bg, "library folders are not watched; new files appear at the next scheduled scan", "err", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -154,6 +168,30 @@ func printWelcome(out io.Writer, addr net.Addr, user, password string, created b
 	}
 	fmt.Fprintf(&b, "  curl -s %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}'\n\n", base, user)
 	io.WriteString(out, b.String())
+}
+
+// scheduleScans scans every library at start, so that files added while the server was down show
+// up, and then every interval (never when it is 0).
+func scheduleScans(ctx context.Context, a *app, s *scan.Scanner, interval time.Duration, log *slog.Logger) {
+	for {
+		libs, err := a.libraries.List(ctx, operator)
+		if err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "list libraries to scan", "err", err)
+		}
+		for _, l := range libs {
+			if _, err := s.Start(ctx, operator, l.ID); err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, "start scan", "library", l.Name, "err", err)
+			}
+		}
+		if interval <= 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
 }
 
 func pruneSessions(ctx context.Context, a *app, log *slog.Logger) {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +20,20 @@ import (
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 )
+
+var built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
+}
 
 // syncBuffer lets the test read what run prints while it runs.
 type syncBuffer struct {
@@ -81,6 +96,19 @@ func TestServeDemo(t *testing.T) {
 	if err != nil || len(movies) != 2 {
 		t.Fatalf("demo movies on disk: %v, %v", movies, err)
 	}
+	// The startup scan turns the demo files into items: two movies and a show of two episodes.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var page struct{ Total int }
+		get(t, base+"/api/v1/items?type=movie,episode", tok.AccessToken, http.StatusOK, &page)
+		if page.Total == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d demo movies and episodes after 30 s, want 4", page.Total)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	metrics := get(t, base+"/metrics", "", http.StatusOK, nil)
 	if !strings.Contains(metrics, `route="/api/v1/libraries"`) {
 		t.Fatal("/metrics has no latency histogram for /api/v1/libraries")
@@ -121,11 +149,7 @@ func TestBinaryStopsOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "walros")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildWalros(t)
 	cmd := exec.Command(bin, "serve", "--no-demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--log-format", "json")
 	cmd.Env = append(os.Environ(), "WALROS_ADMIN_PASSWORD=correct-horse")
 	stdout, err := cmd.StdoutPipe()

@@ -41,10 +41,27 @@ type Config struct {
 	Auth Auth `yaml:"auth"`
 	// HTTP sets limits and timeouts of the HTTP servers.
 	HTTP HTTP `yaml:"http"`
+	// Scan configures library scanning.
+	Scan Scan `yaml:"scan"`
 	// Metrics serves /metrics.
 	Metrics bool `yaml:"metrics"`
 	// File is the config file Load read, or empty if it read none. It is not a key of the file.
 	File string `yaml:"-"`
+}
+
+// Scan configures library scanning.
+type Scan struct {
+	// Interval is how often every library is rescanned; 0 turns scheduled scans off.
+	Interval time.Duration `yaml:"interval"`
+	// DeleteGrace is how long a vanished file keeps its item, in case it comes back (a network
+	// share that dropped for a while).
+	DeleteGrace time.Duration `yaml:"delete_grace"`
+	// Parallel is how many files are probed at once; 0 means one per CPU.
+	Parallel int `yaml:"parallel"`
+	// Watch rescans a library as soon as its files change (inotify).
+	Watch bool `yaml:"watch"`
+	// Poll is how often folders that cannot be watched (network mounts) are rescanned.
+	Poll time.Duration `yaml:"poll"`
 }
 
 // Admin is the account created on first start.
@@ -102,6 +119,7 @@ func Default() Config {
 			IdleTimeout:       120 * time.Second,
 			ShutdownTimeout:   15 * time.Second,
 		},
+		Scan:    Scan{Interval: 6 * time.Hour, DeleteGrace: 24 * time.Hour, Watch: true, Poll: time.Minute},
 		Metrics: true,
 	}
 }
@@ -177,6 +195,14 @@ func (c Config) problems() []problem {
 		{"http.read_header_timeout", c.HTTP.ReadHeaderTimeout, minTimeout, maxTimeout},
 		{"http.idle_timeout", c.HTTP.IdleTimeout, minTimeout, maxTimeout},
 		{"http.shutdown_timeout", c.HTTP.ShutdownTimeout, minTimeout, maxTimeout},
+		{"scan.delete_grace", c.Scan.DeleteGrace, 0, 365 * 24 * time.Hour},
+		{"scan.poll", c.Scan.Poll, 5 * time.Second, 24 * time.Hour},
+	}
+	if c.Scan.Interval != 0 && (c.Scan.Interval < time.Minute || c.Scan.Interval > 30*24*time.Hour) {
+		add("scan.interval", "must be 0 (off) or between 1m and 720h", formatDuration(c.Scan.Interval))
+	}
+	if c.Scan.Parallel < 0 || c.Scan.Parallel > 64 {
+		add("scan.parallel", "must be between 0 (one per CPU) and 64", fmt.Sprint(c.Scan.Parallel))
 	}
 	for _, d := range durations {
 		if d.d < d.min || d.d > d.max {

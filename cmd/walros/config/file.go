@@ -30,6 +30,15 @@ type fileConfig struct {
 	Auth     fileAuth  `yaml:"auth"`
 	HTTP     fileHTTP  `yaml:"http"`
 	Metrics  yaml.Node `yaml:"metrics"`
+	Scan     fileScan  `yaml:"scan"`
+}
+
+type fileScan struct {
+	Interval    yaml.Node `yaml:"interval"`
+	DeleteGrace yaml.Node `yaml:"delete_grace"`
+	Parallel    yaml.Node `yaml:"parallel"`
+	Watch       yaml.Node `yaml:"watch"`
+	Poll        yaml.Node `yaml:"poll"`
 }
 
 type fileAdmin struct {

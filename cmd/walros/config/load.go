@@ -143,6 +143,23 @@ func settings() []setting {
 				}
 				return nil
 			}},
+		{key: "scan.interval", env: "WALROS_SCAN_INTERVAL",
+			set: duration(func(c *Config) *time.Duration { return &c.Scan.Interval })},
+		{key: "scan.delete_grace", env: "WALROS_SCAN_DELETE_GRACE",
+			set: duration(func(c *Config) *time.Duration { return &c.Scan.DeleteGrace })},
+		{key: "scan.parallel", env: "WALROS_SCAN_PARALLEL",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil {
+					return fmt.Errorf("%q is not a whole number", v)
+				}
+				c.Scan.Parallel = n
+				return nil
+			}},
+		{key: "scan.watch", env: "WALROS_SCAN_WATCH",
+			set: boolean(func(c *Config) *bool { return &c.Scan.Watch })},
+		{key: "scan.poll", env: "WALROS_SCAN_POLL",
+			set: duration(func(c *Config) *time.Duration { return &c.Scan.Poll })},
 		{key: "metrics", env: "WALROS_METRICS",
 			set: boolean(func(c *Config) *bool { return &c.Metrics })},
 	}
