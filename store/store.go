@@ -1,5 +1,7 @@
 package store
 
+import "github.com/google/uuid"
+
 // Stores bundles every repository over one DB, for wiring.
 type Stores struct {
 	Users     *Users
@@ -8,9 +10,11 @@ type Stores struct {
 	APIKeys   *APIKeys
 	Items     *Items
 	Media     *Media
+	Metadata  *Metadata
 }
 
 // Stores returns the repositories backed by db.
 func (db *DB) Stores() Stores {
-	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db}}
+	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db},
+		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}}
 }
