@@ -72,7 +72,7 @@ func newBareEnv(t *testing.T) *env {
 	e.users = core.NewUsers(core.UsersDeps{Users: e.st.Users, Libraries: e.st.Libraries, Sessions: e.st.Sessions,
 		Password: cheap, Now: e.clock.Now, NewID: newID})
 	e.libs = core.NewLibraries(e.st.Libraries, e.clock.Now, newID)
-	e.items = core.NewItems(e.st.Items, e.st.Media)
+	e.items = core.NewItems(e.st.Items, e.st.Media, e.st.Metadata)
 	return e
 }
 

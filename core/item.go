@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ItemID identifies an item: a UUID, which facades also use as Jellyfin's item id.
@@ -77,7 +78,11 @@ type ItemQuery struct {
 	Library   LibraryID
 	Kinds     []ItemKind
 	Parent    ItemID
-	Text      string
+	Text      string // matched against titles, ignoring case and accents
+	Genre     string // only items with this genre (case-insensitive)
+	Person    string // only items crediting this person (by name, case-insensitive)
+	Year      int    // only items of this year
+	Letter    string // only items whose sort title starts with this letter; "#" for anything else
 	Sort      ItemSort
 	Desc      bool
 	Limit     int
@@ -100,10 +105,102 @@ const MaxPage = 1000
 type Items struct {
 	store ItemStore
 	media MediaStore
+	meta  MetadataStore
 }
 
-// NewItems returns the item service; media may be nil where files are not needed.
-func NewItems(store ItemStore, media MediaStore) *Items { return &Items{store: store, media: media} }
+// NewItems returns the item service; media and meta may be nil where files or metadata are not needed.
+func NewItems(store ItemStore, media MediaStore, meta MetadataStore) *Items {
+	return &Items{store: store, media: media, meta: meta}
+}
+
+// Metadata returns the metadata of an item the caller may see.
+func (s *Items) Metadata(ctx context.Context, c Caller, id ItemID) (Metadata, error) {
+	if _, err := s.Get(ctx, c, id); err != nil {
+		return Metadata{}, err
+	}
+	return s.meta.ItemMetadata(ctx, id)
+}
+
+// Edit sets the named fields of an item's metadata from m and locks them, so that rescans and
+// provider refreshes keep the admin's values; unlock releases fields again. Only admins may.
+func (s *Items) Edit(ctx context.Context, c Caller, id ItemID, m Metadata, fields, unlock []string) (Metadata, error) {
+	if err := c.requireAdmin(); err != nil {
+		return Metadata{}, err
+	}
+	for _, f := range slices.Concat(fields, unlock) {
+		if !slices.Contains(MetadataFields, f) {
+			return Metadata{}, Invalid("fields", "unknown field %q", f)
+		}
+	}
+	if slices.Contains(fields, "title") && strings.TrimSpace(m.Title) == "" {
+		return Metadata{}, Invalid("title", "must not be empty")
+	}
+	cur, err := s.meta.ItemMetadata(ctx, id)
+	if err != nil {
+		return Metadata{}, err
+	}
+	cur.LockedFields = slices.DeleteFunc(cur.LockedFields, func(f string) bool { return slices.Contains(unlock, f) })
+	set := cur
+	set.Locked, set.LockedFields = false, nil
+	upd := Metadata{}
+	for _, f := range fields {
+		copyField(&upd, m, f)
+		if !slices.Contains(cur.LockedFields, f) {
+			cur.LockedFields = append(cur.LockedFields, f)
+		}
+	}
+	merged := Merge(set, upd)
+	for _, f := range fields { // Merge ignores empty values; an edit may clear a field
+		copyField(&merged, m, f)
+	}
+	merged.Locked, merged.LockedFields = cur.Locked, cur.LockedFields
+	if err := s.meta.SetMetadata(ctx, id, merged); err != nil {
+		return Metadata{}, err
+	}
+	return merged, nil
+}
+
+// copyField copies one named field of Metadata from src to dst.
+func copyField(dst *Metadata, src Metadata, f string) {
+	switch f {
+	case "title":
+		dst.Title = strings.TrimSpace(src.Title)
+	case "originalTitle":
+		dst.OriginalTitle = src.OriginalTitle
+	case "sortTitle":
+		dst.SortTitle = src.SortTitle
+	case "overview":
+		dst.Overview = src.Overview
+	case "tagline":
+		dst.Tagline = src.Tagline
+	case "year":
+		dst.Year = src.Year
+	case "premiere":
+		dst.Premiere = src.Premiere
+	case "communityScore":
+		dst.CommunityScore = src.CommunityScore
+	case "criticScore":
+		dst.CriticScore = src.CriticScore
+	case "officialRating":
+		dst.OfficialRating = src.OfficialRating
+	case "runtime":
+		dst.Runtime = src.Runtime
+	case "genres":
+		dst.Genres = src.Genres
+	case "studios":
+		dst.Studios = src.Studios
+	case "tags":
+		dst.Tags = src.Tags
+	case "collection":
+		dst.Collection = src.Collection
+	case "credits":
+		dst.Credits = src.Credits
+	case "providerIds":
+		dst.ProviderIDs = src.ProviderIDs
+	case "images":
+		dst.Images = src.Images
+	}
+}
 
 // Files returns the media files of an item the caller may see: its versions and parts.
 func (s *Items) Files(ctx context.Context, c Caller, id ItemID) ([]MediaFile, error) {
@@ -148,6 +245,9 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 		}
 	}
 	q.Text = strings.TrimSpace(q.Text)
+	if q.Letter != "" && q.Letter != "#" && (len([]rune(q.Letter)) != 1 || !unicode.IsLetter([]rune(q.Letter)[0])) {
+		return nil, 0, Invalid("letter", "must be one letter, or # for titles that start with anything else")
+	}
 	q.Libraries = c.visibleLibraries()
 	if q.Library != "" && !c.CanSee(q.Library) {
 		return []Item{}, 0, nil // a library the caller may not see looks empty, not forbidden

@@ -197,7 +197,7 @@ func (s *queryLog) Items(_ context.Context, q core.ItemQuery) ([]core.Item, int,
 
 func TestItemsListRestrictsTheQuery(t *testing.T) {
 	log := &queryLog{items: []core.Item{{Title: "Hidden", LibraryID: "b"}, {Title: "Mine", LibraryID: "a"}}}
-	items := core.NewItems(log, nil)
+	items := core.NewItems(log, nil, nil)
 	viewer := core.Caller{UserID: "u", Libraries: []core.LibraryID{"a"}}
 	got, n, err := items.List(context.Background(), viewer, core.ItemQuery{Library: "b"})
 	if err != nil || got == nil || len(got) != 0 || n != 0 {

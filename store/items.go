@@ -1,7 +1,10 @@
 package store
 
 import (
+	"unicode"
+
 	"context"
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"time"
 
@@ -10,7 +13,7 @@ import (
 )
 
 type itemRow struct {
-	bun.BaseModel `bun:"table:items"`
+	bun.BaseModel `bun:"table:items,alias:item"`
 
 	Seq         int64     `bun:"seq,pk,autoincrement"`
 	ID          string    `bun:"id"`
@@ -119,6 +122,21 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	if q.Text != "" {
 		sel = sel.Where("search_title LIKE ? ESCAPE '\\'", "%"+escapeLike(searchKey(q.Text))+"%")
 	}
+	if q.Genre != "" {
+		sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = 'genre' AND t.value_key = ?)", foldKey(q.Genre))
+	}
+	if q.Person != "" {
+		sel = sel.Where("EXISTS (SELECT 1 FROM item_people ip JOIN people p ON p.id = ip.person_id WHERE ip.item_id = item.id AND p.name_key = ?)", foldKey(q.Person))
+	}
+	if q.Year > 0 {
+		sel = sel.Where("year = ?", q.Year)
+	}
+	switch l := strings.ToLower(q.Letter); {
+	case l == "#":
+		sel = sel.Where("NOT (substr(sort_title, 1, 1) BETWEEN 'a' AND 'z')")
+	case l != "":
+		sel = sel.Where("sort_title LIKE ? ESCAPE '\\'", escapeLike(l)+"%")
+	}
 	dir := " ASC"
 	if q.Desc {
 		dir = " DESC"
@@ -143,8 +161,17 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	return out, total, nil
 }
 
-// searchKey is the form titles are searched in. Accent folding comes with the library scanner.
-func searchKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// searchKey is the form titles are searched in: lower case without accents, so "amelie" finds
+// "Amélie" and "PokÉmon" finds "Pokémon".
+func searchKey(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)

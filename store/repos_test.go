@@ -316,3 +316,54 @@ func TestSQLiteConcurrentWrites(t *testing.T) {
 		t.Fatalf("%d users, want 64", n)
 	}
 }
+
+func TestItemFilters(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		st := db.Stores()
+		if err := st.Libraries.CreateLibrary(ctx, core.Library{ID: "l", Name: "l", Type: core.LibraryMovies, Paths: []string{"/l"},
+			CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range []core.Metadata{
+			{Title: "Amélie", Year: 2001, Genres: []string{"Comedy", "Romance"}, Credits: []core.Credit{{Name: "Audrey Tautou", Kind: core.PersonActor}}},
+			{Title: "Heat", Year: 1995, Genres: []string{"Crime"}, Credits: []core.Credit{{Name: "Al Pacino", Kind: core.PersonActor}}},
+			{Title: "2001: A Space Odyssey", Year: 1968, Genres: []string{"Science Fiction"}},
+			{Title: "The Aviator", Year: 2004, Genres: []string{"Drama"}, Credits: []core.Credit{{Name: "Al Pacino", Kind: core.PersonProducer}}},
+		} {
+			id := core.ItemID(fmt.Sprintf("i%d", i))
+			if _, err := st.Items.CreateItem(ctx, core.Item{ID: id, Kind: core.KindMovie, Title: "x", LibraryID: "l", CreatedAt: t0, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Metadata.SetMetadata(ctx, id, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			name string
+			q    core.ItemQuery
+			want []string
+		}{
+			{"accents ignored", core.ItemQuery{Text: "AMELIE"}, []string{"Amélie"}},
+			{"accents in the query", core.ItemQuery{Text: "amél"}, []string{"Amélie"}},
+			{"genre", core.ItemQuery{Genre: "crime"}, []string{"Heat"}},
+			{"person", core.ItemQuery{Person: "al pacino"}, []string{"The Aviator", "Heat"}},
+			{"year", core.ItemQuery{Year: 2001}, []string{"Amélie"}},
+			{"letter skips the article", core.ItemQuery{Letter: "A"}, []string{"Amélie", "The Aviator"}},
+			{"letter #", core.ItemQuery{Letter: "#"}, []string{"2001: A Space Odyssey"}},
+		} {
+			items, _, err := st.Items.Items(ctx, core.ItemQuery{Limit: 100, Text: tc.q.Text, Genre: tc.q.Genre, Person: tc.q.Person,
+				Year: tc.q.Year, Letter: tc.q.Letter, Sort: core.SortTitle})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, it.Title)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package native
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,4 +246,57 @@ func TestOperationalEndpoints(t *testing.T) {
 		t.Fatal("problem without request id")
 	}
 	e.want(405, e.do("PUT", "/healthz", nil))
+}
+
+func TestEditItem(t *testing.T) {
+	e := newEnv(t)
+	lib := e.addLibrary("films")
+	ctx := context.Background()
+	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "22222222-0000-7000-8000-000000000001", Kind: core.KindMovie,
+		Title: "Heet", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/items/" + string(it.ID)
+	var d itemDetailDTO
+	e.decode(e.want(200, e.as(e.admin, "PATCH", path, map[string]any{"title": "Heat", "year": 1995, "genres": []string{"Crime", "Thriller"},
+		"premiere": "1995-12-15", "overview": "A heist."})), &d)
+	if d.Title != "Heat" || *d.Year != 1995 || len(d.Genres) != 2 || *d.Premiere != "1995-12-15" || d.Overview != "A heist." ||
+		!slices.Equal(d.LockedFields, []string{"title", "overview", "year", "genres", "premiere"}) {
+		t.Fatalf("after edit: %+v", d)
+	}
+	// What refreshes bring later does not change locked fields.
+	if err := e.stores.Metadata.SetMetadata(ctx, it.ID, core.Merge(mustMeta(t, e, it.ID), core.Metadata{Title: "Wrong", Tagline: "New"})); err != nil {
+		t.Fatal(err)
+	}
+	e.decode(e.want(200, e.as(e.admin, "GET", path, nil)), &d)
+	if d.Title != "Heat" || d.Tagline != "New" {
+		t.Fatalf("after a refresh: title %q, tagline %q", d.Title, d.Tagline)
+	}
+	var page struct {
+		Total int `json:"total"`
+	}
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items?genre=crime&year=1995&letter=h", nil)), &page)
+	if page.Total != 1 {
+		t.Fatalf("filtered: %d", page.Total)
+	}
+	e.want(400, e.as(e.admin, "PATCH", path, map[string]any{"unlock": []string{"nonsense"}}))
+	e.want(400, e.as(e.admin, "PATCH", path, map[string]any{"title": " "}))
+	e.want(400, e.as(e.admin, "PATCH", path, map[string]any{"premiere": "15/12/1995"}))
+	e.want(400, e.as(e.admin, "GET", "/api/v1/items?letter=ab", nil))
+	e.decode(e.want(200, e.as(e.admin, "PATCH", path, map[string]any{"unlock": []string{"title"}})), &d)
+	if slices.Contains(d.LockedFields, "title") {
+		t.Fatalf("title still locked: %v", d.LockedFields)
+	}
+	bob, _ := e.addUser("bob")
+	e.want(404, e.as(bob, "PATCH", path, map[string]any{"title": "Mine"}))
+}
+
+func mustMeta(t *testing.T, e *env, id core.ItemID) core.Metadata {
+	t.Helper()
+	m, err := e.stores.Metadata.ItemMetadata(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

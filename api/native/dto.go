@@ -90,6 +90,72 @@ func toItem(it core.Item) itemDTO {
 	return d
 }
 
+type personDTO struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	Role string `json:"role,omitempty"`
+}
+
+type imageDTO struct {
+	Kind   string `json:"kind"`
+	Index  int    `json:"index"`
+	Source string `json:"source"`
+}
+
+type itemDetailDTO struct {
+	itemDTO
+	Files          []mediaFileDTO `json:"files"`
+	Tagline        string         `json:"tagline,omitempty"`
+	Premiere       *string        `json:"premiere,omitempty"`
+	CommunityScore float64        `json:"communityScore,omitempty"`
+	CriticScore    float64        `json:"criticScore,omitempty"`
+	OfficialRating string         `json:"officialRating,omitempty"`
+	Collection     string         `json:"collection,omitempty"`
+	Genres         []string       `json:"genres"`
+	Studios        []string       `json:"studios"`
+	Tags           []string       `json:"tags"`
+	People         []personDTO    `json:"people"`
+	Images         []imageDTO     `json:"images"`
+	LockedFields   []string       `json:"lockedFields"`
+	Locked         bool           `json:"locked"`
+}
+
+func toItemDetail(it core.Item, files []core.MediaFile, m core.Metadata) itemDetailDTO {
+	d := itemDetailDTO{itemDTO: toItem(it), Files: make([]mediaFileDTO, len(files)), Tagline: m.Tagline,
+		CommunityScore: m.CommunityScore, CriticScore: m.CriticScore, OfficialRating: m.OfficialRating,
+		Collection: m.Collection, Genres: nonNil(m.Genres), Studios: nonNil(m.Studios), Tags: nonNil(m.Tags),
+		People: make([]personDTO, len(m.Credits)), Images: make([]imageDTO, len(m.Images)),
+		LockedFields: nonNil(m.LockedFields), Locked: m.Locked}
+	d.Overview = m.Overview
+	for i, f := range files {
+		d.Files[i] = toMediaFile(f)
+	}
+	if !m.Premiere.IsZero() {
+		p := m.Premiere.Format(time.DateOnly)
+		d.Premiere = &p
+	}
+	for i, c := range m.Credits {
+		d.People[i] = personDTO{Name: c.Name, Kind: string(c.Kind), Role: c.Role}
+	}
+	count := map[core.ImageKind]int{}
+	for i, im := range m.Images {
+		src := "local"
+		if im.Path == "" {
+			src = "remote"
+		}
+		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src}
+		count[im.Kind]++
+	}
+	return d
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 type mediaFileDTO struct {
 	ID           string       `json:"id"`
 	Path         string       `json:"path"`

@@ -83,7 +83,7 @@ func newEnv(t *testing.T) *env {
 	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now})
 	t.Cleanup(scanner.Close)
 	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID),
-		Items: core.NewItems(st.Items, st.Media), Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
+		Items: core.NewItems(st.Items, st.Media, st.Metadata), Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}

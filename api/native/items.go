@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
@@ -11,7 +12,8 @@ import (
 
 func (h *Handler) listItems(c *gin.Context) {
 	q := core.ItemQuery{Library: core.LibraryID(c.Query("library")), Parent: core.ItemID(c.Query("parent")),
-		Text: c.Query("q"), Sort: core.ItemSort(c.Query("sort"))}
+		Text: c.Query("q"), Sort: core.ItemSort(c.Query("sort")), Genre: c.Query("genre"), Person: c.Query("person"),
+		Letter: c.Query("letter")}
 	for _, t := range strings.Split(c.Query("type"), ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			q.Kinds = append(q.Kinds, core.ItemKind(t))
@@ -32,6 +34,9 @@ func (h *Handler) listItems(c *gin.Context) {
 	if q.Offset, ok = h.intQuery(c, "offset", 0); !ok {
 		return
 	}
+	if q.Year, ok = h.intQuery(c, "year", 0); !ok {
+		return
+	}
 	if q.Limit == 0 {
 		h.fail(c, core.Invalid("limit", "must be between 1 and %d", core.MaxPage))
 		return
@@ -49,6 +54,11 @@ func (h *Handler) listItems(c *gin.Context) {
 }
 
 func (h *Handler) getItem(c *gin.Context) {
+	h.itemDetail(c, http.StatusOK)
+}
+
+// itemDetail answers with the item, its files and its metadata.
+func (h *Handler) itemDetail(c *gin.Context, status int) {
 	ctx, caller, id := c.Request.Context(), callerOf(c), core.ItemID(c.Param("id"))
 	it, err := h.Items.Get(ctx, caller, id)
 	if err != nil {
@@ -60,14 +70,74 @@ func (h *Handler) getItem(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	out := make([]mediaFileDTO, len(files))
-	for i, f := range files {
-		out[i] = toMediaFile(f)
+	meta, err := h.Items.Metadata(ctx, caller, id)
+	if err != nil {
+		h.fail(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, struct {
-		itemDTO
-		Files []mediaFileDTO `json:"files"`
-	}{toItem(it), out})
+	c.JSON(status, toItemDetail(it, files, meta))
+}
+
+type itemEdit struct {
+	Title          *string            `json:"title"`
+	OriginalTitle  *string            `json:"originalTitle"`
+	SortTitle      *string            `json:"sortTitle"`
+	Overview       *string            `json:"overview"`
+	Tagline        *string            `json:"tagline"`
+	Year           *int               `json:"year"`
+	Premiere       *string            `json:"premiere"`
+	CommunityScore *float64           `json:"communityScore"`
+	CriticScore    *float64           `json:"criticScore"`
+	OfficialRating *string            `json:"officialRating"`
+	Collection     *string            `json:"collection"`
+	Genres         *[]string          `json:"genres"`
+	Studios        *[]string          `json:"studios"`
+	Tags           *[]string          `json:"tags"`
+	ProviderIDs    *map[string]string `json:"providerIds"`
+	Unlock         []string           `json:"unlock"`
+}
+
+func (h *Handler) editItem(c *gin.Context) {
+	var req itemEdit
+	if err := bind(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	var m core.Metadata
+	var fields []string
+	set := func(name string, present bool, apply func()) {
+		if present {
+			apply()
+			fields = append(fields, name)
+		}
+	}
+	set("title", req.Title != nil, func() { m.Title = *req.Title })
+	set("originalTitle", req.OriginalTitle != nil, func() { m.OriginalTitle = *req.OriginalTitle })
+	set("sortTitle", req.SortTitle != nil, func() { m.SortTitle = *req.SortTitle })
+	set("overview", req.Overview != nil, func() { m.Overview = *req.Overview })
+	set("tagline", req.Tagline != nil, func() { m.Tagline = *req.Tagline })
+	set("year", req.Year != nil, func() { m.Year = *req.Year })
+	set("communityScore", req.CommunityScore != nil, func() { m.CommunityScore = *req.CommunityScore })
+	set("criticScore", req.CriticScore != nil, func() { m.CriticScore = *req.CriticScore })
+	set("officialRating", req.OfficialRating != nil, func() { m.OfficialRating = *req.OfficialRating })
+	set("collection", req.Collection != nil, func() { m.Collection = *req.Collection })
+	set("genres", req.Genres != nil, func() { m.Genres = *req.Genres })
+	set("studios", req.Studios != nil, func() { m.Studios = *req.Studios })
+	set("tags", req.Tags != nil, func() { m.Tags = *req.Tags })
+	set("providerIds", req.ProviderIDs != nil, func() { m.ProviderIDs = *req.ProviderIDs })
+	if req.Premiere != nil {
+		t, err := time.Parse(time.DateOnly, *req.Premiere)
+		if err != nil && *req.Premiere != "" {
+			h.fail(c, core.Invalid("premiere", "must be a date like 2024-03-14"))
+			return
+		}
+		m.Premiere, fields = t, append(fields, "premiere")
+	}
+	if _, err := h.Items.Edit(c.Request.Context(), callerOf(c), core.ItemID(c.Param("id")), m, fields, req.Unlock); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.itemDetail(c, http.StatusOK)
 }
 
 func (h *Handler) intQuery(c *gin.Context, name string, def int) (int, bool) {

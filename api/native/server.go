@@ -56,6 +56,8 @@ type itemService interface {
 	Get(ctx context.Context, c core.Caller, id core.ItemID) (core.Item, error)
 	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
 	Files(ctx context.Context, c core.Caller, id core.ItemID) ([]core.MediaFile, error)
+	Metadata(ctx context.Context, c core.Caller, id core.ItemID) (core.Metadata, error)
+	Edit(ctx context.Context, c core.Caller, id core.ItemID, m core.Metadata, fields, unlock []string) (core.Metadata, error)
 }
 
 // scanService is what the handlers need from scan.Scanner.
@@ -153,6 +155,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/libraries/:id/scan", h.getScan)
 	a.GET("/items", h.listItems)
 	a.GET("/items/:id", h.getItem)
+	a.PATCH("/items/:id", h.editItem)
 	a.GET("/sessions", h.listSessions)
 	a.DELETE("/sessions/:id", h.revokeSession)
 	a.GET("/apikeys", h.listAPIKeys)

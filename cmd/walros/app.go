@@ -52,7 +52,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		users: core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions,
 			Now: time.Now, NewID: newID}),
 		libraries: core.NewLibraries(st.Libraries, time.Now, newID),
-		items:     core.NewItems(st.Items, st.Media),
+		items:     core.NewItems(st.Items, st.Media, st.Metadata),
 	}, nil
 }
 

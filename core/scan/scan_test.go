@@ -123,7 +123,7 @@ func newEnv(t *testing.T, root string, grace time.Duration) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	e := &env{t: t, st: db.Stores(), admin: core.Caller{Admin: true}, libs: map[string]core.Library{}, ctx: ctx, grace: grace}
-	e.items = core.NewItems(e.st.Items, e.st.Media)
+	e.items = core.NewItems(e.st.Items, e.st.Media, e.st.Metadata)
 	ff := ffmpegtest.RequireFFprobe(t)
 	e.prober = probe.New(ffmpeg.Runner{Bin: ff.Bin}, probe.Options{Parallel: 2})
 	e.s = scan.New(e.st.Media, e.st.Libraries, e.prober, scan.Options{Parallel: 2, DeleteGrace: grace,
