@@ -152,3 +152,34 @@ func Merge(cur, next Metadata) Metadata {
 	cur.Locked = next.Locked
 	return cur
 }
+
+// LookupQuery is what a metadata provider is asked: the item as the scan identified it.
+type LookupQuery struct {
+	Kind        ItemKind
+	Title       string
+	Year        int
+	ProviderIDs map[string]string // ids already known (from an NFO or a previous match)
+	// For an episode or season: the series' ids and title, and the numbers.
+	SeriesTitle       string
+	SeriesProviderIDs map[string]string
+	Season, Episode   *int
+	Absolute          *int
+	Language          string // BCP 47, such as "en-US"; the provider's default when empty
+}
+
+// Match is a provider's answer: its metadata and how sure it is.
+type Match struct {
+	Metadata Metadata
+	Score    float64 // 0 to 1: title similarity and year agreement, 1 for a lookup by id
+	// Ambiguous means another candidate scored almost as well: an admin should confirm it.
+	Ambiguous bool
+}
+
+// Provider fetches metadata from one online source (TMDb, TVDB, MyAnimeList, MusicBrainz...). It
+// returns ErrNotFound when nothing matches; any other error is the provider's failure (timeout,
+// rate limit, outage, malformed answer), which never fails a scan.
+type Provider interface {
+	Name() string
+	Supports(kind ItemKind) bool
+	Lookup(ctx context.Context, q LookupQuery) (Match, error)
+}

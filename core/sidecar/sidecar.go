@@ -86,7 +86,7 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 		seen   = make(map[string]bool)
 	)
 	for _, name := range siblings {
-		_, ext := splitExt(name)
+		base, ext := splitExt(name)
 		if seen[name] || !validName(name) || mediaExts[ext] || len(name) <= len(stem) {
 			continue
 		}
@@ -98,13 +98,15 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 		}
 		seen[name] = true
 		rest := name[len(stem):] // ".nfo", ".en.forced.srt", "-poster.jpg"...
-		mid := strings.TrimSuffix(rest[1:], ext)
-		mid = strings.TrimSuffix(mid, ".")
+		mid := ""                // what lies between the basename and the extension: "en.forced", "poster"
+		if len(base) > len(stem) {
+			mid = base[len(stem)+1:]
+		}
 		switch {
 		case rest[0] == '.' && mid == "" && ext == "nfo" && out.NFO == "":
 			out.NFO = filepath.Join(dir, name)
 		case rest[0] == '.' && subtitleFormats[ext] != "":
-			if ext == "idx" && !hasFold(siblings, name[:len(name)-len(ext)]+"sub") {
+			if ext == "idx" && !hasFold(siblings, base+".sub") {
 				continue // VobSub needs both halves; a lone .sub is usually MicroDVD text
 			}
 			sub := parseFlags(strings.Split(mid, "."))
