@@ -43,8 +43,8 @@ type MediaStore interface {
 	// LibraryFiles returns every file of a library, for comparing with what is on disk.
 	LibraryFiles(ctx context.Context, lib LibraryID) ([]MediaFile, error)
 	// ApplyFile creates or updates the items (keeping the ids of those already there) and the file,
-	// in one transaction, and returns the file with its item.
-	ApplyFile(ctx context.Context, u FileUpdate) (MediaFile, error)
+	// in one transaction, and returns the file with its item and the ids of u.Items in order.
+	ApplyFile(ctx context.Context, u FileUpdate) (MediaFile, []ItemID, error)
 	// MoveFile records that a file was moved or renamed; it keeps its id and item.
 	MoveFile(ctx context.Context, id FileID, path string, modTime time.Time, inode uint64) error
 	// MarkMissing records when files were first found missing; files already marked keep their date.

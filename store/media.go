@@ -76,7 +76,7 @@ var _ core.MediaStore = (*Media)(nil)
 func (s *Media) LibraryFiles(ctx context.Context, lib core.LibraryID) ([]core.MediaFile, error) {
 	var rows []mediaFileRow
 	if err := s.db.R.NewSelect().Model(&rows).
-		Column("id", "library_id", "item_id", "path", "size", "mtime_ns", "inode", "head_hash", "probe_error", "missing_since").
+		Column("id", "library_id", "item_id", "path", "size", "mtime_ns", "inode", "head_hash", "probe_error", "missing_since", "updated_at").
 		Where("library_id = ?", string(lib)).Scan(ctx); err != nil {
 		return nil, wrap(err, "select files of library %s", lib)
 	}
@@ -90,8 +90,9 @@ func (s *Media) LibraryFiles(ctx context.Context, lib core.LibraryID) ([]core.Me
 
 // ApplyFile upserts the file's items from the top down, then the file, in one transaction: a crash
 // leaves either all of it or none.
-func (s *Media) ApplyFile(ctx context.Context, u core.FileUpdate) (core.MediaFile, error) {
+func (s *Media) ApplyFile(ctx context.Context, u core.FileUpdate) (core.MediaFile, []core.ItemID, error) {
 	f := u.File
+	var ids []core.ItemID
 	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var before []string
 		if err := tx.NewSelect().Model((*mediaFileRow)(nil)).Column("item_id").Where("id = ?", string(f.ID)).
@@ -105,7 +106,7 @@ func (s *Media) ApplyFile(ctx context.Context, u core.FileUpdate) (core.MediaFil
 			if err != nil {
 				return err
 			}
-			parent = id
+			parent, ids = id, append(ids, id)
 		}
 		f.ItemID = parent
 		row := newMediaFileRow(f)
@@ -126,10 +127,10 @@ func (s *Media) ApplyFile(ctx context.Context, u core.FileUpdate) (core.MediaFil
 		return nil
 	})
 	if err != nil {
-		return core.MediaFile{}, err
+		return core.MediaFile{}, nil, err
 	}
 	f.MissingSince = nil
-	return f, nil
+	return f, ids, nil
 }
 
 // upsertItem finds the item by (library, match key) and updates what the scan knows of it, or

@@ -27,7 +27,7 @@ func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, err
 	st := a.db.Stores()
 	prober := probe.New(ffmpeg.Runner{Bin: bin, Log: log}, probe.Options{Parallel: cfg.Scan.Parallel})
 	return scan.New(st.Media, st.Libraries, prober, scan.Options{Parallel: cfg.Scan.Parallel,
-		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log}), nil
+		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata}), nil
 }
 
 func scanCommand() *cobra.Command {

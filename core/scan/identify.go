@@ -107,6 +107,29 @@ func ownerPath(rel string) string {
 	return filepath.Join(dir, filepath.Base(dir)+".mkv")
 }
 
+// ownsFolder reports whether the movie file at path is the only movie in its folder (its versions
+// and parts aside), so that the folder's movie.nfo and poster are its own. Extras do not count.
+func ownsFolder(root, path string, siblings []string, key string) bool {
+	dir := filepath.Dir(path)
+	if dir == root {
+		return false
+	}
+	for _, name := range siblings {
+		ext := strings.ToLower(filepath.Ext(name))
+		if !mediaExtensions[ext] || audioExtensions[ext] {
+			continue
+		}
+		r := naming.ParseWithHint(filepath.Join(filepath.Base(dir), name), naming.HintMovie)
+		if r.Type == naming.TypeExtra {
+			continue
+		}
+		if fmt.Sprintf("movie:%s|%d", foldTitle(r.Title), r.Year) != key {
+			return false
+		}
+	}
+	return true
+}
+
 // isExtrasFolder reports the folder names Jellyfin and Plex read as extras of the movie above.
 func isExtrasFolder(name string) bool {
 	switch strings.ToLower(name) {

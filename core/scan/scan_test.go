@@ -126,7 +126,7 @@ func newEnv(t *testing.T, root string, grace time.Duration) *env {
 	e.items = core.NewItems(e.st.Items, e.st.Media, e.st.Metadata)
 	ff := ffmpegtest.RequireFFprobe(t)
 	e.prober = probe.New(ffmpeg.Runner{Bin: ff.Bin}, probe.Options{Parallel: 2})
-	e.s = scan.New(e.st.Media, e.st.Libraries, e.prober, scan.Options{Parallel: 2, DeleteGrace: grace,
+	e.s = scan.New(e.st.Media, e.st.Libraries, e.prober, scan.Options{Parallel: 2, DeleteGrace: grace, Metadata: e.st.Metadata,
 		NewID: func() string { return uuid.Must(uuid.NewV7()).String() }})
 	t.Cleanup(e.s.Close)
 	libs := core.NewLibraries(e.st.Libraries, time.Now, func() string { return uuid.Must(uuid.NewV7()).String() })
@@ -446,5 +446,89 @@ func TestWatchPicksUpNewFiles(t *testing.T) {
 		if tc.title != "" && !strings.Contains(e.tree("movies"), tc.title) {
 			t.Fatalf("no %s in:\n%s", tc.title, e.tree("movies"))
 		}
+	}
+}
+
+// TestSidecars puts NFOs, artwork and subtitles next to the media, as Kodi, Jellyfin and
+// tinyMediaManager leave them, plus a broken NFO, and checks what the scan makes of them.
+func TestSidecars(t *testing.T) {
+	root := library(t)
+	heat := filepath.Join(root, "movies", "Heat (1995)")
+	write(t, filepath.Join(heat, "Heat (1995).nfo"), []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<movie>
+  <title>Heat</title>
+  <plot>A group of professional bank robbers...</plot>
+  <genre>Crime</genre><genre>Thriller</genre>
+  <uniqueid type="tmdb" default="true">949</uniqueid><uniqueid type="imdb">tt0113277</uniqueid>
+  <actor><name>Al Pacino</name><role>Vincent Hanna</role><order>0</order></actor>
+  <director>Michael Mann</director>
+</movie>`))
+	write(t, filepath.Join(heat, "poster.jpg"), []byte("jpeg"))
+	write(t, filepath.Join(heat, "fanart.jpg"), []byte("jpeg"))
+	write(t, filepath.Join(heat, "Heat (1995).en.forced.srt"), []byte("1\n00:00:01,000 --> 00:00:02,000\nHi\n"))
+	write(t, filepath.Join(heat, "Heat (1995).fre.srt"), []byte("1\n00:00:01,000 --> 00:00:02,000\nSalut\n"))
+	dark := filepath.Join(root, "shows", "Dark (2017)")
+	write(t, filepath.Join(dark, "tvshow.nfo"), []byte(`<tvshow><title>Dark</title><genre>Mystery</genre><studio>Netflix</studio></tvshow>`))
+	write(t, filepath.Join(dark, "season01-poster.jpg"), []byte("jpeg"))
+	write(t, filepath.Join(root, "movies", "Blade Runner (1982)", "movie.nfo"), []byte("<movie><title>Blade Runner</title><genre>Sci-Fi</genre"))
+
+	e := newEnv(t, root, 0)
+	e.scan("movies")
+	e.scan("shows")
+	item := func(lib, kind, title string) core.Item {
+		t.Helper()
+		items, _, err := e.items.List(e.ctx, e.admin, core.ItemQuery{Library: e.libs[lib].ID, Kinds: []core.ItemKind{core.ItemKind(kind)}, Text: title})
+		if err != nil || len(items) == 0 {
+			t.Fatalf("no %s %q: %v", kind, title, err)
+		}
+		return items[0]
+	}
+	movie := item("movies", "movie", "Heat")
+	m, err := e.items.Metadata(e.ctx, e.admin, movie.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Overview == "" || !slices.Equal(m.Genres, []string{"Crime", "Thriller"}) || m.ProviderIDs["tmdb"] != "949" ||
+		len(m.Credits) != 2 || m.Credits[0].Role != "Vincent Hanna" {
+		t.Fatalf("Heat's metadata from its NFO: %+v", m)
+	}
+	kinds := map[core.ImageKind]int{}
+	for _, im := range m.Images {
+		kinds[im.Kind]++
+	}
+	if kinds[core.ImagePrimary] != 1 || kinds[core.ImageBackdrop] != 1 {
+		t.Fatalf("Heat's images: %+v", m.Images)
+	}
+	files, _ := e.items.Files(e.ctx, e.admin, movie.ID)
+	var subs []string
+	for _, s := range files[0].Info.Streams {
+		if s.External != "" {
+			subs = append(subs, fmt.Sprintf("%s %s forced=%v", s.Codec, s.Language, s.Forced))
+		}
+	}
+	slices.Sort(subs)
+	if !slices.Equal(subs, []string{"subrip eng forced=true", "subrip fre forced=false"}) {
+		t.Fatalf("external subtitles: %v", subs)
+	}
+	if m, _ := e.items.Metadata(e.ctx, e.admin, item("movies", "movie", "Blade Runner").ID); len(m.Genres) != 0 {
+		t.Fatalf("a broken NFO gave genres: %v", m.Genres)
+	}
+	series := item("shows", "series", "Dark")
+	if m, _ := e.items.Metadata(e.ctx, e.admin, series.ID); !slices.Equal(m.Studios, []string{"Netflix"}) {
+		t.Fatalf("Dark's tvshow.nfo: %+v", m)
+	}
+	season := item("shows", "season", "Season 1")
+	if m, _ := e.items.Metadata(e.ctx, e.admin, season.ID); len(m.Images) != 1 {
+		t.Fatalf("season 1's poster: %+v", m.Images)
+	}
+
+	// An NFO edited later is read at the next scan, though the media did not change.
+	time.Sleep(10 * time.Millisecond)
+	write(t, filepath.Join(heat, "Heat (1995).nfo"), []byte(`<movie><title>Heat</title><genre>Drama</genre></movie>`))
+	if p := e.scan("movies"); p.Probed == 0 {
+		t.Fatal("a changed NFO was not noticed")
+	}
+	if m, _ := e.items.Metadata(e.ctx, e.admin, movie.ID); !slices.Equal(m.Genres, []string{"Drama"}) {
+		t.Fatalf("genres after the NFO changed: %v", m.Genres)
 	}
 }

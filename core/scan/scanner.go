@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/sidecar"
 )
 
 // Options tune a Scanner.
@@ -21,14 +23,17 @@ type Options struct {
 	Parallel    int           // files probed at once; GOMAXPROCS when zero
 	DeleteGrace time.Duration // how long a vanished file keeps its item; 0 removes it in the scan that finds it gone
 	Exclude     []string      // folders never scanned, such as Walros's own data directory
-	Now         core.Clock
-	NewID       func() string
-	Log         *slog.Logger
+	// Metadata receives what NFO files and local artwork say; nil leaves sidecars unread.
+	Metadata core.MetadataStore
+	Now      core.Clock
+	NewID    func() string
+	Log      *slog.Logger
 }
 
 // Scanner scans libraries, one scan per library at a time.
 type Scanner struct {
 	media  core.MediaStore
+	meta   core.MetadataStore
 	libs   core.LibraryStore
 	prober core.Prober
 	opt    Options
@@ -55,7 +60,7 @@ func New(media core.MediaStore, libs core.LibraryStore, prober core.Prober, opt 
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	base, cancel := context.WithCancel(context.Background())
-	return &Scanner{media: media, libs: libs, prober: prober, opt: opt, running: map[core.LibraryID]*run{},
+	return &Scanner{media: media, meta: opt.Metadata, libs: libs, prober: prober, opt: opt, running: map[core.LibraryID]*run{},
 		base: base, cancel: cancel}
 }
 
@@ -106,6 +111,7 @@ type run struct {
 	mu                                                                 sync.Mutex
 	p                                                                  Progress
 	done                                                               chan struct{}
+	folders                                                            folders
 }
 
 func (r *run) progress() Progress {
@@ -270,16 +276,30 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 	// Walk, sorting what is found into unchanged, returned, new or changed.
 	allowed := resolveRoots(lib.Paths)
 	seen := make(map[string]bool, len(known))
-	var work []found
+	times := sidecarTimes{}
+	var media []found
 	for _, root := range online {
-		err := walkRoot(root, allowed, s.opt.Exclude, func(f found) {
+		err := walkRoot(root, allowed, s.opt.Exclude, times.saw, func(f found) {
 			r.found.Add(1)
 			seen[f.path] = true
+			media = append(media, f)
+		})
+		if err != nil {
+			return fmt.Errorf("walk %s: %w", root, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	var work []found
+	for _, f := range media {
+		func(f found) {
 			k, ok := byPath[f.path]
 			switch {
 			case !ok:
 				work = append(work, f)
-			case k.Size == f.size && k.ModTime.Equal(f.modTime.UTC()) && (k.Inode == 0 || k.Inode == f.inode):
+			case k.Size == f.size && k.ModTime.Equal(f.modTime.UTC()) && (k.Inode == 0 || k.Inode == f.inode) &&
+				!times.newerThan(f.root, f.path, k.UpdatedAt):
 				// Unchanged, even if it failed to probe: a broken file stays broken until it changes.
 				r.unchanged.Add(1)
 				if k.MissingSince != nil { // back after being missing
@@ -290,13 +310,7 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 			default:
 				work = append(work, f)
 			}
-		})
-		if err != nil {
-			return fmt.Errorf("walk %s: %w", root, err)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+		}(f)
 	}
 	r.walking.Store(false)
 
@@ -389,7 +403,7 @@ func (s *Scanner) probeAll(ctx context.Context, lib core.Library, work []found, 
 	for range min(s.opt.Parallel, max(len(work), 1)) {
 		wg.Go(func() {
 			for f := range jobs {
-				failed, err := s.probeOne(ctx, lib, f, byPath[f.path])
+				failed, err := s.probeOne(ctx, lib, f, byPath[f.path], r)
 				if err != nil {
 					cancel(err) // a store failure stops the scan; a bad file only counts as failed
 				}
@@ -415,7 +429,7 @@ feed:
 
 // probeOne probes and identifies one file and records the result. It reports whether the file
 // failed to probe; an error means the result could not be recorded.
-func (s *Scanner) probeOne(ctx context.Context, lib core.Library, f found, known core.MediaFile) (bool, error) {
+func (s *Scanner) probeOne(ctx context.Context, lib core.Library, f found, known core.MediaFile, r *run) (bool, error) {
 	now := s.opt.Now().UTC()
 	file := core.MediaFile{ID: known.ID, LibraryID: lib.ID, Path: f.path, Size: f.size, ModTime: f.modTime.UTC(),
 		Inode: f.inode, CreatedAt: known.CreatedAt, UpdatedAt: now}
@@ -436,8 +450,30 @@ func (s *Scanner) probeOne(ctx context.Context, lib core.Library, f found, known
 	file.Info = info
 	id := identifier{lib: lib, now: now, newID: s.opt.NewID}.identify(f.root, f.path, info)
 	file.Part, file.Version = id.part, id.version
-	_, err = s.media.ApplyFile(ctx, core.FileUpdate{File: file, Items: id.items})
-	return false, err
+	var sc sidecar.Sidecars
+	siblings, err := sidecar.List(filepath.Dir(f.path))
+	if err == nil && len(id.items) > 0 {
+		leaf := id.items[len(id.items)-1]
+		role, owns := sidecar.RoleMovie, false
+		switch leaf.Kind {
+		case core.KindEpisode, core.KindVideo:
+			role = sidecar.RoleEpisode
+		case core.KindMovie:
+			owns = ownsFolder(f.root, f.path, siblings, leaf.MatchKey)
+		case core.KindTrack:
+			role = 0
+		}
+		sc = sidecar.ForMedia(f.path, siblings, sidecar.Options{Role: role, OwnsFolder: owns})
+		addSubtitles(&file.Info, sc.Subtitles)
+	}
+	_, ids, err := s.media.ApplyFile(ctx, core.FileUpdate{File: file, Items: id.items})
+	if err != nil {
+		return false, err
+	}
+	if s.meta != nil {
+		s.applyMetadata(ctx, f.root, f, id, ids, sc, r)
+	}
+	return false, nil
 }
 
 // recordFailure keeps a file that could not be probed, with the reason, and no item: it is not
@@ -448,6 +484,6 @@ func (s *Scanner) recordFailure(ctx context.Context, lib core.Library, file core
 	if len(file.ProbeError) > 500 {
 		file.ProbeError = file.ProbeError[:500]
 	}
-	_, err = s.media.ApplyFile(ctx, core.FileUpdate{File: file})
+	_, _, err = s.media.ApplyFile(ctx, core.FileUpdate{File: file})
 	return err
 }

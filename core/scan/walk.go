@@ -54,7 +54,7 @@ type found struct {
 // walkRoot lists the media files under root. It never leaves root: symlinked files are followed
 // only when they resolve inside one of the allowed roots, and symlinked folders are not followed
 // (they could loop or lead anywhere). Folders under exclude are skipped.
-func walkRoot(root string, allowed, exclude []string, visit func(found)) error {
+func walkRoot(root string, allowed, exclude []string, sidecar func(path string, mod time.Time), visit func(found)) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root {
@@ -69,6 +69,11 @@ func walkRoot(root string, allowed, exclude []string, visit func(found)) error {
 			return nil
 		}
 		if !mediaExtensions[strings.ToLower(filepath.Ext(path))] {
+			if d.Type().IsRegular() {
+				if fi, err := d.Info(); err == nil {
+					sidecar(path, fi.ModTime())
+				}
+			}
 			return nil
 		}
 		var fi fs.FileInfo

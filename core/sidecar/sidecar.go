@@ -73,8 +73,8 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 		if !mediaExts[ext] || !validName(name) {
 			continue
 		}
-		if len(s) > len(stem) && hasPrefixFold(s, stem) {
-			longer = append(longer, s)
+		if len(s) > len(stem) && hasPrefixFold(s, stem) && !audioExts[ext] {
+			longer = append(longer, s) // not "Movie.en.mka": Jellyfin's external audio is the movie's
 		}
 		if s != stem && strings.EqualFold(s, stem) {
 			strict = true // "movie.mkv" next to "Movie.mkv" on a case-sensitive disk
@@ -83,11 +83,12 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 	var (
 		out    Sidecars
 		images []candidate
+		nfo    string
 		seen   = make(map[string]bool)
 	)
 	for _, name := range siblings {
 		base, ext := splitExt(name)
-		if seen[name] || !validName(name) || mediaExts[ext] || len(name) <= len(stem) {
+		if seen[name] || name == file || !validName(name) || mediaExts[ext] || len(name) <= len(stem) {
 			continue
 		}
 		if prefix := name[:len(stem)]; prefix != stem && (strict || !strings.EqualFold(prefix, stem)) {
@@ -103,8 +104,10 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 			mid = base[len(stem)+1:]
 		}
 		switch {
-		case rest[0] == '.' && mid == "" && ext == "nfo" && out.NFO == "":
-			out.NFO = filepath.Join(dir, name)
+		case rest[0] == '.' && mid == "" && ext == "nfo":
+			if nfo == "" || betterNFO(name, nfo, stem) {
+				nfo = name
+			}
 		case rest[0] == '.' && subtitleFormats[ext] != "":
 			if ext == "idx" && !hasFold(siblings, base+".sub") {
 				continue // VobSub needs both halves; a lone .sub is usually MicroDVD text
@@ -125,6 +128,9 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 			}
 		}
 	}
+	if nfo != "" {
+		out.NFO = filepath.Join(dir, nfo)
+	}
 	slices.SortFunc(out.Subtitles, func(a, b Subtitle) int { return strings.Compare(a.Path, b.Path) })
 	if opts.OwnsFolder {
 		if out.NFO == "" {
@@ -137,6 +143,15 @@ func ForMedia(mediaPath string, siblings []string, opts Options) Sidecars {
 	}
 	out.Images = sortImages(images)
 	return out
+}
+
+// betterNFO reports whether NFO a beats b: the exact case of the basename first, then the
+// smaller name, so that the order of the listing does not matter.
+func betterNFO(a, b, stem string) bool {
+	if ea, eb := strings.HasPrefix(a, stem), strings.HasPrefix(b, stem); ea != eb {
+		return ea
+	}
+	return a < b
 }
 
 // FolderNFO returns the path of the folder-level NFO for role in dir: movie.nfo, tvshow.nfo,
@@ -200,6 +215,10 @@ var mediaExts = toSet(`mkv mp4 m4v avi mov wmv ts m2ts mts webm mpg mpeg flv ogv
 	xvid rmvb rm asf mk3d m2v f4v wtv mp3 flac m4a m4b aac ogg oga opus wav wma alac ape wv dsf dff aiff
 	aif mka mpc`)
 
+// audioExts are the media types that hold only sound: "Movie.en.mka" is an external audio track,
+// not another movie with sidecars of its own.
+var audioExts = toSet(`mp3 flac m4a m4b aac ogg oga opus wav wma alac ape wv dsf dff aiff aif mka mpc`)
+
 func toSet(words string) map[string]bool {
 	set := make(map[string]bool)
 	for _, w := range strings.Fields(words) {
@@ -260,8 +279,9 @@ type candidate struct {
 var kindOrder = map[core.ImageKind]int{core.ImagePrimary: 0, core.ImageBackdrop: 1, core.ImageLogo: 2,
 	core.ImageBanner: 3, core.ImageThumb: 4, core.ImageArt: 5, core.ImageDisc: 6}
 
-// sortImages orders candidates by kind, the file's own before the folder's, keyword rank,
-// number and name, and returns them as images.
+// sortImages orders candidates by kind, the file's own before the folder's, number (so that
+// fanart.jpg comes before backdrop1.jpg), keyword rank, extension and name, and returns them as
+// images.
 func sortImages(cs []candidate) []core.Image {
 	slices.SortFunc(cs, func(a, b candidate) int {
 		fa, fb := 0, 0
@@ -272,14 +292,16 @@ func sortImages(cs []candidate) []core.Image {
 			fb = 1
 		}
 		return cmp.Or(cmp.Compare(kindOrder[a.kind], kindOrder[b.kind]), cmp.Compare(fa, fb),
-			cmp.Compare(a.prio, b.prio), cmp.Compare(a.num, b.num), imageExtOrder(a.name, b.name),
+			cmp.Compare(a.num, b.num), cmp.Compare(a.prio, b.prio), imageExtOrder(a.name, b.name),
 			strings.Compare(a.name, b.name))
 	})
 	var out []core.Image
-	for i, c := range cs {
-		if i > 0 && c.path == cs[i-1].path {
+	seen := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		if seen[c.path] { // "movie.jpg" can be movie.mkv's own and its folder's too
 			continue
 		}
+		seen[c.path] = true
 		out = append(out, core.Image{Kind: c.kind, Path: c.path})
 	}
 	return out
