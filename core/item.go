@@ -59,6 +59,7 @@ type Item struct {
 	Runtime     time.Duration
 	ExtraType   string            // trailer, featurette...: the item is an extra of its parent
 	ProviderIDs map[string]string // "tmdb": "603", "imdb": "tt0133093"...
+	Review      string            // why an admin should check the item (an ambiguous match); empty when fine
 }
 
 // ItemSort is an order for item lists.

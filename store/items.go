@@ -39,6 +39,7 @@ type itemRow struct {
 	RuntimeMS     int64  `bun:"runtime_ms"`
 	ExtraType     string `bun:"extra_type"`
 	ProviderIDs   string `bun:"provider_ids"`
+	Review        string `bun:"review"`
 }
 
 func newItemRow(it core.Item) *itemRow {
@@ -76,6 +77,7 @@ func (r *itemRow) toCore() core.Item {
 	it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute = r.IndexNumber, r.IndexEnd, r.ParentIndex, r.Absolute
 	it.AirDate, it.Runtime, it.ExtraType = r.AirDate, time.Duration(r.RuntimeMS)*time.Millisecond, r.ExtraType
 	fromJSON(r.ProviderIDs, &it.ProviderIDs)
+	it.Review = r.Review
 	return it
 }
 

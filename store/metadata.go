@@ -199,6 +199,12 @@ func (s *Metadata) SetMetadata(ctx context.Context, id core.ItemID, m core.Metad
 	})
 }
 
+// SetReview records why an item needs an admin's look, or clears it.
+func (s *Metadata) SetReview(ctx context.Context, id core.ItemID, reason string) error {
+	res, err := s.db.W.NewUpdate().Table("items").Set("review = ?", reason).Where("id = ?", string(id)).Exec(ctx)
+	return mustAffect(res, err, "set review of item %s", id)
+}
+
 // person finds or creates the person named in c; one row per name, regardless of case.
 func (s *Metadata) person(ctx context.Context, tx bun.Tx, c core.Credit) (string, error) {
 	var p personRow

@@ -72,6 +72,7 @@ type itemDTO struct {
 	RuntimeMS     int64             `json:"runtimeMs,omitempty"`
 	ExtraType     string            `json:"extraType,omitempty"`
 	ProviderIDs   map[string]string `json:"providerIds,omitempty"`
+	Review        string            `json:"review,omitempty"`
 }
 
 func toItem(it core.Item) itemDTO {
@@ -86,7 +87,7 @@ func toItem(it core.Item) itemDTO {
 	}
 	d.OriginalTitle, d.Overview, d.AirDate, d.ExtraType = it.OriginalTitle, it.Overview, it.AirDate, it.ExtraType
 	d.IndexNumber, d.IndexEnd, d.ParentIndex, d.Absolute = it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute
-	d.RuntimeMS, d.ProviderIDs = it.Runtime.Milliseconds(), it.ProviderIDs
+	d.RuntimeMS, d.ProviderIDs, d.Review = it.Runtime.Milliseconds(), it.ProviderIDs, it.Review
 	return d
 }
 

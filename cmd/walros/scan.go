@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/metadata/fetch"
+	"github.com/walros/walros/core/metadata/tmdb"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/transcoder/ffmpeg"
 	"github.com/walros/walros/transcoder/probe"
@@ -26,8 +28,13 @@ func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, err
 	}
 	st := a.db.Stores()
 	prober := probe.New(ffmpeg.Runner{Bin: bin, Log: log}, probe.Options{Parallel: cfg.Scan.Parallel})
+	var providers []core.Provider
+	if cfg.Metadata.TMDbKey != "" {
+		client := fetch.New(fetch.Options{UserAgent: "Walros/" + buildVersion(), Cache: fetch.NewCache(10_000, 24*time.Hour), Log: log})
+		providers = append(providers, tmdb.New(cfg.Metadata.TMDbKey, client, tmdb.Options{Language: cfg.Metadata.Language}))
+	}
 	return scan.New(st.Media, st.Libraries, prober, scan.Options{Parallel: cfg.Scan.Parallel,
-		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata}), nil
+		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata, Providers: providers}), nil
 }
 
 func scanCommand() *cobra.Command {

@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -530,5 +531,82 @@ func TestSidecars(t *testing.T) {
 	}
 	if m, _ := e.items.Metadata(e.ctx, e.admin, movie.ID); !slices.Equal(m.Genres, []string{"Drama"}) {
 		t.Fatalf("genres after the NFO changed: %v", m.Genres)
+	}
+}
+
+// fakeProvider answers lookups from a table, or fails: enough to test what the scan does with
+// answers, which the providers' own packages test against recorded wire data.
+type fakeProvider struct {
+	answers map[string]core.Match
+	err     error
+	mu      sync.Mutex
+	asked   []core.LookupQuery
+}
+
+func (p *fakeProvider) Name() string                  { return "fake" }
+func (p *fakeProvider) Supports(k core.ItemKind) bool { return k != core.KindTrack }
+func (p *fakeProvider) Lookup(_ context.Context, q core.LookupQuery) (core.Match, error) {
+	p.mu.Lock()
+	p.asked = append(p.asked, q)
+	p.mu.Unlock()
+	if p.err != nil {
+		return core.Match{}, p.err
+	}
+	m, ok := p.answers[string(q.Kind)+" "+q.Title]
+	if !ok {
+		return core.Match{}, core.ErrNotFound
+	}
+	return m, nil
+}
+
+func TestEnrichment(t *testing.T) {
+	root := library(t)
+	e := newEnv(t, root, 0)
+	p := &fakeProvider{answers: map[string]core.Match{
+		"movie Heat":         {Score: 0.97, Metadata: core.Metadata{Overview: "Hanna hunts McCauley.", ProviderIDs: map[string]string{"tmdb": "949"}, Genres: []string{"Crime"}}},
+		"movie Blade Runner": {Ambiguous: true, Score: 0.8, Metadata: core.Metadata{Title: "Blade Runner 2049"}},
+		"series Dark":        {Score: 1, Metadata: core.Metadata{Overview: "Time travel in Winden.", ProviderIDs: map[string]string{"tmdb": "70523"}}},
+	}}
+	e.s = scan.New(e.st.Media, e.st.Libraries, e.prober, scan.Options{Parallel: 2, Metadata: e.st.Metadata, Providers: []core.Provider{p},
+		NewID: func() string { return uuid.Must(uuid.NewV7()).String() }})
+	t.Cleanup(e.s.Close)
+	e.scan("movies")
+	e.scan("shows")
+	find := func(lib string, kind core.ItemKind, title string) core.Item {
+		items, _, _ := e.items.List(e.ctx, e.admin, core.ItemQuery{Library: e.libs[lib].ID, Kinds: []core.ItemKind{kind}, Text: title})
+		if len(items) == 0 {
+			t.Fatalf("no %s %s", kind, title)
+		}
+		return items[0]
+	}
+	heat, _ := e.items.Metadata(e.ctx, e.admin, find("movies", core.KindMovie, "Heat").ID)
+	if heat.Overview == "" || heat.ProviderIDs["tmdb"] != "949" {
+		t.Fatalf("Heat not enriched: %+v", heat)
+	}
+	br := find("movies", core.KindMovie, "Blade Runner")
+	if br.Review == "" || br.Title != "Blade Runner" {
+		t.Fatalf("an ambiguous match was applied or not flagged: %+v", br)
+	}
+	// Episodes are asked with their series' ids, found first.
+	var sawEpisode bool
+	for _, q := range p.asked {
+		if q.Kind == core.KindEpisode && q.SeriesProviderIDs["tmdb"] == "70523" && q.SeriesTitle == "Dark" {
+			sawEpisode = true
+		}
+	}
+	if !sawEpisode {
+		t.Fatalf("no episode lookup carried the series' id: %+v", p.asked)
+	}
+	// A rescan with nothing new asks nothing; a failing provider never fails a scan.
+	p.mu.Lock()
+	p.asked, p.err = nil, errors.New("tmdb: 503 Service Unavailable")
+	p.mu.Unlock()
+	e.scan("movies")
+	if len(p.asked) != 0 {
+		t.Fatalf("an unchanged rescan asked the provider %d times", len(p.asked))
+	}
+	copyFile(t, filepath.Join(root, "movies", "Heat (1995)", "Heat (1995).mkv"), filepath.Join(root, "movies", "Ronin (1998)", "Ronin (1998).mkv"))
+	if p := e.scan("movies"); p.Err != "" {
+		t.Fatalf("a failing provider failed the scan: %s", p.Err)
 	}
 }

@@ -25,9 +25,12 @@ type Options struct {
 	Exclude     []string      // folders never scanned, such as Walros's own data directory
 	// Metadata receives what NFO files and local artwork say; nil leaves sidecars unread.
 	Metadata core.MetadataStore
-	Now      core.Clock
-	NewID    func() string
-	Log      *slog.Logger
+	// Providers are asked, in order, about new items that lack metadata, after their files are
+	// recorded; none keeps Walros offline.
+	Providers []core.Provider
+	Now       core.Clock
+	NewID     func() string
+	Log       *slog.Logger
 }
 
 // Scanner scans libraries, one scan per library at a time.
@@ -112,6 +115,7 @@ type run struct {
 	p                                                                  Progress
 	done                                                               chan struct{}
 	folders                                                            folders
+	touched                                                            touched
 }
 
 func (r *run) progress() Progress {
@@ -337,11 +341,16 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 		return err
 	}
 	if len(offline) > 0 {
+		s.enrich(ctx, r)
 		return nil // delete nothing while part of the library is unreachable
 	}
 	n, err := s.media.PurgeMissing(ctx, lib.ID, now.Add(-s.opt.DeleteGrace))
 	r.removed.Store(int64(n))
-	return err
+	if err != nil {
+		return err
+	}
+	s.enrich(ctx, r)
+	return nil
 }
 
 // matchMoves finds, among new files, those with the size and content hash of a vanished one: the
@@ -473,6 +482,7 @@ func (s *Scanner) probeOne(ctx context.Context, lib core.Library, f found, known
 	if s.meta != nil {
 		s.applyMetadata(ctx, f.root, f, id, ids, sc, r)
 	}
+	r.touched.add(id.items, ids)
 	return false, nil
 }
 

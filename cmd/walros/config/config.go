@@ -43,10 +43,21 @@ type Config struct {
 	HTTP HTTP `yaml:"http"`
 	// Scan configures library scanning.
 	Scan Scan `yaml:"scan"`
+	// Metadata configures the online metadata providers.
+	Metadata Metadata `yaml:"metadata"`
 	// Metrics serves /metrics.
 	Metrics bool `yaml:"metrics"`
 	// File is the config file Load read, or empty if it read none. It is not a key of the file.
 	File string `yaml:"-"`
+}
+
+// Metadata configures the online metadata providers; each is off until it has its key, so Walros
+// works fully offline by default.
+type Metadata struct {
+	// TMDbKey is a TMDb API key (v3) or read access token (v4).
+	TMDbKey string `yaml:"tmdb_api_key"`
+	// Language is the language asked of providers, such as en-US or fr-FR.
+	Language string `yaml:"language"`
 }
 
 // Scan configures library scanning.
@@ -119,8 +130,9 @@ func Default() Config {
 			IdleTimeout:       120 * time.Second,
 			ShutdownTimeout:   15 * time.Second,
 		},
-		Scan:    Scan{Interval: 6 * time.Hour, DeleteGrace: 24 * time.Hour, Watch: true, Poll: time.Minute},
-		Metrics: true,
+		Scan:     Scan{Interval: 6 * time.Hour, DeleteGrace: 24 * time.Hour, Watch: true, Poll: time.Minute},
+		Metadata: Metadata{Language: "en-US"},
+		Metrics:  true,
 	}
 }
 
@@ -266,6 +278,9 @@ const masked = "xxxxx"
 // Redacted returns a copy safe to log: the admin password and the password in
 // the database DSN are masked.
 func (c Config) Redacted() Config {
+	if c.Metadata.TMDbKey != "" {
+		c.Metadata.TMDbKey = "xxxxx"
+	}
 	if c.Admin.Password != "" {
 		c.Admin.Password = masked
 	}

@@ -609,3 +609,19 @@ func TestTrustedProxies(t *testing.T) {
 		})
 	}
 }
+
+func TestMetadataKeys(t *testing.T) {
+	c, _, err := load(t, "metadata:\n  tmdb_api_key: abc123\n", []string{"WALROS_METADATA_LANGUAGE=fr-FR"})
+	if err != nil || c.Metadata.TMDbKey != "abc123" || c.Metadata.Language != "fr-FR" {
+		t.Fatalf("metadata = %+v, %v", c.Metadata, err)
+	}
+	if r := c.Redacted(); r.Metadata.TMDbKey == "abc123" {
+		t.Fatal("Redacted keeps the TMDb key")
+	}
+	if _, _, err := load(t, "", []string{"WALROS_METADATA_LANGUAGE=en US"}); err == nil || !strings.Contains(err.Error(), "metadata.language") {
+		t.Fatalf("bad language: %v", err)
+	}
+	if c, _, _ := load(t, "", nil); c.Metadata.TMDbKey != "" || c.Metadata.Language != "en-US" {
+		t.Fatalf("defaults: %+v", c.Metadata)
+	}
+}

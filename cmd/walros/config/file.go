@@ -31,6 +31,12 @@ type fileConfig struct {
 	HTTP     fileHTTP  `yaml:"http"`
 	Metrics  yaml.Node `yaml:"metrics"`
 	Scan     fileScan  `yaml:"scan"`
+	Metadata fileMeta  `yaml:"metadata"`
+}
+
+type fileMeta struct {
+	TMDbKey  yaml.Node `yaml:"tmdb_api_key"`
+	Language yaml.Node `yaml:"language"`
 }
 
 type fileScan struct {

@@ -160,6 +160,17 @@ func settings() []setting {
 			set: boolean(func(c *Config) *bool { return &c.Scan.Watch })},
 		{key: "scan.poll", env: "WALROS_SCAN_POLL",
 			set: duration(func(c *Config) *time.Duration { return &c.Scan.Poll })},
+		{key: "metadata.tmdb_api_key", env: "WALROS_METADATA_TMDB_API_KEY", redact: func(string) string { return "xxxxx" },
+			set: func(c *Config, v string) error { c.Metadata.TMDbKey = strings.TrimSpace(v); return nil }},
+		{key: "metadata.language", env: "WALROS_METADATA_LANGUAGE",
+			set: func(c *Config, v string) error {
+				v = strings.TrimSpace(v)
+				if len(v) < 2 || len(v) > 16 || strings.ContainsAny(v, " /?&#") {
+					return fmt.Errorf("%q is not a language tag such as en-US", v)
+				}
+				c.Metadata.Language = v
+				return nil
+			}},
 		{key: "metrics", env: "WALROS_METRICS",
 			set: boolean(func(c *Config) *bool { return &c.Metrics })},
 	}

@@ -1,0 +1,121 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/walros/walros/core"
+)
+
+// touched collects, for one scan, the items its files created or changed, for enrichment.
+type touched struct {
+	mu    sync.Mutex
+	items map[core.ItemID]core.Item
+	order []core.ItemID // series before seasons before episodes: episodes need their series' ids
+}
+
+func (t *touched) add(chain []core.Item, ids []core.ItemID) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.items == nil {
+		t.items = map[core.ItemID]core.Item{}
+	}
+	for i, it := range chain {
+		if i >= len(ids) {
+			return
+		}
+		if _, ok := t.items[ids[i]]; !ok {
+			it.ID = ids[i]
+			if i > 0 {
+				it.ParentID = ids[i-1]
+			}
+			t.items[ids[i]] = it
+			t.order = append(t.order, ids[i])
+		}
+	}
+}
+
+// enrich asks the providers about the items this scan touched that still lack an overview or a
+// provider id. It runs after the files are recorded, so items are playable before it starts;
+// a provider's failure is logged and never fails the scan.
+func (s *Scanner) enrich(ctx context.Context, r *run) {
+	if s.meta == nil || len(s.opt.Providers) == 0 {
+		return
+	}
+	r.touched.mu.Lock()
+	order := append([]core.ItemID(nil), r.touched.order...)
+	items := r.touched.items
+	r.touched.mu.Unlock()
+	for _, depth := range []int{0, 1, 2} { // parents first, in the order found
+		for _, id := range order {
+			it := items[id]
+			if depthOf(it.Kind) != depth || ctx.Err() != nil {
+				continue
+			}
+			s.enrichOne(ctx, it, items)
+		}
+	}
+}
+
+func depthOf(k core.ItemKind) int {
+	switch k {
+	case core.KindSeason, core.KindAlbum:
+		return 1
+	case core.KindEpisode, core.KindTrack:
+		return 2
+	}
+	return 0
+}
+
+func (s *Scanner) enrichOne(ctx context.Context, it core.Item, items map[core.ItemID]core.Item) {
+	cur, err := s.meta.ItemMetadata(ctx, it.ID)
+	if err != nil || cur.Locked || (cur.Overview != "" && len(cur.ProviderIDs) > 0) {
+		return
+	}
+	q := core.LookupQuery{Kind: it.Kind, Title: cur.Title, Year: cur.Year, ProviderIDs: cur.ProviderIDs,
+		Season: it.ParentIndex, Episode: it.IndexNumber, Absolute: it.Absolute}
+	if it.Kind == core.KindSeason {
+		q.Season, q.Episode = it.IndexNumber, nil
+	}
+	if it.Kind == core.KindEpisode || it.Kind == core.KindSeason {
+		series := items[it.ParentID]
+		if it.Kind == core.KindEpisode {
+			series = items[items[it.ParentID].ParentID]
+		}
+		if series.ID == "" {
+			return
+		}
+		sm, err := s.meta.ItemMetadata(ctx, series.ID)
+		if err != nil {
+			return
+		}
+		q.SeriesTitle, q.SeriesProviderIDs = sm.Title, sm.ProviderIDs
+	}
+	for _, p := range s.opt.Providers {
+		if !p.Supports(it.Kind) {
+			continue
+		}
+		m, err := p.Lookup(ctx, q)
+		switch {
+		case errors.Is(err, core.ErrNotFound):
+			s.opt.Log.InfoContext(ctx, "no match", "provider", p.Name(), "kind", it.Kind, "title", q.Title, "year", q.Year)
+			continue
+		case err != nil:
+			s.opt.Log.WarnContext(ctx, "metadata provider failed; the item keeps what it has", "provider", p.Name(),
+				"title", q.Title, "err", err)
+			continue
+		}
+		if m.Ambiguous {
+			// Not applied: a wrong match is worse than none. An admin can pick by provider id.
+			s.opt.Log.WarnContext(ctx, "ambiguous match left for review", "provider", p.Name(), "kind", it.Kind,
+				"title", q.Title, "year", q.Year, "candidate", m.Metadata.Title, "score", m.Score)
+			if err := s.meta.SetReview(ctx, it.ID, "ambiguous match at "+p.Name()+": "+m.Metadata.Title); err != nil {
+				s.opt.Log.WarnContext(ctx, "flag for review", "item", it.ID, "err", err)
+			}
+			continue
+		}
+		s.merge(ctx, it.ID, m.Metadata)
+		return
+	}
+}
