@@ -91,6 +91,8 @@ type MetadataStore interface {
 	// SetMetadata stores m as the item's whole metadata: title and the other descriptive fields,
 	// genres, studios, tags, credits and images.
 	SetMetadata(ctx context.Context, id ItemID, m Metadata) error
+	// SetReview records why an item needs an admin's look (an ambiguous match); "" clears it.
+	SetReview(ctx context.Context, id ItemID, reason string) error
 }
 
 // Merge returns cur updated with what next knows: each field next has replaces cur's, unless cur
