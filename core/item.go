@@ -75,19 +75,22 @@ const (
 
 // ItemQuery selects and pages items.
 type ItemQuery struct {
-	Libraries []LibraryID // restrict to these; nil means every library (set by Items from the caller)
-	Library   LibraryID
-	Kinds     []ItemKind
-	Parent    ItemID
-	Text      string // matched against titles, ignoring case and accents
-	Genre     string // only items with this genre (case-insensitive)
-	Person    string // only items crediting this person (by name, case-insensitive)
-	Year      int    // only items of this year
-	Letter    string // only items whose sort title starts with this letter; "#" for anything else
-	Sort      ItemSort
-	Desc      bool
-	Limit     int
-	Offset    int
+	Libraries  []LibraryID // restrict to these; nil means every library (set by Items from the caller)
+	Library    LibraryID
+	Kinds      []ItemKind
+	Parent     ItemID
+	Text       string // matched against titles, ignoring case and accents
+	Genre      string // only items with this genre (case-insensitive)
+	Studio     string // only items from this studio or network
+	Tag        string // only items with this tag
+	Collection string // only movies of this collection (box set)
+	Person     string // only items crediting this person (by name, case-insensitive)
+	Year       int    // only items of this year
+	Letter     string // only items whose sort title starts with this letter; "#" for anything else
+	Sort       ItemSort
+	Desc       bool
+	Limit      int
+	Offset     int
 }
 
 // ItemStore persists items.
@@ -97,6 +100,59 @@ type ItemStore interface {
 	Item(ctx context.Context, id ItemID) (Item, error)
 	// Items returns one page and the total number of matches.
 	Items(ctx context.Context, q ItemQuery) ([]Item, int, error)
+	// Facets counts the items per genre, studio, tag, collection or person, within q's libraries.
+	Facets(ctx context.Context, q FacetQuery) ([]Facet, int, error)
+}
+
+// FacetKind is what items are grouped by in a facet list.
+type FacetKind string
+
+// The facet kinds.
+const (
+	FacetGenre      FacetKind = "genre"
+	FacetStudio     FacetKind = "studio"
+	FacetTag        FacetKind = "tag"
+	FacetCollection FacetKind = "collection"
+	FacetPerson     FacetKind = "person"
+)
+
+// FacetQuery selects and pages a facet list.
+type FacetQuery struct {
+	Kind      FacetKind
+	Libraries []LibraryID // set by Items from the caller; nil means every library
+	Library   LibraryID
+	Text      string // names containing this, ignoring case
+	Limit     int
+	Offset    int
+}
+
+// Facet is one genre, studio, tag, collection or person, and how many visible items have it.
+type Facet struct {
+	Name  string
+	Count int
+}
+
+// Facets lists genres, studios, tags, collections or people with their item counts, counting only
+// items the caller may see.
+func (s *Items) Facets(ctx context.Context, c Caller, q FacetQuery) ([]Facet, int, error) {
+	if !slices.Contains([]FacetKind{FacetGenre, FacetStudio, FacetTag, FacetCollection, FacetPerson}, q.Kind) {
+		return nil, 0, Invalid("kind", "unknown facet %q", q.Kind)
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = 100
+	case q.Limit < 0 || q.Limit > MaxPage:
+		return nil, 0, Invalid("limit", "must be between 1 and %d", MaxPage)
+	}
+	if q.Offset < 0 {
+		return nil, 0, Invalid("offset", "must not be negative")
+	}
+	q.Text = strings.TrimSpace(q.Text)
+	q.Libraries = c.visibleLibraries()
+	if q.Library != "" && !c.CanSee(q.Library) {
+		return []Facet{}, 0, nil
+	}
+	return s.store.Facets(ctx, q)
 }
 
 // MaxPage is the largest page of items a query may ask for.

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -174,8 +175,9 @@ func TestSortKeyFoldsSpaceAfterArticle(t *testing.T) {
 // queryLog is an ItemStore that records queries and ignores ItemQuery.Libraries, to show what core
 // enforces itself and what it hands to the store.
 type queryLog struct {
-	items []core.Item
-	seen  []core.ItemQuery
+	items  []core.Item
+	seen   []core.ItemQuery
+	facets []core.FacetQuery
 }
 
 func (s *queryLog) CreateItem(context.Context, core.Item) (core.Item, error) { return core.Item{}, nil }
@@ -215,5 +217,30 @@ func TestItemsListRestrictsTheQuery(t *testing.T) {
 	}
 	if q := log.seen[len(log.seen)-1]; q.Libraries != nil {
 		t.Fatalf("all-libraries caller restricted to %v", q.Libraries)
+	}
+}
+
+func (s *queryLog) Facets(_ context.Context, q core.FacetQuery) ([]core.Facet, int, error) {
+	s.facets = append(s.facets, q)
+	return []core.Facet{}, 0, nil
+}
+
+func TestFacetsRestrictTheQuery(t *testing.T) {
+	log := &queryLog{}
+	items := core.NewItems(log, nil, nil)
+	viewer := core.Caller{UserID: "u", Libraries: []core.LibraryID{"a"}}
+	if _, _, err := items.Facets(context.Background(), viewer, core.FacetQuery{Kind: core.FacetGenre}); err != nil {
+		t.Fatal(err)
+	}
+	if q := log.facets[0]; !slices.Equal(q.Libraries, []core.LibraryID{"a"}) || q.Limit != 100 {
+		t.Fatalf("facet query handed to the store: %+v", q)
+	}
+	if got, _, err := items.Facets(context.Background(), viewer, core.FacetQuery{Kind: core.FacetGenre, Library: "b"}); err != nil || len(got) != 0 || len(log.facets) != 1 {
+		t.Fatalf("a hidden library's facets were asked for: %v, %v", got, err)
+	}
+	for _, q := range []core.FacetQuery{{Kind: "mood"}, {Kind: core.FacetTag, Limit: 5000}, {Kind: core.FacetTag, Offset: -1}} {
+		if _, _, err := items.Facets(context.Background(), viewer, q); !errors.Is(err, core.ErrInvalid) {
+			t.Errorf("%+v: %v, want ErrInvalid", q, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"unicode"
 
 	"context"
@@ -127,6 +128,14 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	if q.Genre != "" {
 		sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = 'genre' AND t.value_key = ?)", foldKey(q.Genre))
 	}
+	for kind, v := range map[string]string{"studio": q.Studio, "tag": q.Tag} {
+		if v != "" {
+			sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = ? AND t.value_key = ?)", kind, foldKey(v))
+		}
+	}
+	if q.Collection != "" {
+		sel = sel.Where("lower(collection) = ?", foldKey(q.Collection))
+	}
 	if q.Person != "" {
 		sel = sel.Where("EXISTS (SELECT 1 FROM item_people ip JOIN people p ON p.id = ip.person_id WHERE ip.item_id = item.id AND p.name_key = ?)", foldKey(q.Person))
 	}
@@ -159,6 +168,51 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	out := make([]core.Item, len(rows))
 	for i := range rows {
 		out[i] = rows[i].toCore()
+	}
+	return out, total, nil
+}
+
+// Facets counts visible items per genre, studio, tag, collection or person.
+func (s *Items) Facets(ctx context.Context, q core.FacetQuery) ([]core.Facet, int, error) {
+	var name, from string
+	switch q.Kind {
+	case core.FacetGenre, core.FacetStudio, core.FacetTag:
+		name, from = "t.value", "item_tags t JOIN items item ON item.id = t.item_id AND t.kind = '"+string(q.Kind)+"'"
+	case core.FacetCollection:
+		name, from = "item.collection", "items item"
+	case core.FacetPerson:
+		name, from = "p.name", "item_people ip JOIN people p ON p.id = ip.person_id JOIN items item ON item.id = ip.item_id"
+	default:
+		return nil, 0, fmt.Errorf("facet %q: %w", q.Kind, core.ErrInvalid)
+	}
+	sel := s.db.R.NewSelect().TableExpr(from).ColumnExpr(name + " AS name").ColumnExpr("COUNT(DISTINCT item.id) AS count").
+		Where(name + " <> ''").GroupExpr(name)
+	if q.Libraries != nil {
+		if len(q.Libraries) == 0 {
+			return []core.Facet{}, 0, nil
+		}
+		sel = sel.Where("item.library_id IN (?)", bun.List(q.Libraries))
+	}
+	if q.Library != "" {
+		sel = sel.Where("item.library_id = ?", string(q.Library))
+	}
+	if q.Text != "" {
+		sel = sel.Where("lower("+name+") LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(q.Text))+"%")
+	}
+	var total int
+	if err := s.db.R.NewSelect().TableExpr("(?) AS f", sel).ColumnExpr("COUNT(*)").Scan(ctx, &total); err != nil {
+		return nil, 0, wrap(err, "count %s facets", q.Kind)
+	}
+	var rows []struct {
+		Name  string `bun:"name"`
+		Count int    `bun:"count"`
+	}
+	if err := sel.OrderExpr("lower("+name+")").Limit(q.Limit).Offset(q.Offset).Scan(ctx, &rows); err != nil {
+		return nil, 0, wrap(err, "list %s facets", q.Kind)
+	}
+	out := make([]core.Facet, len(rows))
+	for i, r := range rows {
+		out[i] = core.Facet{Name: r.Name, Count: r.Count}
 	}
 	return out, total, nil
 }

@@ -367,3 +367,68 @@ func TestItemFilters(t *testing.T) {
 		}
 	})
 }
+
+func TestFacets(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		st := db.Stores()
+		for _, l := range []core.LibraryID{"l1", "l2"} {
+			if err := st.Libraries.CreateLibrary(ctx, core.Library{ID: l, Name: string(l), Type: core.LibraryMovies,
+				Paths: []string{"/" + string(l)}, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, m := range []struct {
+			lib core.LibraryID
+			md  core.Metadata
+		}{
+			{"l1", core.Metadata{Title: "A", Genres: []string{"Crime", "Drama"}, Collection: "Heists", Credits: []core.Credit{{Name: "Al Pacino", Kind: core.PersonActor}}}},
+			{"l1", core.Metadata{Title: "B", Genres: []string{"Crime"}, Collection: "Heists", Credits: []core.Credit{{Name: "Al Pacino", Kind: core.PersonActor}, {Name: "Al Pacino", Kind: core.PersonProducer}}}},
+			{"l2", core.Metadata{Title: "C", Genres: []string{"Comedy"}, Studios: []string{"Pixar"}}},
+		} {
+			id := core.ItemID(fmt.Sprintf("f%d", i))
+			if _, err := st.Items.CreateItem(ctx, core.Item{ID: id, Kind: core.KindMovie, Title: "x", LibraryID: m.lib, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Metadata.SetMetadata(ctx, id, m.md); err != nil {
+				t.Fatal(err)
+			}
+		}
+		facets := func(q core.FacetQuery) string {
+			t.Helper()
+			q.Limit = 100
+			list, total, err := st.Items.Facets(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var parts []string
+			for _, f := range list {
+				parts = append(parts, fmt.Sprintf("%s=%d", f.Name, f.Count))
+			}
+			return fmt.Sprintf("%v total %d", parts, total)
+		}
+		for _, tc := range []struct {
+			q    core.FacetQuery
+			want string
+		}{
+			{core.FacetQuery{Kind: core.FacetGenre}, "[Comedy=1 Crime=2 Drama=1] total 3"},
+			{core.FacetQuery{Kind: core.FacetGenre, Libraries: []core.LibraryID{"l1"}}, "[Crime=2 Drama=1] total 2"},
+			{core.FacetQuery{Kind: core.FacetGenre, Library: "l2"}, "[Comedy=1] total 1"},
+			{core.FacetQuery{Kind: core.FacetGenre, Text: "DR"}, "[Drama=1] total 1"},
+			{core.FacetQuery{Kind: core.FacetPerson}, "[Al Pacino=2] total 1"},
+			{core.FacetQuery{Kind: core.FacetCollection}, "[Heists=2] total 1"},
+			{core.FacetQuery{Kind: core.FacetStudio, Libraries: []core.LibraryID{}}, "[] total 0"},
+		} {
+			if got := facets(tc.q); got != tc.want {
+				t.Errorf("%+v: %s, want %s", tc.q, got, tc.want)
+			}
+		}
+		items, _, err := st.Items.Items(ctx, core.ItemQuery{Limit: 10, Collection: "heists", Sort: core.SortTitle})
+		if err != nil || len(items) != 2 {
+			t.Fatalf("collection filter: %d, %v", len(items), err)
+		}
+		if items, _, _ := st.Items.Items(ctx, core.ItemQuery{Limit: 10, Studio: "pixar", Sort: core.SortTitle}); len(items) != 1 {
+			t.Fatalf("studio filter: %d", len(items))
+		}
+	})
+}

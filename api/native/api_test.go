@@ -2,6 +2,7 @@ package native
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -299,4 +300,47 @@ func mustMeta(t *testing.T, e *env, id core.ItemID) core.Metadata {
 		t.Fatal(err)
 	}
 	return m
+}
+
+func TestFacetsThroughTheAPI(t *testing.T) {
+	e := newEnv(t)
+	open, closed := e.addLibrary("open"), e.addLibrary("closed")
+	bob, _ := e.addUser("bob", open.ID)
+	ctx := context.Background()
+	for i, x := range []struct {
+		lib   string
+		genre string
+	}{{open.ID, "Crime"}, {open.ID, "Crime"}, {closed.ID, "Horror"}} {
+		id := core.ItemID(fmt.Sprintf("33333333-0000-7000-8000-00000000000%d", i))
+		if _, err := e.stores.Items.CreateItem(ctx, core.Item{ID: id, Kind: core.KindMovie, Title: "x", LibraryID: core.LibraryID(x.lib),
+			CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.stores.Metadata.SetMetadata(ctx, id, core.Metadata{Title: "x", Genres: []string{x.genre}, Collection: "Set"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var page struct {
+		Items []struct {
+			Name  string `json:"name"`
+			Count int    `json:"count"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	e.decode(e.want(200, e.as(bob, "GET", "/api/v1/genres", nil)), &page)
+	if page.Total != 1 || page.Items[0].Name != "Crime" || page.Items[0].Count != 2 {
+		t.Fatalf("bob's genres: %+v (a hidden library's genre must not show)", page)
+	}
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/collections", nil)), &page)
+	if page.Total != 1 || page.Items[0].Count != 3 {
+		t.Fatalf("collections: %+v", page)
+	}
+	e.want(400, e.as(bob, "GET", "/api/v1/people?limit=0", nil))
+	var items struct {
+		Total int `json:"total"`
+	}
+	e.decode(e.want(200, e.as(bob, "GET", "/api/v1/items?collection=set", nil)), &items)
+	if items.Total != 2 {
+		t.Fatalf("bob's items in the collection: %d", items.Total)
+	}
 }

@@ -13,7 +13,7 @@ import (
 func (h *Handler) listItems(c *gin.Context) {
 	q := core.ItemQuery{Library: core.LibraryID(c.Query("library")), Parent: core.ItemID(c.Query("parent")),
 		Text: c.Query("q"), Sort: core.ItemSort(c.Query("sort")), Genre: c.Query("genre"), Person: c.Query("person"),
-		Letter: c.Query("letter")}
+		Letter: c.Query("letter"), Studio: c.Query("studio"), Tag: c.Query("tag"), Collection: c.Query("collection")}
 	for _, t := range strings.Split(c.Query("type"), ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			q.Kinds = append(q.Kinds, core.ItemKind(t))
@@ -51,6 +51,38 @@ func (h *Handler) listItems(c *gin.Context) {
 		out[i] = toItem(it)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
+}
+
+// facets lists genres, studios, tags, collections or people with their item counts.
+func (h *Handler) facets(kind core.FacetKind) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q := core.FacetQuery{Kind: kind, Library: core.LibraryID(c.Query("library")), Text: c.Query("q")}
+		var ok bool
+		if q.Limit, ok = h.intQuery(c, "limit", 100); !ok {
+			return
+		}
+		if q.Offset, ok = h.intQuery(c, "offset", 0); !ok {
+			return
+		}
+		if q.Limit == 0 {
+			h.fail(c, core.Invalid("limit", "must be between 1 and %d", core.MaxPage))
+			return
+		}
+		list, total, err := h.Items.Facets(c.Request.Context(), callerOf(c), q)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		type facet struct {
+			Name  string `json:"name"`
+			Count int    `json:"count"`
+		}
+		out := make([]facet, len(list))
+		for i, f := range list {
+			out[i] = facet{f.Name, f.Count}
+		}
+		c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
+	}
 }
 
 func (h *Handler) getItem(c *gin.Context) {
