@@ -344,3 +344,26 @@ func TestFacetsThroughTheAPI(t *testing.T) {
 		t.Fatalf("bob's items in the collection: %d", items.Total)
 	}
 }
+
+func TestIdentifyItem(t *testing.T) {
+	e := newEnv(t)
+	lib := e.addLibrary("films")
+	ctx := context.Background()
+	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "44444444-0000-7000-8000-000000000001", Kind: core.KindMovie,
+		Title: "Dune", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.stores.Metadata.SetReview(ctx, it.ID, "ambiguous match at tmdb: Dune"); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/items/" + string(it.ID) + "/identify"
+	bob, _ := e.addUser("bob")
+	e.want(404, e.as(bob, "POST", path, map[string]any{"providerIds": map[string]string{"tmdb": "438631"}}))
+	e.want(400, e.as(e.admin, "POST", path, map[string]any{"providerIds": map[string]string{}}))
+	var d itemDetailDTO
+	e.decode(e.want(200, e.as(e.admin, "POST", path, map[string]any{"providerIds": map[string]string{"tmdb": "438631"}})), &d)
+	if d.Review != "" || d.ProviderIDs["tmdb"] != "438631" {
+		t.Fatalf("after identify: review %q, ids %v", d.Review, d.ProviderIDs)
+	}
+}

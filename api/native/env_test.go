@@ -80,7 +80,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now})
+	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now,
+		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
 	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID),
 		Items: core.NewItems(st.Items, st.Media, st.Metadata), Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})

@@ -53,6 +53,21 @@ func (h *Handler) listItems(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
 }
 
+func (h *Handler) identifyItem(c *gin.Context) {
+	var req struct {
+		ProviderIDs map[string]string `json:"providerIds"`
+	}
+	if err := bind(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if _, err := h.Scans.Identify(c.Request.Context(), callerOf(c), core.ItemID(c.Param("id")), req.ProviderIDs); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.itemDetail(c, http.StatusOK)
+}
+
 // facets lists genres, studios, tags, collections or people with their item counts.
 func (h *Handler) facets(kind core.FacetKind) gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -65,6 +65,7 @@ type itemService interface {
 type scanService interface {
 	Start(ctx context.Context, c core.Caller, id core.LibraryID) (scan.Progress, error)
 	Status(c core.Caller, id core.LibraryID) (scan.Progress, error)
+	Identify(ctx context.Context, c core.Caller, id core.ItemID, ids map[string]string) (core.Metadata, error)
 }
 
 // Deps are the native API's dependencies.
@@ -157,6 +158,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/items", h.listItems)
 	a.GET("/items/:id", h.getItem)
 	a.PATCH("/items/:id", h.editItem)
+	a.POST("/items/:id/identify", h.identifyItem)
 	a.GET("/genres", h.facets(core.FacetGenre))
 	a.GET("/studios", h.facets(core.FacetStudio))
 	a.GET("/tags", h.facets(core.FacetTag))

@@ -34,7 +34,7 @@ func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, err
 		providers = append(providers, tmdb.New(cfg.Metadata.TMDbKey, client, tmdb.Options{Language: cfg.Metadata.Language}))
 	}
 	return scan.New(st.Media, st.Libraries, prober, scan.Options{Parallel: cfg.Scan.Parallel,
-		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata, Providers: providers}), nil
+		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata, Items: st.Items, Providers: providers}), nil
 }
 
 func scanCommand() *cobra.Command {

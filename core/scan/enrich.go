@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/walros/walros/core"
@@ -118,4 +119,71 @@ func (s *Scanner) enrichOne(ctx context.Context, it core.Item, items map[core.It
 		s.merge(ctx, it.ID, m.Metadata)
 		return
 	}
+}
+
+// Identify re-identifies an item by provider ids an admin gives ({"tmdb": "603"}): the ids replace
+// the item's, the providers that know one of them fill in the rest, and the item's review flag is
+// cleared. Fields the admin locked stay. Only admins may.
+func (s *Scanner) Identify(ctx context.Context, c core.Caller, id core.ItemID, ids map[string]string) (core.Metadata, error) {
+	if !c.Admin {
+		return core.Metadata{}, core.ErrForbidden
+	}
+	if len(ids) == 0 {
+		return core.Metadata{}, core.Invalid("providerIds", "at least one provider id is required")
+	}
+	for k, v := range ids {
+		if k == "" || v == "" || len(k) > 32 || len(v) > 128 {
+			return core.Metadata{}, core.Invalid("providerIds", "ids must be non-empty provider names and values")
+		}
+	}
+	if s.meta == nil {
+		return core.Metadata{}, errors.New("identify: no metadata store")
+	}
+	if s.opt.Items == nil {
+		return core.Metadata{}, errors.New("identify: no item store")
+	}
+	it, err := s.opt.Items.Item(ctx, id)
+	if err != nil {
+		return core.Metadata{}, err
+	}
+	cur, err := s.meta.ItemMetadata(ctx, id)
+	if err != nil {
+		return core.Metadata{}, err
+	}
+	cur.ProviderIDs = ids
+	q := core.LookupQuery{Kind: it.Kind, Title: cur.Title, Year: cur.Year, ProviderIDs: ids,
+		Season: it.ParentIndex, Episode: it.IndexNumber, Absolute: it.Absolute}
+	var failures []error
+	for _, p := range s.opt.Providers {
+		if !p.Supports(it.Kind) {
+			continue
+		}
+		m, err := p.Lookup(ctx, q)
+		if err != nil {
+			failures = append(failures, fmt.Errorf("%s: %w", p.Name(), err))
+			continue
+		}
+		cur = core.Merge(cur, m.Metadata)
+		break
+	}
+	if err := s.meta.SetMetadata(ctx, id, cur); err != nil {
+		return core.Metadata{}, err
+	}
+	if err := s.meta.SetReview(ctx, id, ""); err != nil {
+		return core.Metadata{}, err
+	}
+	if len(failures) > 0 && len(failures) == countSupporting(s.opt.Providers, it.Kind) {
+		s.opt.Log.WarnContext(ctx, "identify: no provider answered; the ids are kept", "item", id, "err", errors.Join(failures...))
+	}
+	return cur, nil
+}
+
+func countSupporting(ps []core.Provider, k core.ItemKind) int {
+	n := 0
+	for _, p := range ps {
+		if p.Supports(k) {
+			n++
+		}
+	}
+	return n
 }

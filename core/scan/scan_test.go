@@ -568,6 +568,7 @@ func TestEnrichment(t *testing.T) {
 		"series Dark":        {Score: 1, Metadata: core.Metadata{Overview: "Time travel in Winden.", ProviderIDs: map[string]string{"tmdb": "70523"}}},
 	}}
 	e.s = scan.New(e.st.Media, e.st.Libraries, e.prober, scan.Options{Parallel: 2, Metadata: e.st.Metadata, Providers: []core.Provider{p},
+		Items: e.st.Items,
 		NewID: func() string { return uuid.Must(uuid.NewV7()).String() }})
 	t.Cleanup(e.s.Close)
 	e.scan("movies")
@@ -586,6 +587,18 @@ func TestEnrichment(t *testing.T) {
 	br := find("movies", core.KindMovie, "Blade Runner")
 	if br.Review == "" || br.Title != "Blade Runner" {
 		t.Fatalf("an ambiguous match was applied or not flagged: %+v", br)
+	}
+	// An admin settles the ambiguous one by id: the provider's answer is applied and the flag cleared.
+	p.answers["movie Blade Runner"] = core.Match{Score: 1, Metadata: core.Metadata{Overview: "Deckard.", ProviderIDs: map[string]string{"tmdb": "78"}}}
+	if _, err := e.s.Identify(e.ctx, core.Caller{UserID: "u"}, br.ID, map[string]string{"tmdb": "78"}); err == nil {
+		t.Fatal("a user identified an item")
+	}
+	m, err := e.s.Identify(e.ctx, e.admin, br.ID, map[string]string{"tmdb": "78"})
+	if err != nil || m.Overview != "Deckard." {
+		t.Fatalf("identify: %+v, %v", m, err)
+	}
+	if br = find("movies", core.KindMovie, "Blade Runner"); br.Review != "" || br.ProviderIDs["tmdb"] != "78" {
+		t.Fatalf("after identify: %+v", br)
 	}
 	// Episodes are asked with their series' ids, found first.
 	var sawEpisode bool

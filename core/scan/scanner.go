@@ -25,6 +25,8 @@ type Options struct {
 	Exclude     []string      // folders never scanned, such as Walros's own data directory
 	// Metadata receives what NFO files and local artwork say; nil leaves sidecars unread.
 	Metadata core.MetadataStore
+	// Items reads items for Identify; nil turns it off.
+	Items core.ItemStore
 	// Providers are asked, in order, about new items that lack metadata, after their files are
 	// recorded; none keeps Walros offline.
 	Providers []core.Provider
