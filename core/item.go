@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -176,6 +177,24 @@ func (s *Items) Metadata(ctx context.Context, c Caller, id ItemID) (Metadata, er
 		return Metadata{}, err
 	}
 	return s.meta.ItemMetadata(ctx, id)
+}
+
+// Image returns the index-th image of a kind of an item the caller may see.
+func (s *Items) Image(ctx context.Context, c Caller, id ItemID, kind ImageKind, index int) (Image, error) {
+	m, err := s.Metadata(ctx, c, id)
+	if err != nil {
+		return Image{}, err
+	}
+	n := 0
+	for _, im := range m.Images {
+		if strings.EqualFold(string(im.Kind), string(kind)) {
+			if n == index {
+				return im, nil
+			}
+			n++
+		}
+	}
+	return Image{}, fmt.Errorf("item %s has no %s image %d: %w", id, kind, index, ErrNotFound)
 }
 
 // Edit sets the named fields of an item's metadata from m and locks them, so that rescans and

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/openapi/openapitest"
 	"github.com/walros/walros/store"
@@ -53,6 +54,7 @@ type env struct {
 	stores store.Stores
 	key    []byte
 	admin  string // an admin's access token
+	media  string // the folder local artwork may be served from
 }
 
 func newEnv(t *testing.T) *env {
@@ -83,12 +85,17 @@ func newEnv(t *testing.T) *env {
 	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now,
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
-	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID),
+	media := t.TempDir()
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), AllowedRoots: func() []string { return []string{media} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
 		Items: core.NewItems(st.Items, st.Media, st.Metadata), Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key}
+	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media}
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/openapi"
 )
@@ -59,6 +60,12 @@ type itemService interface {
 	Files(ctx context.Context, c core.Caller, id core.ItemID) ([]core.MediaFile, error)
 	Metadata(ctx context.Context, c core.Caller, id core.ItemID) (core.Metadata, error)
 	Edit(ctx context.Context, c core.Caller, id core.ItemID, m core.Metadata, fields, unlock []string) (core.Metadata, error)
+	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
+}
+
+// artworkService is what the handlers need from artwork.Service.
+type artworkService interface {
+	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
 }
 
 // scanService is what the handlers need from scan.Scanner.
@@ -75,6 +82,7 @@ type Deps struct {
 	Libraries libraryService
 	Items     itemService
 	Scans     scanService
+	Artwork   artworkService
 	// Ready reports whether the server can take traffic (the database answers, ...).
 	Ready    func(ctx context.Context) error
 	Metrics  *middleware.Metrics
@@ -139,6 +147,10 @@ func (h *Handler) Engine() *gin.Engine {
 	v1.POST("/auth/login", h.login)
 	v1.POST("/auth/refresh", h.refresh)
 
+	// Media routes also take the token in the query: <img> and <video> cannot send headers.
+	media := v1.Group("", h.authenticateMedia)
+	media.GET("/items/:id/images/:kind/:index", h.itemImage)
+
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)
 	a.GET("/users/me", h.me)
@@ -188,6 +200,19 @@ const callerKey = "walros.caller"
 // authenticate admits requests with a valid access token (Authorization: Bearer) or API key
 // (X-Api-Key, or Bearer too), and answers 401 otherwise.
 func (h *Handler) authenticate(c *gin.Context) {
+	h.admit(c, credential(c))
+}
+
+// authenticateMedia is authenticate for media URLs, which may carry the credential as ?token=.
+func (h *Handler) authenticateMedia(c *gin.Context) {
+	cred := credential(c)
+	if cred == "" {
+		cred = c.Query("token")
+	}
+	h.admit(c, cred)
+}
+
+func credential(c *gin.Context) string {
 	cred := c.GetHeader("X-Api-Key")
 	if auth := c.GetHeader("Authorization"); cred == "" && auth != "" {
 		scheme, token, ok := strings.Cut(auth, " ")
@@ -195,6 +220,10 @@ func (h *Handler) authenticate(c *gin.Context) {
 			cred = strings.TrimSpace(token)
 		}
 	}
+	return cred
+}
+
+func (h *Handler) admit(c *gin.Context, cred string) {
 	caller, err := h.Auth.Authenticate(c.Request.Context(), cred, c.ClientIP())
 	if err != nil {
 		h.fail(c, err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/api/native"
 	"github.com/walros/walros/cmd/walros/config"
+	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
 )
 
@@ -79,7 +81,12 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 		gatherer = reg
 	}
 	gin.SetMode(gin.ReleaseMode)
-	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
+	art, err := artwork.New(artwork.Options{CacheDir: filepath.Join(cfg.Data, "cache", "images"), Log: log,
+		AllowedRoots: func() []string { return libraryRoots(ctx, a) }})
+	if err != nil {
+		return err
+	}
+	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner, Artwork: art,
 		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
 		TrustedProxies: cfg.HTTP.TrustedProxies})
 	if err != nil {
@@ -168,6 +175,19 @@ func printWelcome(out io.Writer, addr net.Addr, user, password string, created b
 	}
 	fmt.Fprintf(&b, "  curl -s %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}'\n\n", base, user)
 	io.WriteString(out, b.String())
+}
+
+// libraryRoots lists every library folder: the only places local artwork is served from.
+func libraryRoots(ctx context.Context, a *app) []string {
+	libs, err := a.libraries.List(ctx, operator)
+	if err != nil {
+		return nil
+	}
+	var roots []string
+	for _, l := range libs {
+		roots = append(roots, l.Paths...)
+	}
+	return roots
 }
 
 // scheduleScans scans every library at start, so that files added while the server was down show

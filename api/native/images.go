@@ -1,0 +1,60 @@
+package native
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
+)
+
+// itemImage serves an item's image, resized and re-encoded on request, with an ETag so clients
+// and proxies revalidate instead of downloading again.
+func (h *Handler) itemImage(c *gin.Context) {
+	index, err := strconv.Atoi(c.Param("index"))
+	if err != nil || index < 0 {
+		h.fail(c, core.Invalid("index", "must be a whole number"))
+		return
+	}
+	req := artwork.Request{Format: c.Query("format")}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"width", &req.Width}, {"height", &req.Height}, {"maxWidth", &req.MaxWidth}, {"maxHeight", &req.MaxHeight}, {"quality", &req.Quality}} {
+		var ok bool
+		if *p.dst, ok = h.intQuery(c, p.name, 0); !ok {
+			return
+		}
+	}
+	ctx := c.Request.Context()
+	img, err := h.Items.Image(ctx, callerOf(c), core.ItemID(c.Param("id")), core.ImageKind(c.Param("kind")), index)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	r, err := h.Artwork.Render(ctx, img, req)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f, err := os.Open(r.Path)
+	if errors.Is(err, fs.ErrNotExist) { // evicted between Render and here: make it again once
+		if r, err = h.Artwork.Render(ctx, img, req); err == nil {
+			f, err = os.Open(r.Path)
+		}
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	defer f.Close()
+	c.Header("ETag", r.ETag)
+	c.Header("Content-Type", r.ContentType)
+	c.Header("Cache-Control", "private, max-age=86400")
+	http.ServeContent(c.Writer, c.Request, strings.TrimPrefix(r.Path, "/"), r.ModTime, f)
+}

@@ -1,0 +1,70 @@
+package native
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/walros/walros/core"
+)
+
+func TestItemImages(t *testing.T) {
+	e := newEnv(t)
+	lib := e.addLibrary("films")
+	ctx := context.Background()
+	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-000000000001", Kind: core.KindMovie,
+		Title: "Heat", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := image.NewRGBA(image.Rect(0, 0, 400, 600))
+	for y := range 600 {
+		for x := range 400 {
+			src.Set(x, y, color.RGBA{uint8(x), uint8(y), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, src); err != nil {
+		t.Fatal(err)
+	}
+	poster := filepath.Join(e.media, "poster.png")
+	if err := os.WriteFile(poster, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.stores.Metadata.SetMetadata(ctx, it.ID, core.Metadata{Title: "Heat", Images: []core.Image{
+		{Kind: core.ImagePrimary, Path: poster}, {Kind: core.ImageBackdrop, Path: "/etc/passwd"}}}); err != nil {
+		t.Fatal(err)
+	}
+	base := "/api/v1/items/" + string(it.ID) + "/images/"
+	rec := e.want(200, e.as(e.admin, "GET", base+"Primary/0?maxWidth=200", nil))
+	if ct := rec.Header().Get("Content-Type"); ct != "image/jpeg" {
+		t.Fatalf("content type %q", ct)
+	}
+	img, err := jpeg.Decode(rec.Body)
+	if err != nil || img.Bounds().Dx() != 200 || img.Bounds().Dy() != 300 {
+		t.Fatalf("resized: %v, %v", img.Bounds(), err)
+	}
+	etag := rec.Header().Get("ETag")
+	e.want(304, e.do("GET", base+"Primary/0?maxWidth=200", nil, "Authorization", "Bearer "+e.admin, "If-None-Match", etag))
+	// <img> tags put the token in the URL.
+	e.want(200, e.do("GET", base+"Primary/0?format=webp&token="+e.admin, nil))
+	e.want(401, e.do("GET", base+"Primary/0?token=nope", nil))
+	e.want(404, e.as(e.admin, "GET", base+"Primary/1", nil))
+	e.want(404, e.as(e.admin, "GET", base+"Backdrop/0", nil)) // outside every library folder
+	e.want(400, e.as(e.admin, "GET", base+"Primary/0?width=x", nil))
+	e.want(400, e.as(e.admin, "GET", base+"Primary/0?format=gif", nil))
+	hidden := e.addLibrary("hidden")
+	bob, _ := e.addUser("bob", hidden.ID)
+	e.want(404, e.as(bob, "GET", base+"Primary/0", nil))
+	if rec := e.do("GET", base+"Primary/0?token="+bob, nil); rec.Code != http.StatusNotFound {
+		t.Fatalf("bob by token: %d", rec.Code)
+	}
+}
