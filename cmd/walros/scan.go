@@ -14,7 +14,9 @@ import (
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/metadata/fetch"
+	"github.com/walros/walros/core/metadata/mal"
 	"github.com/walros/walros/core/metadata/tmdb"
+	"github.com/walros/walros/core/metadata/tvdb"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/transcoder/ffmpeg"
 	"github.com/walros/walros/transcoder/probe"
@@ -29,9 +31,19 @@ func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, err
 	st := a.db.Stores()
 	prober := probe.New(ffmpeg.Runner{Bin: bin, Log: log}, probe.Options{Parallel: cfg.Scan.Parallel})
 	var providers []core.Provider
+	ua, cache := "Walros/"+buildVersion(), fetch.NewCache(10_000, 24*time.Hour)
 	if cfg.Metadata.TMDbKey != "" {
-		client := fetch.New(fetch.Options{UserAgent: "Walros/" + buildVersion(), Cache: fetch.NewCache(10_000, 24*time.Hour), Log: log})
+		client := fetch.New(fetch.Options{UserAgent: ua, Cache: cache, Log: log})
 		providers = append(providers, tmdb.New(cfg.Metadata.TMDbKey, client, tmdb.Options{Language: cfg.Metadata.Language}))
+	}
+	if cfg.Metadata.TVDBKey != "" {
+		client := fetch.New(fetch.Options{UserAgent: ua, Cache: cache, Log: log})
+		providers = append(providers, tvdb.New(cfg.Metadata.TVDBKey, cfg.Metadata.TVDBPin, client, tvdb.Options{Language: cfg.Metadata.Language}))
+	}
+	if cfg.Metadata.MyAnimeList {
+		opts := mal.ClientOptions() // Jikan allows about one request a second
+		opts.UserAgent, opts.Cache, opts.Log = ua, cache, log
+		providers = append(providers, mal.New(fetch.New(opts), mal.Options{}))
 	}
 	return scan.New(st.Media, st.Libraries, prober, scan.Options{Parallel: cfg.Scan.Parallel,
 		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata, Items: st.Items, Providers: providers}), nil

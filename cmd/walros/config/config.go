@@ -56,6 +56,11 @@ type Config struct {
 type Metadata struct {
 	// TMDbKey is a TMDb API key (v3) or read access token (v4).
 	TMDbKey string `yaml:"tmdb_api_key"`
+	// TVDBKey and TVDBPin are a TheTVDB v4 project key and, for user-supported keys, the subscriber PIN.
+	TVDBKey string `yaml:"tvdb_api_key"`
+	TVDBPin string `yaml:"tvdb_pin"`
+	// MyAnimeList asks MyAnimeList (through the keyless Jikan API) about anime.
+	MyAnimeList bool `yaml:"myanimelist"`
 	// Language is the language asked of providers, such as en-US or fr-FR.
 	Language string `yaml:"language"`
 }
@@ -278,8 +283,10 @@ const masked = "xxxxx"
 // Redacted returns a copy safe to log: the admin password and the password in
 // the database DSN are masked.
 func (c Config) Redacted() Config {
-	if c.Metadata.TMDbKey != "" {
-		c.Metadata.TMDbKey = "xxxxx"
+	for _, k := range []*string{&c.Metadata.TMDbKey, &c.Metadata.TVDBKey, &c.Metadata.TVDBPin} {
+		if *k != "" {
+			*k = "xxxxx"
+		}
 	}
 	if c.Admin.Password != "" {
 		c.Admin.Password = masked

@@ -35,8 +35,11 @@ type fileConfig struct {
 }
 
 type fileMeta struct {
-	TMDbKey  yaml.Node `yaml:"tmdb_api_key"`
-	Language yaml.Node `yaml:"language"`
+	TMDbKey     yaml.Node `yaml:"tmdb_api_key"`
+	TVDBKey     yaml.Node `yaml:"tvdb_api_key"`
+	TVDBPin     yaml.Node `yaml:"tvdb_pin"`
+	MyAnimeList yaml.Node `yaml:"myanimelist"`
+	Language    yaml.Node `yaml:"language"`
 }
 
 type fileScan struct {

@@ -162,6 +162,12 @@ func settings() []setting {
 			set: duration(func(c *Config) *time.Duration { return &c.Scan.Poll })},
 		{key: "metadata.tmdb_api_key", env: "WALROS_METADATA_TMDB_API_KEY", redact: func(string) string { return "xxxxx" },
 			set: func(c *Config, v string) error { c.Metadata.TMDbKey = strings.TrimSpace(v); return nil }},
+		{key: "metadata.tvdb_api_key", env: "WALROS_METADATA_TVDB_API_KEY", redact: func(string) string { return "xxxxx" },
+			set: func(c *Config, v string) error { c.Metadata.TVDBKey = strings.TrimSpace(v); return nil }},
+		{key: "metadata.tvdb_pin", env: "WALROS_METADATA_TVDB_PIN", redact: func(string) string { return "xxxxx" },
+			set: func(c *Config, v string) error { c.Metadata.TVDBPin = strings.TrimSpace(v); return nil }},
+		{key: "metadata.myanimelist", env: "WALROS_METADATA_MYANIMELIST",
+			set: boolean(func(c *Config) *bool { return &c.Metadata.MyAnimeList })},
 		{key: "metadata.language", env: "WALROS_METADATA_LANGUAGE",
 			set: func(c *Config, v string) error {
 				v = strings.TrimSpace(v)
