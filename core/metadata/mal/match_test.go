@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/walros/walros/core/metadata/match"
 )
 
 func TestSimplify(t *testing.T) {
@@ -18,8 +20,8 @@ func TestSimplify(t *testing.T) {
 		"JoJo's Bizarre Adventure": "jojos bizarre adventure",
 		"進撃の巨人":                    "進撃の巨人",
 	} {
-		if got := simplify(in); got != want {
-			t.Errorf("simplify(%q) = %q, want %q", in, got, want)
+		if got := romaji.Replace(match.Normalize(in)); got != want {
+			t.Errorf("simplified %q = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -40,8 +42,8 @@ func TestScore(t *testing.T) {
 		{"Attack on Titan", 2017, aot, "0.55"},
 		{"Shojo Kakumei Utena", 1997, utena, "1.00"}, // the year of the season when aired.prop lacks it
 	} {
-		if got := fmt.Sprintf("%.2f", score(simplify(tc.title), tc.year, tc.a)); got != tc.want {
-			t.Errorf("score(%q, %d, %q) = %s, want %s", tc.title, tc.year, tc.a.Title, got, tc.want)
+		if _, s, _ := pick(tc.title, tc.year, []anime{tc.a}); fmt.Sprintf("%.2f", s) != tc.want {
+			t.Errorf("score(%q, %d, %q) = %.2f, want %s", tc.title, tc.year, tc.a.Title, s, tc.want)
 		}
 	}
 }

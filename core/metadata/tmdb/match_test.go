@@ -7,27 +7,6 @@ import (
 	"github.com/walros/walros/core"
 )
 
-func TestNormalize(t *testing.T) {
-	for in, want := range map[string]string{
-		"The Matrix":                          "matrix",
-		"Matrix, The":                         "matrix",
-		"Amélie":                              "amelie",
-		"Le Fabuleux Destin d'Amélie Poulain": "fabuleux destin damelie poulain",
-		"Schindler's List":                    "schindlers list",
-		"Fast & Furious":                      "fast and furious",
-		"Spider-Man: No Way Home":             "spider man no way home",
-		"  ŁÓDŹ   Ærø  ":                      "lodz aero",
-		"Straße":                              "strasse",
-		"The":                                 "the", // an article alone is the whole title
-		"千と千尋の神隠し":                            "千と千尋の神隠し",
-		"Die Hard":                            "die hard", // "die" is English too
-	} {
-		if got := normalize(in); got != want {
-			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestScore(t *testing.T) {
 	dune2021 := searchResult{ID: 1, Title: "Dune", OriginalTitle: "Dune", ReleaseDate: "2021-09-15"}
 	for _, tc := range []struct {
@@ -46,8 +25,8 @@ func TestScore(t *testing.T) {
 		{"Le Fabuleux Destin d'Amelie Poulain", 0, searchResult{Title: "Amélie", OriginalTitle: "Le Fabuleux Destin d'Amélie Poulain"}, "0.85"},
 		{"Dune", 2021, searchResult{Title: "Dune: Part Two", ReleaseDate: "2024-02-27"}, "0.11"},
 	} {
-		if got := fmt.Sprintf("%.2f", score(normalize(tc.title), tc.year, tc.r)); got != tc.want {
-			t.Errorf("score(%q, %d, %q) = %s, want %s", tc.title, tc.year, tc.r.Title, got, tc.want)
+		if _, s, _ := pick(tc.title, tc.year, []searchResult{tc.r}); fmt.Sprintf("%.2f", s) != tc.want {
+			t.Errorf("score(%q, %d, %q) = %.2f, want %s", tc.title, tc.year, tc.r.Title, s, tc.want)
 		}
 	}
 }

@@ -6,23 +6,6 @@ import (
 	"testing"
 )
 
-func TestFold(t *testing.T) {
-	for in, want := range map[string]string{
-		"The Office":                      "office",
-		"Æon Flux":                        "aeon flux",
-		"Shōgun":                          "shogun",
-		"Grey's Anatomy":                  "greys anatomy",
-		"Law & Order":                     "law and order",
-		"Marvel's Agents of S.H.I.E.L.D.": "marvels agents of s h i e l d",
-		"ワンピース":                           "ワンピース",
-		"The":                             "the",
-	} {
-		if got := fold(in); got != want {
-			t.Errorf("fold(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestRate(t *testing.T) {
 	bb := searchResult{TVDBID: "81189", Name: "Breaking Bad", Year: "2008"}
 	dw := searchResult{TVDBID: "78804", Name: "Doctor Who (2005)", FirstAirTime: "2005-03-26"}
@@ -42,8 +25,8 @@ func TestRate(t *testing.T) {
 		{"One Piece", 1999, op, "0.85"},    // through the English translation; no year known
 		{"Breaking", 2008, bb, "0.77"},
 	} {
-		if got := fmt.Sprintf("%.2f", rate(fold(tc.title), tc.year, tc.r.candidate())); got != tc.want {
-			t.Errorf("rate(%q, %d, %q) = %s, want %s", tc.title, tc.year, tc.r.Name, got, tc.want)
+		if _, s, _ := best(tc.title, tc.year, []candidate{tc.r.candidate()}); fmt.Sprintf("%.2f", s) != tc.want {
+			t.Errorf("rate(%q, %d, %q) = %.2f, want %s", tc.title, tc.year, tc.r.Name, s, tc.want)
 		}
 	}
 }
