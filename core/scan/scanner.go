@@ -240,24 +240,20 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 	}
 	var work []found
 	for _, f := range media {
-		func(f found) {
-			k, ok := byPath[f.path]
-			switch {
-			case !ok:
-				work = append(work, f)
-			case k.Size == f.size && k.ModTime.Equal(f.modTime.UTC()) && (k.Inode == 0 || k.Inode == f.inode) &&
-				!times.newerThan(f.root, f.path, k.UpdatedAt):
-				// Unchanged, even if it failed to probe: a broken file stays broken until it changes.
-				r.unchanged.Add(1)
-				if k.MissingSince != nil { // back after being missing
-					if err := s.media.MoveFile(ctx, k.ID, f.path, f.modTime, f.inode); err != nil {
-						s.opt.Log.WarnContext(ctx, "clear missing mark", "path", f.path, "err", err)
-					}
-				}
-			default:
-				work = append(work, f)
+		k, ok := byPath[f.path]
+		unchanged := ok && k.Size == f.size && k.ModTime.Equal(f.modTime.UTC()) && (k.Inode == 0 || k.Inode == f.inode) &&
+			!times.newerThan(f.root, f.path, k.UpdatedAt)
+		if !unchanged {
+			work = append(work, f)
+			continue
+		}
+		// Unchanged, even if it failed to probe: a broken file stays broken until it changes.
+		r.unchanged.Add(1)
+		if k.MissingSince != nil { // back after being missing
+			if err := s.media.MoveFile(ctx, k.ID, f.path, f.modTime, f.inode); err != nil {
+				s.opt.Log.WarnContext(ctx, "clear missing mark", "path", f.path, "err", err)
 			}
-		}(f)
+		}
 	}
 	r.walking.Store(false)
 
