@@ -15,6 +15,8 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/metadata/fetch"
 	"github.com/walros/walros/core/metadata/mal"
+	"github.com/walros/walros/core/metadata/musicbrainz"
+	"github.com/walros/walros/core/metadata/spotify"
 	"github.com/walros/walros/core/metadata/tmdb"
 	"github.com/walros/walros/core/metadata/tvdb"
 	"github.com/walros/walros/core/scan"
@@ -39,6 +41,14 @@ func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, err
 	if cfg.Metadata.TVDBKey != "" {
 		client := fetch.New(fetch.Options{UserAgent: ua, Cache: cache, Log: log})
 		providers = append(providers, tvdb.New(cfg.Metadata.TVDBKey, cfg.Metadata.TVDBPin, client, tvdb.Options{Language: cfg.Metadata.Language}))
+	}
+	if cfg.Metadata.MusicBrainz {
+		opts := musicbrainz.ClientOptions("https://github.com/walros/walros")
+		opts.Cache, opts.Log = cache, log
+		providers = append(providers, musicbrainz.New(fetch.New(opts), musicbrainz.Options{}))
+	}
+	if cfg.Metadata.SpotifyID != "" && cfg.Metadata.SpotifySecret != "" {
+		providers = append(providers, spotify.New(cfg.Metadata.SpotifyID, cfg.Metadata.SpotifySecret, spotify.Options{}))
 	}
 	if cfg.Metadata.MyAnimeList {
 		opts := mal.ClientOptions() // Jikan allows about one request a second

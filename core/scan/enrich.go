@@ -79,6 +79,12 @@ func (s *Scanner) enrichOne(ctx context.Context, it core.Item, items map[core.It
 	if it.Kind == core.KindSeason {
 		q.Season, q.Episode = it.IndexNumber, nil
 	}
+	if it.Kind == core.KindAlbum { // music providers find an album by its title and its artist
+		if am, err := s.meta.ItemMetadata(ctx, it.ParentID); err == nil {
+			q.SeriesTitle, q.SeriesProviderIDs = am.Title, am.ProviderIDs
+		}
+		q.Season, q.Episode = nil, nil
+	}
 	if it.Kind == core.KindEpisode || it.Kind == core.KindSeason {
 		series := items[it.ParentID]
 		if it.Kind == core.KindEpisode {

@@ -610,6 +610,15 @@ func TestEnrichment(t *testing.T) {
 	if !sawEpisode {
 		t.Fatalf("no episode lookup carried the series' id: %+v", p.asked)
 	}
+	// Albums are asked with their artist, as music providers need.
+	e.scan("music")
+	var sawAlbum bool
+	for _, q := range p.asked {
+		sawAlbum = sawAlbum || q.Kind == core.KindAlbum && q.Title == "Signals" && q.SeriesTitle == "The Testers"
+	}
+	if !sawAlbum {
+		t.Fatalf("no album lookup carried its artist: %+v", p.asked)
+	}
 	// A rescan with nothing new asks nothing; a failing provider never fails a scan.
 	p.mu.Lock()
 	p.asked, p.err = nil, errors.New("tmdb: 503 Service Unavailable")

@@ -61,6 +61,11 @@ type Metadata struct {
 	TVDBPin string `yaml:"tvdb_pin"`
 	// MyAnimeList asks MyAnimeList (through the keyless Jikan API) about anime.
 	MyAnimeList bool `yaml:"myanimelist"`
+	// SpotifyID and SpotifySecret are a Spotify app's client credentials, for music artwork and genres.
+	SpotifyID     string `yaml:"spotify_client_id"`
+	SpotifySecret string `yaml:"spotify_client_secret"`
+	// MusicBrainz asks MusicBrainz about artists and albums (one request a second, no key).
+	MusicBrainz bool `yaml:"musicbrainz"`
 	// Language is the language asked of providers, such as en-US or fr-FR.
 	Language string `yaml:"language"`
 }
@@ -283,7 +288,7 @@ const masked = "xxxxx"
 // Redacted returns a copy safe to log: the admin password and the password in
 // the database DSN are masked.
 func (c Config) Redacted() Config {
-	for _, k := range []*string{&c.Metadata.TMDbKey, &c.Metadata.TVDBKey, &c.Metadata.TVDBPin} {
+	for _, k := range []*string{&c.Metadata.TMDbKey, &c.Metadata.TVDBKey, &c.Metadata.TVDBPin, &c.Metadata.SpotifySecret} {
 		if *k != "" {
 			*k = "xxxxx"
 		}

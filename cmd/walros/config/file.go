@@ -39,6 +39,9 @@ type fileMeta struct {
 	TVDBKey     yaml.Node `yaml:"tvdb_api_key"`
 	TVDBPin     yaml.Node `yaml:"tvdb_pin"`
 	MyAnimeList yaml.Node `yaml:"myanimelist"`
+	SpotifyID   yaml.Node `yaml:"spotify_client_id"`
+	SpotifySec  yaml.Node `yaml:"spotify_client_secret"`
+	MusicBrainz yaml.Node `yaml:"musicbrainz"`
 	Language    yaml.Node `yaml:"language"`
 }
 

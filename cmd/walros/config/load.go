@@ -168,6 +168,12 @@ func settings() []setting {
 			set: func(c *Config, v string) error { c.Metadata.TVDBPin = strings.TrimSpace(v); return nil }},
 		{key: "metadata.myanimelist", env: "WALROS_METADATA_MYANIMELIST",
 			set: boolean(func(c *Config) *bool { return &c.Metadata.MyAnimeList })},
+		{key: "metadata.spotify_client_id", env: "WALROS_METADATA_SPOTIFY_CLIENT_ID",
+			set: func(c *Config, v string) error { c.Metadata.SpotifyID = strings.TrimSpace(v); return nil }},
+		{key: "metadata.spotify_client_secret", env: "WALROS_METADATA_SPOTIFY_CLIENT_SECRET", redact: func(string) string { return "xxxxx" },
+			set: func(c *Config, v string) error { c.Metadata.SpotifySecret = strings.TrimSpace(v); return nil }},
+		{key: "metadata.musicbrainz", env: "WALROS_METADATA_MUSICBRAINZ",
+			set: boolean(func(c *Config) *bool { return &c.Metadata.MusicBrainz })},
 		{key: "metadata.language", env: "WALROS_METADATA_LANGUAGE",
 			set: func(c *Config, v string) error {
 				v = strings.TrimSpace(v)
