@@ -201,6 +201,9 @@ func problemOf(t *testing.T, rec *httptest.ResponseRecorder) problem {
 type fakeProber struct{}
 
 func (fakeProber) Probe(_ context.Context, path string) (core.MediaInfo, error) {
+	if strings.Contains(path, "Slow") {
+		time.Sleep(400 * time.Millisecond) // long enough for a few progress events
+	}
 	if strings.HasSuffix(path, ".broken.mkv") {
 		return core.MediaInfo{}, core.Invalid("", "Invalid data found when processing input")
 	}

@@ -1,7 +1,10 @@
 package native
 
 import (
+	"fmt"
+	"io"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
@@ -74,6 +77,48 @@ func (h *Handler) getScan(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toScanStatus(p))
+}
+
+// scanEvents streams a scan's progress as server-sent events: a "progress" event about twice a
+// second while it runs, then one "done" event, then the stream ends.
+func (h *Handler) scanEvents(c *gin.Context) {
+	ctx, caller, id := c.Request.Context(), callerOf(c), core.LibraryID(c.Param("id"))
+	p, err := h.Scans.Status(caller, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Accel-Buffering", "no") // nginx would otherwise hold the events back
+	c.Status(http.StatusOK)
+	rc := http.NewResponseController(c.Writer)
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		event := "progress"
+		if !p.Running() {
+			event = "done"
+		}
+		_ = rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		if _, err := fmt.Fprintf(c.Writer, "event: %s\ndata: ", event); err != nil {
+			return
+		}
+		if err := writeJSON(c.Writer, toScanStatus(p)); err != nil { // ends with the newline the event needs
+			return
+		}
+		if _, err := io.WriteString(c.Writer, "\n"); err != nil || rc.Flush() != nil || event == "done" {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if p, err = h.Scans.Status(caller, id); err != nil {
+			return
+		}
+	}
 }
 
 func (h *Handler) respondLibrary(c *gin.Context, status int, l core.Library, err error) {

@@ -167,6 +167,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.DELETE("/libraries/:id", h.deleteLibrary)
 	a.POST("/libraries/:id/scan", h.startScan)
 	a.GET("/libraries/:id/scan", h.getScan)
+	a.GET("/libraries/:id/scan/events", h.scanEvents)
 	a.GET("/items", h.listItems)
 	a.GET("/items/:id", h.getItem)
 	a.PATCH("/items/:id", h.editItem)

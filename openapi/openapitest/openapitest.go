@@ -36,6 +36,10 @@ type Validator struct {
 // shared is built once per test binary: the document is embedded, and
 // validation only reads it.
 var shared = sync.OnceValues(func() (*Validator, error) {
+	// Server-sent event streams are text: check the status and content type, not a JSON body.
+	if openapi3filter.RegisteredBodyDecoder("text/event-stream") == nil {
+		openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
+	}
 	doc, err := openapi.Load()
 	if err != nil {
 		return nil, err
