@@ -98,9 +98,10 @@ type personDTO struct {
 }
 
 type imageDTO struct {
-	Kind   string `json:"kind"`
-	Index  int    `json:"index"`
-	Source string `json:"source"`
+	Kind     string `json:"kind"`
+	Index    int    `json:"index"`
+	Source   string `json:"source"`
+	BlurHash string `json:"blurHash,omitempty"`
 }
 
 type itemDetailDTO struct {

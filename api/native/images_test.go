@@ -43,6 +43,11 @@ func TestItemImages(t *testing.T) {
 		{Kind: core.ImagePrimary, Path: poster}, {Kind: core.ImageBackdrop, Path: "/etc/passwd"}}}); err != nil {
 		t.Fatal(err)
 	}
+	var d itemDetailDTO
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items/"+string(it.ID), nil)), &d)
+	if len(d.Images) != 2 || len(d.Images[0].BlurHash) != 28 || d.Images[1].BlurHash != "" {
+		t.Fatalf("images in the detail: %+v (a 4x3 blurhash is 28 characters; none outside the library folders)", d.Images)
+	}
 	base := "/api/v1/items/" + string(it.ID) + "/images/"
 	rec := e.want(200, e.as(e.admin, "GET", base+"Primary/0?maxWidth=200", nil))
 	if ct := rec.Header().Get("Content-Type"); ct != "image/jpeg" {

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -122,7 +123,27 @@ func (h *Handler) itemDetail(c *gin.Context, status int) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(status, toItemDetail(it, files, meta))
+	d := toItemDetail(it, files, meta)
+	h.blurHashes(ctx, meta.Images, d.Images)
+	c.JSON(status, d)
+}
+
+// blurHashes fills in the placeholders clients draw while an image loads. Each is computed once
+// per image and cached; a remote image not downloaded yet gets none rather than delay the answer.
+func (h *Handler) blurHashes(ctx context.Context, images []core.Image, out []imageDTO) {
+	if h.Artwork == nil {
+		return
+	}
+	for i, im := range images {
+		if im.Path == "" {
+			continue
+		}
+		bctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if b, err := h.Artwork.BlurHash(bctx, im); err == nil {
+			out[i].BlurHash = b
+		}
+		cancel()
+	}
 }
 
 type itemEdit struct {

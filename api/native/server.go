@@ -66,6 +66,7 @@ type itemService interface {
 // artworkService is what the handlers need from artwork.Service.
 type artworkService interface {
 	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
+	BlurHash(ctx context.Context, img core.Image) (string, error)
 }
 
 // scanService is what the handlers need from scan.Scanner.
