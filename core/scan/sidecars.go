@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -127,11 +128,15 @@ func (s *Scanner) readNFO(ctx context.Context, path string) core.Metadata {
 	return m
 }
 
-// merge applies m over the item's stored metadata, writing only when something changed.
+// merge applies m over the item's stored metadata, writing only when something changed. Two files
+// of one item (a movie and its trailer) are processed in parallel, so merges into one item are
+// serialised: a read-merge-write racing another would lose the first one's fields.
 func (s *Scanner) merge(ctx context.Context, id core.ItemID, m core.Metadata) {
 	if s.meta == nil {
 		return
 	}
+	unlock := s.itemLocks.lock(id)
+	defer unlock()
 	cur, err := s.meta.ItemMetadata(ctx, id)
 	if err != nil {
 		s.opt.Log.WarnContext(ctx, "read metadata", "item", id, "err", err)
@@ -170,4 +175,17 @@ func (t sidecarTimes) newerThan(root, path string, recorded time.Time) bool {
 			return false
 		}
 	}
+}
+
+// itemLocks serialises work on one item across the scanner's workers, striped to bound memory.
+type itemLocks struct {
+	stripes [64]sync.Mutex
+}
+
+func (l *itemLocks) lock(id core.ItemID) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	m := &l.stripes[h.Sum32()%uint32(len(l.stripes))]
+	m.Lock()
+	return m.Unlock
 }
