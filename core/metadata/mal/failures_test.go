@@ -56,10 +56,10 @@ func TestProviderFailures(t *testing.T) {
 				// A backoff after the 429, and never more than a request a second: three
 				// requests span at least two seconds.
 				var total time.Duration
-				for _, d := range sl.all() {
+				for _, d := range sl.Waits() {
 					total += d
 				}
-				if got := sl.all(); len(got) == 0 || got[0] <= 0 || total < 2*time.Second {
+				if got := sl.Waits(); len(got) == 0 || got[0] <= 0 || total < 2*time.Second {
 					t.Errorf("waits %v", got)
 				}
 			},
@@ -76,7 +76,7 @@ func TestProviderFailures(t *testing.T) {
 				return true
 			},
 			check: func(t *testing.T, err error, f *fakeJikan, sl *sleeps) {
-				if got := sl.all(); len(got) < 1 || got[0] != 5*time.Second {
+				if got := sl.Waits(); len(got) < 1 || got[0] != 5*time.Second {
 					t.Errorf("waits %v, want the 5 s Retry-After first", got)
 				}
 			},
@@ -202,7 +202,7 @@ func TestPacing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(f.requests()) != 3 || !slices.Equal(sl.all(), []time.Duration{time.Second, time.Second}) {
-		t.Fatalf("%d requests, waits %v: want a second between requests", len(f.requests()), sl.all())
+	if len(f.requests()) != 3 || !slices.Equal(sl.Waits(), []time.Duration{time.Second, time.Second}) {
+		t.Fatalf("%d requests, waits %v: want a second between requests", len(f.requests()), sl.Waits())
 	}
 }

@@ -2,6 +2,7 @@ package mal
 
 import (
 	"context"
+	"github.com/walros/walros/core/metadata/fetch/fetchtest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -84,33 +85,8 @@ func (f *fakeJikan) paths() []string {
 	return out
 }
 
-// sleeps is the fetch client's clock: it records the waits asked for and, instead of waiting,
-// moves its time forward.
-type sleeps struct {
-	mu  sync.Mutex
-	now time.Time
-	d   []time.Duration
-}
-
-func (s *sleeps) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.d = append(s.d, d)
-	s.now = s.now.Add(d)
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
+// sleeps is the fetch client's clock: it records waits instead of waiting.
+type sleeps = fetchtest.Clock
 
 // newFake starts a fake Jikan and a Provider talking to it through a client built from
 // ClientOptions, on a fake clock; o's non-zero fields override those options.
@@ -119,13 +95,13 @@ func newFake(t *testing.T, o fetch.Options, po Options) (*Provider, *fakeJikan, 
 	f := &fakeJikan{}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	sl := &sleeps{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	sl := fetchtest.NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	co := ClientOptions()
 	co.HTTP, co.Retries = o.HTTP, o.Retries
 	if o.Rate != 0 {
 		co.Rate = o.Rate
 	}
-	co.Now, co.Sleep = sl.Now, sl.sleep
+	co.Now, co.Sleep = sl.Now, sl.Sleep
 	po.BaseURL = srv.URL + "/v4"
 	return New(fetch.New(co), po), f, sl
 }

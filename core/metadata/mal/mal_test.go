@@ -235,7 +235,7 @@ func TestEpisodeOfSeasonOne(t *testing.T) {
 			t.Errorf("season %v for a query of season %v", md.Season, season)
 		}
 		// Jikan allows a request a second on average: the client paces them.
-		if got := sl.all(); !slices.Equal(got, []time.Duration{time.Second}) {
+		if got := sl.Waits(); !slices.Equal(got, []time.Duration{time.Second}) {
 			t.Errorf("waits %v, want one second between the two requests", got)
 		}
 	}

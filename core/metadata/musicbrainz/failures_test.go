@@ -31,11 +31,11 @@ func TestProviderFailures(t *testing.T) {
 			ok:   true,
 			check: func(t *testing.T, err error, f *fakeMB, sl *sleeps) {
 				var total time.Duration
-				for _, d := range sl.all() {
+				for _, d := range sl.Waits() {
 					total += d
 				}
 				if len(f.requests()) != 2 || total < time.Second {
-					t.Errorf("%d requests, waits %v: a search and a lookup span a second", len(f.requests()), sl.all())
+					t.Errorf("%d requests, waits %v: a search and a lookup span a second", len(f.requests()), sl.Waits())
 				}
 			},
 		},
@@ -51,8 +51,8 @@ func TestProviderFailures(t *testing.T) {
 			},
 			ok: true,
 			check: func(t *testing.T, err error, f *fakeMB, sl *sleeps) {
-				if len(f.requests()) != 3 || len(sl.all()) == 0 || sl.all()[0] <= 0 {
-					t.Errorf("%d requests, waits %v: want a backoff and a retry", len(f.requests()), sl.all())
+				if len(f.requests()) != 3 || len(sl.Waits()) == 0 || sl.Waits()[0] <= 0 {
+					t.Errorf("%d requests, waits %v: want a backoff and a retry", len(f.requests()), sl.Waits())
 				}
 			},
 		},
@@ -69,7 +69,7 @@ func TestProviderFailures(t *testing.T) {
 			},
 			ok: true,
 			check: func(t *testing.T, err error, f *fakeMB, sl *sleeps) {
-				if got := sl.all(); len(got) == 0 || got[0] != 4*time.Second {
+				if got := sl.Waits(); len(got) == 0 || got[0] != 4*time.Second {
 					t.Errorf("waits %v, want the 4 s Retry-After first", got)
 				}
 			},

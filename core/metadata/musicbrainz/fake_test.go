@@ -2,6 +2,7 @@ package musicbrainz
 
 import (
 	"context"
+	"github.com/walros/walros/core/metadata/fetch/fetchtest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -91,33 +92,8 @@ func (f *fakeMB) paths() []string {
 	return out
 }
 
-// sleeps is the fetch client's clock: it records the waits asked for and, instead of waiting,
-// moves its time forward.
-type sleeps struct {
-	mu  sync.Mutex
-	now time.Time
-	d   []time.Duration
-}
-
-func (s *sleeps) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.d = append(s.d, d)
-	s.now = s.now.Add(d)
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
+// sleeps is the fetch client's clock: it records waits instead of waiting.
+type sleeps = fetchtest.Clock
 
 // newFake starts a fake MusicBrainz and a Provider talking to it through a client built from
 // ClientOptions, on a fake clock; o's Retries and HTTP override those options.
@@ -126,10 +102,10 @@ func newFake(t *testing.T, o fetch.Options) (*Provider, *fakeMB, *sleeps) {
 	f := &fakeMB{}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	sl := &sleeps{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	sl := fetchtest.NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	co := ClientOptions("admin@example.org")
 	co.HTTP, co.Retries = o.HTTP, o.Retries
-	co.Now, co.Sleep = sl.Now, sl.sleep
+	co.Now, co.Sleep = sl.Now, sl.Sleep
 	return New(fetch.New(co), Options{BaseURL: srv.URL + "/ws/2/"}), f, sl
 }
 

@@ -65,7 +65,7 @@ func TestProviderFailures(t *testing.T) {
 			},
 			ok: true,
 			check: func(t *testing.T, err error, f *fakeSpotify, sl *sleeps) {
-				if got := sl.all(); !slices.Equal(got, []time.Duration{7 * time.Second}) {
+				if got := sl.Waits(); !slices.Equal(got, []time.Duration{7 * time.Second}) {
 					t.Errorf("waits %v, want the 7 s Retry-After", got)
 				}
 			},
@@ -82,7 +82,7 @@ func TestProviderFailures(t *testing.T) {
 			},
 			ok: true,
 			check: func(t *testing.T, err error, f *fakeSpotify, sl *sleeps) {
-				if got := sl.all(); !slices.Equal(got, []time.Duration{maxWait}) {
+				if got := sl.Waits(); !slices.Equal(got, []time.Duration{maxWait}) {
 					t.Errorf("waits %v, want %v", got, maxWait)
 				}
 			},
@@ -96,8 +96,8 @@ func TestProviderFailures(t *testing.T) {
 				return true
 			},
 			check: func(t *testing.T, err error, f *fakeSpotify, sl *sleeps) {
-				if len(f.requests()) != 3 || len(sl.all()) != 2 {
-					t.Errorf("requests %q waits %v, want 3 and 2", f.requests(), sl.all())
+				if len(f.requests()) != 3 || len(sl.Waits()) != 2 {
+					t.Errorf("requests %q waits %v, want 3 and 2", f.requests(), sl.Waits())
 				}
 				if !strings.Contains(err.Error(), "Bad gateway") {
 					t.Errorf("err = %v: Spotify's explanation helps", err)

@@ -1,8 +1,8 @@
 package spotify
 
 import (
-	"context"
 	"fmt"
+	"github.com/walros/walros/core/metadata/fetch/fetchtest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -130,24 +130,8 @@ func slug(s string) string {
 	}), "_")
 }
 
-// sleeps records the waits asked for and returns at once.
-type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.d = append(s.d, d)
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
+// sleeps is the fetch client's clock: it records waits instead of waiting.
+type sleeps = fetchtest.Clock
 
 // newFake starts a fake Spotify and a Provider signed in to it as testID with secret.
 func newFake(t *testing.T, secret string, o Options) (*Provider, *fakeSpotify, *sleeps) {
@@ -155,7 +139,7 @@ func newFake(t *testing.T, secret string, o Options) (*Provider, *fakeSpotify, *
 	f := &fakeSpotify{}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	sl := &sleeps{}
-	o.APIBaseURL, o.TokenURL, o.Sleep = srv.URL+"/v1", srv.URL+"/api/token", sl.sleep
+	sl := fetchtest.NewClock(time.Time{})
+	o.APIBaseURL, o.TokenURL, o.Sleep = srv.URL+"/v1", srv.URL+"/api/token", sl.Sleep
 	return New(testID, secret, o), f, sl
 }

@@ -48,7 +48,7 @@ func TestProviderFailures(t *testing.T) {
 				return true
 			},
 			check: func(t *testing.T, err error, f *fakeTMDb, sl *sleeps) {
-				if got := sl.all(); len(got) != 1 || got[0] != 2*time.Second {
+				if got := sl.Waits(); len(got) != 1 || got[0] != 2*time.Second {
 					t.Errorf("slept %v, want the 2 s Retry-After", got)
 				}
 				if len(f.requests()) != 3 { // 429, search, details
@@ -66,8 +66,8 @@ func TestProviderFailures(t *testing.T) {
 			},
 			wantErr: true,
 			check: func(t *testing.T, err error, f *fakeTMDb, sl *sleeps) {
-				if len(f.requests()) != 3 || len(sl.all()) != 2 {
-					t.Errorf("%d requests, %d sleeps, want 3 and 2", len(f.requests()), len(sl.all()))
+				if len(f.requests()) != 3 || len(sl.Waits()) != 2 {
+					t.Errorf("%d requests, %d sleeps, want 3 and 2", len(f.requests()), len(sl.Waits()))
 				}
 			},
 		},

@@ -54,7 +54,7 @@ func TestProviderFailures(t *testing.T) {
 				return true
 			},
 			check: func(t *testing.T, err error, f *fakeTVDB, sl *sleeps) {
-				if got := sl.all(); len(got) != 1 || got[0] != 2*time.Second {
+				if got := sl.Waits(); len(got) != 1 || got[0] != 2*time.Second {
 					t.Errorf("slept %v, want the 2 s Retry-After", got)
 				}
 				if len(f.requests()) != 3 { // login, 429, details
@@ -75,8 +75,8 @@ func TestProviderFailures(t *testing.T) {
 			},
 			wantErr: true,
 			check: func(t *testing.T, err error, f *fakeTVDB, sl *sleeps) {
-				if len(f.requests()) != 4 || len(sl.all()) != 2 { // login and 3 attempts
-					t.Errorf("requests %q, %d sleeps, want 4 and 2", f.paths(), len(sl.all()))
+				if len(f.requests()) != 4 || len(sl.Waits()) != 2 { // login and 3 attempts
+					t.Errorf("requests %q, %d sleeps, want 4 and 2", f.paths(), len(sl.Waits()))
 				}
 				if !strings.Contains(err.Error(), "giving up after 3 attempts") {
 					t.Errorf("err = %v", err)

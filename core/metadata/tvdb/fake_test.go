@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/walros/walros/core/metadata/fetch/fetchtest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -145,33 +146,8 @@ func (f *fakeTVDB) paths() []string {
 	return out
 }
 
-// sleeps is the fetch client's clock: it records the waits asked for and, instead of waiting,
-// moves its time forward.
-type sleeps struct {
-	mu  sync.Mutex
-	now time.Time
-	d   []time.Duration
-}
-
-func (s *sleeps) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.d = append(s.d, d)
-	s.now = s.now.Add(d)
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
+// sleeps is the fetch client's clock: it records waits instead of waiting.
+type sleeps = fetchtest.Clock
 
 // newFake starts a fake TVDB and a Provider talking to it with key and pin.
 func newFake(t *testing.T, key, pin string, o fetch.Options, po Options) (*Provider, *fakeTVDB, *sleeps) {
@@ -179,11 +155,11 @@ func newFake(t *testing.T, key, pin string, o fetch.Options, po Options) (*Provi
 	f := &fakeTVDB{t: t, valid: map[string]bool{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	sl := &sleeps{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	sl := fetchtest.NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	if o.Rate == 0 {
 		o.Rate = -1
 	}
-	o.Now, o.Sleep = sl.Now, sl.sleep
+	o.Now, o.Sleep = sl.Now, sl.Sleep
 	po.BaseURL = srv.URL + "/v4"
 	if po.HTTP == nil {
 		po.HTTP = srv.Client()
