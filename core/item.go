@@ -211,10 +211,14 @@ func (s *Items) Edit(ctx context.Context, c Caller, id ItemID, m Metadata, field
 	if slices.Contains(fields, "title") && strings.TrimSpace(m.Title) == "" {
 		return Metadata{}, Invalid("title", "must not be empty")
 	}
-	cur, err := s.meta.ItemMetadata(ctx, id)
-	if err != nil {
-		return Metadata{}, err
-	}
+	return s.meta.UpdateMetadata(ctx, id, func(cur *Metadata) error {
+		*cur = edit(*cur, m, fields, unlock)
+		return nil
+	})
+}
+
+// edit returns cur with the named fields set from m and locked, and the unlock fields released.
+func edit(cur, m Metadata, fields, unlock []string) Metadata {
 	cur.LockedFields = slices.DeleteFunc(cur.LockedFields, func(f string) bool { return slices.Contains(unlock, f) })
 	set := cur
 	set.Locked, set.LockedFields = false, nil
@@ -230,10 +234,7 @@ func (s *Items) Edit(ctx context.Context, c Caller, id ItemID, m Metadata, field
 		copyField(&merged, m, f)
 	}
 	merged.Locked, merged.LockedFields = cur.Locked, cur.LockedFields
-	if err := s.meta.SetMetadata(ctx, id, merged); err != nil {
-		return Metadata{}, err
-	}
-	return merged, nil
+	return merged
 }
 
 // copyField copies one named field of Metadata from src to dst.

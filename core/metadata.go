@@ -91,6 +91,10 @@ type MetadataStore interface {
 	// SetMetadata stores m as the item's whole metadata: title and the other descriptive fields,
 	// genres, studios, tags, credits and images.
 	SetMetadata(ctx context.Context, id ItemID, m Metadata) error
+	// UpdateMetadata applies fn to the stored metadata and saves the result in one transaction, so
+	// concurrent changes (a scan's merge, an admin's edit) never lose each other's fields. An error
+	// from fn aborts with nothing written.
+	UpdateMetadata(ctx context.Context, id ItemID, fn func(*Metadata) error) (Metadata, error)
 	// SetReview records why an item needs an admin's look (an ambiguous match); "" clears it.
 	SetReview(ctx context.Context, id ItemID, reason string) error
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -84,8 +85,44 @@ const premiereLayout = "2006-01-02"
 
 // ItemMetadata returns an item's metadata with its genres, studios, tags, credits and images.
 func (s *Metadata) ItemMetadata(ctx context.Context, id core.ItemID) (core.Metadata, error) {
+	return s.read(ctx, s.db.R, id, false)
+}
+
+// UpdateMetadata reads an item's metadata, applies fn and writes the result in one write
+// transaction, so that a scan's merge and an admin's edit of the same item never lose each other's
+// changes. On SQLite the transaction holds the write lock; on PostgreSQL the row is locked FOR UPDATE.
+// When fn leaves the metadata unchanged nothing is written.
+func (s *Metadata) UpdateMetadata(ctx context.Context, id core.ItemID, fn func(*core.Metadata) error) (core.Metadata, error) {
+	var m core.Metadata
+	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := s.read(ctx, tx, id, s.db.Dialect == Postgres)
+		if err != nil {
+			return err
+		}
+		m = cur
+		if err := fn(&m); err != nil {
+			return err
+		}
+		if reflect.DeepEqual(cur, m) {
+			return nil
+		}
+		return s.write(ctx, tx, id, m)
+	})
+	if err != nil {
+		return core.Metadata{}, err
+	}
+	return m, nil
+}
+
+// read loads an item's metadata through db (a pool or a transaction); lock takes the item's row
+// lock first (PostgreSQL).
+func (s *Metadata) read(ctx context.Context, db bun.IDB, id core.ItemID, lock bool) (core.Metadata, error) {
 	var row itemMetaRow
-	if err := s.db.R.NewSelect().Model(&row).Where("id = ?", string(id)).Scan(ctx); err != nil {
+	q := db.NewSelect().Model(&row).Where("id = ?", string(id))
+	if lock {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx); err != nil {
 		return core.Metadata{}, wrap(err, "select metadata of item %s", id)
 	}
 	m := core.Metadata{Title: row.Title, OriginalTitle: row.OriginalTitle, SortTitle: row.SortTitle, Overview: row.Overview,
@@ -100,7 +137,7 @@ func (s *Metadata) ItemMetadata(ctx context.Context, id core.ItemID) (core.Metad
 	fromJSON(row.LockedFields, &m.LockedFields)
 
 	var tags []itemTagRow
-	if err := s.db.R.NewSelect().Model(&tags).Where("item_id = ?", string(id)).Order("kind", "position").Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&tags).Where("item_id = ?", string(id)).Order("kind", "position").Scan(ctx); err != nil {
 		return core.Metadata{}, wrap(err, "select tags of item %s", id)
 	}
 	for _, t := range tags {
@@ -114,7 +151,7 @@ func (s *Metadata) ItemMetadata(ctx context.Context, id core.ItemID) (core.Metad
 		}
 	}
 	var credits []itemPersonRow
-	if err := s.db.R.NewSelect().Model(&credits).ColumnExpr("ip.*, p.name, p.thumb").
+	if err := db.NewSelect().Model(&credits).ColumnExpr("ip.*, p.name, p.thumb").
 		Join("JOIN people AS p ON p.id = ip.person_id").ModelTableExpr("item_people AS ip").
 		Where("ip.item_id = ?", string(id)).Order("ip.position").Scan(ctx); err != nil {
 		return core.Metadata{}, wrap(err, "select people of item %s", id)
@@ -123,7 +160,7 @@ func (s *Metadata) ItemMetadata(ctx context.Context, id core.ItemID) (core.Metad
 		m.Credits = append(m.Credits, core.Credit{Name: c.Name, Kind: core.PersonKind(c.Kind), Role: c.Role, Order: c.Position, Thumb: c.Thumb})
 	}
 	var images []itemImageRow
-	if err := s.db.R.NewSelect().Model(&images).Where("item_id = ?", string(id)).
+	if err := db.NewSelect().Model(&images).Where("item_id = ?", string(id)).
 		OrderExpr("CASE kind WHEN 'Primary' THEN 0 ELSE 1 END, kind, position").Scan(ctx); err != nil {
 		return core.Metadata{}, wrap(err, "select images of item %s", id)
 	}
@@ -136,67 +173,72 @@ func (s *Metadata) ItemMetadata(ctx context.Context, id core.ItemID) (core.Metad
 // SetMetadata replaces an item's metadata in one transaction.
 func (s *Metadata) SetMetadata(ctx context.Context, id core.ItemID, m core.Metadata) error {
 	return s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		row := &itemMetaRow{ID: string(id), Title: m.Title, SortTitle: m.SortTitle, SearchTitle: searchKey(m.Title),
-			OriginalTitle: m.OriginalTitle, Overview: m.Overview, Tagline: m.Tagline, CommunityScore: m.CommunityScore,
-			CriticScore: m.CriticScore, OfficialRating: m.OfficialRating, RuntimeMS: m.Runtime.Milliseconds(),
-			Collection: m.Collection, ProviderIDs: toJSON(m.ProviderIDs, "{}"), LockedFields: toJSON(m.LockedFields, "[]"),
-			MetadataLocked: m.Locked}
-		if row.SortTitle == "" {
-			row.SortTitle = core.SortKey(m.Title)
+		return s.write(ctx, tx, id, m)
+	})
+}
+
+// write replaces an item's metadata within tx.
+func (s *Metadata) write(ctx context.Context, tx bun.Tx, id core.ItemID, m core.Metadata) error {
+	row := &itemMetaRow{ID: string(id), Title: m.Title, SortTitle: m.SortTitle, SearchTitle: searchKey(m.Title),
+		OriginalTitle: m.OriginalTitle, Overview: m.Overview, Tagline: m.Tagline, CommunityScore: m.CommunityScore,
+		CriticScore: m.CriticScore, OfficialRating: m.OfficialRating, RuntimeMS: m.Runtime.Milliseconds(),
+		Collection: m.Collection, ProviderIDs: toJSON(m.ProviderIDs, "{}"), LockedFields: toJSON(m.LockedFields, "[]"),
+		MetadataLocked: m.Locked}
+	if row.SortTitle == "" {
+		row.SortTitle = core.SortKey(m.Title)
+	}
+	if m.Year > 0 {
+		row.Year = &m.Year
+	}
+	if !m.Premiere.IsZero() {
+		row.Premiere = m.Premiere.Format(premiereLayout)
+	}
+	res, err := tx.NewUpdate().Model(row).WherePK().Exec(ctx)
+	if err := mustAffect(res, err, "update metadata of item %s", id); err != nil {
+		return err
+	}
+	for _, table := range []string{"item_tags", "item_people", "item_images"} {
+		if _, err := tx.NewDelete().TableExpr(table).Where("item_id = ?", string(id)).Exec(ctx); err != nil {
+			return wrap(err, "clear %s of item %s", table, id)
 		}
-		if m.Year > 0 {
-			row.Year = &m.Year
+	}
+	var tags []itemTagRow
+	for kind, values := range map[string][]string{"genre": m.Genres, "studio": m.Studios, "tag": m.Tags} {
+		seen := map[string]bool{}
+		for i, v := range values {
+			if k := foldKey(v); k != "" && !seen[k] {
+				seen[k] = true
+				tags = append(tags, itemTagRow{ItemID: string(id), Kind: kind, Value: v, ValueKey: k, Position: i})
+			}
 		}
-		if !m.Premiere.IsZero() {
-			row.Premiere = m.Premiere.Format(premiereLayout)
+	}
+	if len(tags) > 0 {
+		if _, err := tx.NewInsert().Model(&tags).Exec(ctx); err != nil {
+			return wrap(err, "insert tags of item %s", id)
 		}
-		res, err := tx.NewUpdate().Model(row).WherePK().Exec(ctx)
-		if err := mustAffect(res, err, "update metadata of item %s", id); err != nil {
+	}
+	for i, c := range m.Credits {
+		if c.Name == "" {
+			continue
+		}
+		pid, err := s.person(ctx, tx, c)
+		if err != nil {
 			return err
 		}
-		for _, table := range []string{"item_tags", "item_people", "item_images"} {
-			if _, err := tx.NewDelete().TableExpr(table).Where("item_id = ?", string(id)).Exec(ctx); err != nil {
-				return wrap(err, "clear %s of item %s", table, id)
-			}
+		if _, err := tx.NewInsert().Model(&itemPersonRow{ItemID: string(id), PersonID: pid, Kind: string(c.Kind),
+			Role: c.Role, Position: i}).Exec(ctx); err != nil {
+			return wrap(err, "credit %q on item %s", c.Name, id)
 		}
-		var tags []itemTagRow
-		for kind, values := range map[string][]string{"genre": m.Genres, "studio": m.Studios, "tag": m.Tags} {
-			seen := map[string]bool{}
-			for i, v := range values {
-				if k := foldKey(v); k != "" && !seen[k] {
-					seen[k] = true
-					tags = append(tags, itemTagRow{ItemID: string(id), Kind: kind, Value: v, ValueKey: k, Position: i})
-				}
-			}
+	}
+	count := map[core.ImageKind]int{}
+	for _, im := range m.Images {
+		row := &itemImageRow{ItemID: string(id), Kind: string(im.Kind), Position: count[im.Kind], Path: im.Path, URL: im.URL}
+		count[im.Kind]++
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			return wrap(err, "image of item %s", id)
 		}
-		if len(tags) > 0 {
-			if _, err := tx.NewInsert().Model(&tags).Exec(ctx); err != nil {
-				return wrap(err, "insert tags of item %s", id)
-			}
-		}
-		for i, c := range m.Credits {
-			if c.Name == "" {
-				continue
-			}
-			pid, err := s.person(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.NewInsert().Model(&itemPersonRow{ItemID: string(id), PersonID: pid, Kind: string(c.Kind),
-				Role: c.Role, Position: i}).Exec(ctx); err != nil {
-				return wrap(err, "credit %q on item %s", c.Name, id)
-			}
-		}
-		count := map[core.ImageKind]int{}
-		for _, im := range m.Images {
-			row := &itemImageRow{ItemID: string(id), Kind: string(im.Kind), Position: count[im.Kind], Path: im.Path, URL: im.URL}
-			count[im.Kind]++
-			if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
-				return wrap(err, "image of item %s", id)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // SetReview records why an item needs an admin's look, or clears it.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -63,6 +65,57 @@ func TestMetadataRoundTrip(t *testing.T) {
 		}
 		if got, _ := st.Metadata.ItemMetadata(ctx, "a"); len(got.Genres)+len(got.Credits)+len(got.Images) != 0 {
 			t.Fatalf("lists survived a replace: %+v", got)
+		}
+	})
+}
+
+// TestUpdateMetadataLosesNothing runs concurrent read-modify-write updates of one item: each adds
+// its own tag, and every tag must be there at the end (two separate read and write calls would lose
+// some).
+func TestUpdateMetadataLosesNothing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		st := db.Stores()
+		if err := st.Libraries.CreateLibrary(ctx, core.Library{ID: "l", Name: "l", Type: core.LibraryMovies, Paths: []string{"/l"},
+			CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Items.CreateItem(ctx, core.Item{ID: "a", Kind: core.KindMovie, Title: "x", LibraryID: "l", CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 16
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				_, err := st.Metadata.UpdateMetadata(ctx, "a", func(m *core.Metadata) error {
+					m.Tags = append(m.Tags, fmt.Sprintf("tag%02d", i))
+					return nil
+				})
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := st.Metadata.ItemMetadata(ctx, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Tags) != n {
+			t.Fatalf("%d tags after %d concurrent updates: %v", len(got.Tags), n, got.Tags)
+		}
+		// An error from fn writes nothing; a missing item is ErrNotFound.
+		boom := errors.New("boom")
+		if _, err := st.Metadata.UpdateMetadata(ctx, "a", func(m *core.Metadata) error { m.Title = "changed"; return boom }); !errors.Is(err, boom) {
+			t.Fatalf("fn error: %v", err)
+		}
+		if got, _ := st.Metadata.ItemMetadata(ctx, "a"); got.Title != "x" {
+			t.Fatalf("title %q after a failed update; want x", got.Title)
+		}
+		if _, err := st.Metadata.UpdateMetadata(ctx, "nope", func(*core.Metadata) error { return nil }); !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("missing item: %v", err)
 		}
 	})
 }

@@ -156,10 +156,12 @@ func (s *Scanner) Identify(ctx context.Context, c core.Caller, id core.ItemID, i
 	if err != nil {
 		return core.Metadata{}, err
 	}
-	cur.ProviderIDs = ids
 	q := core.LookupQuery{Kind: it.Kind, Title: cur.Title, Year: cur.Year, ProviderIDs: ids,
 		Season: it.ParentIndex, Episode: it.IndexNumber, Absolute: it.Absolute}
-	var failures []error
+	var (
+		failures []error
+		found    *core.Metadata
+	)
 	for _, p := range s.opt.Providers {
 		if !p.Supports(it.Kind) {
 			continue
@@ -169,10 +171,18 @@ func (s *Scanner) Identify(ctx context.Context, c core.Caller, id core.ItemID, i
 			failures = append(failures, fmt.Errorf("%s: %w", p.Name(), err))
 			continue
 		}
-		cur = core.Merge(cur, m.Metadata)
+		found = &m.Metadata
 		break
 	}
-	if err := s.meta.SetMetadata(ctx, id, cur); err != nil {
+	// The providers are asked outside the transaction; the merge reads the item afresh.
+	cur, err = s.meta.UpdateMetadata(ctx, id, func(m *core.Metadata) error {
+		m.ProviderIDs = ids
+		if found != nil {
+			*m = core.Merge(*m, *found)
+		}
+		return nil
+	})
+	if err != nil {
 		return core.Metadata{}, err
 	}
 	if err := s.meta.SetReview(ctx, id, ""); err != nil {

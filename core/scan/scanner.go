@@ -45,8 +45,6 @@ type Scanner struct {
 	mu      sync.Mutex
 	running map[core.LibraryID]*run
 
-	itemLocks itemLocks
-
 	// Background scans run on base, which Close cancels, and are counted in wg.
 	base   context.Context
 	cancel context.CancelFunc

@@ -2,10 +2,8 @@ package scan
 
 import (
 	"context"
-	"hash/fnv"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -128,25 +126,16 @@ func (s *Scanner) readNFO(ctx context.Context, path string) core.Metadata {
 	return m
 }
 
-// merge applies m over the item's stored metadata, writing only when something changed. Two files
-// of one item (a movie and its trailer) are processed in parallel, so merges into one item are
-// serialised: a read-merge-write racing another would lose the first one's fields.
+// merge applies m over the item's stored metadata in one store transaction: two files of one item
+// (a movie and its trailer) are processed in parallel, and an admin may edit the item meanwhile.
 func (s *Scanner) merge(ctx context.Context, id core.ItemID, m core.Metadata) {
 	if s.meta == nil {
 		return
 	}
-	unlock := s.itemLocks.lock(id)
-	defer unlock()
-	cur, err := s.meta.ItemMetadata(ctx, id)
-	if err != nil {
-		s.opt.Log.WarnContext(ctx, "read metadata", "item", id, "err", err)
-		return
-	}
-	next := core.Merge(cur, m)
-	if reflect.DeepEqual(cur, next) {
-		return
-	}
-	if err := s.meta.SetMetadata(ctx, id, next); err != nil {
+	if _, err := s.meta.UpdateMetadata(ctx, id, func(cur *core.Metadata) error {
+		*cur = core.Merge(*cur, m)
+		return nil
+	}); err != nil {
 		s.opt.Log.WarnContext(ctx, "save metadata", "item", id, "err", err)
 	}
 }
@@ -175,17 +164,4 @@ func (t sidecarTimes) newerThan(root, path string, recorded time.Time) bool {
 			return false
 		}
 	}
-}
-
-// itemLocks serialises work on one item across the scanner's workers, striped to bound memory.
-type itemLocks struct {
-	stripes [64]sync.Mutex
-}
-
-func (l *itemLocks) lock(id core.ItemID) func() {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	m := &l.stripes[h.Sum32()%uint32(len(l.stripes))]
-	m.Lock()
-	return m.Unlock
 }
