@@ -25,10 +25,13 @@ const (
 	KindAlbum   ItemKind = "album"
 	KindTrack   ItemKind = "track"
 	KindVideo   ItemKind = "video"
+	// KindCollection is a box set: movies of one collection ("The Matrix Collection"). Its
+	// members are listed as its children.
+	KindCollection ItemKind = "collection"
 )
 
 // ItemKinds lists every valid ItemKind.
-var ItemKinds = []ItemKind{KindMovie, KindSeries, KindSeason, KindEpisode, KindArtist, KindAlbum, KindTrack, KindVideo}
+var ItemKinds = []ItemKind{KindMovie, KindSeries, KindSeason, KindEpisode, KindArtist, KindAlbum, KindTrack, KindVideo, KindCollection}
 
 // Item is anything in a library: a movie, a series and its seasons and episodes, an artist, album or track.
 type Item struct {
@@ -79,7 +82,7 @@ type ItemQuery struct {
 	Libraries  []LibraryID // restrict to these; nil means every library (set by Items from the caller)
 	Library    LibraryID
 	Kinds      []ItemKind
-	Parent     ItemID
+	Parent     ItemID // its children; for a box set, its members
 	Text       string // matched against titles, ignoring case and accents
 	Genre      string // only items with this genre (case-insensitive)
 	Studio     string // only items from this studio or network
@@ -103,6 +106,9 @@ type ItemStore interface {
 	Items(ctx context.Context, q ItemQuery) ([]Item, int, error)
 	// Facets counts the items per genre, studio, tag, collection or person, within q's libraries.
 	Facets(ctx context.Context, q FacetQuery) ([]Facet, int, error)
+	// Person returns a person by name (ignoring case) with what the items of libs (nil: every
+	// library) credit them for; Items is 0 when none does.
+	Person(ctx context.Context, name string, libs []LibraryID) (Person, error)
 }
 
 // FacetKind is what items are grouped by in a facet list.
@@ -156,6 +162,47 @@ func (s *Items) Facets(ctx context.Context, c Caller, q FacetQuery) ([]Facet, in
 	return s.store.Facets(ctx, q)
 }
 
+// Person is someone items credit: an actor, a director...
+type Person struct {
+	Name  string
+	Thumb string       // their picture: a URL or a local path; empty when unknown
+	Items int          // how many items the caller may see credit them
+	Kinds []PersonKind // their parts, the most frequent first
+}
+
+// Person returns a person credited in items the caller may see; anyone else is ErrNotFound, so
+// that names in hidden libraries stay hidden.
+func (s *Items) Person(ctx context.Context, c Caller, name string) (Person, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Person{}, fmt.Errorf("person %q: %w", name, ErrNotFound)
+	}
+	p, err := s.store.Person(ctx, name, c.visibleLibraries())
+	if err != nil {
+		return Person{}, err
+	}
+	if p.Items == 0 {
+		return Person{}, fmt.Errorf("person %q: %w", name, ErrNotFound)
+	}
+	return p, nil
+}
+
+// PersonImage returns the picture of a person the caller may see.
+func (s *Items) PersonImage(ctx context.Context, c Caller, name string) (Image, error) {
+	p, err := s.Person(ctx, c, name)
+	if err != nil {
+		return Image{}, err
+	}
+	lower := strings.ToLower(p.Thumb)
+	switch {
+	case p.Thumb == "":
+		return Image{}, fmt.Errorf("person %q has no picture: %w", name, ErrNotFound)
+	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
+		return Image{Kind: ImagePrimary, URL: p.Thumb}, nil
+	}
+	return Image{Kind: ImagePrimary, Path: p.Thumb}, nil // the artwork service checks where it is
+}
+
 // MaxPage is the largest page of items a query may ask for.
 const MaxPage = 1000
 
@@ -179,11 +226,25 @@ func (s *Items) Metadata(ctx context.Context, c Caller, id ItemID) (Metadata, er
 	return s.meta.ItemMetadata(ctx, id)
 }
 
-// Image returns the index-th image of a kind of an item the caller may see.
+// Image returns the index-th image of a kind of an item the caller may see. A box set without its
+// own pictures shows its first member's.
 func (s *Items) Image(ctx context.Context, c Caller, id ItemID, kind ImageKind, index int) (Image, error) {
-	m, err := s.Metadata(ctx, c, id)
+	it, err := s.Get(ctx, c, id)
 	if err != nil {
 		return Image{}, err
+	}
+	m, err := s.meta.ItemMetadata(ctx, id)
+	if err != nil {
+		return Image{}, err
+	}
+	if it.Kind == KindCollection && !slices.ContainsFunc(m.Images, func(im Image) bool { return strings.EqualFold(string(im.Kind), string(kind)) }) {
+		first, _, err := s.store.Items(ctx, ItemQuery{Parent: id, Sort: SortYear, Limit: 1})
+		if err != nil {
+			return Image{}, err
+		}
+		if len(first) == 1 {
+			return s.Image(ctx, c, first[0].ID, kind, index)
+		}
 	}
 	n := 0
 	for _, im := range m.Images {
@@ -211,10 +272,18 @@ func (s *Items) Edit(ctx context.Context, c Caller, id ItemID, m Metadata, field
 	if slices.Contains(fields, "title") && strings.TrimSpace(m.Title) == "" {
 		return Metadata{}, Invalid("title", "must not be empty")
 	}
-	return s.meta.UpdateMetadata(ctx, id, func(cur *Metadata) error {
+	it, err := s.store.Item(ctx, id)
+	if err != nil {
+		return Metadata{}, err
+	}
+	out, err := s.meta.UpdateMetadata(ctx, id, func(cur *Metadata) error {
 		*cur = edit(*cur, m, fields, unlock)
 		return nil
 	})
+	if err == nil && it.Kind == KindMovie && slices.Contains(fields, "collection") {
+		err = s.meta.SyncCollections(ctx, it.LibraryID)
+	}
+	return out, err
 }
 
 // edit returns cur with the named fields set from m and locked, and the unlock fields released.

@@ -197,6 +197,10 @@ func (s *queryLog) Items(_ context.Context, q core.ItemQuery) ([]core.Item, int,
 	return out, len(out), nil
 }
 
+func (s *queryLog) Person(context.Context, string, []core.LibraryID) (core.Person, error) {
+	return core.Person{}, core.ErrNotFound
+}
+
 func TestItemsListRestrictsTheQuery(t *testing.T) {
 	log := &queryLog{items: []core.Item{{Title: "Hidden", LibraryID: "b"}, {Title: "Mine", LibraryID: "a"}}}
 	items := core.NewItems(log, nil, nil)

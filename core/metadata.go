@@ -95,6 +95,9 @@ type MetadataStore interface {
 	// concurrent changes (a scan's merge, an admin's edit) never lose each other's fields. An error
 	// from fn aborts with nothing written.
 	UpdateMetadata(ctx context.Context, id ItemID, fn func(*Metadata) error) (Metadata, error)
+	// SyncCollections makes a library's box sets (KindCollection items) match the collections its
+	// movies' metadata names: one per name, holding its movies; empty ones go.
+	SyncCollections(ctx context.Context, lib LibraryID) error
 	// SetReview records why an item needs an admin's look (an ambiguous match); "" clears it.
 	SetReview(ctx context.Context, id ItemID, reason string) error
 }

@@ -120,7 +120,8 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 		sel = sel.Where("kind IN (?)", bun.List(q.Kinds))
 	}
 	if q.Parent != "" {
-		sel = sel.Where("parent_id = ?", string(q.Parent))
+		sel = sel.Where("(parent_id = ? OR id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id = ?))",
+			string(q.Parent), string(q.Parent))
 	}
 	if q.Text != "" {
 		sel = sel.Where("search_title LIKE ? ESCAPE '\\'", "%"+escapeLike(searchKey(q.Text))+"%")
@@ -231,4 +232,42 @@ func searchKey(s string) string {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Person returns a person by name with their picture, the number of items of libs crediting them
+// and their parts, the most frequent first.
+func (s *Items) Person(ctx context.Context, name string, libs []core.LibraryID) (core.Person, error) {
+	var p personRow
+	if err := s.db.R.NewSelect().Model(&p).Where("name_key = ?", foldKey(name)).Scan(ctx); err != nil {
+		return core.Person{}, wrap(err, "select person %q", name)
+	}
+	out := core.Person{Name: p.Name, Thumb: p.Thumb}
+	if libs != nil && len(libs) == 0 {
+		return out, nil
+	}
+	var kinds []struct {
+		Kind  string `bun:"kind"`
+		Count int    `bun:"count"`
+	}
+	sel := s.db.R.NewSelect().TableExpr("item_people ip JOIN items item ON item.id = ip.item_id").
+		ColumnExpr("ip.kind AS kind").ColumnExpr("COUNT(DISTINCT ip.item_id) AS count").
+		Where("ip.person_id = ?", p.ID).GroupExpr("ip.kind").OrderExpr("count DESC, kind")
+	if libs != nil {
+		sel = sel.Where("item.library_id IN (?)", bun.List(libs))
+	}
+	if err := sel.Scan(ctx, &kinds); err != nil {
+		return core.Person{}, wrap(err, "select parts of person %q", name)
+	}
+	for _, k := range kinds {
+		out.Kinds = append(out.Kinds, core.PersonKind(k.Kind))
+	}
+	count := s.db.R.NewSelect().TableExpr("item_people ip JOIN items item ON item.id = ip.item_id").
+		ColumnExpr("COUNT(DISTINCT ip.item_id)").Where("ip.person_id = ?", p.ID)
+	if libs != nil {
+		count = count.Where("item.library_id IN (?)", bun.List(libs))
+	}
+	if err := count.Scan(ctx, &out.Items); err != nil {
+		return core.Person{}, wrap(err, "count items of person %q", name)
+	}
+	return out, nil
 }

@@ -169,7 +169,7 @@ func upsertItem(ctx context.Context, tx bun.Tx, it core.Item) (core.ItemID, erro
 func deleteEmptyItems(ctx context.Context, tx bun.Tx, lib core.LibraryID) error {
 	for range 4 { // the deepest chain is series > season > episode (> extra)
 		res, err := tx.NewDelete().TableExpr("items").
-			Where("library_id = ?", string(lib)).Where("match_key <> ''").
+			Where("library_id = ?", string(lib)).Where("match_key <> ''").Where("kind <> ?", string(core.KindCollection)).
 			Where("NOT EXISTS (SELECT 1 FROM media_files f WHERE f.item_id = items.id)").
 			Where("NOT EXISTS (SELECT 1 FROM items c WHERE c.parent_id = items.id)").Exec(ctx)
 		if err != nil {

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -21,6 +22,20 @@ func (h *Handler) itemImage(c *gin.Context) {
 		h.fail(c, core.Invalid("index", "must be a whole number"))
 		return
 	}
+	h.serveImage(c, func(ctx context.Context) (core.Image, error) {
+		return h.Items.Image(ctx, callerOf(c), core.ItemID(c.Param("id")), core.ImageKind(c.Param("kind")), index)
+	})
+}
+
+// personImage serves a person's picture, like itemImage.
+func (h *Handler) personImage(c *gin.Context) {
+	h.serveImage(c, func(ctx context.Context) (core.Image, error) {
+		return h.Items.PersonImage(ctx, callerOf(c), c.Param("name"))
+	})
+}
+
+// serveImage renders the image find returns as the query asks (size, quality, format).
+func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Image, error)) {
 	req := artwork.Request{Format: c.Query("format")}
 	for _, p := range []struct {
 		name string
@@ -32,7 +47,7 @@ func (h *Handler) itemImage(c *gin.Context) {
 		}
 	}
 	ctx := c.Request.Context()
-	img, err := h.Items.Image(ctx, callerOf(c), core.ItemID(c.Param("id")), core.ImageKind(c.Param("kind")), index)
+	img, err := find(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return

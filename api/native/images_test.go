@@ -73,3 +73,54 @@ func TestItemImages(t *testing.T) {
 		t.Fatalf("bob by token: %d", rec.Code)
 	}
 }
+
+// TestPeople checks a person's detail and picture: visible only through items the caller may see.
+func TestPeople(t *testing.T) {
+	e := newEnv(t)
+	films := e.addLibrary("films")
+	ctx := context.Background()
+	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-000000000002", Kind: core.KindMovie,
+		Title: "Heat", LibraryID: core.LibraryID(films.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 60, 90))); err != nil {
+		t.Fatal(err)
+	}
+	face := filepath.Join(e.media, "pacino.png")
+	if err := os.WriteFile(face, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.stores.Metadata.SetMetadata(ctx, it.ID, core.Metadata{Title: "Heat", Credits: []core.Credit{
+		{Name: "Al Pacino", Kind: core.PersonActor, Role: "Vincent Hanna", Thumb: face},
+		{Name: "Michael Mann", Kind: core.PersonDirector, Thumb: "/etc/passwd"},
+		{Name: "Michael Mann", Kind: core.PersonWriter}}}); err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Name      string   `json:"name"`
+		ItemCount int      `json:"itemCount"`
+		Kinds     []string `json:"kinds"`
+		HasImage  bool     `json:"hasImage"`
+	}
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/people/al%20pacino", nil)), &p)
+	if p.Name != "Al Pacino" || p.ItemCount != 1 || len(p.Kinds) != 1 || p.Kinds[0] != "Actor" || !p.HasImage {
+		t.Fatalf("person: %+v", p)
+	}
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/people/Michael%20Mann", nil)), &p)
+	if p.ItemCount != 1 || len(p.Kinds) != 2 {
+		t.Fatalf("director and writer: %+v", p)
+	}
+	rec := e.want(200, e.do("GET", "/api/v1/people/Al%20Pacino/image?maxWidth=30&token="+e.admin, nil))
+	if img, err := jpeg.Decode(rec.Body); err != nil || img.Bounds().Dx() != 30 {
+		t.Fatalf("picture: %v", err)
+	}
+	e.want(404, e.as(e.admin, "GET", "/api/v1/people/Michael%20Mann/image", nil)) // outside every library folder
+	e.want(404, e.as(e.admin, "GET", "/api/v1/people/Nobody", nil))
+	e.want(401, e.do("GET", "/api/v1/people/Al%20Pacino", nil))
+	hidden := e.addLibrary("hidden")
+	bob, _ := e.addUser("bob", hidden.ID)
+	e.want(404, e.as(bob, "GET", "/api/v1/people/Al%20Pacino", nil))
+	e.want(404, e.as(bob, "GET", "/api/v1/people/Al%20Pacino/image", nil))
+}

@@ -101,6 +101,21 @@ func (h *Handler) facets(kind core.FacetKind) gin.HandlerFunc {
 	}
 }
 
+// getPerson answers with a person credited in items the caller may see.
+func (h *Handler) getPerson(c *gin.Context) {
+	p, err := h.Items.Person(c.Request.Context(), callerOf(c), c.Param("name"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	kinds := make([]string, len(p.Kinds))
+	for i, k := range p.Kinds {
+		kinds[i] = string(k)
+	}
+	out := gin.H{"name": p.Name, "itemCount": p.Items, "kinds": kinds, "hasImage": p.Thumb != ""}
+	c.JSON(http.StatusOK, out)
+}
+
 func (h *Handler) getItem(c *gin.Context) {
 	h.itemDetail(c, http.StatusOK)
 }

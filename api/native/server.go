@@ -61,6 +61,8 @@ type itemService interface {
 	Metadata(ctx context.Context, c core.Caller, id core.ItemID) (core.Metadata, error)
 	Edit(ctx context.Context, c core.Caller, id core.ItemID, m core.Metadata, fields, unlock []string) (core.Metadata, error)
 	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
+	Person(ctx context.Context, c core.Caller, name string) (core.Person, error)
+	PersonImage(ctx context.Context, c core.Caller, name string) (core.Image, error)
 }
 
 // artworkService is what the handlers need from artwork.Service.
@@ -151,6 +153,7 @@ func (h *Handler) Engine() *gin.Engine {
 	// Media routes also take the token in the query: <img> and <video> cannot send headers.
 	media := v1.Group("", h.authenticateMedia)
 	media.GET("/items/:id/images/:kind/:index", h.itemImage)
+	media.GET("/people/:name/image", h.personImage)
 
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)
@@ -178,6 +181,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/tags", h.facets(core.FacetTag))
 	a.GET("/collections", h.facets(core.FacetCollection))
 	a.GET("/people", h.facets(core.FacetPerson))
+	a.GET("/people/:name", h.getPerson)
 	a.GET("/sessions", h.listSessions)
 	a.DELETE("/sessions/:id", h.revokeSession)
 	a.GET("/apikeys", h.listAPIKeys)

@@ -59,6 +59,17 @@ func (s *Scanner) enrich(ctx context.Context, r *run) {
 	}
 }
 
+// syncCollections rebuilds the library's box sets from its movies' collections, once the scan's
+// sidecars and providers have said which collection each movie belongs to.
+func (s *Scanner) syncCollections(ctx context.Context, lib core.LibraryID) {
+	if s.meta == nil {
+		return
+	}
+	if err := s.meta.SyncCollections(ctx, lib); err != nil {
+		s.opt.Log.WarnContext(ctx, "update box sets", "library", lib, "err", err)
+	}
+}
+
 func depthOf(k core.ItemKind) int {
 	switch k {
 	case core.KindSeason, core.KindAlbum:
@@ -188,6 +199,7 @@ func (s *Scanner) Identify(ctx context.Context, c core.Caller, id core.ItemID, i
 	if err := s.meta.SetReview(ctx, id, ""); err != nil {
 		return core.Metadata{}, err
 	}
+	s.syncCollections(ctx, it.LibraryID)
 	if len(failures) > 0 && len(failures) == countSupporting(s.opt.Providers, it.Kind) {
 		s.opt.Log.WarnContext(ctx, "identify: no provider answered; the ids are kept", "item", id, "err", errors.Join(failures...))
 	}

@@ -281,6 +281,7 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 	}
 	if len(offline) > 0 {
 		s.enrich(ctx, r)
+		s.syncCollections(ctx, lib.ID)
 		return nil // delete nothing while part of the library is unreachable
 	}
 	n, err := s.media.PurgeMissing(ctx, lib.ID, now.Add(-s.opt.DeleteGrace))
@@ -289,6 +290,7 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 		return err
 	}
 	s.enrich(ctx, r)
+	s.syncCollections(ctx, lib.ID)
 	return nil
 }
 
