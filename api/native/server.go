@@ -154,6 +154,8 @@ func (h *Handler) Engine() *gin.Engine {
 	media := v1.Group("", h.authenticateMedia)
 	media.GET("/items/:id/images/:kind/:index", h.itemImage)
 	media.GET("/people/:name/image", h.personImage)
+	media.GET("/items/:id/stream", h.streamFile)
+	media.HEAD("/items/:id/stream", h.streamFile)
 
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)
