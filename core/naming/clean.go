@@ -44,7 +44,11 @@ func tokenize(s string) []token {
 	}
 	emit := func(end int) {
 		if start >= 0 && strings.Trim(s[start:end], "-") != "" {
-			if h := tagAfterHyphen(s[start:end]); h > 0 {
+			h := tagAfterHyphen(s[start:end])
+			if h == 0 && end < len(s) && (s[end] == '(' || s[end] == '[') && end-start > 5 && s[end-5] == '-' && yearOf(s[end-4:end]) != 0 {
+				h = end - 5 - start // Movie-2005(720p): a year, then release information
+			}
+			if h > 0 {
 				add(start, start+h) // movie-cd1, S01E02-1080p
 				start += h + 1
 			}

@@ -22,10 +22,10 @@ type marker struct {
 const maxEpisodes = 100
 
 var (
-	reSxE      = regexp.MustCompile(`(?i)s(\d{1,4})[ .\-]?e(\d{1,4})`)
+	reSxE      = regexp.MustCompile(`(?i)s(\d{1,4})[ .\-]?e(\d{1,5})`) // S01E00493: a daily soap
 	reNxN      = regexp.MustCompile(`(?i)(\d{1,2})x(\d{2,3})`)
 	reSeasonEp = regexp.MustCompile(`(?i)season[ .\-]{0,3}(\d{1,4})[ .\-]{0,3}(?:episode|ep)[ .\-]{0,3}(\d{1,4})`)
-	reAnimeS   = regexp.MustCompile(`(?i)(?:s|season )(\d{1,2}) - (\d{1,4})(?:v\d{1,2})?`)
+	reAnimeS   = regexp.MustCompile(`(?i)(?:s|season )(\d{1,2}) - (?:episode |ep ?)?(\d{1,4})(?:v\d{1,2})?`)
 	reYMD      = regexp.MustCompile(`((?:19|20)\d\d)[ .\-](\d\d)[ .\-](\d\d)`)
 	reDMY      = regexp.MustCompile(`(\d\d)[ .\-](\d\d)[ .\-]((?:19|20)\d\d)`)
 	reEpWord   = regexp.MustCompile(`(?i)(episode|ep|e)[ .]?(\d{1,4})(?:v\d{1,2})?`)
@@ -86,6 +86,9 @@ func findMarker(s string, toks []token, o opts) *marker {
 		if m := find(s); m != nil {
 			return m
 		}
+	}
+	if m := findSeasonPack(toks); m != nil {
+		return m
 	}
 	if o.bare != bareNo {
 		if m := findBare(s, o.bare); m != nil {
@@ -200,6 +203,64 @@ func moreEpisodes(s string, i, first, season int, sep byte) ([]int, int) {
 		end = k
 	}
 	return eps, end
+}
+
+// findSeasonPack reads the season of a whole-season release: the S02 of
+// "Show.S02.1080p.BluRay-GRP", "Show S01-S03", "Show.S01S02.COMPLETE",
+// "Show.S01D02" (disc 2), "Show (2005) Series 1 Disk 2". It never starts a
+// name, and a lone S02 or "Season 2" must come before a release tag, a year, a
+// further season or the end of the name, so that "Series 7 The Contenders"
+// stays a title. Its marker has a season and no episode, unless "Episode 5"
+// follows it.
+func findSeasonPack(toks []token) *marker {
+	for i := 1; i < len(toks); i++ {
+		t, end := toks[i], i+1
+		season, ok := packSeason(t.norm)
+		if !ok && (t.norm == "season" || t.norm == "series") && end < len(toks) && toks[end].start == t.end+1 &&
+			isDigits(toks[end].norm) && len(toks[end].norm) <= 2 { // not "The Final Season - 01"
+			season, ok, end = atoi(toks[end].norm), true, end+1
+		}
+		if !ok || t.tag.kind != kindNone {
+			continue
+		}
+		if end+1 < len(toks) && (toks[end].norm == "episode" || toks[end].norm == "ep") && isDigits(toks[end+1].norm) && len(toks[end+1].norm) <= 4 {
+			ep := toks[end+1] // Show S01 Episode 5
+			return &marker{start: t.start, end: ep.end, season: season, episodes: []int{atoi(ep.norm)}}
+		}
+		if end < len(toks) && (t.norm == "season" || t.norm == "series" || isDigits(t.norm[1:])) {
+			next := toks[end]
+			if _, more := packSeason(next.norm); !more && next.tag.kind == kindNone && next.year == 0 && next.norm != "complete" {
+				continue
+			}
+		}
+		return &marker{start: t.start, end: toks[end-1].end, season: season}
+	}
+	return nil
+}
+
+// packSeason reads a season token of a season pack: s02, s01s03 (S01-S03),
+// s01d02 (disc 2), s04dvd7. It returns the first season.
+func packSeason(norm string) (int, bool) {
+	if len(norm) < 2 || norm[0] != 's' || !isDigit(norm[1]) {
+		return 0, false
+	}
+	i := 1
+	for i < len(norm) && i <= 3 && isDigit(norm[i]) {
+		i++
+	}
+	season, rest := atoi(norm[1:i]), norm[i:]
+	switch {
+	case rest == "":
+	case rest[0] == 's':
+		if _, ok := packSeason(rest); !ok {
+			return 0, false
+		}
+	case strings.HasPrefix(rest, "dvd") && isDigits(rest[3:]) && len(rest) <= 5,
+		rest[0] == 'd' && isDigits(rest[1:]) && len(rest) <= 3:
+	default:
+		return 0, false
+	}
+	return season, true
 }
 
 // findSeasonEp reads "Season 1 Episode 2".

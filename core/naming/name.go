@@ -74,6 +74,12 @@ func parseName(s string, o opts) nameInfo {
 		markStart, markEnd = ep.start, ep.end
 	}
 	endIdx, endPos, yearIdx := titleEnd(toks, markStart, ep == nil)
+	for i := 1; i < endIdx; i++ {
+		if toks[i].norm == "aka" && !toks[i].bracket && i+1 < len(toks) {
+			endPos = toks[i].start // Distant.Journey.AKA.Daleka.Cesta.1950: the first title
+			break
+		}
+	}
 	n.title = clean(s[:endPos], byteAt(s, endPos))
 	if yearIdx >= 0 {
 		n.year = toks[yearIdx].year
@@ -126,6 +132,17 @@ func titleEnd(toks []token, markStart int, noMarker bool) (endIdx, endPos, yearI
 			yearIdx = i
 		}
 	}
+	if yearIdx < 0 && noMarker && hard > 0 {
+		for i := hard + 1; i < len(toks) && i <= hard+2; i++ {
+			if toks[i].year != 0 && toks[i].tag.kind == kindNone {
+				yearIdx = i // The.English.Patient.BluRay.1996, Movie (CamRip / 2014)
+				break
+			}
+			if toks[i].tag.kind == kindNone {
+				break
+			}
+		}
+	}
 	soft := hard
 	for i := 0; i < hard; i++ {
 		if toks[i].tag.anchor == anchorSoft && (i > 0 || toks[i].tag.kind == kindPart) { // cd1.avi has no title
@@ -135,7 +152,11 @@ func titleEnd(toks []token, markStart int, noMarker bool) (endIdx, endPos, yearI
 	}
 	cut := min(hard, soft)
 	if yearIdx >= 0 && yearIdx < cut {
-		return yearIdx, toks[yearIdx].start, yearIdx
+		e := yearIdx
+		for e > 1 && (toks[e-1].tag.anchor == anchorWeakEnd || toks[e-1].tag.anchor == anchorWeak && toks[e-1].tag.caps) && allCaps(toks[e-1].text) {
+			e-- // Movie.UNCUT.GERMAN.1987, but Step.Up.3D.2010 and South.Park.Bigger.Longer.and.Uncut.1999
+		}
+		return e, toks[e].start, yearIdx
 	}
 	if cut < len(toks) && (cut < endIdx || toks[cut].start < endPos) {
 		endIdx, endPos = cut, toks[cut].start
@@ -165,14 +186,46 @@ func textEnd(toks []token, from, to int, atEnd bool) int {
 		e-- // [BD 1080p]: the whole bracket is release information
 	}
 	for e > from {
-		a := toks[e-1].tag.anchor
-		if a == anchorWeakEnd && (atEnd || e < len(toks)) || a == anchorWeak && !atEnd && e < len(toks) {
+		t := toks[e-1]
+		a := t.tag.anchor
+		if a == anchorWeakEnd && (atEnd || e < len(toks)) || a == anchorWeak && !atEnd && e < len(toks) ||
+			a == anchorAfter && !atEnd && e < len(toks) && capsAfterTag(t) {
 			e--
 			continue
+		}
+		if t.group > 0 && (atEnd || e < len(toks)) {
+			k, tagged := e-1, false
+			for j := e; j < len(toks) && toks[j].group == t.group && !tagged; j++ {
+				tagged = toks[j].tag.kind != kindNone // [JP.BD], its BD cut above
+			}
+			for ; k >= from && toks[k].group == t.group; k-- {
+				tagged = tagged || toks[k].tag.kind != kindNone
+			}
+			if tagged && k >= from {
+				e = k + 1 // Summer Wars [BD][720p]: a bracket of release information
+				continue
+			}
 		}
 		break
 	}
 	return e
+}
+
+// capsAfterTag reports whether a tag that is also a common word (TS, CAM,
+// WEB, DL) is written in capitals, so that it may end a title when a hard tag
+// follows it: "Dracula.Untold.TS.XViD", not "Charlottes.Web.1080p". "IT" is a title.
+func capsAfterTag(t token) bool {
+	return t.tag.kind != kindPart && t.norm != "it" && len(t.text) >= 2 && allCaps(t.text)
+}
+
+// allCaps reports whether s has no lower-case ASCII letter.
+func allCaps(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // readTags fills the release fields from the tokens after the title.

@@ -320,14 +320,14 @@ var mediaExts = map[string]bool{}
 func init() {
 	for _, e := range strings.Fields(`mkv mp4 m4v avi mov wmv mpg mpeg m2ts mts ts vob iso webm flv ogm ogv
 		divx xvid 3gp rmvb rm asf strm mk3d m2v f4v wtv img tp trp mp3 flac m4a aac ogg oga opus wav wma
-		alac ape wv aiff aif dsf dff mka m4b mpc srt ass ssa sub idx vtt sup nfo`) {
+		alac ape wv aiff aif dsf dff mka m4b mpc srt ass ssa sub idx vtt sup nfo torrent`) {
 		mediaExts[e] = true
 	}
 }
 
 // stripExt removes a known media extension.
 func stripExt(file string) string {
-	if i := strings.LastIndexByte(file, '.'); i > 0 && i >= len(file)-5 && mediaExts[strings.ToLower(file[i+1:])] {
+	if i := strings.LastIndexByte(file, '.'); i > 0 && i >= len(file)-8 && mediaExts[strings.ToLower(file[i+1:])] {
 		return file[:i]
 	}
 	return file

@@ -86,6 +86,7 @@ func init() {
 	add(tag(kindSource, anchorAfter, "TC"), "tc")
 	add(tag(kindSource, anchorHard, "HDRip"), "hdrip")
 	add(tag(kindSource, anchorHard, "VHS"), "vhsrip")
+	add(tag(kindJunk, anchorHard, ""), "r5") // a retail-DVD early release: Movie.R5.LiNE.XviD
 	add(tag(kindSource, anchorHard, "HD-DVD"), "hddvd")
 
 	add(tag(kindResolution, anchorHard, "2160p"), "4k", "uhd")
@@ -124,7 +125,7 @@ func init() {
 		add(capsTag(kindJunk, anchorWeak, ""), k)
 	}
 	add(tag(kindJunk, anchorWeakEnd, ""), "repack", "rerip", "readnfo", "nfofix", "dirfix", "syncfix", "subfix")
-	for _, k := range []string{"proper", "real", "internal", "limited", "complete", "festival", "hybrid", "uncensored", "restored"} {
+	for _, k := range []string{"proper", "real", "internal", "limited", "complete", "festival", "hybrid", "uncensored", "restored", "ppv", "boxset"} {
 		add(capsTag(kindJunk, anchorWeakEnd, ""), k)
 	}
 	for k, v := range map[string]string{
@@ -221,6 +222,11 @@ func classifyWord(text, norm string, bracket bool) tagInfo {
 	if bracket && len(norm) == 8 && isHex(norm) && !isDigits(norm) && strings.ContainsAny(norm, "0123456789") {
 		return tag(kindJunk, anchorHard, "") // the CRC32 anime releases end with
 	}
+	if x := strings.IndexByte(norm, 'x'); x > 0 && x <= 2 && isDigits(norm[:x]) {
+		if info := singleTags[norm[x+1:]]; info.kind == kindSource && info.anchor == anchorHard {
+			return info // 3xDVD9, 2xBD50: a set of discs
+		}
+	}
 	pre, num, post, ok := shape(norm)
 	if !ok {
 		return tagInfo{}
@@ -233,7 +239,7 @@ func classifyWord(text, norm string, bracket bool) tagInfo {
 		}
 	case post == "" && len(num) <= 2 && (pre == "cd" || pre == "disc" || pre == "disk" || pre == "part" || pre == "pt" || pre == "dvd" && n != 5 && n != 9):
 		return tag(kindPart, anchorSoft, strconv.Itoa(n))
-	case pre == "" && (post == "bit" || post == "bits") && (n == 8 || n == 10 || n == 12),
+	case pre == "" && (post == "bit" || post == "bits") && (n == 10 || n == 12 || n == 8 && !strings.Contains(text, "-")), // not 8-Bit.Christmas
 		audioNames[pre] && (post == "" || post == "ch") && len(num) <= 2,
 		pre == "" && post == "ch" && len(num) <= 2:
 		return tag(kindJunk, anchorHard, "")
@@ -295,6 +301,12 @@ func classify(toks []token, i int) tagInfo {
 			return tagInfo{kind: kindPart, anchor: anchorSoft, value: toks[next].norm, words: 2}
 		case "part", "pt":
 			return tagInfo{kind: kindPart, anchor: anchorAfter, value: toks[next].norm, words: 2}
+		}
+	}
+	if info, ok := singleTags[t.norm]; ok && info.caps && info.anchor == anchorWeak && i+1 < len(toks) {
+		if n := toks[i+1].norm; n == "dl" || n == "dubbed" || n == "subbed" {
+			info.words = 1
+			return info // German.DL, French.Dubbed: a language in any case
 		}
 	}
 	if info := classifyWord(t.text, t.norm, t.bracket); info.kind != kindNone {
