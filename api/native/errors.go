@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/api/middleware"
@@ -36,6 +37,15 @@ func (h *Handler) fail(c *gin.Context, err error) {
 		throttled *core.ThrottledError
 		tooLarge  *http.MaxBytesError
 	)
+	if status, title, detail, retry, ok := failStream(err); ok {
+		if retry > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(retry.Round(time.Second).Seconds())))
+		}
+		h.Log.WarnContext(c.Request.Context(), "streaming request failed", "route", c.FullPath(),
+			"requestId", middleware.GetRequestID(c), "err", err)
+		h.problem(c, status, title, detail)
+		return
+	}
 	switch {
 	case errors.As(err, &throttled):
 		c.Header("Retry-After", strconv.Itoa(int(throttled.RetryAfter.Seconds())))

@@ -86,6 +86,9 @@ type Deps struct {
 	Items     itemService
 	Scans     scanService
 	Artwork   artworkService
+	Streams   streamService
+	// Subtitles extracts an embedded text subtitle as WebVTT.
+	Subtitles subtitleExtractor
 	// Ready reports whether the server can take traffic (the database answers, ...).
 	Ready    func(ctx context.Context) error
 	Metrics  *middleware.Metrics
@@ -156,6 +159,10 @@ func (h *Handler) Engine() *gin.Engine {
 	media.GET("/people/:name/image", h.personImage)
 	media.GET("/items/:id/stream", h.streamFile)
 	media.HEAD("/items/:id/stream", h.streamFile)
+	media.GET("/items/:id/hls/master.m3u8", h.hlsMaster)
+	media.GET("/items/:id/hls/:rendition/:file", h.hlsRoute)
+	media.GET("/items/:id/dash/manifest.mpd", h.dashManifest)
+	media.GET("/items/:id/subtitles/:name", h.subtitleFile)
 
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)

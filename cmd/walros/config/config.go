@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,8 @@ type Config struct {
 	Scan Scan `yaml:"scan"`
 	// Metadata configures the online metadata providers.
 	Metadata Metadata `yaml:"metadata"`
+	// Transcode configures the streaming engine.
+	Transcode Transcode `yaml:"transcode"`
 	// Metrics serves /metrics.
 	Metrics bool `yaml:"metrics"`
 	// File is the config file Load read, or empty if it read none. It is not a key of the file.
@@ -68,6 +71,20 @@ type Metadata struct {
 	MusicBrainz bool `yaml:"musicbrainz"`
 	// Language is the language asked of providers, such as en-US or fr-FR.
 	Language string `yaml:"language"`
+}
+
+// Transcode configures the streaming engine: encoder limits and the segment cache.
+type Transcode struct {
+	// MaxEncodes is how many video encodes run at once; 0 means one per CPU.
+	MaxEncodes int `yaml:"max_encodes"`
+	// MaxEncodesPerUser is how many video encodes one user may have at once.
+	MaxEncodesPerUser int `yaml:"max_encodes_per_user"`
+	// Preset is libx264's speed preset.
+	Preset string `yaml:"preset"`
+	// CacheSize bounds the segment cache, in bytes.
+	CacheSize int64 `yaml:"cache_size"`
+	// IdleTimeout stops an encoder nobody asked anything of for this long.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
 }
 
 // Scan configures library scanning.
@@ -142,9 +159,14 @@ func Default() Config {
 		},
 		Scan:     Scan{Interval: 6 * time.Hour, DeleteGrace: 24 * time.Hour, Watch: true, Poll: time.Minute},
 		Metadata: Metadata{Language: "en-US"},
-		Metrics:  true,
+		Transcode: Transcode{MaxEncodesPerUser: 2, Preset: "veryfast", CacheSize: 20 << 30,
+			IdleTimeout: 20 * time.Second},
+		Metrics: true,
 	}
 }
+
+// x264Presets are libx264's speed presets, fastest first.
+var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
 
 // Limits checked by Validate.
 const (
@@ -222,6 +244,21 @@ func (c Config) problems() []problem {
 	}
 	if c.Scan.Interval != 0 && (c.Scan.Interval < time.Minute || c.Scan.Interval > 30*24*time.Hour) {
 		add("scan.interval", "must be 0 (off) or between 1m and 720h", formatDuration(c.Scan.Interval))
+	}
+	if c.Transcode.MaxEncodes < 0 || c.Transcode.MaxEncodes > 256 {
+		add("transcode.max_encodes", "must be between 0 (one per CPU) and 256", fmt.Sprint(c.Transcode.MaxEncodes))
+	}
+	if c.Transcode.MaxEncodesPerUser < 1 || c.Transcode.MaxEncodesPerUser > 256 {
+		add("transcode.max_encodes_per_user", "must be between 1 and 256", fmt.Sprint(c.Transcode.MaxEncodesPerUser))
+	}
+	if !slices.Contains(x264Presets, c.Transcode.Preset) {
+		add("transcode.preset", "must be one of "+strings.Join(x264Presets, ", "), c.Transcode.Preset)
+	}
+	if c.Transcode.CacheSize < 64<<20 {
+		add("transcode.cache_size", "must be at least 64MiB", fmt.Sprint(c.Transcode.CacheSize))
+	}
+	if c.Transcode.IdleTimeout < time.Second || c.Transcode.IdleTimeout > time.Hour {
+		add("transcode.idle_timeout", "must be between 1s and 1h", formatDuration(c.Transcode.IdleTimeout))
 	}
 	if c.Scan.Parallel < 0 || c.Scan.Parallel > 64 {
 		add("scan.parallel", "must be between 0 (one per CPU) and 64", fmt.Sprint(c.Scan.Parallel))

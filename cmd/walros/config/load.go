@@ -66,6 +66,16 @@ func settings() []setting {
 			return nil
 		}
 	}
+	whole := func(field func(*Config) *int) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", v)
+			}
+			*field(c) = n
+			return nil
+		}
+	}
 	hide := func(v string) string {
 		if v == "" {
 			return ""
@@ -148,18 +158,28 @@ func settings() []setting {
 		{key: "scan.delete_grace", env: "WALROS_SCAN_DELETE_GRACE",
 			set: duration(func(c *Config) *time.Duration { return &c.Scan.DeleteGrace })},
 		{key: "scan.parallel", env: "WALROS_SCAN_PARALLEL",
-			set: func(c *Config, v string) error {
-				n, err := strconv.Atoi(strings.TrimSpace(v))
-				if err != nil {
-					return fmt.Errorf("%q is not a whole number", v)
-				}
-				c.Scan.Parallel = n
-				return nil
-			}},
+			set: whole(func(c *Config) *int { return &c.Scan.Parallel })},
 		{key: "scan.watch", env: "WALROS_SCAN_WATCH",
 			set: boolean(func(c *Config) *bool { return &c.Scan.Watch })},
 		{key: "scan.poll", env: "WALROS_SCAN_POLL",
 			set: duration(func(c *Config) *time.Duration { return &c.Scan.Poll })},
+		{key: "transcode.max_encodes", env: "WALROS_TRANSCODE_MAX_ENCODES",
+			set: whole(func(c *Config) *int { return &c.Transcode.MaxEncodes })},
+		{key: "transcode.max_encodes_per_user", env: "WALROS_TRANSCODE_MAX_ENCODES_PER_USER",
+			set: whole(func(c *Config) *int { return &c.Transcode.MaxEncodesPerUser })},
+		{key: "transcode.preset", env: "WALROS_TRANSCODE_PRESET",
+			set: func(c *Config, v string) error { c.Transcode.Preset = strings.TrimSpace(v); return nil }},
+		{key: "transcode.cache_size", env: "WALROS_TRANSCODE_CACHE_SIZE",
+			set: func(c *Config, v string) error {
+				n, err := parseSize(v)
+				if err != nil {
+					return err
+				}
+				c.Transcode.CacheSize = n
+				return nil
+			}},
+		{key: "transcode.idle_timeout", env: "WALROS_TRANSCODE_IDLE_TIMEOUT",
+			set: duration(func(c *Config) *time.Duration { return &c.Transcode.IdleTimeout })},
 		{key: "metadata.tmdb_api_key", env: "WALROS_METADATA_TMDB_API_KEY", redact: func(string) string { return "xxxxx" },
 			set: func(c *Config, v string) error { c.Metadata.TMDbKey = strings.TrimSpace(v); return nil }},
 		{key: "metadata.tvdb_api_key", env: "WALROS_METADATA_TVDB_API_KEY", redact: func(string) string { return "xxxxx" },

@@ -1,0 +1,338 @@
+package native
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/playback"
+	"github.com/walros/walros/transcoder/hls"
+	"github.com/walros/walros/transcoder/subtitle"
+)
+
+// streamService is what the streaming handlers need from hls.Manager.
+type streamService interface {
+	Timeline(ctx context.Context, src hls.Source) (hls.Timeline, error)
+	Check(src hls.Source, tl hls.Timeline, spec hls.Spec) error
+	Master(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, subs []hls.SubtitleTrack, uri func(hls.Spec) string) ([]byte, error)
+	MediaPlaylist(ctx context.Context, src hls.Source, spec hls.Spec, uri func(string) string) ([]byte, error)
+	DASH(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, template func(hls.Spec, string) string) ([]byte, error)
+	Init(ctx context.Context, src hls.Source, spec hls.Spec, user string) (*os.File, fs.FileInfo, error)
+	Segment(ctx context.Context, src hls.Source, spec hls.Spec, n int, user string) (*os.File, fs.FileInfo, error)
+}
+
+// subtitleExtractor pulls an embedded text subtitle out of a file as WebVTT.
+type subtitleExtractor func(ctx context.Context, path string, index int) ([]byte, error)
+
+// source is the streaming engine's view of a file.
+func source(f core.MediaFile) hls.Source {
+	return hls.Source{ID: string(f.ID), Path: f.Path, Size: f.Size, ModTime: f.ModTime, Info: f.Info}
+}
+
+// childQuery is the query string media URLs inside a playlist carry: the file asked for and the
+// token, for players that cannot send headers.
+func childQuery(c *gin.Context, f core.MediaFile) string {
+	q := url.Values{}
+	q.Set("file", string(f.ID))
+	if t := c.Query("token"); t != "" {
+		q.Set("token", t)
+	}
+	return "?" + q.Encode()
+}
+
+// plan is what a master playlist or manifest offers: the video variants, audio and subtitle tracks.
+type plan struct {
+	videos []hls.Spec
+	audios []hls.AudioTrack
+	subs   []core.Stream
+}
+
+// plan decides the renditions of f for the client's query: a copy of the video when the browser
+// can play it and it can be cut, then the ladder of encodes under maxHeight and maxBitrate; one
+// AAC rendition per audio track; every text subtitle.
+func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
+	req := playback.ForFile(f)
+	var ok bool
+	if req.MaxHeight, ok = h.intQuery(c, "maxHeight", 0); !ok {
+		return plan{}, false
+	}
+	maxBitrate, ok := h.intQuery(c, "maxBitrate", 0)
+	if !ok {
+		return plan{}, false
+	}
+	req.MaxBitrate = int64(maxBitrate)
+	if s := c.Query("audioTrack"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			h.fail(c, core.Invalid("audioTrack", "must be a stream index"))
+			return plan{}, false
+		}
+		req.AudioStream = &n
+	}
+	ctx := c.Request.Context()
+	src := source(f)
+	tl, err := h.Streams.Timeline(ctx, src)
+	if err != nil {
+		h.fail(c, err)
+		return plan{}, false
+	}
+	dec := playback.Decide(req, playback.Browser())
+	var p plan
+	var video *core.Stream
+	for i, s := range f.Info.Streams {
+		if s.Kind == core.StreamVideo && s.Codec != "mjpeg" && s.Codec != "png" {
+			video = &f.Info.Streams[i]
+			break
+		}
+	}
+	if video != nil {
+		if dec.Video != nil && dec.Video.Copy && c.Query("videoCodec") != "h264" {
+			if cp := (hls.Spec{Kind: hls.Video, Copy: true}); h.Streams.Check(src, tl, cp) == nil {
+				p.videos = append(p.videos, cp)
+			}
+		}
+		for _, r := range playback.Ladder(*video, req.MaxBitrate) {
+			if req.MaxHeight > 0 && r.Height > req.MaxHeight {
+				continue
+			}
+			p.videos = append(p.videos, hls.Spec{Kind: hls.Video, Width: r.Width, Height: r.Height, Bitrate: r.Bitrate})
+		}
+		if len(p.videos) == 0 {
+			h.fail(c, core.Invalid("maxHeight", "no quality fits the limits"))
+			return plan{}, false
+		}
+	}
+	chosen := -1
+	if dec.Audio != nil {
+		chosen = dec.Audio.StreamIndex
+	}
+	for _, s := range f.Info.Streams {
+		switch {
+		case s.Kind == core.StreamAudio:
+			ch := min(max(s.Channels, 1), 2)
+			p.audios = append(p.audios, hls.AudioTrack{Spec: hls.Spec{Kind: hls.Audio, Stream: s.Index, Channels: ch,
+				Bitrate: 128_000}, Name: trackName(s, len(p.audios)+1), Language: s.Language, Default: s.Index == chosen})
+		case s.Kind == core.StreamSubtitle && subtitle.IsText(s.Codec):
+			p.subs = append(p.subs, s)
+		}
+	}
+	return p, true
+}
+
+// trackName names a track for a menu: its title, else its language, else its number.
+func trackName(s core.Stream, n int) string {
+	switch {
+	case s.Title != "":
+		return s.Title
+	case s.Language != "":
+		return s.Language
+	}
+	return "Track " + strconv.Itoa(n)
+}
+
+// hlsRoute serves {rendition}/index.m3u8, {rendition}/init.mp4, {rendition}/{n}.m4s and
+// subs/{index}.m3u8 under /items/{id}/hls/.
+func (h *Handler) hlsRoute(c *gin.Context) {
+	rendition, file := c.Param("rendition"), c.Param("file")
+	if rendition == "subs" && strings.HasSuffix(file, ".m3u8") {
+		h.subtitlePlaylist(c, strings.TrimSuffix(file, ".m3u8"))
+		return
+	}
+	h.hlsRendition(c, rendition, file)
+}
+
+func (h *Handler) hlsMaster(c *gin.Context) {
+	f, ok := h.mediaFile(c)
+	if !ok {
+		return
+	}
+	p, ok := h.plan(c, f)
+	if !ok {
+		return
+	}
+	q := childQuery(c, f)
+	var subs []hls.SubtitleTrack
+	for i, s := range p.subs {
+		subs = append(subs, hls.SubtitleTrack{URI: "subs/" + strconv.Itoa(s.Index) + ".m3u8" + q,
+			Name: trackName(s, i+1), Language: s.Language, Forced: s.Forced, Default: s.Forced})
+	}
+	body, err := h.Streams.Master(c.Request.Context(), source(f), p.videos, p.audios, subs,
+		func(s hls.Spec) string { return s.ID() + "/index.m3u8" + q })
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "application/vnd.apple.mpegurl", body)
+}
+
+// hlsRendition serves a rendition's media playlist, init segment or media segment.
+func (h *Handler) hlsRendition(c *gin.Context, id, name string) {
+	spec, err := hls.ParseID(id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f, ok := h.mediaFile(c)
+	if !ok {
+		return
+	}
+	ctx, src, user := c.Request.Context(), source(f), string(callerOf(c).UserID)
+	switch {
+	case name == "index.m3u8":
+		q := childQuery(c, f)
+		body, err := h.Streams.MediaPlaylist(ctx, src, spec, func(n string) string { return n + q })
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		c.Header("Cache-Control", "no-cache")
+		c.Data(http.StatusOK, "application/vnd.apple.mpegurl", body)
+	case name == "init.mp4":
+		file, fi, err := h.Streams.Init(ctx, src, spec, user)
+		h.serveSegment(c, file, fi, err)
+	case strings.HasSuffix(name, ".m4s"):
+		n, err := strconv.Atoi(strings.TrimSuffix(name, ".m4s"))
+		if err != nil || n < 0 {
+			h.fail(c, fmt.Errorf("segment %q: %w", name, core.ErrNotFound))
+			return
+		}
+		file, fi, err := h.Streams.Segment(ctx, src, spec, n, user)
+		h.serveSegment(c, file, fi, err)
+	default:
+		h.fail(c, fmt.Errorf("no such streaming resource: %w", core.ErrNotFound))
+	}
+}
+
+// serveSegment sends a cached segment file: immutable once made.
+func (h *Handler) serveSegment(c *gin.Context, f *os.File, fi fs.FileInfo, err error) {
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	defer f.Close()
+	c.Header("Cache-Control", "private, max-age=86400, immutable")
+	c.Header("Content-Type", "video/mp4")
+	http.ServeContent(sendfileWriter{c.Writer}, c.Request, "", fi.ModTime(), f)
+}
+
+// dashManifest serves the DASH manifest over the same segments as HLS.
+func (h *Handler) dashManifest(c *gin.Context) {
+	f, ok := h.mediaFile(c)
+	if !ok {
+		return
+	}
+	p, ok := h.plan(c, f)
+	if !ok {
+		return
+	}
+	q := childQuery(c, f)
+	body, err := h.Streams.DASH(c.Request.Context(), source(f), p.videos, p.audios,
+		func(s hls.Spec, name string) string { return "../hls/" + s.ID() + "/" + name + q })
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "application/dash+xml", body)
+}
+
+// subtitleStream finds a text subtitle stream of f by its index ("3" or "3.vtt").
+func (h *Handler) subtitleStream(c *gin.Context, f core.MediaFile, name string) (core.Stream, bool) {
+	n, err := strconv.Atoi(strings.TrimSuffix(name, ".vtt"))
+	if err == nil {
+		for _, s := range f.Info.Streams {
+			if s.Index == n && s.Kind == core.StreamSubtitle {
+				if !subtitle.IsText(s.Codec) {
+					h.fail(c, core.Invalid("index", "subtitle %d is pictures (%s): it can only be burnt in", n, s.Codec))
+					return core.Stream{}, false
+				}
+				return s, true
+			}
+		}
+	}
+	h.fail(c, fmt.Errorf("subtitle %q: %w", name, core.ErrNotFound))
+	return core.Stream{}, false
+}
+
+// subtitlePlaylist is the HLS media playlist of one subtitle: a single WebVTT segment for the
+// whole file.
+func (h *Handler) subtitlePlaylist(c *gin.Context, index string) {
+	f, ok := h.mediaFile(c)
+	if !ok {
+		return
+	}
+	s, ok := h.subtitleStream(c, f, index)
+	if !ok {
+		return
+	}
+	d := f.Info.Duration.Seconds()
+	body := fmt.Sprintf("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n"+
+		"#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:%.3f,\n../../subtitles/%d.vtt%s\n#EXT-X-ENDLIST\n",
+		int(d)+1, d, s.Index, childQuery(c, f))
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "application/vnd.apple.mpegurl", []byte(body))
+}
+
+// subtitleFile serves a text subtitle, sidecar or embedded, as WebVTT.
+func (h *Handler) subtitleFile(c *gin.Context) {
+	f, ok := h.mediaFile(c)
+	if !ok {
+		return
+	}
+	s, ok := h.subtitleStream(c, f, c.Param("name"))
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	var body []byte
+	var err error
+	if s.External != "" {
+		body, err = sidecarVTT(s)
+	} else {
+		body, err = h.Subtitles(ctx, f.Path, s.Index)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, max-age=3600")
+	c.Data(http.StatusOK, "text/vtt; charset=utf-8", body)
+}
+
+// sidecarVTT converts a subtitle file next to the media to WebVTT.
+func sidecarVTT(s core.Stream) ([]byte, error) {
+	file, err := os.Open(s.External)
+	if err != nil {
+		return nil, fmt.Errorf("subtitle %s: %w", filepath.Base(s.External), core.ErrNotFound)
+	}
+	defer file.Close()
+	var out strings.Builder
+	if err := subtitle.ToWebVTT(file, s.Codec, &out); err != nil {
+		return nil, err
+	}
+	return []byte(out.String()), nil
+}
+
+// failStream maps streaming errors the general mapper does not know.
+func failStream(err error) (status int, title, detail string, retry time.Duration, ok bool) {
+	var busy *hls.BusyError
+	switch {
+	case errors.As(err, &busy):
+		return http.StatusTooManyRequests, "Too Many Requests", busy.Reason + "; retry later", busy.RetryAfter, true
+	case errors.Is(err, hls.ErrMedia):
+		return http.StatusInternalServerError, "Transcoding Failed",
+			"the file could not be transcoded: it may be corrupt or unsupported (see the server log)", 0, true
+	}
+	return 0, "", "", 0, false
+}

@@ -1,0 +1,101 @@
+package hls
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// args returns the ffmpeg command that produces segments [from, limit) of r into dir as
+// init.mp4 and N.m4s. Every run uses the source's own timestamps (-copyts, -seek_timestamp), so
+// segments of different runs share one clock, and cuts at the timeline's starts only:
+//   - copied video is cut at every keyframe, which the timeline's starts are;
+//   - encoded video has keyframes forced at the starts and nowhere else;
+//   - audio is stamped on a grid of whole AAC frames, restarted one frame late so that the encoder's
+//     priming frame lands exactly on the segment start.
+func (m *Manager) args(r *rendition, from, limit int, dir string) []string {
+	start, _ := r.span(from)
+	var a []string
+	seek := start
+	var pre []string
+	switch {
+	case r.spec.Kind == Audio:
+		seek += r.audio.samplesToTime(aacFrame)
+	case r.tl.Keyframes:
+		// Just past the keyframe, so that rounding in the printed keyframe times never makes
+		// ffmpeg seek to the one before; keep every frame from there.
+		seek += 500 * time.Microsecond
+		if !r.spec.Copy {
+			pre = append(pre, "-noaccurate_seek")
+		}
+	}
+	a = append(a, "-loglevel", "error", "-seek_timestamp", "1")
+	a = append(a, pre...)
+	a = append(a, "-ss", seconds(seek), "-i", r.src.Path, "-copyts", "-map_metadata", "-1", "-map_chapters", "-1")
+	segTime := "0.001" // cut at every keyframe: the only keyframes are the segment starts
+	var segOpts []string
+	switch {
+	case r.spec.Kind == Video && r.spec.Copy:
+		v := videoStream(r.src.Info)
+		a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-an", "-sn", "-dn", "-c:v", "copy")
+		if v.Codec == "hevc" {
+			a = append(a, "-tag:v", "hvc1") // what Apple players and MSE expect in fMP4
+		}
+		segOpts = append(segOpts, "video_track_timescale=90000")
+	case r.spec.Kind == Video:
+		v := videoStream(r.src.Info)
+		keys := make([]string, 0, limit-from)
+		for i := from; i < limit; i++ {
+			s, _ := r.span(i)
+			keys = append(keys, seconds(s))
+		}
+		bitrate := r.spec.Bitrate
+		a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-an", "-sn", "-dn",
+			"-vf", fmt.Sprintf("scale=%d:%d:flags=bicubic,format=yuv420p", r.spec.Width, r.spec.Height),
+			// The source's time base: frame times stay the source's (the encoder's default,
+			// 1/frame rate, would move them up to half a frame).
+			"-c:v", "libx264", "-fps_mode", "passthrough", "-enc_time_base:v", "-1", "-preset", m.opt.Preset, "-profile:v", "high", "-level:v", h264Level(r.spec.Height),
+			"-b:v", strconv.FormatInt(bitrate, 10), "-maxrate", strconv.FormatInt(bitrate*3/2, 10),
+			"-bufsize", strconv.FormatInt(bitrate*2, 10),
+			"-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-bf", "2",
+			"-force_key_frames", strings.Join(keys, ","))
+		segOpts = append(segOpts, "video_track_timescale=90000")
+	default:
+		s := stream(r.src.Info, r.spec.Stream)
+		rate := r.audio.SampleRate
+		t0 := seek.Seconds()
+		a = append(a, "-map", "0:"+strconv.Itoa(s.Index), "-vn", "-sn", "-dn",
+			"-af", fmt.Sprintf("aresample=%d,asetpts=N/SR/TB+%s/TB", rate, strconv.FormatFloat(t0, 'f', 9, 64)),
+			"-c:a", "aac", "-b:a", strconv.FormatInt(r.spec.Bitrate, 10), "-ac", strconv.Itoa(r.spec.Channels),
+			"-ar", strconv.Itoa(rate))
+		// Cut on the frame grid: a little under the segment length, so that rounding never
+		// pushes a cut one frame late.
+		per := r.audio.samplesToTime(r.audio.SegmentSamples()) - time.Microsecond
+		segTime = seconds(per)
+	}
+	segOpts = append([]string{"movflags=+frag_discont"}, segOpts...)
+	// B-frames give the first frames negative decode times; shifting them (the default) would
+	// move the whole run off the timeline, differently for each start.
+	a = append(a, "-avoid_negative_ts", "disabled")
+	a = append(a, "-f", "hls", "-hls_time", segTime, "-hls_segment_type", "fmp4",
+		"-hls_segment_options", strings.Join(segOpts, ":"), "-hls_flags", "temp_file",
+		"-hls_playlist_type", "vod", "-hls_list_size", "0", "-start_number", strconv.Itoa(from),
+		"-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", dir+"/%d.m4s", dir+"/index.m3u8")
+	return a
+}
+
+// h264Level is the H.264 level for a height: enough for 60 fps at that size.
+func h264Level(height int) string {
+	switch {
+	case height <= 480:
+		return "3.1"
+	case height <= 720:
+		return "4.0"
+	case height <= 1080:
+		return "4.2"
+	case height <= 1440:
+		return "5.1"
+	}
+	return "5.2"
+}
