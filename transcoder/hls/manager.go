@@ -87,6 +87,7 @@ type Manager struct {
 	heavy      int
 	light      int
 	perUser    map[string]int
+	started    int
 }
 
 type timelineEntry struct {
@@ -142,13 +143,14 @@ func (m *Manager) Close() {
 // Stats is what the manager is doing, for metrics and the admin page.
 type Stats struct {
 	Renditions, Heads, Transcodes int
+	Started                       int // encoder runs started since New
 }
 
 // Stats returns the current counts.
 func (m *Manager) Stats() Stats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := Stats{Renditions: len(m.renditions), Transcodes: m.heavy}
+	s := Stats{Renditions: len(m.renditions), Transcodes: m.heavy, Started: m.started}
 	for _, r := range m.renditions {
 		s.Heads += len(r.heads)
 	}
@@ -519,6 +521,7 @@ func (m *Manager) startHead(r *rendition, n int, user string) (*head, error) {
 	h := &head{start: n, next: n, limit: min(n+window, r.count()), wanted: n, touched: time.Now(), user: user,
 		heavy: heavy, stop: cancel}
 	r.heads = append(r.heads, h)
+	m.started++
 	if heavy {
 		m.heavy++
 		m.perUser[user]++
@@ -611,8 +614,11 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, log *slog.
 			}
 			m.mu.Lock()
 			h.next++
-			if h.next >= h.limit || m.opt.Cache.Has(r.segKey(h.next)) {
-				// The rest is done or was made by another head: this one is no longer needed.
+			ahead, _ := r.span(min(h.next, r.count()-1))
+			asked, _ := r.span(h.wanted)
+			if h.next >= h.limit || m.opt.Cache.Has(r.segKey(h.next)) || h.waiters == 0 && ahead-asked > m.opt.MaxAhead {
+				// The rest is done, or was made by another head, or nobody will want it soon:
+				// this one is no longer needed.
 				h.stopping = true
 				h.stop()
 			}
