@@ -140,7 +140,7 @@ func readSegment(b []byte, t trackInfo) (fragmentSpan, error) {
 		return fragmentSpan{}, err
 	}
 	var (
-		span  fragmentSpan
+		span   fragmentSpan
 		first  = true
 		end    uint64
 		offset int64 // the first sample's composition offset
