@@ -52,9 +52,10 @@ func childQuery(c *gin.Context, f core.MediaFile) string {
 
 // plan is what a master playlist or manifest offers: the video variants, audio and subtitle tracks.
 type plan struct {
-	videos []hls.Spec
-	audios []hls.AudioTrack
-	subs   []core.Stream
+	videos  []hls.Spec
+	audios  []hls.AudioTrack
+	subs    []core.Stream
+	showSub int // the text subtitle to turn on; -1 for none
 }
 
 // plan decides the renditions of f for the client's query: a copy of the video when the browser
@@ -79,6 +80,33 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		}
 		req.AudioStream = &n
 	}
+	ts := false
+	switch c.Query("container") {
+	case "", "fmp4", "mp4":
+	case "ts", "mpegts":
+		ts = true
+	default:
+		h.fail(c, core.Invalid("container", "must be fmp4 or ts"))
+		return plan{}, false
+	}
+	burn, showSub := 0, -1
+	if s := c.Query("subtitle"); s != "" {
+		n, err := strconv.Atoi(s)
+		st := streamByIndex(f.Info.Streams, n)
+		if err != nil || st == nil || st.Kind != core.StreamSubtitle {
+			h.fail(c, core.Invalid("subtitle", "must be the index of a subtitle stream"))
+			return plan{}, false
+		}
+		switch {
+		case subtitle.IsText(st.Codec):
+			showSub = n
+		case st.External == "":
+			burn = n // pictures (PGS, VobSub): drawn into the video
+		default:
+			h.fail(c, core.Invalid("subtitle", "picture subtitles in separate files cannot be shown"))
+			return plan{}, false
+		}
+	}
 	ctx := c.Request.Context()
 	src := source(f)
 	tl, err := h.Streams.Timeline(ctx, src)
@@ -87,7 +115,15 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		return plan{}, false
 	}
 	dec := playback.Decide(req, playback.Browser())
-	var p plan
+	p := plan{showSub: showSub}
+	chosen := -1
+	if dec.Audio != nil {
+		chosen = dec.Audio.StreamIndex
+	}
+	var tsAudio hls.Spec // the audio TS variants carry
+	if a := streamByIndex(f.Info.Streams, chosen); ts && a != nil {
+		tsAudio = hls.Spec{Stream: a.Index, Channels: min(max(a.Channels, 1), 2), AudioBitrate: 128_000}
+	}
 	var video *core.Stream
 	for i, s := range f.Info.Streams {
 		if s.Kind == core.StreamVideo && s.Codec != "mjpeg" && s.Codec != "png" {
@@ -96,8 +132,10 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		}
 	}
 	if video != nil {
-		if dec.Video != nil && dec.Video.Copy && c.Query("videoCodec") != "h264" {
-			if cp := (hls.Spec{Kind: hls.Video, Copy: true}); h.Streams.Check(src, tl, cp) == nil {
+		if dec.Video != nil && dec.Video.Copy && c.Query("videoCodec") != "h264" && burn == 0 {
+			cp := hls.Spec{Kind: hls.Video, Copy: true, TS: ts, Stream: tsAudio.Stream, Channels: tsAudio.Channels,
+				AudioBitrate: tsAudio.AudioBitrate}
+			if h.Streams.Check(src, tl, cp) == nil {
 				p.videos = append(p.videos, cp)
 			}
 		}
@@ -105,19 +143,17 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 			if req.MaxHeight > 0 && r.Height > req.MaxHeight {
 				continue
 			}
-			p.videos = append(p.videos, hls.Spec{Kind: hls.Video, Width: r.Width, Height: r.Height, Bitrate: r.Bitrate})
+			p.videos = append(p.videos, hls.Spec{Kind: hls.Video, Width: r.Width, Height: r.Height, Bitrate: r.Bitrate,
+				Burn: burn, TS: ts, Stream: tsAudio.Stream, Channels: tsAudio.Channels, AudioBitrate: tsAudio.AudioBitrate})
 		}
 		if len(p.videos) == 0 {
 			h.fail(c, core.Invalid("maxHeight", "no quality fits the limits"))
 			return plan{}, false
 		}
 	}
-	chosen := -1
-	if dec.Audio != nil {
-		chosen = dec.Audio.StreamIndex
-	}
 	for _, s := range f.Info.Streams {
 		switch {
+		case s.Kind == core.StreamAudio && ts: // TS variants carry the chosen track
 		case s.Kind == core.StreamAudio:
 			ch := min(max(s.Channels, 1), 2)
 			p.audios = append(p.audios, hls.AudioTrack{Spec: hls.Spec{Kind: hls.Audio, Stream: s.Index, Channels: ch,
@@ -127,6 +163,16 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		}
 	}
 	return p, true
+}
+
+// streamByIndex returns the stream with the container index n.
+func streamByIndex(streams []core.Stream, n int) *core.Stream {
+	for i := range streams {
+		if streams[i].Index == n {
+			return &streams[i]
+		}
+	}
+	return nil
 }
 
 // trackName names a track for a menu: its title, else its language, else its number.
@@ -164,7 +210,7 @@ func (h *Handler) hlsMaster(c *gin.Context) {
 	var subs []hls.SubtitleTrack
 	for i, s := range p.subs {
 		subs = append(subs, hls.SubtitleTrack{URI: "subs/" + strconv.Itoa(s.Index) + ".m3u8" + q,
-			Name: trackName(s, i+1), Language: s.Language, Forced: s.Forced, Default: s.Forced})
+			Name: trackName(s, i+1), Language: s.Language, Forced: s.Forced, Default: s.Forced || s.Index == p.showSub})
 	}
 	body, err := h.Streams.Master(c.Request.Context(), source(f), p.videos, p.audios, subs,
 		func(s hls.Spec) string { return s.ID() + "/index.m3u8" + q })
@@ -201,13 +247,20 @@ func (h *Handler) hlsRendition(c *gin.Context, id, name string) {
 	case name == "init.mp4":
 		file, fi, err := h.Streams.Init(ctx, src, spec, user)
 		h.serveSegment(c, file, fi, err)
-	case strings.HasSuffix(name, ".m4s"):
-		n, err := strconv.Atoi(strings.TrimSuffix(name, ".m4s"))
+	case strings.HasSuffix(name, ".m4s") || strings.HasSuffix(name, ".ts"):
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(name, ".m4s"), ".ts"))
 		if err != nil || n < 0 {
 			h.fail(c, fmt.Errorf("segment %q: %w", name, core.ErrNotFound))
 			return
 		}
+		if (spec.TS) != strings.HasSuffix(name, ".ts") {
+			h.fail(c, fmt.Errorf("segment %q of %s: %w", name, id, core.ErrNotFound))
+			return
+		}
 		file, fi, err := h.Streams.Segment(ctx, src, spec, n, user)
+		if err == nil && spec.TS {
+			c.Header("Content-Type", "video/mp2t")
+		}
 		h.serveSegment(c, file, fi, err)
 	default:
 		h.fail(c, fmt.Errorf("no such streaming resource: %w", core.ErrNotFound))
@@ -222,12 +275,18 @@ func (h *Handler) serveSegment(c *gin.Context, f *os.File, fi fs.FileInfo, err e
 	}
 	defer f.Close()
 	c.Header("Cache-Control", "private, max-age=86400, immutable")
-	c.Header("Content-Type", "video/mp4")
+	if c.Writer.Header().Get("Content-Type") == "" {
+		c.Header("Content-Type", "video/mp4")
+	}
 	http.ServeContent(sendfileWriter{c.Writer}, c.Request, "", fi.ModTime(), f)
 }
 
 // dashManifest serves the DASH manifest over the same segments as HLS.
 func (h *Handler) dashManifest(c *gin.Context) {
+	if ct := c.Query("container"); ct != "" && ct != "fmp4" && ct != "mp4" {
+		h.fail(c, core.Invalid("container", "DASH is CMAF (fmp4) only"))
+		return
+	}
 	f, ok := h.mediaFile(c)
 	if !ok {
 		return

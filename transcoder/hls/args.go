@@ -35,37 +35,49 @@ func (m *Manager) args(r *rendition, from, limit int, dir string) []string {
 	a = append(a, "-ss", seconds(seek), "-i", r.src.Path, "-copyts", "-map_metadata", "-1", "-map_chapters", "-1")
 	segTime := "0.001" // cut at every keyframe: the only keyframes are the segment starts
 	var segOpts []string
+	v := videoStream(r.src.Info)
 	switch {
 	case r.spec.Kind == Video && r.spec.Copy:
-		v := videoStream(r.src.Info)
-		a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-an", "-sn", "-dn", "-c:v", "copy")
+		a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-c:v", "copy")
 		if v.Codec == "hevc" {
 			a = append(a, "-tag:v", "hvc1") // what Apple players and MSE expect in fMP4
 		}
 		segOpts = append(segOpts, "video_track_timescale=90000")
 	case r.spec.Kind == Video:
-		v := videoStream(r.src.Info)
 		keys := make([]string, 0, limit-from)
 		for i := from; i < limit; i++ {
 			s, _ := r.span(i)
 			keys = append(keys, seconds(s))
 		}
+		scale := fmt.Sprintf("scale=%d:%d:flags=bicubic,format=yuv420p", r.spec.Width, r.spec.Height)
+		if r.spec.Burn > 0 {
+			// Picture subtitles are drawn at the source's size, then scaled with the video.
+			a = append(a, "-filter_complex", fmt.Sprintf("[0:%d][0:%d]overlay=eof_action=pass,%s[v]", v.Index, r.spec.Burn, scale),
+				"-map", "[v]")
+		} else {
+			a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-vf", scale)
+		}
 		bitrate := r.spec.Bitrate
-		a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-an", "-sn", "-dn",
-			"-vf", fmt.Sprintf("scale=%d:%d:flags=bicubic,format=yuv420p", r.spec.Width, r.spec.Height),
-			// The source's time base: frame times stay the source's (the encoder's default,
-			// 1/frame rate, would move them up to half a frame).
-			"-c:v", "libx264", "-fps_mode", "passthrough", "-enc_time_base:v", "-1", "-preset", m.opt.Preset, "-profile:v", "high", "-level:v", h264Level(r.spec.Height),
+		// B-frames make the first decode times negative, which the MPEG-TS muxer shifts in a
+		// run from the start but not in later ones; fMP4 keeps them with an edit list.
+		bframes := "2"
+		if r.spec.TS {
+			bframes = "0"
+		}
+		// The source's time base: frame times stay the source's (the encoder's default, 1/frame
+		// rate, would move them up to half a frame).
+		a = append(a, "-c:v", "libx264", "-fps_mode", "passthrough", "-enc_time_base:v", "-1",
+			"-preset", m.opt.Preset, "-profile:v", "high", "-level:v", h264Level(r.spec.Height),
 			"-b:v", strconv.FormatInt(bitrate, 10), "-maxrate", strconv.FormatInt(bitrate*3/2, 10),
 			"-bufsize", strconv.FormatInt(bitrate*2, 10),
-			"-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-bf", "2",
+			"-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-bf", bframes,
 			"-force_key_frames", strings.Join(keys, ","))
 		segOpts = append(segOpts, "video_track_timescale=90000")
 	default:
 		s := stream(r.src.Info, r.spec.Stream)
 		rate := r.audio.SampleRate
 		t0 := seek.Seconds()
-		a = append(a, "-map", "0:"+strconv.Itoa(s.Index), "-vn", "-sn", "-dn",
+		a = append(a, "-map", "0:"+strconv.Itoa(s.Index),
 			"-af", fmt.Sprintf("aresample=%d,asetpts=N/SR/TB+%s/TB", rate, strconv.FormatFloat(t0, 'f', 9, 64)),
 			"-c:a", "aac", "-b:a", strconv.FormatInt(r.spec.Bitrate, 10), "-ac", strconv.Itoa(r.spec.Channels),
 			"-ar", strconv.Itoa(rate))
@@ -74,14 +86,32 @@ func (m *Manager) args(r *rendition, from, limit int, dir string) []string {
 		per := r.audio.samplesToTime(r.audio.SegmentSamples()) - time.Microsecond
 		segTime = seconds(per)
 	}
-	segOpts = append([]string{"movflags=+frag_discont"}, segOpts...)
+	switch {
+	case r.spec.TS:
+		// The audio rides along, cut with the video; the TS muxer's default 1.4 s delay would
+		// move every timestamp.
+		a = append(a, "-map", "0:"+strconv.Itoa(r.spec.Stream), "-c:a", "aac", "-b:a", strconv.FormatInt(r.spec.AudioBitrate, 10),
+			"-ac", strconv.Itoa(r.spec.Channels), "-sn", "-dn", "-muxdelay", "0", "-muxpreload", "0")
+		if r.spec.Copy {
+			a = append(a, "-bsf:v", "h264_mp4toannexb")
+		}
+	case r.spec.Kind == Video:
+		a = append(a, "-an", "-sn", "-dn")
+	default:
+		a = append(a, "-vn", "-sn", "-dn")
+	}
 	// B-frames give the first frames negative decode times; shifting them (the default) would
 	// move the whole run off the timeline, differently for each start.
-	a = append(a, "-avoid_negative_ts", "disabled")
-	a = append(a, "-f", "hls", "-hls_time", segTime, "-hls_segment_type", "fmp4",
-		"-hls_segment_options", strings.Join(segOpts, ":"), "-hls_flags", "temp_file",
-		"-hls_playlist_type", "vod", "-hls_list_size", "0", "-start_number", strconv.Itoa(from),
-		"-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", dir+"/%d.m4s", dir+"/index.m3u8")
+	a = append(a, "-avoid_negative_ts", "disabled", "-f", "hls", "-hls_time", segTime, "-hls_flags", "temp_file",
+		"-hls_playlist_type", "vod", "-hls_list_size", "0", "-start_number", strconv.Itoa(from))
+	if r.spec.TS {
+		a = append(a, "-hls_segment_type", "mpegts")
+	} else {
+		segOpts = append([]string{"movflags=+frag_discont"}, segOpts...)
+		a = append(a, "-hls_segment_type", "fmp4", "-hls_segment_options", strings.Join(segOpts, ":"),
+			"-hls_fmp4_init_filename", "init.mp4")
+	}
+	a = append(a, "-hls_segment_filename", dir+"/%d"+r.spec.ext(), dir+"/index.m3u8")
 	return a
 }
 

@@ -29,6 +29,7 @@ import (
 	"github.com/walros/walros/transcoder/ffmpeg"
 	"github.com/walros/walros/transcoder/keyframes"
 	"github.com/walros/walros/transcoder/segcache"
+	"github.com/walros/walros/transcoder/subtitle"
 )
 
 // Errors. They wrap core's sentinels, so facades map them like any other error.
@@ -250,6 +251,18 @@ func (m *Manager) Check(src Source, tl Timeline, spec Spec) error {
 			return fmt.Errorf("the video cannot be copied: %w", ErrBadRequest)
 		case !spec.Copy && (spec.Width > max(v.Width, 16) || spec.Height > max(v.Height, 16)):
 			return fmt.Errorf("larger than the source: %w", ErrBadRequest)
+		case spec.TS && spec.Copy && v.Codec != "h264":
+			return fmt.Errorf("only H.264 is copied into MPEG-TS: %w", ErrBadRequest)
+		}
+		if spec.Burn > 0 {
+			if s := stream(src.Info, spec.Burn); s == nil || s.Kind != core.StreamSubtitle || s.External != "" || !subtitle.IsImage(s.Codec) {
+				return fmt.Errorf("stream %d is not an embedded picture subtitle: %w", spec.Burn, ErrBadRequest)
+			}
+		}
+		if spec.TS {
+			if a := stream(src.Info, spec.Stream); a == nil || a.Kind != core.StreamAudio || a.Channels > 0 && spec.Channels > a.Channels {
+				return fmt.Errorf("no such audio track: %w", ErrBadRequest)
+			}
 		}
 	case Audio:
 		a := stream(src.Info, spec.Stream)
@@ -299,7 +312,7 @@ func (r *rendition) broadcast() {
 	r.wake = make(chan struct{})
 }
 
-func (r *rendition) segKey(n int) string { return r.key + "/" + strconv.Itoa(n) + ".m4s" }
+func (r *rendition) segKey(n int) string { return r.key + "/" + strconv.Itoa(n) + r.spec.ext() }
 func (r *rendition) initKey() string     { return r.key + "/init.mp4" }
 
 // head is one ffmpeg run producing segments start, start+1... of a rendition.
@@ -376,6 +389,9 @@ func (m *Manager) Init(ctx context.Context, src Source, spec Spec, user string) 
 	r, err := m.rendition(ctx, src, spec)
 	if err != nil {
 		return nil, nil, err
+	}
+	if spec.TS {
+		return nil, nil, fmt.Errorf("MPEG-TS renditions have no init segment: %w", ErrNoSegment)
 	}
 	if f, fi, err := m.opt.Cache.Get(r.initKey()); err == nil {
 		return f, fi, nil
@@ -586,11 +602,21 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, log *slog.
 			if n >= limit {
 				break
 			}
-			path := filepath.Join(dir, strconv.Itoa(n)+".m4s")
+			path := filepath.Join(dir, strconv.Itoa(n)+r.spec.ext())
 			if _, err := os.Stat(path); err != nil {
 				break
 			}
-			if info == nil {
+			if r.spec.TS {
+				// No box to check in TS: a segment is whole once the next one exists or
+				// ffmpeg ended by itself.
+				_, nextErr := os.Stat(filepath.Join(dir, strconv.Itoa(n+1)+".ts"))
+				if nextErr != nil && (running || exitErr != nil || stopping) {
+					if stopping {
+						return nil
+					}
+					break
+				}
+			} else if info == nil {
 				ti, err := m.publishInit(r, dir)
 				if err != nil {
 					return err
@@ -598,16 +624,18 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, log *slog.
 				info = &ti
 			}
 			last := n == r.count()-1
-			if err := m.check(r, n, path, *info, last && !running && exitErr == nil); err != nil {
-				if stopping || running {
-					// Stopped mid-segment (SIGINT flushes what it has), or still being
-					// written: never published.
-					if stopping {
-						return nil
+			if !r.spec.TS {
+				if err := m.check(r, n, path, *info, last && !running && exitErr == nil); err != nil {
+					if stopping || running {
+						// Stopped mid-segment (SIGINT flushes what it has), or still being
+						// written: never published.
+						if stopping {
+							return nil
+						}
+						break
 					}
-					break
+					return err
 				}
-				return err
 			}
 			if err := m.opt.Cache.Put(r.segKey(n), path); err != nil {
 				return err

@@ -116,18 +116,22 @@ func (e *testEnv) fetch(t *testing.T, src Source, spec Spec, n int) []byte {
 
 // packets decodes a concatenation of init and segments with ffprobe and returns its packets'
 // presentation times, checking that ffmpeg decodes it without errors.
-func packets(t *testing.T, ff ffmpeg.Runner, data []byte) []string {
+func packets(t *testing.T, ff ffmpeg.Runner, data []byte, strict bool) []string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "joined.mp4")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := ff.Run(context.Background(), []string{"-v", "error", "-xerror", "-i", path, "-f", "null", "-"}, nil); err != nil {
+	args := []string{"-v", "error", "-i", path, "-f", "null", "-"}
+	if strict {
+		args = append([]string{"-xerror"}, args...)
+	}
+	if err := ff.Run(context.Background(), args, nil); err != nil {
 		t.Fatalf("decode: %v %s", err, stderr(err))
 	}
 	fp := ffmpegtest.RequireFFprobe(t)
 	var out bytes.Buffer
-	if err := fp.Run(context.Background(), []string{"-v", "error", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path}, &out); err != nil {
+	if err := fp.Run(context.Background(), []string{"-v", "error", "-select_streams", "0", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path}, &out); err != nil {
 		t.Fatal(err)
 	}
 	return strings.Fields(out.String())
@@ -144,7 +148,7 @@ func stderr(err error) string {
 func pts(t *testing.T, lines []string) (times []float64, durs []float64) {
 	t.Helper()
 	for _, l := range lines {
-		p, d, _ := strings.Cut(l, ",")
+		p, d, _ := strings.Cut(strings.TrimSuffix(l, ","), ",")
 		pt, err := strconv.ParseFloat(p, 64)
 		if err != nil {
 			t.Fatalf("packet line %q", l)
@@ -157,7 +161,9 @@ func pts(t *testing.T, lines []string) (times []float64, durs []float64) {
 }
 
 var specs = []Spec{{Kind: Video, Copy: true}, {Kind: Video, Width: 320, Height: 180, Bitrate: 400_000},
-	{Kind: Audio, Stream: 1, Channels: 2, Bitrate: 128_000}}
+	{Kind: Audio, Stream: 1, Channels: 2, Bitrate: 128_000},
+	{Kind: Video, Copy: true, TS: true, Stream: 1, Channels: 2, AudioBitrate: 96_000},
+	{Kind: Video, Width: 320, Height: 180, Bitrate: 300_000, TS: true, Stream: 1, Channels: 1, AudioBitrate: 64_000}}
 
 // TestTimestampsContinuousAcrossRestarts fetches each rendition's middle segment first (an
 // encoder starts there), then every segment from the start (another encoder starts at 0 and
@@ -181,11 +187,16 @@ func TestTimestampsContinuousAcrossRestarts(t *testing.T) {
 			if started := e.m.Stats().Started - before; started < 2 {
 				t.Fatalf("%d encoder runs; the test needs a restart", started)
 			}
-			all := e.fetch(t, src, spec, -1)
+			var all []byte
+			if !spec.TS {
+				all = e.fetch(t, src, spec, -1)
+			}
 			for i := range n {
 				all = append(all, segs[i]...)
 			}
-			times, durs := pts(t, packets(t, e.ff, all))
+			// ffmpeg's null muxer complains about the millisecond timestamps of copied
+			// Matroska video in any MPEG-TS, joined or not: -xerror is for fMP4.
+			times, durs := pts(t, packets(t, e.ff, all, !spec.TS))
 			frame := 1.0 / 24
 			if spec.Kind == Audio {
 				frame = 1024.0 / 48000

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,14 +27,18 @@ func (m *Manager) MediaPlaylist(ctx context.Context, src Source, spec Spec, uri 
 		return nil, err
 	}
 	p.MediaType = m3u8.VOD
-	p.SetVersion(7)
-	p.SetDefaultMap(uri("init.mp4"), 0, 0)
+	if spec.TS {
+		p.SetVersion(3)
+	} else {
+		p.SetVersion(7)
+		p.SetDefaultMap(uri("init.mp4"), 0, 0)
+	}
 	longest := 0.0
 	for i := range n {
 		s, e := r.span(i)
 		d := (e - s).Seconds()
 		longest = max(longest, d)
-		if err := p.Append(uri(fmt.Sprintf("%d.m4s", i)), d, ""); err != nil {
+		if err := p.Append(uri(strconv.Itoa(i)+spec.ext()), d, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -108,7 +114,12 @@ func (m *Manager) Master(ctx context.Context, src Source, videos []Spec, audios 
 		if v.FrameRate > 0 {
 			params.FrameRate = math.Round(v.FrameRate*1000) / 1000
 		}
-		if audioCodec != "" {
+		switch {
+		case spec.TS:
+			codecs = append(codecs, "mp4a.40.2")
+			bitrate += spec.AudioBitrate
+			params.Alternatives = slices.DeleteFunc(slices.Clone(alts), func(a *m3u8.Alternative) bool { return a.Type == "AUDIO" })
+		case audioCodec != "":
 			codecs = append(codecs, audioCodec)
 			params.Audio = "audio"
 		}
