@@ -89,6 +89,8 @@ type Deps struct {
 	Streams   streamService
 	// Subtitles extracts an embedded text subtitle as WebVTT.
 	Subtitles subtitleExtractor
+	Audio     audioService
+	Thumbs    thumbService
 	// Ready reports whether the server can take traffic (the database answers, ...).
 	Ready    func(ctx context.Context) error
 	Metrics  *middleware.Metrics
@@ -163,6 +165,8 @@ func (h *Handler) Engine() *gin.Engine {
 	media.GET("/items/:id/hls/:rendition/:file", h.hlsRoute)
 	media.GET("/items/:id/dash/manifest.mpd", h.dashManifest)
 	media.GET("/items/:id/subtitles/:name", h.subtitleFile)
+	media.GET("/items/:id/audio", h.audioStream)
+	media.GET("/items/:id/thumbs/:name", h.thumbsFile)
 
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)

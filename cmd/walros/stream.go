@@ -5,7 +5,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"sync"
+
+	"github.com/walros/walros/api/native"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/transcoder/audio"
+	"github.com/walros/walros/transcoder/thumbs"
 
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/transcoder/ffmpeg"
@@ -18,6 +25,8 @@ import (
 // streaming is the streaming engine and what it needs: the segment cache and the ffmpeg runners.
 type streaming struct {
 	manager *hls.Manager
+	audio   *audio.Transcoder
+	thumbs  *thumbJobs
 	cache   *segcache.Cache
 	ffmpeg  ffmpeg.Runner
 }
@@ -41,7 +50,83 @@ func newStreaming(cfg config.Config, log *slog.Logger) (*streaming, error) {
 		Keyframes: &keyframes.Index{Dir: filepath.Join(cfg.Data, "cache", "keyframes"), Log: log},
 		Preset:    cfg.Transcode.Preset, MaxTranscodes: cfg.Transcode.MaxEncodes, MaxPerUser: cfg.Transcode.MaxEncodesPerUser,
 		IdleTimeout: cfg.Transcode.IdleTimeout, Log: log})
-	return &streaming{manager: m, cache: cache, ffmpeg: ff}, nil
+	thumbDir := filepath.Join(cfg.Data, "cache", "thumbs")
+	return &streaming{manager: m, cache: cache, ffmpeg: ff,
+		audio:  &audio.Transcoder{FFmpeg: ff, Cache: cache, Log: log},
+		thumbs: newThumbJobs(ff, thumbDir, log)}, nil
+}
+
+// thumbJobs makes scrub thumbnails in the background, one file at a time, when a player first
+// asks for them; they are kept under the data directory per file version.
+type thumbJobs struct {
+	ffmpeg ffmpeg.Runner
+	dir    string
+	log    *slog.Logger
+	ctx    context.Context
+	cancel context.CancelFunc
+	slot   chan struct{} // one generation at a time: thumbnails are never urgent
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	running map[string]bool
+	failed  map[string]error
+}
+
+func newThumbJobs(ff ffmpeg.Runner, dir string, log *slog.Logger) *thumbJobs {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &thumbJobs{ffmpeg: ff, dir: dir, log: log, ctx: ctx, cancel: cancel, slot: make(chan struct{}, 1),
+		running: map[string]bool{}, failed: map[string]error{}}
+}
+
+// Thumbs returns the folder of a file's thumbnails, or starts making them.
+func (j *thumbJobs) Thumbs(_ context.Context, f core.MediaFile) (string, error) {
+	key := fmt.Sprintf("%s-%d-%d", f.ID, f.Size, f.ModTime.UnixNano())
+	dir := filepath.Join(j.dir, key)
+	if _, err := os.Stat(filepath.Join(dir, thumbs.VTTName)); err == nil {
+		return dir, nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err, ok := j.failed[key]; ok {
+		return "", err
+	}
+	if !j.running[key] && j.ctx.Err() == nil {
+		j.running[key] = true
+		j.wg.Add(1)
+		go j.make(key, dir, f)
+	}
+	return "", native.ErrThumbsPending
+}
+
+func (j *thumbJobs) make(key, dir string, f core.MediaFile) {
+	defer j.wg.Done()
+	select {
+	case j.slot <- struct{}{}:
+		defer func() { <-j.slot }()
+	case <-j.ctx.Done():
+		return
+	}
+	err := os.MkdirAll(j.dir, 0o755)
+	var res thumbs.Result
+	if err == nil {
+		res, err = thumbs.Generate(j.ctx, j.ffmpeg, f.Path, f.Info.Duration, dir, thumbs.Options{})
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	delete(j.running, key)
+	switch {
+	case err != nil && j.ctx.Err() == nil:
+		j.log.Warn("scrub thumbnails not made", "file", f.Path, "err", err)
+		j.failed[key] = fmt.Errorf("no thumbnails for %s: %w", f.ID, core.ErrNotFound)
+	case err == nil:
+		j.log.Info("scrub thumbnails made", "file", f.Path, "result", res.String())
+	}
+}
+
+// Close stops a generation in progress and waits for it.
+func (j *thumbJobs) Close() {
+	j.cancel()
+	j.wg.Wait()
 }
 
 // subtitles extracts an embedded text subtitle as WebVTT.
@@ -56,5 +141,7 @@ func (s *streaming) subtitles(ctx context.Context, path string, index int) ([]by
 // Close stops the encoders, then writes the cache's index.
 func (s *streaming) Close() {
 	s.manager.Close()
+	s.audio.Close()
+	s.thumbs.Close()
 	s.cache.Close()
 }

@@ -155,6 +155,43 @@ func TestStreamingWithFFmpegClients(t *testing.T) {
 	if !strings.HasPrefix(vtt, "WEBVTT") || !strings.Contains(vtt, "00:00:20.000 --> 00:00:22.500") || !strings.Contains(vtt, "<i>first</i>") {
 		t.Fatalf("WebVTT:\n%s", vtt)
 	}
+	// The sound alone, as MP3 and Opus, decoded whole.
+	for _, codec := range []string{"mp3", "opus"} {
+		url := item + "/audio" + q + "&codec=" + codec + "&bitrate=96000"
+		wav := filepath.Join(t.TempDir(), codec+".wav")
+		if err := ff.Run(context.Background(), []string{"-v", "error", "-xerror", "-i", url, wav}, nil); err != nil {
+			t.Fatalf("decode %s: %v %s", codec, err, stderrOf(err))
+		}
+		if d := duration(wav); d < 23.8 || d > 24.3 { // a stream tells no duration: count what decodes
+			t.Fatalf("%s audio lasts %.3f s", codec, d)
+		}
+	}
+	get(t, item+"/audio"+q+"&codec=flac", "", http.StatusBadRequest, nil)
+	// Scrub thumbnails: 202 while they are made, then the index and its sprites.
+	var thumbs string
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		res, err := http.Get(item + "/thumbs/thumbs.vtt" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			thumbs = string(b)
+			break
+		}
+		if res.StatusCode != http.StatusAccepted || res.Header.Get("Retry-After") == "" || time.Now().After(deadline) {
+			t.Fatalf("thumbnails: %d %s", res.StatusCode, b)
+		}
+	}
+	sprite := regexp.MustCompile(`(sprite-0\.jpg\?[^#\s]+)#xywh=0,0,\d+,\d+`).FindStringSubmatch(thumbs)
+	if !strings.HasPrefix(thumbs, "WEBVTT") || sprite == nil {
+		t.Fatalf("thumbs.vtt:\n%s", thumbs)
+	}
+	if jpg := get(t, item+"/thumbs/"+sprite[1], "", http.StatusOK, nil); !strings.HasPrefix(jpg, "\xff\xd8") {
+		t.Fatal("the sprite is not a JPEG")
+	}
+	get(t, item+"/thumbs/..%2f..%2fstream"+q, "", http.StatusNotFound, nil)
 	get(t, item+"/hls/v-copy/999.m4s"+q, "", http.StatusNotFound, nil)
 	get(t, item+"/hls/v-h264-9999x180-400k/0.m4s"+q, "", http.StatusBadRequest, nil)
 	get(t, item+"/hls/../../stream"+q, "", http.StatusNotFound, nil)
