@@ -14,25 +14,37 @@ import (
 //   - encoded video has keyframes forced at the starts and nowhere else;
 //   - audio is stamped on a grid of whole AAC frames, restarted one frame late so that the encoder's
 //     priming frame lands exactly on the segment start.
-func (m *Manager) args(r *rendition, from, limit int, dir string) []string {
+func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) []string {
 	start, _ := r.span(from)
 	var a []string
 	seek := start
-	var pre []string
 	switch {
 	case r.spec.Kind == Audio:
 		seek += r.audio.samplesToTime(aacFrame)
+	case r.tl.Keyframes && r.spec.Copy:
+		// Copied video starts at the keyframe at or before the seek point. ffmpeg moves the
+		// seek point 3/23 s earlier in files with B-frames that seek by decode time
+		// (Matroska...), so aim that far past the keyframe, and never past the middle of its
+		// GOP, so that files without B-frames land on it too.
+		_, next := r.tl.Span(from)
+		seek += min(3*time.Second/23+500*time.Microsecond, (next-start)/2)
 	case r.tl.Keyframes:
-		// Just past the keyframe, so that rounding in the printed keyframe times never makes
-		// ffmpeg seek to the one before; keep every frame from there.
-		seek += 500 * time.Microsecond
-		if !r.spec.Copy {
-			pre = append(pre, "-noaccurate_seek")
-		}
+		// An encode decodes from an earlier keyframe and keeps frames from the seek point on:
+		// just before the keyframe, whatever rounding the printed keyframe times have.
+		seek -= 500 * time.Microsecond
 	}
-	a = append(a, "-loglevel", "error", "-seek_timestamp", "1")
-	a = append(a, pre...)
-	a = append(a, "-ss", seconds(seek), "-i", r.src.Path, "-copyts", "-map_metadata", "-1", "-map_chapters", "-1")
+	if silent { // the audio ended early: silence on the same grid, up to the file's end
+		layout := map[int]string{1: "mono", 2: "stereo", 6: "5.1"}[r.spec.Channels]
+		if layout == "" {
+			layout = "stereo"
+		}
+		_, end := r.span(limit - 1)
+		a = append(a, "-loglevel", "error", "-f", "lavfi", "-t", seconds(end-start),
+			"-i", fmt.Sprintf("anullsrc=r=%d:cl=%s", r.audio.SampleRate, layout))
+	} else {
+		a = append(a, "-loglevel", "error", "-seek_timestamp", "1", "-ss", seconds(max(0, seek)), "-i", r.src.Path)
+	}
+	a = append(a, "-copyts", "-map_metadata", "-1", "-map_chapters", "-1")
 	segTime := "0.001" // cut at every keyframe: the only keyframes are the segment starts
 	var segOpts []string
 	v := videoStream(r.src.Info)
@@ -74,10 +86,13 @@ func (m *Manager) args(r *rendition, from, limit int, dir string) []string {
 			"-force_key_frames", strings.Join(keys, ","))
 		segOpts = append(segOpts, "video_track_timescale=90000")
 	default:
-		s := stream(r.src.Info, r.spec.Stream)
+		idx := stream(r.src.Info, r.spec.Stream).Index
+		if silent {
+			idx = 0
+		}
 		rate := r.audio.SampleRate
 		t0 := seek.Seconds()
-		a = append(a, "-map", "0:"+strconv.Itoa(s.Index),
+		a = append(a, "-map", "0:"+strconv.Itoa(idx),
 			"-af", fmt.Sprintf("aresample=%d,asetpts=N/SR/TB+%s/TB", rate, strconv.FormatFloat(t0, 'f', 9, 64)),
 			"-c:a", "aac", "-b:a", strconv.FormatInt(r.spec.Bitrate, 10), "-ac", strconv.Itoa(r.spec.Channels),
 			"-ar", strconv.Itoa(rate))

@@ -553,7 +553,16 @@ func (m *Manager) startHead(r *rendition, n int, user string) (*head, error) {
 func (m *Manager) run(ctx context.Context, r *rendition, h *head) {
 	defer m.wg.Done()
 	log := m.opt.Log.With("rendition", r.spec.ID(), "file", r.src.Path, "from", h.start)
-	err := m.produce(ctx, r, h, log)
+	err := m.produce(ctx, r, h, false)
+	m.mu.Lock()
+	short := err == nil && !h.stopping && h.next < h.limit && r.spec.Kind == Audio && h.next > h.start
+	m.mu.Unlock()
+	if short {
+		// The audio ended before the file (a subtitle or the video runs longer): the grid's
+		// last segments are filled with silence, so that players reach the end.
+		log.Info("audio ends before the file; filling the rest with silence", "at", h.next)
+		err = m.produce(ctx, r, h, true)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r.heads = slices.DeleteFunc(r.heads, func(x *head) bool { return x == h })
@@ -572,22 +581,35 @@ func (m *Manager) run(ctx context.Context, r *rendition, h *head) {
 	r.broadcast()
 }
 
-// produce runs ffmpeg for h in a scratch directory and publishes each finished segment.
-func (m *Manager) produce(ctx context.Context, r *rendition, h *head, log *slog.Logger) error {
+// produce runs ffmpeg for h in a scratch directory and publishes each finished segment; silent
+// makes audio segments of silence from h.next on.
+func (m *Manager) produce(ctx context.Context, r *rendition, h *head, silent bool) error {
 	dir, err := m.opt.Cache.Scratch()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	args := m.args(r, h.start, h.limit, dir)
+	m.mu.Lock()
+	from := h.start
+	if silent {
+		from = h.next
+	}
+	m.mu.Unlock()
+	args := m.args(r, from, h.limit, dir, silent)
 	exited := make(chan error, 1)
 	go func() { exited <- m.opt.FFmpeg.Run(ctx, args, nil) }()
+	running := true
+	defer func() {
+		if running { // an error below: stop ffmpeg before its folder goes
+			h.stop()
+			<-exited
+		}
+	}()
 
 	var info *trackInfo
 	tick := time.NewTicker(15 * time.Millisecond)
 	defer tick.Stop()
 	var exitErr error
-	running := true
 	for {
 		select {
 		case exitErr = <-exited:
@@ -623,15 +645,17 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, log *slog.
 				}
 				info = &ti
 			}
-			last := n == r.count()-1
 			if !r.spec.TS {
-				if err := m.check(r, n, path, *info, last && !running && exitErr == nil); err != nil {
-					if stopping || running {
-						// Stopped mid-segment (SIGINT flushes what it has), or still being
-						// written: never published.
-						if stopping {
-							return nil
-						}
+				// A run that ended by itself may end short: its input did.
+				if err := m.check(r, n, path, *info, !running && exitErr == nil && !stopping); err != nil {
+					// A segment file appears whole (ffmpeg writes it aside and renames it), so
+					// a wrong one is wrong for good, unless ffmpeg was stopped mid-segment
+					// (SIGINT flushes what it has): never published either way. A short one
+					// while ffmpeg still runs may be the end of its input: wait for the exit.
+					if stopping {
+						return nil
+					}
+					if running && errors.Is(err, errShort) {
 						break
 					}
 					return err
@@ -660,7 +684,7 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, log *slog.
 			if exitErr != nil && !stopping {
 				return exitErr
 			}
-			if exitErr == nil && h.next < h.limit && !stopping {
+			if exitErr == nil && h.next < h.limit && !stopping && (r.spec.Kind != Audio || silent || h.next == h.start) {
 				return fmt.Errorf("ffmpeg ended at segment %d of %d", h.next, h.limit)
 			}
 			return nil
@@ -687,6 +711,9 @@ func (m *Manager) publishInit(r *rendition, dir string) (trackInfo, error) {
 	return info, nil
 }
 
+// errShort is a segment that ends before the timeline says.
+var errShort = errors.New("segment ends early")
+
 // tolerance is how far a segment's edges may be from the timeline: sources store times rounded
 // (to the millisecond in Matroska), and an audio frame may straddle a boundary.
 const tolerance = 30 * time.Millisecond
@@ -709,7 +736,7 @@ func (m *Manager) check(r *rendition, n int, path string, info trackInfo, eof bo
 	case absDiff(span.start, start) > tolerance:
 		return fmt.Errorf("segment %d starts at %s, want %s", n, span.start, start)
 	case !eof && n < r.count()-1 && span.end < end-tolerance:
-		return fmt.Errorf("segment %d ends at %s, want %s", n, span.end, end)
+		return fmt.Errorf("segment %d ends at %s, want %s: %w", n, span.end, end, errShort)
 	}
 	return nil
 }

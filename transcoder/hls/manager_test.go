@@ -24,12 +24,14 @@ import (
 	"github.com/walros/walros/transcoder/testmedia"
 )
 
-// fixture is a 20 s 640x360 H.264 + AAC Matroska file with a keyframe every 2 s, made once.
+// fixture is a 20 s 640x360 H.264 + AAC Matroska file with a keyframe every 2 s, made once, and
+// the same with B-frames (which make ffmpeg seek 3/23 s early in Matroska).
 var fixture struct {
-	once sync.Once
-	dir  string
-	src  Source
-	err  error
+	once    sync.Once
+	dir     string
+	src     Source
+	bframes Source
+	err     error
 }
 
 func source(t *testing.T) Source {
@@ -53,6 +55,20 @@ func source(t *testing.T) Source {
 		}
 		fi, _ := os.Stat(path)
 		fixture.src = Source{ID: "f1", Path: path, Size: fi.Size(), ModTime: fi.ModTime(), Info: info}
+
+		bpath := filepath.Join(fixture.dir, "bframes.mkv")
+		if fixture.err = ff.Run(context.Background(), []string{"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
+			"-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000", "-t", "20", "-c:v", "libx264", "-preset", "veryfast",
+			"-bf", "2", "-g", "48", "-keyint_min", "48", "-sc_threshold", "0", "-c:a", "aac", "-shortest", bpath}, nil); fixture.err != nil {
+			return
+		}
+		binfo, err := probe.New(fp, probe.Options{}).Probe(context.Background(), bpath)
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		bfi, _ := os.Stat(bpath)
+		fixture.bframes = Source{ID: "f2", Path: bpath, Size: bfi.Size(), ModTime: bfi.ModTime(), Info: binfo}
 	})
 	if fixture.err != nil {
 		t.Fatal(fixture.err)
@@ -170,10 +186,27 @@ var specs = []Spec{{Kind: Video, Copy: true}, {Kind: Video, Width: 320, Height: 
 // stops when it reaches what the first made), and checks that the segments of both runs join into
 // one stream ffmpeg decodes without an error, with no gap, overlap or jump, and the whole duration.
 func TestTimestampsContinuousAcrossRestarts(t *testing.T) {
-	src := source(t)
+	source(t)
 	e := newManager(t, Options{})
+	cases := []struct {
+		src  Source
+		spec Spec
+	}{}
 	for _, spec := range specs {
-		t.Run(spec.ID(), func(t *testing.T) {
+		cases = append(cases, struct {
+			src  Source
+			spec Spec
+		}{fixture.src, spec})
+	}
+	for _, spec := range specs[:2] {
+		cases = append(cases, struct {
+			src  Source
+			spec Spec
+		}{fixture.bframes, spec})
+	}
+	for _, tc := range cases {
+		src, spec := tc.src, tc.spec
+		t.Run(src.ID+"/"+spec.ID(), func(t *testing.T) {
 			ctx := context.Background()
 			n, err := e.m.Segments(ctx, src, spec)
 			if err != nil {
@@ -346,5 +379,39 @@ func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not within %v", what, d)
 		}
+	}
+}
+
+// TestAudioShorterThanTheFile: when the audio stops before the file does, the audio rendition's
+// last segments are silence, so that every segment the playlist lists exists.
+func TestAudioShorterThanTheFile(t *testing.T) {
+	source(t)
+	ff := ffmpegtest.RequireFFmpeg(t)
+	path := filepath.Join(t.TempDir(), "short-audio.mkv")
+	if err := ff.Run(context.Background(), []string{"-v", "error", "-t", "14", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24",
+		"-t", "9.3", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100", "-map", "0", "-map", "1",
+		"-c:v", "libx264", "-preset", "ultrafast", "-g", "48", "-c:a", "aac", path}, nil); err != nil {
+		t.Fatal(err)
+	}
+	info, err := probe.New(ffmpegtest.RequireFFprobe(t), probe.Options{}).Probe(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(path)
+	src := Source{ID: "short", Path: path, Size: fi.Size(), ModTime: fi.ModTime(), Info: info}
+	e := newManager(t, Options{})
+	spec := Spec{Kind: Audio, Stream: 1, Channels: 1, Bitrate: 64_000}
+	n, err := e.m.Segments(context.Background(), src, spec)
+	_, fileEnd, _ := e.m.Span(context.Background(), src, spec, n-1)
+	if err != nil || fileEnd < 11*time.Second {
+		t.Fatalf("%d audio segments to %v, %v; want them to cover the video past the audio's 9.3 s", n, fileEnd, err)
+	}
+	all := e.fetch(t, src, spec, -1)
+	for i := range n {
+		all = append(all, e.fetch(t, src, spec, i)...)
+	}
+	times, durs := pts(t, packets(t, e.ff, all, true))
+	if end := times[len(times)-1] + durs[len(durs)-1]; end < fileEnd.Seconds()-0.05 || end > fileEnd.Seconds()+0.2 {
+		t.Fatalf("the audio rendition ends at %.3f s; want the file's %.3f s", end, fileEnd.Seconds())
 	}
 }
