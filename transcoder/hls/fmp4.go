@@ -7,8 +7,12 @@ import (
 	"time"
 )
 
-// errBox is returned for a malformed fragmented MP4 file.
-var errBox = errors.New("malformed fragmented MP4")
+var (
+	// errBox is returned for a malformed fragmented MP4 file.
+	errBox = errors.New("malformed fragmented MP4")
+	// errNoMoof is returned for a media segment without a fragment.
+	errNoMoof = fmt.Errorf("segment without moof: %w", errBox)
+)
 
 // box is one ISO BMFF box: its type and payload (after the header).
 type box struct {
@@ -191,7 +195,7 @@ func readSegment(b []byte, t trackInfo) (fragmentSpan, error) {
 		span.samples += n
 	}
 	if first {
-		return fragmentSpan{}, fmt.Errorf("segment without moof: %w", errBox)
+		return fragmentSpan{}, errNoMoof
 	}
 	span.end = ticks(uint64(max(0, int64(end)+offset)), t.timescale)
 	return span, nil

@@ -554,10 +554,7 @@ func (m *Manager) run(ctx context.Context, r *rendition, h *head) {
 	defer m.wg.Done()
 	log := m.opt.Log.With("rendition", r.spec.ID(), "file", r.src.Path, "from", h.start)
 	err := m.produce(ctx, r, h, false)
-	m.mu.Lock()
-	short := err == nil && !h.stopping && h.next < h.limit && r.spec.Kind == Audio && h.next > h.start
-	m.mu.Unlock()
-	if short {
+	if errors.Is(err, errAudioEnded) {
 		// The audio ended before the file (a subtitle or the video runs longer): the grid's
 		// last segments are filled with silence, so that players reach the end.
 		log.Info("audio ends before the file; filling the rest with silence", "at", h.next)
@@ -597,11 +594,13 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, silent boo
 	m.mu.Unlock()
 	args := m.args(r, from, h.limit, dir, silent)
 	exited := make(chan error, 1)
-	go func() { exited <- m.opt.FFmpeg.Run(ctx, args, nil) }()
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	go func() { exited <- m.opt.FFmpeg.Run(runCtx, args, nil) }()
 	running := true
 	defer func() {
-		if running { // an error below: stop ffmpeg before its folder goes
-			h.stop()
+		if running { // returning early: stop this ffmpeg before its folder goes
+			stopRun()
 			<-exited
 		}
 	}()
@@ -658,6 +657,9 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, silent boo
 					if running && errors.Is(err, errShort) {
 						break
 					}
+					if r.spec.Kind == Audio && !silent && errors.Is(err, errNoSamples) {
+						return errAudioEnded // a run started past the end of the audio
+					}
 					return err
 				}
 			}
@@ -684,7 +686,10 @@ func (m *Manager) produce(ctx context.Context, r *rendition, h *head, silent boo
 			if exitErr != nil && !stopping {
 				return exitErr
 			}
-			if exitErr == nil && h.next < h.limit && !stopping && (r.spec.Kind != Audio || silent || h.next == h.start) {
+			if exitErr == nil && h.next < h.limit && !stopping {
+				if r.spec.Kind == Audio && !silent {
+					return errAudioEnded
+				}
 				return fmt.Errorf("ffmpeg ended at segment %d of %d", h.next, h.limit)
 			}
 			return nil
@@ -711,8 +716,15 @@ func (m *Manager) publishInit(r *rendition, dir string) (trackInfo, error) {
 	return info, nil
 }
 
-// errShort is a segment that ends before the timeline says.
-var errShort = errors.New("segment ends early")
+var (
+	// errShort is a segment that ends before the timeline says.
+	errShort = errors.New("segment ends early")
+	// errNoSamples is a segment with nothing in it: its input had ended.
+	errNoSamples = errors.New("segment is empty")
+	// errAudioEnded says that an audio run reached the end of its track before the end of the
+	// file: the rest of the grid is silence.
+	errAudioEnded = errors.New("the audio track ended before the file")
+)
 
 // tolerance is how far a segment's edges may be from the timeline: sources store times rounded
 // (to the millisecond in Matroska), and an audio frame may straddle a boundary.
@@ -726,13 +738,16 @@ func (m *Manager) check(r *rendition, n int, path string, info trackInfo, eof bo
 		return err
 	}
 	span, err := readSegment(b, info)
+	if errors.Is(err, errNoMoof) {
+		return fmt.Errorf("segment %d: %w", n, errNoSamples)
+	}
 	if err != nil {
 		return fmt.Errorf("segment %d: %w", n, err)
 	}
 	start, end := r.span(n)
 	switch {
 	case span.samples == 0:
-		return fmt.Errorf("segment %d is empty", n)
+		return fmt.Errorf("segment %d: %w", n, errNoSamples)
 	case absDiff(span.start, start) > tolerance:
 		return fmt.Errorf("segment %d starts at %s, want %s", n, span.start, start)
 	case !eof && n < r.count()-1 && span.end < end-tolerance:

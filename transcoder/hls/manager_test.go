@@ -406,9 +406,14 @@ func TestAudioShorterThanTheFile(t *testing.T) {
 	if err != nil || fileEnd < 11*time.Second {
 		t.Fatalf("%d audio segments to %v, %v; want them to cover the video past the audio's 9.3 s", n, fileEnd, err)
 	}
+	last := e.fetch(t, src, spec, n-1) // a run starting past the end of the audio: silence
 	all := e.fetch(t, src, spec, -1)
 	for i := range n {
-		all = append(all, e.fetch(t, src, spec, i)...)
+		seg := e.fetch(t, src, spec, i)
+		if i == n-1 && !bytes.Equal(seg, last) {
+			t.Fatal("the last segment changed")
+		}
+		all = append(all, seg...)
 	}
 	times, durs := pts(t, packets(t, e.ff, all, true))
 	if end := times[len(times)-1] + durs[len(durs)-1]; end < fileEnd.Seconds()-0.05 || end > fileEnd.Seconds()+0.2 {
