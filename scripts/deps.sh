@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh installs the system tools Walros needs, only when they are missing.
 #
-#   scripts/deps.sh [ffmpeg] [postgres] [chromium] [cc]
+#   scripts/deps.sh [ffmpeg] [postgres] [chromium] [cc] [node]
 #
 #   ffmpeg    ffmpeg and ffprobe on PATH                    (Debian: ffmpeg)
 #   postgres  initdb and pg_ctl, on PATH or under
@@ -9,15 +9,20 @@
 #   chromium  /usr/bin/chromium                             (Debian: chromium)
 #   cc        a C compiler and libc headers, which
 #             `go test -race` needs                         (Debian: gcc libc6-dev)
+#   node      node and npm on PATH, then e2e/node_modules
+#             from e2e/package-lock.json (`npm ci`), for
+#             the browser playback checks in e2e/           (Debian: nodejs npm)
 #
 # It is silent when everything is present. Otherwise it runs `apt-get update`
 # once, installs the missing packages, and prints one line per installed
 # component; on failure it prints apt's whole output. Not root: it uses sudo
 # when there is one, and otherwise names the packages to install and exits 1.
+# For node it then runs `npm ci` in e2e/ when e2e/node_modules is missing or
+# older than e2e/package-lock.json (as root or not: it writes only there).
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 [ffmpeg] [postgres] [chromium] [cc]" >&2
+	echo "usage: $0 [ffmpeg] [postgres] [chromium] [cc] [node]" >&2
 	exit 2
 }
 
@@ -47,6 +52,13 @@ have_chromium() { [[ -x /usr/bin/chromium ]]; }
 # The race detector needs cgo, and cgo needs a compiler plus libc headers.
 have_cc() { { command -v gcc >/dev/null || command -v cc >/dev/null; } && [[ -e /usr/include/stdio.h ]]; }
 
+have_node() { command -v node >/dev/null && command -v npm >/dev/null; }
+
+# e2e_dir is the Node project of the browser checks; npm records what it
+# installed in node_modules/.package-lock.json.
+e2e_dir=$(cd "$(dirname "$0")/.." && pwd)/e2e
+e2e_current() { [[ $e2e_dir/node_modules/.package-lock.json -nt $e2e_dir/package-lock.json ]]; }
+
 # describe prints a short version string for a component just installed.
 describe() {
 	case $1 in
@@ -54,6 +66,7 @@ describe() {
 	postgres) "$(pg_bindir)/pg_ctl" --version 2>/dev/null || true ;;
 	chromium) /usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium ;;
 	cc) { gcc --version 2>/dev/null || cc --version 2>/dev/null; } | head -n1 || true ;;
+	node) echo "node $(node --version 2>/dev/null), npm $(npm --version 2>/dev/null)" ;;
 	esac
 }
 
@@ -61,6 +74,7 @@ describe() {
 
 missing=() # components
 pkgs=()    # Debian packages for them
+e2e=''     # set when e2e/node_modules is wanted
 for c in "$@"; do
 	[[ " ${missing[*]} " != *" $c "* ]] || continue
 	case $c in
@@ -68,6 +82,10 @@ for c in "$@"; do
 	postgres | postgresql) have_postgres || { missing+=(postgres) && pkgs+=(postgresql); } ;;
 	chromium) have_chromium || { missing+=(chromium) && pkgs+=(chromium); } ;;
 	cc | gcc) have_cc || { missing+=(cc) && pkgs+=(gcc libc6-dev); } ;;
+	node | npm)
+		have_node || { missing+=(node) && pkgs+=(nodejs npm); }
+		e2e=1
+		;;
 	-h | --help) usage ;;
 	*)
 		echo "deps: unknown component '$c'" >&2
@@ -75,7 +93,35 @@ for c in "$@"; do
 		;;
 	esac
 done
-[[ ${#missing[@]} -gt 0 ]] || exit 0
+log=''
+trap '[[ -z $log ]] || rm -f "$log"' EXIT
+
+# npm_ci installs e2e/node_modules exactly as e2e/package-lock.json pins it.
+npm_ci() {
+	if [[ -z $e2e ]] || e2e_current; then
+		return 0
+	fi
+	if [[ ! -f $e2e_dir/package-lock.json ]]; then
+		echo "deps: $e2e_dir/package-lock.json is missing" >&2
+		exit 1
+	fi
+	[[ -n $log ]] || log=$(mktemp "${TMPDIR:-/tmp}/walros-deps.XXXXXX")
+	echo "deps: installing e2e/node_modules with npm ci"
+	if ! (cd "$e2e_dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+		echo "deps: npm ci in $e2e_dir failed; its output follows:" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+	if (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
+		echo "deps: warning: node $(node --version) is older than 20, which playwright-core and dashjs require" >&2
+	fi
+	echo "deps: installed e2e/node_modules ($(cd "$e2e_dir" && node -p 'const l = require("./package-lock.json").packages[""].dependencies; Object.entries(l).map(([k, v]) => k + " " + v).join(", ")'))"
+}
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	npm_ci
+	exit 0
+fi
 
 manual() {
 	echo "deps: missing ${missing[*]}; $1. As root, run:" >&2
@@ -97,7 +143,6 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/walros-deps.XXXXXX")
-trap 'rm -f "$log"' EXIT
 
 # apt runs as root under sudo; env carries the variable past sudo's env reset.
 apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600)
@@ -119,3 +164,4 @@ for c in "${missing[@]}"; do
 	fi
 	echo "deps: installed $c ($(describe "$c"))"
 done
+npm_ci

@@ -116,7 +116,8 @@ go_test() {
 }
 
 # cc: `go test -race` needs cgo, and cgo a C compiler.
-step deps bash scripts/deps.sh ffmpeg postgres cc
+# chromium and node (with e2e/node_modules): the browser playback checks in e2e/.
+step deps bash scripts/deps.sh ffmpeg postgres cc chromium node
 if [[ ${SKIP_LINT:-} != 1 ]]; then
 	step gofmt gofmt_check
 	step "go vet" go vet ./...
