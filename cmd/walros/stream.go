@@ -49,7 +49,7 @@ func newStreaming(cfg config.Config, log *slog.Logger) (*streaming, error) {
 	m := hls.New(hls.Options{FFmpeg: ff, FFprobe: ffmpeg.Runner{Bin: probeBin, Log: log}, Cache: cache,
 		Keyframes: &keyframes.Index{Dir: filepath.Join(cfg.Data, "cache", "keyframes"), Log: log},
 		Preset:    cfg.Transcode.Preset, MaxTranscodes: cfg.Transcode.MaxEncodes, MaxPerUser: cfg.Transcode.MaxEncodesPerUser,
-		IdleTimeout: cfg.Transcode.IdleTimeout, Log: log})
+		IdleTimeout: cfg.Transcode.IdleTimeout, HWAccel: cfg.Transcode.HWAccel, HWDevice: cfg.Transcode.HWDevice, Log: log})
 	thumbDir := filepath.Join(cfg.Data, "cache", "thumbs")
 	return &streaming{manager: m, cache: cache, ffmpeg: ff,
 		audio:  &audio.Transcoder{FFmpeg: ff, Cache: cache, Log: log},

@@ -42,7 +42,11 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 		a = append(a, "-loglevel", "error", "-f", "lavfi", "-t", seconds(end-start),
 			"-i", fmt.Sprintf("anullsrc=r=%d:cl=%s", r.audio.SampleRate, layout))
 	} else {
-		a = append(a, "-loglevel", "error", "-seek_timestamp", "1", "-ss", seconds(max(0, seek)), "-i", r.src.Path)
+		a = append(a, "-loglevel", "error")
+		if r.hw {
+			a = append(a, m.hwInput()...)
+		}
+		a = append(a, "-seek_timestamp", "1", "-ss", seconds(max(0, seek)), "-i", r.src.Path)
 	}
 	a = append(a, "-copyts", "-map_metadata", "-1", "-map_chapters", "-1")
 	segTime := "0.001" // cut at every keyframe: the only keyframes are the segment starts
@@ -62,6 +66,9 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 			keys = append(keys, seconds(s))
 		}
 		scale := fmt.Sprintf("scale=%d:%d:flags=bicubic,format=yuv420p", r.spec.Width, r.spec.Height)
+		if r.hw && m.opt.HWAccel != "nvenc" {
+			scale = fmt.Sprintf("scale=%d:%d:flags=bicubic,format=nv12,hwupload", r.spec.Width, r.spec.Height)
+		}
 		if r.spec.Burn > 0 {
 			// Picture subtitles are drawn at the source's size, then scaled with the video.
 			a = append(a, "-filter_complex", fmt.Sprintf("[0:%d][0:%d]overlay=eof_action=pass,%s[v]", v.Index, r.spec.Burn, scale),
@@ -78,8 +85,12 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 		}
 		// The source's time base: frame times stay the source's (the encoder's default, 1/frame
 		// rate, would move them up to half a frame).
-		a = append(a, "-c:v", "libx264", "-fps_mode", "passthrough", "-enc_time_base:v", "-1",
-			"-preset", m.opt.Preset, "-profile:v", "high", "-level:v", h264Level(r.spec.Height),
+		if r.hw {
+			a = append(a, m.hwEncoder()...)
+		} else {
+			a = append(a, "-c:v", "libx264", "-preset", m.opt.Preset, "-level:v", h264Level(r.spec.Height))
+		}
+		a = append(a, "-fps_mode", "passthrough", "-enc_time_base:v", "-1", "-profile:v", "high",
 			"-b:v", strconv.FormatInt(bitrate, 10), "-maxrate", strconv.FormatInt(bitrate*3/2, 10),
 			"-bufsize", strconv.FormatInt(bitrate*2, 10),
 			"-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-bf", bframes,
@@ -128,6 +139,32 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 	}
 	a = append(a, "-hls_segment_filename", dir+"/%d"+r.spec.ext(), dir+"/index.m3u8")
 	return a
+}
+
+// hwInput is what goes before -i for a hardware encode: the device the frames are uploaded to.
+func (m *Manager) hwInput() []string {
+	dev := m.opt.HWDevice
+	if dev == "" {
+		dev = "/dev/dri/renderD128"
+	}
+	switch m.opt.HWAccel {
+	case "vaapi":
+		return []string{"-init_hw_device", "vaapi=hw:" + dev, "-filter_hw_device", "hw"}
+	case "qsv":
+		return []string{"-init_hw_device", "qsv=hw:" + dev, "-filter_hw_device", "hw"}
+	}
+	return nil // nvenc takes frames from system memory
+}
+
+// hwEncoder is the hardware H.264 encoder, with IDR frames where keyframes are forced.
+func (m *Manager) hwEncoder() []string {
+	switch m.opt.HWAccel {
+	case "vaapi":
+		return []string{"-c:v", "h264_vaapi"}
+	case "qsv":
+		return []string{"-c:v", "h264_qsv", "-forced_idr", "1"}
+	}
+	return []string{"-c:v", "h264_nvenc", "-preset", "p4", "-forced-idr", "1"}
 }
 
 // h264Level is the H.264 level for a height: enough for 60 fps at that size.

@@ -72,7 +72,11 @@ type Options struct {
 	IdleTimeout     time.Duration // stop a head nobody asked anything of for this long; 20 s
 	MaxAhead        time.Duration // stop a head this far ahead of what its viewers asked; 120 s
 	WaitTimeout     time.Duration // how long a request waits for its segment; 60 s
-	Log             *slog.Logger
+	// HWAccel encodes video on the GPU: "vaapi", "qsv" or "nvenc"; "" for software (libx264).
+	// When the hardware path fails, the manager falls back to software for good.
+	HWAccel  string
+	HWDevice string // the VAAPI render node or QSV device; /dev/dri/renderD128 by default
+	Log      *slog.Logger
 }
 
 // Manager owns the encoder runs of every rendition being watched.
@@ -89,6 +93,7 @@ type Manager struct {
 	light      int
 	perUser    map[string]int
 	started    int
+	hwBroken   bool // the hardware encoder failed once: software from then on
 }
 
 type timelineEntry struct {
@@ -282,6 +287,7 @@ type rendition struct {
 	spec  Spec
 	tl    Timeline  // video
 	audio AudioGrid // audio
+	hw    bool      // encoded on the GPU
 	heads []*head
 	wake  chan struct{} // closed and replaced whenever a segment arrives or a head ends
 	used  time.Time
@@ -346,17 +352,13 @@ func (m *Manager) rendition(ctx context.Context, src Source, spec Spec) (*rendit
 	if err := m.Check(src, tl, spec); err != nil {
 		return nil, err
 	}
-	params := spec.ID()
-	if spec.Kind == Video && !spec.Copy {
-		params += "|" + m.opt.Preset
-	}
-	sum := sha256.Sum256([]byte(identity(src) + "\x00" + params + "\x00v1"))
-	key := hex.EncodeToString(sum[:16])
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	hw := spec.Kind == Video && !spec.Copy && m.opt.HWAccel != "" && !m.hwBroken
+	key := m.key(src, spec, hw)
 	r, ok := m.renditions[key]
 	if !ok {
-		r = &rendition{key: key, src: src, spec: spec, tl: tl, wake: make(chan struct{})}
+		r = &rendition{key: key, src: src, spec: spec, tl: tl, wake: make(chan struct{}), hw: hw}
 		if spec.Kind == Audio {
 			origin := time.Duration(0)
 			if len(tl.Starts) > 0 {
@@ -368,6 +370,19 @@ func (m *Manager) rendition(ctx context.Context, src Source, spec Spec) (*rendit
 	}
 	r.used = time.Now()
 	return r, nil
+}
+
+// key names a rendition in the cache: the file version and every parameter that changes bytes.
+func (m *Manager) key(src Source, spec Spec, hw bool) string {
+	params := spec.ID()
+	if spec.Kind == Video && !spec.Copy {
+		params += "|" + m.opt.Preset
+		if hw {
+			params += "|" + m.opt.HWAccel
+		}
+	}
+	sum := sha256.Sum256([]byte(identity(src) + "\x00" + params + "\x00v1"))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Span returns the start and end of segment n of a rendition, for playlists and manifests.
@@ -554,6 +569,10 @@ func (m *Manager) run(ctx context.Context, r *rendition, h *head) {
 	defer m.wg.Done()
 	log := m.opt.Log.With("rendition", r.spec.ID(), "file", r.src.Path, "from", h.start)
 	err := m.produce(ctx, r, h, false)
+	if err != nil && m.fallBack(r, h) {
+		log.Warn("hardware encoding failed; encoding in software from now on", "hwaccel", m.opt.HWAccel, "err", err)
+		err = m.produce(ctx, r, h, false)
+	}
 	if errors.Is(err, errAudioEnded) {
 		// The audio ended before the file (a subtitle or the video runs longer): the grid's
 		// last segments are filled with silence, so that players reach the end.
@@ -576,6 +595,24 @@ func (m *Manager) run(ctx context.Context, r *rendition, h *head) {
 		r.failed, r.failedAt, r.failedSeg = fmt.Errorf("%w (segment %d of %s)", ErrMedia, h.next, r.spec.ID()), time.Now(), h.next
 	}
 	r.broadcast()
+}
+
+// fallBack switches r to software after its hardware encoder failed before making anything, and
+// every later rendition too. It re-keys r, so that nothing made in software is ever cached under
+// a hardware key.
+func (m *Manager) fallBack(r *rendition, h *head) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !r.hw || h.stopping || h.next != h.start || m.opt.Cache.Has(r.initKey()) || m.base.Err() != nil {
+		return false
+	}
+	m.hwBroken, r.hw = true, false
+	delete(m.renditions, r.key)
+	r.key = m.key(r.src, r.spec, false)
+	if _, taken := m.renditions[r.key]; !taken {
+		m.renditions[r.key] = r
+	}
+	return true
 }
 
 // produce runs ffmpeg for h in a scratch directory and publishes each finished segment; silent

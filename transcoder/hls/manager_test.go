@@ -420,3 +420,27 @@ func TestAudioShorterThanTheFile(t *testing.T) {
 		t.Fatalf("the audio rendition ends at %.3f s; want the file's %.3f s", end, fileEnd.Seconds())
 	}
 }
+
+// TestHardwareFallback configures a GPU encoder on a device that does not exist: the first encode
+// fails and is made in software instead, under a software key, and later ones go straight to
+// software. (Software is what CI can test; the hardware argument profiles need the hardware.)
+func TestHardwareFallback(t *testing.T) {
+	src := source(t)
+	for _, accel := range []string{"vaapi", "qsv", "nvenc"} {
+		t.Run(accel, func(t *testing.T) {
+			e := newManager(t, Options{HWAccel: accel, HWDevice: "/nonexistent/renderD128"})
+			spec := Spec{Kind: Video, Width: 320, Height: 180, Bitrate: 300_000}
+			e.fetch(t, src, spec, 0)
+			e.fetch(t, src, spec, -1)
+			r, _ := e.m.rendition(context.Background(), src, spec)
+			if r.hw || r.key != e.m.key(src, spec, false) {
+				t.Fatalf("after the fallback: hw %v, key %s", r.hw, r.key)
+			}
+			other := Spec{Kind: Video, Width: 160, Height: 90, Bitrate: 150_000}
+			e.fetch(t, src, other, 3)
+			if r2, _ := e.m.rendition(context.Background(), src, other); r2.hw {
+				t.Fatal("a later rendition tried the broken hardware again")
+			}
+		})
+	}
+}

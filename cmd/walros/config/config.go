@@ -85,6 +85,10 @@ type Transcode struct {
 	CacheSize int64 `yaml:"cache_size"`
 	// IdleTimeout stops an encoder nobody asked anything of for this long.
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// HWAccel encodes video on the GPU: vaapi, qsv or nvenc; empty for software.
+	HWAccel string `yaml:"hwaccel"`
+	// HWDevice is the VAAPI or QSV device.
+	HWDevice string `yaml:"hwaccel_device"`
 }
 
 // Scan configures library scanning.
@@ -253,6 +257,9 @@ func (c Config) problems() []problem {
 	}
 	if !slices.Contains(x264Presets, c.Transcode.Preset) {
 		add("transcode.preset", "must be one of "+strings.Join(x264Presets, ", "), c.Transcode.Preset)
+	}
+	if !slices.Contains([]string{"", "vaapi", "qsv", "nvenc"}, c.Transcode.HWAccel) {
+		add("transcode.hwaccel", "must be empty (software), vaapi, qsv or nvenc", c.Transcode.HWAccel)
 	}
 	if c.Transcode.CacheSize < 64<<20 {
 		add("transcode.cache_size", "must be at least 64MiB", fmt.Sprint(c.Transcode.CacheSize))

@@ -41,6 +41,8 @@ type fileTranscode struct {
 	Preset            yaml.Node `yaml:"preset"`
 	CacheSize         yaml.Node `yaml:"cache_size"`
 	IdleTimeout       yaml.Node `yaml:"idle_timeout"`
+	HWAccel           yaml.Node `yaml:"hwaccel"`
+	HWDevice          yaml.Node `yaml:"hwaccel_device"`
 }
 
 type fileMeta struct {

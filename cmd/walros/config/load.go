@@ -180,6 +180,13 @@ func settings() []setting {
 			}},
 		{key: "transcode.idle_timeout", env: "WALROS_TRANSCODE_IDLE_TIMEOUT",
 			set: duration(func(c *Config) *time.Duration { return &c.Transcode.IdleTimeout })},
+		{key: "transcode.hwaccel", env: "WALROS_TRANSCODE_HWACCEL",
+			set: func(c *Config, v string) error {
+				c.Transcode.HWAccel = strings.ToLower(strings.TrimSpace(v))
+				return nil
+			}},
+		{key: "transcode.hwaccel_device", env: "WALROS_TRANSCODE_HWACCEL_DEVICE",
+			set: func(c *Config, v string) error { c.Transcode.HWDevice = strings.TrimSpace(v); return nil }},
 		{key: "metadata.tmdb_api_key", env: "WALROS_METADATA_TMDB_API_KEY", redact: func(string) string { return "xxxxx" },
 			set: func(c *Config, v string) error { c.Metadata.TMDbKey = strings.TrimSpace(v); return nil }},
 		{key: "metadata.tvdb_api_key", env: "WALROS_METADATA_TVDB_API_KEY", redact: func(string) string { return "xxxxx" },
