@@ -212,6 +212,30 @@ func (a *Auth) Logout(ctx context.Context, c Caller) error {
 // Authenticate turns a bearer credential (an access token or an API key) into a Caller. It checks
 // the session and the user on every call, so logout, revocation and disabling take effect at once.
 func (a *Auth) Authenticate(ctx context.Context, credential, address string) (Caller, error) {
+	return a.authenticate(ctx, credential, address, nil)
+}
+
+// AuthenticateMedia is Authenticate for the media routes of one item (streams, playlists,
+// segments, images): it also accepts a media token for that item (see MediaToken).
+func (a *Auth) AuthenticateMedia(ctx context.Context, credential, address string, item ItemID) (Caller, error) {
+	return a.authenticate(ctx, credential, address, &item)
+}
+
+// MediaTokenTTL is how long a media token lasts: long enough for a film and its pauses.
+const MediaTokenTTL = 24 * time.Hour
+
+// MediaToken returns a token that opens only the media routes of one item, for MediaTokenTTL:
+// what playlists put in their URLs for players that cannot send headers, since an access token
+// expires within minutes. It is bound to the caller's session, so signing out revokes it. An API
+// key caller gets "", as its key does not expire.
+func (a *Auth) MediaToken(c Caller, item ItemID) (string, error) {
+	if c.SessionID == "" || c.UserID == "" {
+		return "", nil
+	}
+	return a.sign.signMedia(c.UserID, c.SessionID, item, a.now(), MediaTokenTTL)
+}
+
+func (a *Auth) authenticate(ctx context.Context, credential, address string, item *ItemID) (Caller, error) {
 	if credential == "" {
 		return Caller{}, fmt.Errorf("no credentials: %w", ErrUnauthenticated)
 	}
@@ -223,9 +247,15 @@ func (a *Auth) Authenticate(ctx context.Context, credential, address string) (Ca
 		return c, err
 	}
 	now := a.now()
-	uid, sid, err := a.sign.verify(credential, now)
+	uid, sid, claims, err := a.sign.verifyAny(credential, now)
 	if err != nil {
 		return Caller{}, err
+	}
+	switch {
+	case claims.Scope == "":
+	case claims.Scope == scopeMedia && item != nil && *item != "" && claims.Item == string(*item):
+	default:
+		return Caller{}, fmt.Errorf("a %s token for another resource: %w", claims.Scope, ErrUnauthenticated)
 	}
 	s, err := a.sessions.Session(ctx, sid)
 	if errors.Is(err, ErrNotFound) || err == nil && s.UserID != uid {

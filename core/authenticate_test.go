@@ -215,3 +215,55 @@ func TestPruneSessions(t *testing.T) {
 	e.gone(old.Session.ID)
 	e.session(fresh.Session.ID)
 }
+
+// TestMediaTokens: a media token opens the media routes of its item only, for a day, and dies
+// with its session; it is never an access token.
+func TestMediaTokens(t *testing.T) {
+	e := newEnv(t)
+	e.user("bob")
+	tok := e.login("bob", "bob-password", "tv")
+	bob := e.caller(tok.Access)
+	media, err := e.auth.MediaToken(bob, "item-1")
+	if err != nil || media == "" {
+		t.Fatalf("media token: %q, %v", media, err)
+	}
+	c, err := e.auth.AuthenticateMedia(e.ctx, media, "", "item-1")
+	if err != nil || c.UserID != bob.UserID || c.SessionID != bob.SessionID {
+		t.Fatalf("media token on its item: %+v, %v", c, err)
+	}
+	_, err = e.auth.AuthenticateMedia(e.ctx, media, "", "item-2")
+	wantErr(t, "media token on another item", err, core.ErrUnauthenticated)
+	_, err = e.auth.AuthenticateMedia(e.ctx, media, "", "")
+	wantErr(t, "media token on a route without an item", err, core.ErrUnauthenticated)
+	_, err = e.auth.Authenticate(e.ctx, media, "")
+	wantErr(t, "media token as an access token", err, core.ErrUnauthenticated)
+	if _, err := e.auth.AuthenticateMedia(e.ctx, tok.Access, "", "item-1"); err != nil {
+		t.Fatalf("an access token on a media route: %v", err)
+	}
+
+	// It outlives the access token, not the day.
+	e.clock.Add(2 * time.Hour)
+	_, err = e.auth.Authenticate(e.ctx, tok.Access, "")
+	wantErr(t, "the access token after 2 h", err, core.ErrUnauthenticated)
+	if _, err := e.auth.AuthenticateMedia(e.ctx, media, "", "item-1"); err != nil {
+		t.Fatalf("the media token after 2 h: %v", err)
+	}
+	e.clock.Add(core.MediaTokenTTL)
+	_, err = e.auth.AuthenticateMedia(e.ctx, media, "", "item-1")
+	wantErr(t, "the media token after a day", err, core.ErrUnauthenticated)
+
+	// Signing out revokes the media tokens of the session.
+	tok = e.login("bob", "bob-password", "tv2")
+	bob = e.caller(tok.Access)
+	media, _ = e.auth.MediaToken(bob, "item-1")
+	if err := e.auth.Logout(e.ctx, bob); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.auth.AuthenticateMedia(e.ctx, media, "", "item-1")
+	wantErr(t, "a media token after logout", err, core.ErrUnauthenticated)
+
+	// An API key does not expire: its callers get no media token.
+	if mt, err := e.auth.MediaToken(core.Caller{APIKeyID: "k", Admin: true}, "item-1"); mt != "" || err != nil {
+		t.Fatalf("media token for an API key: %q, %v", mt, err)
+	}
+}

@@ -19,8 +19,14 @@ const MinSigningKeyLen = 32
 
 type accessClaims struct {
 	SessionID string `json:"sid"`
+	// Scope and Item are set on media tokens only: they open the media routes of one item.
+	Scope string `json:"scope,omitempty"`
+	Item  string `json:"item,omitempty"`
 	jwt.RegisteredClaims
 }
+
+// scopeMedia marks a media token.
+const scopeMedia = "media"
 
 type signer struct {
 	key    []byte
@@ -29,13 +35,22 @@ type signer struct {
 }
 
 func (s signer) sign(user UserID, session SessionID, now time.Time) (string, error) {
-	c := accessClaims{SessionID: string(session), RegisteredClaims: jwt.RegisteredClaims{
+	return s.signClaims(accessClaims{SessionID: string(session)}, user, now, s.ttl)
+}
+
+// signMedia signs a media token: the media routes of one item, for ttl.
+func (s signer) signMedia(user UserID, session SessionID, item ItemID, now time.Time, ttl time.Duration) (string, error) {
+	return s.signClaims(accessClaims{SessionID: string(session), Scope: scopeMedia, Item: string(item)}, user, now, ttl)
+}
+
+func (s signer) signClaims(c accessClaims, user UserID, now time.Time, ttl time.Duration) (string, error) {
+	c.RegisteredClaims = jwt.RegisteredClaims{
 		Issuer:    s.issuer,
 		Subject:   string(user),
 		IssuedAt:  jwt.NewNumericDate(now),
 		NotBefore: jwt.NewNumericDate(now),
-		ExpiresAt: jwt.NewNumericDate(now.Add(s.ttl)),
-	}}
+		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+	}
 	tok, err := jwt.NewWithClaims(jwt.GetSigningMethod(jwtAlg), c).SignedString(s.key)
 	if err != nil {
 		return "", fmt.Errorf("sign access token: %w", err)
@@ -43,19 +58,29 @@ func (s signer) sign(user UserID, session SessionID, now time.Time) (string, err
 	return tok, nil
 }
 
-// verify checks signature, algorithm, issuer, exp and nbf, and returns the user and session.
+// verify checks signature, algorithm, issuer, exp and nbf of an access token, and returns the
+// user and session. Media tokens are refused.
 func (s signer) verify(token string, now time.Time) (UserID, SessionID, error) {
+	u, sid, c, err := s.verifyAny(token, now)
+	if err == nil && c.Scope != "" {
+		return "", "", fmt.Errorf("access token: %w: a %s token", ErrUnauthenticated, c.Scope)
+	}
+	return u, sid, err
+}
+
+// verifyAny checks a token of either kind and returns its claims.
+func (s signer) verifyAny(token string, now time.Time) (UserID, SessionID, accessClaims, error) {
 	var c accessClaims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.key, nil },
 		jwt.WithValidMethods([]string{jwtAlg}), jwt.WithIssuer(s.issuer), jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return now }), jwt.WithLeeway(5*time.Second))
 	if err != nil {
-		return "", "", fmt.Errorf("access token: %w: %w", ErrUnauthenticated, err)
+		return "", "", c, fmt.Errorf("access token: %w: %w", ErrUnauthenticated, err)
 	}
 	if c.Subject == "" || c.SessionID == "" || c.NotBefore == nil {
-		return "", "", fmt.Errorf("access token: %w: missing claims", ErrUnauthenticated)
+		return "", "", c, fmt.Errorf("access token: %w: missing claims", ErrUnauthenticated)
 	}
-	return UserID(c.Subject), SessionID(c.SessionID), nil
+	return UserID(c.Subject), SessionID(c.SessionID), c, nil
 }
 
 // randomToken returns 256 random bits, base64url-encoded.

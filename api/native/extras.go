@@ -121,7 +121,7 @@ func (h *Handler) thumbsFile(c *gin.Context) {
 			h.fail(c, fmt.Errorf("thumbnails of %s: %w", f.ID, core.ErrNotFound))
 			return
 		}
-		c.Data(http.StatusOK, "text/vtt; charset=utf-8", thumbs.RewriteVTT(b, "", strings.TrimPrefix(childQuery(c, f), "?")))
+		c.Data(http.StatusOK, "text/vtt; charset=utf-8", thumbs.RewriteVTT(b, "", strings.TrimPrefix(h.childQuery(c, f), "?")))
 		return
 	}
 	c.File(filepath.Join(dir, name))

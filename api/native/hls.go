@@ -39,12 +39,16 @@ func source(f core.MediaFile) hls.Source {
 	return hls.Source{ID: string(f.ID), Path: f.Path, Size: f.Size, ModTime: f.ModTime, Info: f.Info}
 }
 
-// childQuery is the query string media URLs inside a playlist carry: the file asked for and the
-// token, for players that cannot send headers.
-func childQuery(c *gin.Context, f core.MediaFile) string {
+// childQuery is the query string media URLs inside a playlist carry: the file asked for and, when
+// the playlist was asked for with a token in its URL (players that cannot send headers), a media
+// token for this item, which outlives the minutes an access token lasts.
+func (h *Handler) childQuery(c *gin.Context, f core.MediaFile) string {
 	q := url.Values{}
 	q.Set("file", string(f.ID))
 	if t := c.Query("token"); t != "" {
+		if mt, err := h.Auth.MediaToken(callerOf(c), f.ItemID); err == nil && mt != "" {
+			t = mt
+		}
 		q.Set("token", t)
 	}
 	return "?" + q.Encode()
@@ -206,7 +210,7 @@ func (h *Handler) hlsMaster(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q := childQuery(c, f)
+	q := h.childQuery(c, f)
 	var subs []hls.SubtitleTrack
 	for i, s := range p.subs {
 		subs = append(subs, hls.SubtitleTrack{URI: "subs/" + strconv.Itoa(s.Index) + ".m3u8" + q,
@@ -236,7 +240,7 @@ func (h *Handler) hlsRendition(c *gin.Context, id, name string) {
 	ctx, src, user := c.Request.Context(), source(f), string(callerOf(c).UserID)
 	switch {
 	case name == "index.m3u8":
-		q := childQuery(c, f)
+		q := h.childQuery(c, f)
 		body, err := h.Streams.MediaPlaylist(ctx, src, spec, func(n string) string { return n + q })
 		if err != nil {
 			h.fail(c, err)
@@ -295,7 +299,7 @@ func (h *Handler) dashManifest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q := childQuery(c, f)
+	q := h.childQuery(c, f)
 	body, err := h.Streams.DASH(c.Request.Context(), source(f), p.videos, p.audios,
 		func(s hls.Spec, name string) string { return "../hls/" + s.ID() + "/" + name + q })
 	if err != nil {
@@ -338,7 +342,7 @@ func (h *Handler) subtitlePlaylist(c *gin.Context, index string) {
 	d := f.Info.Duration.Seconds()
 	body := fmt.Sprintf("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n"+
 		"#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:%.3f,\n../../subtitles/%d.vtt%s\n#EXT-X-ENDLIST\n",
-		int(d)+1, d, s.Index, childQuery(c, f))
+		int(d)+1, d, s.Index, h.childQuery(c, f))
 	c.Header("Cache-Control", "no-cache")
 	c.Data(http.StatusOK, "application/vnd.apple.mpegurl", []byte(body))
 }

@@ -25,6 +25,8 @@ type authService interface {
 	Refresh(ctx context.Context, refresh, address string) (core.Tokens, error)
 	Logout(ctx context.Context, c core.Caller) error
 	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
+	AuthenticateMedia(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
+	MediaToken(c core.Caller, item core.ItemID) (string, error)
 	Sessions(ctx context.Context, c core.Caller, all bool) ([]core.Session, error)
 	RevokeSession(ctx context.Context, c core.Caller, id core.SessionID) error
 	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
@@ -228,7 +230,14 @@ func (h *Handler) authenticateMedia(c *gin.Context) {
 	if cred == "" {
 		cred = c.Query("token")
 	}
-	h.admit(c, cred)
+	caller, err := h.Auth.AuthenticateMedia(c.Request.Context(), cred, c.ClientIP(), core.ItemID(c.Param("id")))
+	if err != nil {
+		h.fail(c, err)
+		c.Abort()
+		return
+	}
+	c.Set(callerKey, caller)
+	c.Next()
 }
 
 func credential(c *gin.Context) string {

@@ -73,6 +73,13 @@ func TestStreamingWithFFmpegClients(t *testing.T) {
 		}
 		renditions = append(renditions, u)
 	}
+	// Child URLs carry a media token for this item, not the short-lived access token, and it opens
+	// nothing else.
+	mt := regexp.MustCompile(`token=([^&\s"]+)`).FindStringSubmatch(master)
+	if mt == nil || mt[1] == tok.AccessToken {
+		t.Fatalf("the playlist's URLs carry %v; want a media token", mt)
+	}
+	get(t, base+"/api/v1/libraries", mt[1], http.StatusUnauthorized, nil)
 	// A copied variant, the encodes under it (180p is the source's size), the audio, the subtitle.
 	want := []string{"v-copy/", "v-h264-320x180-400k/", "a1-aac-2ch-128k/", "subs/2.m3u8"}
 	for _, w := range want {
