@@ -26,7 +26,7 @@ type streamService interface {
 	Check(src hls.Source, tl hls.Timeline, spec hls.Spec) error
 	Master(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, subs []hls.SubtitleTrack, uri func(hls.Spec) string) ([]byte, error)
 	MediaPlaylist(ctx context.Context, src hls.Source, spec hls.Spec, uri func(string) string) ([]byte, error)
-	DASH(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, template func(hls.Spec, string) string) ([]byte, error)
+	DASH(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, subs []hls.SubtitleTrack, template func(hls.Spec, string) string) ([]byte, error)
 	Init(ctx context.Context, src hls.Source, spec hls.Spec, user string) (*os.File, fs.FileInfo, error)
 	Segment(ctx context.Context, src hls.Source, spec hls.Spec, n int, user string) (*os.File, fs.FileInfo, error)
 }
@@ -52,6 +52,12 @@ func (h *Handler) childQuery(c *gin.Context, f core.MediaFile) string {
 		q.Set("token", t)
 	}
 	return "?" + q.Encode()
+}
+
+// tokenOf returns the token in a child query.
+func tokenOf(q string) string {
+	v, _ := url.ParseQuery(strings.TrimPrefix(q, "?"))
+	return v.Get("token")
 }
 
 // plan is what a master playlist or manifest offers: the video variants, audio and subtitle tracks.
@@ -300,7 +306,17 @@ func (h *Handler) dashManifest(c *gin.Context) {
 		return
 	}
 	q := h.childQuery(c, f)
-	body, err := h.Streams.DASH(c.Request.Context(), source(f), p.videos, p.audios,
+	var subs []hls.SubtitleTrack
+	for i, s := range p.subs {
+		// One query parameter at most: ffmpeg's DASH client mangles "&" in BaseURL text.
+		uri := "../files/" + url.PathEscape(string(f.ID)) + "/subtitles/" + strconv.Itoa(s.Index) + ".vtt"
+		if t := tokenOf(q); t != "" {
+			uri += "?token=" + url.QueryEscape(t)
+		}
+		subs = append(subs, hls.SubtitleTrack{URI: uri,
+			Name: trackName(s, i+1), Language: s.Language, Forced: s.Forced})
+	}
+	body, err := h.Streams.DASH(c.Request.Context(), source(f), p.videos, p.audios, subs,
 		func(s hls.Spec, name string) string { return "../hls/" + s.ID() + "/" + name + q })
 	if err != nil {
 		h.fail(c, err)

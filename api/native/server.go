@@ -167,6 +167,7 @@ func (h *Handler) Engine() *gin.Engine {
 	media.GET("/items/:id/hls/:rendition/:file", h.hlsRoute)
 	media.GET("/items/:id/dash/manifest.mpd", h.dashManifest)
 	media.GET("/items/:id/subtitles/:name", h.subtitleFile)
+	media.GET("/items/:id/files/:fileId/subtitles/:name", h.subtitleFile)
 	media.GET("/items/:id/audio", h.audioStream)
 	media.GET("/items/:id/thumbs/:name", h.thumbsFile)
 

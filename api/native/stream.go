@@ -33,6 +33,9 @@ func (h *Handler) mediaFile(c *gin.Context) (core.MediaFile, bool) {
 		return core.MediaFile{}, false
 	}
 	want := c.Query("file")
+	if p := c.Param("fileId"); p != "" {
+		want = p
+	}
 	for _, f := range files {
 		if f.ProbeError == "" && (want == "" || string(f.ID) == want) {
 			return f, true

@@ -147,6 +147,10 @@ func TestStreamingWithFFmpegClients(t *testing.T) {
 	if d := duration(mpd); d < 23.9 || d > 24.2 {
 		t.Fatalf("DASH duration %.3f", d)
 	}
+	manifest := get(t, mpd, "", http.StatusOK, nil)
+	if !strings.Contains(manifest, `contentType="text" mimeType="text/vtt" lang="eng"`) || !strings.Contains(manifest, "/subtitles/2.vtt?token=") {
+		t.Fatalf("the DASH manifest lacks the subtitle:\n%s", manifest)
+	}
 	// MPEG-TS for old players: video and audio muxed, copied or encoded. (ffmpeg's null muxer
 	// rejects the millisecond timestamps of copied Matroska video in any TS, so not -xerror.)
 	ts := get(t, item+"/hls/master.m3u8"+q+"&container=ts", "", http.StatusOK, nil)

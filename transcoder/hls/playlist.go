@@ -214,14 +214,15 @@ type descriptor struct {
 
 type representation struct {
 	ID                string           `xml:"id,attr"`
-	Codecs            string           `xml:"codecs,attr"`
+	Codecs            string           `xml:"codecs,attr,omitempty"`
 	Bandwidth         int64            `xml:"bandwidth,attr"`
+	BaseURL           string           `xml:"BaseURL,omitempty"`
 	Width             int              `xml:"width,attr,omitempty"`
 	Height            int              `xml:"height,attr,omitempty"`
 	FrameRate         string           `xml:"frameRate,attr,omitempty"`
 	AudioSamplingRate int              `xml:"audioSamplingRate,attr,omitempty"`
 	AudioChannels     *descriptor      `xml:"AudioChannelConfiguration,omitempty"`
-	SegmentTemplate   *segmentTemplate `xml:"SegmentTemplate"`
+	SegmentTemplate   *segmentTemplate `xml:"SegmentTemplate,omitempty"`
 }
 
 type segmentTemplate struct {
@@ -244,7 +245,7 @@ type timelineEntryXML struct {
 
 // DASH returns a static MPD over the renditions' CMAF segments. template maps a rendition to its
 // segment URL template, with "$Number$" for the segment number and "init.mp4" for the init.
-func (m *Manager) DASH(ctx context.Context, src Source, videos []Spec, audios []AudioTrack,
+func (m *Manager) DASH(ctx context.Context, src Source, videos []Spec, audios []AudioTrack, subs []SubtitleTrack,
 	template func(spec Spec, name string) string) ([]byte, error) {
 	tl, err := m.Timeline(ctx, src)
 	if err != nil {
@@ -295,6 +296,16 @@ func (m *Manager) DASH(ctx context.Context, src Source, videos []Spec, audios []
 				Value: fmt.Sprint(a.Spec.Channels)},
 			SegmentTemplate: m.template(r, int64(r.audio.SampleRate), template)}}
 		doc.Period.AdaptationSets = append(doc.Period.AdaptationSets, set)
+	}
+	for i, sub := range subs { // WebVTT files, one per text subtitle, URI being the file's URL
+		role := "subtitle"
+		if sub.Forced {
+			role = "forced-subtitle"
+		}
+		doc.Period.AdaptationSets = append(doc.Period.AdaptationSets, adaptationSet{ID: 100 + i, ContentType: "text",
+			MimeType: "text/vtt", Lang: sub.Language, Label: sub.Name,
+			Roles:           []descriptor{{SchemeIDURI: "urn:mpeg:dash:role:2011", Value: role}},
+			Representations: []representation{{ID: fmt.Sprintf("sub-%d", i), Bandwidth: 256, BaseURL: sub.URI}}})
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
