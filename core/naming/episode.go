@@ -28,6 +28,7 @@ var (
 	reAnimeS   = regexp.MustCompile(`(?i)(?:s|season )(\d{1,2}) - (?:episode |ep ?)?(\d{1,4})(?:v\d{1,2})?`)
 	reYMD      = regexp.MustCompile(`((?:19|20)\d\d)[ .\-](\d\d)[ .\-](\d\d)`)
 	reDMY      = regexp.MustCompile(`(\d\d)[ .\-](\d\d)[ .\-]((?:19|20)\d\d)`)
+	reDMonY    = regexp.MustCompile(`(?i)(\d{1,2})(?:st|nd|rd|th)?[ .\-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?[ .\-]((?:19|20)\d\d)`)
 	reEpWord   = regexp.MustCompile(`(?i)(episode|ep|e)[ .]?(\d{1,4})(?:v\d{1,2})?`)
 	reAbsolute = regexp.MustCompile(` - (\d{1,4})(?:v\d{1,2})?`)
 	reBare     = regexp.MustCompile(`^(\d{1,4})(?:-(\d{1,4}))?`)
@@ -295,8 +296,8 @@ func findAnimeSeason(s string) *marker {
 	return found
 }
 
-// findDate reads the air date of a daily show: 2024.03.14, 2024-03-14, or
-// 14.03.2024 (day first unless that cannot be).
+// findDate reads the air date of a daily show: 2024.03.14, 2024-03-14,
+// 14.03.2024 (day first unless that cannot be), or 3rd Nov 2014.
 func findDate(s string) *marker {
 	if !strings.Contains(s, "19") && !strings.Contains(s, "20") {
 		return nil // every date has its century
@@ -325,8 +326,26 @@ func findDate(s string) *marker {
 		}
 		return found != nil
 	})
+	if found != nil {
+		return found
+	}
+	eachMatch(reDMonY, s, func(m []int) bool {
+		mon := months[strings.ToLower(s[m[4]:m[5]])]
+		if !strings.HasPrefix(monthNames[mon-1], strings.ToLower(s[m[4]:m[1]-5])) {
+			return false // "Mayhem", or "Mar" followed by other letters
+		}
+		if d := date(atoi(s[m[6]:m[7]]), mon, atoi(s[m[2]:m[3]])); d != "" && ok(m) {
+			found = &marker{start: m[0], end: m[1], season: -1, date: d}
+		}
+		return found != nil
+	})
 	return found
 }
+
+// months numbers the three-letter month names that reDMonY reads.
+var months = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+var monthNames = [12]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 // date formats a valid calendar date, or returns "".
 func date(y, m, d int) string {

@@ -80,7 +80,11 @@ func parseName(s string, o opts) nameInfo {
 			break
 		}
 	}
-	n.title = clean(s[:endPos], byteAt(s, endPos))
+	raw := s[:endPos]
+	if yearIdx >= 0 || ep != nil {
+		raw = cutAltTitle(raw) // Show ~Alt Title~ (2015), Movie - (Firstname LASTNAME) - 1948
+	}
+	n.title = cutTitlePrefix(clean(raw, byteAt(s, len(raw))))
 	if yearIdx >= 0 {
 		n.year = toks[yearIdx].year
 	}
@@ -101,6 +105,11 @@ func parseName(s string, o opts) nameInfo {
 		if pos > markEnd {
 			n.episodeTitle = clean(s[markEnd:pos], byteAt(s, pos))
 		}
+		if n.year == 0 && ep.date == "" {
+			if y := yearAfterMarker(toks, k); y != 0 {
+				n.year, n.episodeTitle = y, "" // Show.S01E12.German.2014.DL.1080p
+			}
+		}
 		tagFrom = e
 	}
 	n.readTags(toks, tagFrom, yearIdx, markStart, markEnd)
@@ -108,6 +117,95 @@ func parseName(s string, o opts) nameInfo {
 		n.group = trailingGroup(toks, tagFrom)
 	}
 	return n
+}
+
+// yearAfterMarker returns the show's year written after an episode marker
+// behind a language, as German releases put it: Show.S01.E12.German.2014.
+// A year right after the marker is more often an episode's title
+// (Show.S02E21.1969.720p) and is not read.
+func yearAfterMarker(toks []token, k int) int {
+	i := k
+	for i < len(toks) && i-k < 2 && languages[toks[i].norm] && !toks[i].bracket {
+		i++
+	}
+	if i == k || i >= len(toks) || toks[i].year == 0 || toks[i].tag.kind != kindNone {
+		return 0
+	}
+	return toks[i].year
+}
+
+// cutAltTitle drops what trails a title when a year or an episode marker
+// follows it: an alternative title between tildes ("Dungeon ni Deai ~Familia
+// Myth~"), or a credit in parentheses written "Firstname LASTNAME", as French
+// releases name the director ("Movie - (Jean DUPONT) - 1948").
+func cutAltTitle(raw string) string {
+	t := strings.TrimRight(raw, " .-_([")
+	if t == "" {
+		return raw
+	}
+	var open byte
+	switch t[len(t)-1] {
+	case '~':
+		open = '~'
+	case ')':
+		open = '('
+	default:
+		return raw
+	}
+	i := strings.LastIndexByte(t[:len(t)-1], open)
+	if i <= 0 || strings.TrimRight(t[:i], " .-_") == "" {
+		return raw
+	}
+	inner := t[i+1 : len(t)-1]
+	if open == '(' && !isCredit(inner) || open == '~' && strings.TrimSpace(inner) == "" {
+		return raw
+	}
+	return t[:i]
+}
+
+// isCredit reports whether s is a name written "Firstname LASTNAME": two or
+// three words, capitalised, the last in capitals. "(UK)" and "(Director's
+// Cut)" are not.
+func isCredit(s string) bool {
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '.' || r == '_' })
+	if len(words) < 2 || len(words) > 3 {
+		return false
+	}
+	for i, w := range words {
+		if len(w) < 2 || w[0] < 'A' || w[0] > 'Z' {
+			return false
+		}
+		if last := i == len(words)-1; last != allCaps(w) || last && !isLetters(w) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// reTitlePrefix matches what some libraries and releases put before a title:
+// a category in parentheses, a network or "IMAX" and " - ".
+var reTitlePrefix = regexp.MustCompile(`^(?i:\((?:comedy|drama|horror|action|thriller|documentary|documentaries|animation|kids|family|romance|sci-fi|fantasy|western|crime|concert|stand-up|standup)\) ?)?(?i:(?:netflix|hbo|bbc|imax|amazon|prime video|disney\+?|hulu|pbs|national geographic|natgeo|nat geo|discovery|apple tv\+?)(?: originals?| presents| documentar(?:y|ies))? - )?`)
+
+// cutTitlePrefix removes a leading category or network from a title: "(Comedy)
+// Netflix Originals - Special", "IMAX - Journey", and the "BBC" of BBC
+// documentaries ("BBC The Hunt"), unless one word is left ("BBC Proms").
+func cutTitlePrefix(title string) string {
+	if m := reTitlePrefix.FindStringIndex(title); m != nil && m[1] > 0 && m[1] < len(title) {
+		title = title[m[1]:]
+	}
+	if rest, ok := strings.CutPrefix(title, "BBC "); ok && strings.Count(strings.TrimSpace(rest), " ") >= 1 {
+		title = rest
+	}
+	return title
 }
 
 // titleEnd finds where the title stops: at the episode marker, the year, or
@@ -155,6 +253,12 @@ func titleEnd(toks []token, markStart int, noMarker bool) (endIdx, endPos, yearI
 		e := yearIdx
 		for e > 1 && (toks[e-1].tag.anchor == anchorWeakEnd || toks[e-1].tag.anchor == anchorWeak && toks[e-1].tag.caps) && allCaps(toks[e-1].text) {
 			e-- // Movie.UNCUT.GERMAN.1987, but Step.Up.3D.2010 and South.Park.Bigger.Longer.and.Uncut.1999
+		}
+		if e > 2 && e == yearIdx && languages[toks[e-1].norm] && capsTagAt(toks, e-2) {
+			e -= 2 // Movie.UNCUT.German.2016: a language after a tag in capitals, not The.Good.German.2006
+			for e > 1 && capsTagAt(toks, e-1) {
+				e--
+			}
 		}
 		return e, toks[e].start, yearIdx
 	}
@@ -209,6 +313,13 @@ func textEnd(toks []token, from, to int, atEnd bool) int {
 		break
 	}
 	return e
+}
+
+// capsTagAt reports whether toks[i] is an edition word or a release flag
+// written in capitals, which may end a title: UNCUT, PROPER, GERMAN.
+func capsTagAt(toks []token, i int) bool {
+	a := toks[i].tag.anchor
+	return (a == anchorWeakEnd || a == anchorWeak && toks[i].tag.caps) && len(toks[i].text) >= 2 && allCaps(toks[i].text)
 }
 
 // capsAfterTag reports whether a tag that is also a common word (TS, CAM,

@@ -61,6 +61,9 @@ func capsTag(k tagKind, a anchor, v string) tagInfo {
 // singleTags maps a normalised token (lower case, no '-' or apostrophe) to its tag.
 var singleTags = map[string]tagInfo{}
 
+// languages are the language words among the tags, spelt out: "german", not "ger".
+var languages = map[string]bool{}
+
 func init() {
 	add := func(info tagInfo, keys ...string) {
 		for _, k := range keys {
@@ -123,6 +126,9 @@ func init() {
 		"jpn", "kor", "chi", "hulu", "stan",
 	} {
 		add(capsTag(kindJunk, anchorWeak, ""), k)
+		if len(k) > 4 && k != "dual" && k != "multi" {
+			languages[k] = true
+		}
 	}
 	add(tag(kindJunk, anchorWeakEnd, ""), "repack", "rerip", "readnfo", "nfofix", "dirfix", "syncfix", "subfix")
 	for _, k := range []string{"proper", "real", "internal", "limited", "complete", "festival", "hybrid", "uncensored", "restored", "ppv", "boxset"} {
@@ -165,6 +171,7 @@ func init() {
 	edition("Criterion", "criterion collection", "criterion edition")
 	edition("IMAX", "imax edition", "imax enhanced")
 	edition("Open Matte", "open matte")
+	edition("Limited Edition", "limited edition")
 	edition("Alternate Cut", "alternate cut", "alternative cut")
 	hard := func(k tagKind, v string, phrases ...string) {
 		for _, p := range phrases {
@@ -179,6 +186,9 @@ func init() {
 	hard(kindSource, "WEBRip", "web rip")
 	hard(kindSource, "BluRay", "blu ray")
 	hard(kindJunk, "", "dts hd", "dts x")
+	// A release of a film's extras disc: Movie.Extras.Only.2022.1080p. The
+	// title ends, and its year may follow.
+	phraseTags["extras"] = append(phraseTags["extras"], phraseTag{[]string{"extras", "only"}, tag(kindJunk, anchorSoft, "")})
 }
 
 // heights are the resolutions worth reporting.
