@@ -65,6 +65,7 @@ func (a *Auth) RevokeAPIKey(ctx context.Context, c Caller, id APIKeyID) error {
 	if err := c.requireAdmin(); err != nil {
 		return err
 	}
+	defer a.media.clear()
 	return a.keys.DeleteAPIKey(ctx, id)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -40,6 +41,50 @@ type Auth struct {
 	throttle *throttle
 	hasher   *hasher
 	dummy    string // a hash to check when the user does not exist, so timing does not tell
+	media    callerCache
+}
+
+// mediaCacheTTL is how long a credential checked on a media route is trusted without looking at
+// the database again: a player asks for a segment or a range every few hundred milliseconds, and
+// three queries each time cost more than serving the bytes. Signing out and revoking clear it;
+// disabling a user or changing their libraries takes effect on media routes within this delay.
+const mediaCacheTTL = 2 * time.Second
+
+// callerCache remembers the callers of recently checked credentials.
+type callerCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedCaller
+}
+
+type cachedCaller struct {
+	caller Caller
+	item   ItemID // the item a media token was checked for; "" for an access token or API key
+	until  time.Time
+}
+
+func (c *callerCache) get(cred string, item ItemID, now time.Time) (Caller, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[cred]
+	if !ok || now.After(e.until) || e.item != "" && e.item != item {
+		return Caller{}, false
+	}
+	return e.caller, true
+}
+
+func (c *callerCache) put(cred string, e cachedCaller) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= 4096 {
+		c.entries = map[string]cachedCaller{} // bounded: start over rather than track ages
+	}
+	c.entries[cred] = e
+}
+
+func (c *callerCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = nil
 }
 
 // Tokens is what a login or refresh returns.
@@ -177,6 +222,7 @@ func (a *Auth) Refresh(ctx context.Context, refresh string, address string) (Tok
 		if now.Sub(s.RotatedAt) < refreshGrace {
 			return Tokens{}, fmt.Errorf("refresh: session %s was just refreshed by another request: %w", s.ID, ErrUnauthenticated)
 		}
+		a.media.clear()
 		if err := a.sessions.DeleteSession(ctx, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
 			return Tokens{}, err
 		}
@@ -206,6 +252,7 @@ func (a *Auth) Logout(ctx context.Context, c Caller) error {
 	if c.SessionID == "" {
 		return Invalid("", "API keys cannot log out; revoke the key instead")
 	}
+	defer a.media.clear()
 	return a.sessions.DeleteSession(ctx, c.SessionID)
 }
 
@@ -217,8 +264,21 @@ func (a *Auth) Authenticate(ctx context.Context, credential, address string) (Ca
 
 // AuthenticateMedia is Authenticate for the media routes of one item (streams, playlists,
 // segments, images): it also accepts a media token for that item (see MediaToken).
+// A credential checked here is trusted for mediaCacheTTL without the database.
 func (a *Auth) AuthenticateMedia(ctx context.Context, credential, address string, item ItemID) (Caller, error) {
-	return a.authenticate(ctx, credential, address, &item)
+	now := a.now()
+	if c, ok := a.media.get(credential, item, now); ok {
+		return c, nil
+	}
+	c, err := a.authenticate(ctx, credential, address, &item)
+	if err == nil && credential != "" {
+		e := cachedCaller{caller: c, until: now.Add(mediaCacheTTL)}
+		if _, _, claims, err := a.sign.verifyAny(credential, now); err == nil && claims.Scope != "" {
+			e.item = item
+		}
+		a.media.put(credential, e)
+	}
+	return c, err
 }
 
 // MediaTokenTTL is how long a media token lasts: long enough for a film and its pauses.
@@ -297,6 +357,7 @@ func (a *Auth) RevokeSession(ctx context.Context, c Caller, id SessionID) error 
 	if s.UserID != c.UserID && !c.Admin {
 		return fmt.Errorf("session %s: %w", id, ErrNotFound)
 	}
+	defer a.media.clear()
 	return a.sessions.DeleteSession(ctx, id)
 }
 

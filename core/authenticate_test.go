@@ -267,3 +267,37 @@ func TestMediaTokens(t *testing.T) {
 		t.Fatalf("media token for an API key: %q, %v", mt, err)
 	}
 }
+
+// TestMediaRoutesTrustBriefly: a credential checked on a media route is trusted for two seconds
+// (players ask every few hundred milliseconds), except that signing out ends that at once.
+func TestMediaRoutesTrustBriefly(t *testing.T) {
+	e := newEnv(t)
+	bob := e.user("bob")
+	tok := e.login("bob", "bob-password", "tv")
+	if _, err := e.auth.AuthenticateMedia(e.ctx, tok.Access, "", "item-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.Users.ModifyUser(e.ctx, bob.ID, func(u *core.User) error { u.Disabled = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.AuthenticateMedia(e.ctx, tok.Access, "", "item-2"); err != nil {
+		t.Fatalf("within the two seconds: %v", err)
+	}
+	_, err := e.auth.Authenticate(e.ctx, tok.Access, "")
+	wantErr(t, "other routes check at once", err, core.ErrUnauthenticated)
+	e.clock.Add(3 * time.Second)
+	_, err = e.auth.AuthenticateMedia(e.ctx, tok.Access, "", "item-1")
+	wantErr(t, "after two seconds", err, core.ErrUnauthenticated)
+
+	e.user("carol")
+	tok = e.login("carol", "carol-password", "tv")
+	carol := e.caller(tok.Access)
+	if _, err := e.auth.AuthenticateMedia(e.ctx, tok.Access, "", "item-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.auth.Logout(e.ctx, carol); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.auth.AuthenticateMedia(e.ctx, tok.Access, "", "item-1")
+	wantErr(t, "right after logout", err, core.ErrUnauthenticated)
+}

@@ -356,6 +356,12 @@ func (s *Items) Files(ctx context.Context, c Caller, id ItemID) ([]MediaFile, er
 	return s.media.ItemFiles(ctx, id)
 }
 
+// PlayableFile returns the file a media request plays: the item's first probed file, or the one
+// with id file; ErrNotFound when the caller may not see the item or it has no such file.
+func (s *Items) PlayableFile(ctx context.Context, c Caller, id ItemID, file FileID) (MediaFile, error) {
+	return s.media.PlayableFile(ctx, id, file, c.visibleLibraries())
+}
+
 // Get returns an item the caller may see, or ErrNotFound.
 func (s *Items) Get(ctx context.Context, c Caller, id ItemID) (Item, error) {
 	it, err := s.store.Item(ctx, id)

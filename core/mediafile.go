@@ -54,6 +54,9 @@ type MediaStore interface {
 	PurgeMissing(ctx context.Context, lib LibraryID, cutoff time.Time) (int, error)
 	// ItemFiles returns the files of one item, versions first by name.
 	ItemFiles(ctx context.Context, item ItemID) ([]MediaFile, error)
+	// PlayableFile returns the item's first probed file, or the one with id file, if the item is
+	// in libs (nil: any library); ErrNotFound otherwise. One query: it is on every media request.
+	PlayableFile(ctx context.Context, item ItemID, file FileID, libs []LibraryID) (MediaFile, error)
 	// SetLibraryOffline records that a library's folder is unreachable (a nil time: reachable again).
 	SetLibraryOffline(ctx context.Context, lib LibraryID, since *time.Time) error
 }

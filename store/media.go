@@ -229,6 +229,26 @@ func (s *Media) ItemFiles(ctx context.Context, item core.ItemID) ([]core.MediaFi
 	return out, nil
 }
 
+// PlayableFile returns an item's first probed file (parts, then versions, in order), or the one
+// with id file, in one query that also checks the item is in libs (nil: any library).
+func (s *Media) PlayableFile(ctx context.Context, item core.ItemID, file core.FileID, libs []core.LibraryID) (core.MediaFile, error) {
+	if libs != nil && len(libs) == 0 {
+		return core.MediaFile{}, fmt.Errorf("files of item %s: %w", item, core.ErrNotFound)
+	}
+	var row mediaFileRow
+	q := s.db.R.NewSelect().Model(&row).Where("item_id = ?", string(item)).Where("probe_error = ''")
+	if file != "" {
+		q = q.Where("id = ?", string(file))
+	}
+	if libs != nil {
+		q = q.Where("library_id IN (?)", bun.List(libs))
+	}
+	if err := q.Order("part", "version", "path").Limit(1).Scan(ctx); err != nil {
+		return core.MediaFile{}, wrap(err, "select a file of item %s", item)
+	}
+	return row.toCore(), nil
+}
+
 // SetLibraryOffline records whether a library's folders are reachable.
 func (s *Media) SetLibraryOffline(ctx context.Context, lib core.LibraryID, since *time.Time) error {
 	res, err := s.db.W.NewUpdate().Model((*libraryRow)(nil)).Set("offline_since = ?", utcPtr(since)).

@@ -60,6 +60,7 @@ type itemService interface {
 	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
 	Facets(ctx context.Context, c core.Caller, q core.FacetQuery) ([]core.Facet, int, error)
 	Files(ctx context.Context, c core.Caller, id core.ItemID) ([]core.MediaFile, error)
+	PlayableFile(ctx context.Context, c core.Caller, id core.ItemID, file core.FileID) (core.MediaFile, error)
 	Metadata(ctx context.Context, c core.Caller, id core.ItemID) (core.Metadata, error)
 	Edit(ctx context.Context, c core.Caller, id core.ItemID, m core.Metadata, fields, unlock []string) (core.Metadata, error)
 	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)

@@ -27,22 +27,16 @@ var mediaTypes = map[string]string{
 // mediaFile returns the file of an item a media request asks for: ?file= picks a version or part,
 // else the first (the store orders parts, then versions).
 func (h *Handler) mediaFile(c *gin.Context) (core.MediaFile, bool) {
-	files, err := h.Items.Files(c.Request.Context(), callerOf(c), core.ItemID(c.Param("id")))
-	if err != nil {
-		h.fail(c, err)
-		return core.MediaFile{}, false
-	}
 	want := c.Query("file")
 	if p := c.Param("fileId"); p != "" {
 		want = p
 	}
-	for _, f := range files {
-		if f.ProbeError == "" && (want == "" || string(f.ID) == want) {
-			return f, true
-		}
+	f, err := h.Items.PlayableFile(c.Request.Context(), callerOf(c), core.ItemID(c.Param("id")), core.FileID(want))
+	if err != nil {
+		h.fail(c, err)
+		return core.MediaFile{}, false
 	}
-	h.fail(c, fmt.Errorf("no playable file for item %s: %w", c.Param("id"), core.ErrNotFound))
-	return core.MediaFile{}, false
+	return f, true
 }
 
 // streamFile serves an item's original file (direct play) with ranges, HEAD, If-Range,
