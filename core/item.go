@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -211,6 +212,10 @@ type Items struct {
 	store ItemStore
 	media MediaStore
 	meta  MetadataStore
+	files struct {
+		mu      sync.Mutex
+		entries map[string]cachedFile
+	}
 }
 
 // NewItems returns the item service; media and meta may be nil where files or metadata are not needed.
@@ -357,9 +362,35 @@ func (s *Items) Files(ctx context.Context, c Caller, id ItemID) ([]MediaFile, er
 }
 
 // PlayableFile returns the file a media request plays: the item's first probed file, or the one
-// with id file; ErrNotFound when the caller may not see the item or it has no such file.
+// with id file; ErrNotFound when the caller may not see the item or it has no such file. Answers
+// are kept for two seconds: a player asks for a segment or a range several times a second, and
+// the query costs more than sending a megabyte.
 func (s *Items) PlayableFile(ctx context.Context, c Caller, id ItemID, file FileID) (MediaFile, error) {
-	return s.media.PlayableFile(ctx, id, file, c.visibleLibraries())
+	key := string(id) + "\x00" + string(file)
+	now := time.Now()
+	s.files.mu.Lock()
+	e, ok := s.files.entries[key]
+	s.files.mu.Unlock()
+	if ok && now.Before(e.until) && c.CanSee(e.file.LibraryID) {
+		return e.file, nil
+	}
+	f, err := s.media.PlayableFile(ctx, id, file, c.visibleLibraries())
+	if err != nil {
+		return MediaFile{}, err
+	}
+	s.files.mu.Lock()
+	if s.files.entries == nil || len(s.files.entries) >= 4096 {
+		s.files.entries = map[string]cachedFile{}
+	}
+	s.files.entries[key] = cachedFile{file: f, until: now.Add(2 * time.Second)}
+	s.files.mu.Unlock()
+	return f, nil
+}
+
+// cachedFile is a recent answer of PlayableFile.
+type cachedFile struct {
+	file  MediaFile
+	until time.Time
 }
 
 // Get returns an item the caller may see, or ErrNotFound.
