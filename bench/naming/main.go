@@ -31,7 +31,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/walros/walros/core/naming"
 )
@@ -230,7 +229,7 @@ var fields = []string{"title", "year", "season", "episode", "date"}
 func score(e entry, r naming.Result) map[string]bool {
 	s := map[string]bool{}
 	if e.title != nil {
-		s["title"] = normTitle(r.Title) == normTitle(*e.title)
+		s["title"] = naming.Fold(r.Title) == naming.Fold(*e.title)
 	}
 	if e.year != nil {
 		s["year"] = r.Year == *e.year || e.date != "" && strings.HasPrefix(r.Date, strconv.Itoa(*e.year)+"-")
@@ -318,32 +317,6 @@ func pct(a, b int) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
-}
-
-// normTitle folds a title for comparison the way a reader judges it: case,
-// punctuation and separators ('.', '_', '-', ':') do not count, '&' is "and".
-func normTitle(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case r == '\'' || r == '’':
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToLower(r))
-		case r == '&':
-			if b.Len() > 0 {
-				b.WriteString(" and")
-			}
-			space = true
-		default:
-			space = true
-		}
-	}
-	return b.String()
 }
 
 func want(e entry) string {

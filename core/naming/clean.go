@@ -256,8 +256,10 @@ func hasUpper(s string) bool {
 	return strings.IndexFunc(s, unicode.IsUpper) >= 0
 }
 
-// fold reduces a title to lower-case letters and digits separated by single
+// Fold reduces a title to lower-case letters and digits separated by single
 // spaces, for comparisons: "Ocean's Eleven" and "oceans.eleven" fold alike.
+func Fold(s string) string { return fold(s) }
+
 func fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
