@@ -109,3 +109,24 @@ func (w sendfileWriter) ReadFrom(r io.Reader) (int64, error) {
 	}
 	return io.Copy(struct{ io.Writer }{w.ResponseWriter}, r)
 }
+
+// mediaToken gives a token for the media routes of one item, valid for a day: what a client puts
+// in URLs it hands to a player that cannot send headers (direct play in <video>, VLC...).
+func (h *Handler) mediaToken(c *gin.Context) {
+	ctx, caller, id := c.Request.Context(), callerOf(c), core.ItemID(c.Param("id"))
+	if _, err := h.Items.Get(ctx, caller, id); err != nil {
+		h.fail(c, err)
+		return
+	}
+	tok, err := h.Auth.MediaToken(caller, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if tok == "" { // an API key does not expire: use it
+		h.fail(c, core.Invalid("", "API keys do not need media tokens: put the key in the URL"))
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, gin.H{"token": tok, "expiresIn": int(core.MediaTokenTTL.Seconds())})
+}

@@ -121,9 +121,29 @@ func TestDirectPlay(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
+	// A media token opens this item's media for a day, and nothing else.
+	var mt struct {
+		Token     string `json:"token"`
+		ExpiresIn int    `json:"expiresIn"`
+	}
+	e.decode(e.want(201, e.as(e.admin, "POST", "/api/v1/items/"+id+"/media-token", nil)), &mt)
+	if mt.Token == "" || mt.ExpiresIn != 86400 {
+		t.Fatalf("media token: %+v", mt)
+	}
+	e.clock.Add(time.Hour) // the access token has expired by now
+	if res, err := http.Get(url + "?token=" + mt.Token); err != nil || res.StatusCode != 200 {
+		t.Fatalf("stream with a media token after an hour: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	e.want(401, e.as(mt.Token, "GET", "/api/v1/libraries", nil))
+	e.want(401, e.do("GET", "/api/v1/items/00000000-0000-7000-8000-000000000000/stream?token="+mt.Token, nil))
+	e.admin = e.login("admin", "admin-password")
+	e.want(404, e.as(e.admin, "POST", "/api/v1/items/00000000-0000-7000-8000-000000000000/media-token", nil))
 	hidden := e.addLibrary("hidden")
 	bob, _ := e.addUser("bob", hidden.ID)
 	e.want(404, e.as(bob, "GET", "/api/v1/items/"+id+"/stream", nil))
+	e.want(404, e.as(bob, "POST", "/api/v1/items/"+id+"/media-token", nil))
 	e.want(404, e.as(e.admin, "GET", "/api/v1/items/"+id+"/stream?file=nope", nil))
 	e.want(404, e.as(e.admin, "GET", "/api/v1/items/00000000-0000-7000-8000-000000000000/stream", nil))
 }
