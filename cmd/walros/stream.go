@@ -46,14 +46,18 @@ func newStreaming(cfg config.Config, log *slog.Logger) (*streaming, error) {
 		return nil, err
 	}
 	ff := ffmpeg.Runner{Bin: ffBin, Log: log}
-	m := hls.New(hls.Options{FFmpeg: ff, FFprobe: ffmpeg.Runner{Bin: probeBin, Log: log}, Cache: cache,
+	// Encoders run a little below the server, so requests for cached segments stay quick while
+	// the CPU is busy encoding; thumbnails, which nobody waits for, further below.
+	encoder, background := ff, ff
+	encoder.Nice, background.Nice = 5, 15
+	m := hls.New(hls.Options{FFmpeg: encoder, FFprobe: ffmpeg.Runner{Bin: probeBin, Log: log}, Cache: cache,
 		Keyframes: &keyframes.Index{Dir: filepath.Join(cfg.Data, "cache", "keyframes"), Log: log},
 		Preset:    cfg.Transcode.Preset, MaxTranscodes: cfg.Transcode.MaxEncodes, MaxPerUser: cfg.Transcode.MaxEncodesPerUser,
 		IdleTimeout: cfg.Transcode.IdleTimeout, HWAccel: cfg.Transcode.HWAccel, HWDevice: cfg.Transcode.HWDevice, Log: log})
 	thumbDir := filepath.Join(cfg.Data, "cache", "thumbs")
 	return &streaming{manager: m, cache: cache, ffmpeg: ff,
 		audio:  &audio.Transcoder{FFmpeg: ff, Cache: cache, Log: log},
-		thumbs: newThumbJobs(ff, thumbDir, log)}, nil
+		thumbs: newThumbJobs(background, thumbDir, log)}, nil
 }
 
 // thumbJobs makes scrub thumbnails in the background, one file at a time, when a player first

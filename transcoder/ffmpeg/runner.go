@@ -32,6 +32,9 @@ type Runner struct {
 	Bin   string        // path of the binary, as returned by Find
 	Grace time.Duration // time between SIGINT and SIGKILL once ctx is done
 	Log   *slog.Logger
+	// Nice lowers the process's CPU priority (1 to 19), so that background work such as encodes
+	// and keyframe scans leaves room for answering requests; 0 keeps the server's priority.
+	Nice int
 }
 
 // ExitError reports a process that ran and failed. Its Error text is short and
@@ -90,6 +93,10 @@ func (r Runner) Run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("%s not started: %w", name, context.Cause(ctx))
 		}
 		return fmt.Errorf("start %s: %w", name, err)
+	}
+	if r.Nice > 0 {
+		// Best effort: a process that cannot be reniced still does its work.
+		_ = setNice(cmd.Process.Pid, min(r.Nice, 19))
 	}
 	err := cmd.Wait()
 	log.DebugContext(ctx, "ffmpeg exit", "bin", r.Bin, "state", cmd.ProcessState.String(),

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -220,5 +221,30 @@ func TestTail(t *testing.T) {
 				t.Fatalf("tail = %q, want %q", tl.b, tc.want)
 			}
 		})
+	}
+}
+
+// TestNice runs ffprobe with a lower priority and checks the process got it.
+func TestNice(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	// sh, named ffprobe (which takes no -nostdin), stands in: it prints its own nice value, field
+	// 19 of /proc/PID/stat.
+	bin := filepath.Join(t.TempDir(), "ffprobe")
+	if err := os.Symlink(sh, bin); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r := Runner{Bin: bin, Nice: 7}
+	if err := r.Run(context.Background(), []string{"-c", "sleep 0.2; cut -d' ' -f19 /proc/$$/stat"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "7" {
+		t.Fatalf("nice value %q; want 7", got)
 	}
 }
