@@ -120,6 +120,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	defer stopBackground()
 	go pruneSessions(bg, a, log)
 	go scheduleScans(bg, a, scanner, cfg.Scan.Interval, log)
+	go streams.indexKeyframes(bg, a, 10*time.Minute, log)
 	if cfg.Scan.Watch {
 		go func() {
 			if err := scanner.Watch(bg, scan.WatchOptions{Poll: cfg.Scan.Poll}); err != nil {

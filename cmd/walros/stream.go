@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/walros/walros/api/native"
 	"github.com/walros/walros/core"
@@ -24,11 +26,13 @@ import (
 
 // streaming is the streaming engine and what it needs: the segment cache and the ffmpeg runners.
 type streaming struct {
-	manager *hls.Manager
-	audio   *audio.Transcoder
-	thumbs  *thumbJobs
-	cache   *segcache.Cache
-	ffmpeg  ffmpeg.Runner
+	manager   *hls.Manager
+	audio     *audio.Transcoder
+	thumbs    *thumbJobs
+	cache     *segcache.Cache
+	ffmpeg    ffmpeg.Runner
+	keyframes *keyframes.Index
+	probe     ffmpeg.Runner // low priority, for indexing keyframes ahead of playback
 }
 
 // newStreaming opens the segment cache under the data directory and starts the session manager.
@@ -50,12 +54,14 @@ func newStreaming(cfg config.Config, log *slog.Logger) (*streaming, error) {
 	// the CPU is busy encoding; thumbnails, which nobody waits for, further below.
 	encoder, background := ff, ff
 	encoder.Nice, background.Nice = 5, 15
+	index := &keyframes.Index{Dir: filepath.Join(cfg.Data, "cache", "keyframes"), Log: log}
 	m := hls.New(hls.Options{FFmpeg: encoder, FFprobe: ffmpeg.Runner{Bin: probeBin, Log: log}, Cache: cache,
-		Keyframes: &keyframes.Index{Dir: filepath.Join(cfg.Data, "cache", "keyframes"), Log: log},
+		Keyframes: index,
 		Preset:    cfg.Transcode.Preset, MaxTranscodes: cfg.Transcode.MaxEncodes, MaxPerUser: cfg.Transcode.MaxEncodesPerUser,
 		IdleTimeout: cfg.Transcode.IdleTimeout, HWAccel: cfg.Transcode.HWAccel, HWDevice: cfg.Transcode.HWDevice, Log: log})
 	thumbDir := filepath.Join(cfg.Data, "cache", "thumbs")
-	return &streaming{manager: m, cache: cache, ffmpeg: ff,
+	return &streaming{manager: m, cache: cache, ffmpeg: ff, keyframes: index,
+		probe:  ffmpeg.Runner{Bin: probeBin, Log: log, Nice: 15},
 		audio:  &audio.Transcoder{FFmpeg: ff, Cache: cache, Log: log},
 		thumbs: newThumbJobs(background, thumbDir, log)}, nil
 }
@@ -132,6 +138,47 @@ func (j *thumbJobs) Close() {
 	j.cancel()
 	j.wg.Wait()
 }
+
+// indexKeyframes lists the keyframes of every video file the index lacks, one file at a time at
+// low priority, so that the first play of a film does not wait for a read of the whole file (a
+// 4 GB film over a network share takes seconds). It goes round the libraries every interval.
+func (s *streaming) indexKeyframes(ctx context.Context, a *app, interval time.Duration, log *slog.Logger) {
+	for {
+		libs, err := a.libraries.List(ctx, operator)
+		if err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "keyframe indexing: list libraries", "err", err)
+		}
+		for _, lib := range libs {
+			if lib.Type == core.LibraryMusic {
+				continue
+			}
+			files, err := a.db.Stores().Media.LibraryFiles(ctx, lib.ID)
+			if err != nil {
+				break
+			}
+			for _, f := range files {
+				if ctx.Err() != nil {
+					return
+				}
+				if f.ProbeError != "" || f.MissingSince != nil || !videoExtensions[strings.ToLower(filepath.Ext(f.Path))] {
+					continue
+				}
+				if _, err := s.keyframes.Get(ctx, s.probe, f.Path, f.Size, f.ModTime); err != nil && ctx.Err() == nil {
+					log.DebugContext(ctx, "keyframes not indexed", "file", f.Path, "err", err)
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
+// videoExtensions are the files indexKeyframes looks at: the scan's file list carries no streams.
+var videoExtensions = map[string]bool{".mkv": true, ".mp4": true, ".m4v": true, ".mov": true, ".avi": true,
+	".webm": true, ".ts": true, ".m2ts": true, ".mts": true, ".wmv": true, ".mpg": true, ".mpeg": true, ".flv": true}
 
 // subtitles extracts an embedded text subtitle as WebVTT.
 func (s *streaming) subtitles(ctx context.Context, path string, index int) ([]byte, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -222,4 +223,55 @@ func stderrOf(err error) string {
 		return e.Stderr
 	}
 	return ""
+}
+
+// TestKeyframesIndexedAhead: the background pass lists the keyframes of scanned videos, so a
+// first play does not wait for a read of the whole file.
+func TestKeyframesIndexedAhead(t *testing.T) {
+	ff := ffmpegtest.RequireFFmpeg(t)
+	probe := ffmpegtest.RequireFFprobe(t)
+	media := t.TempDir()
+	if err := testmedia.Generate(context.Background(), ff, testmedia.Spec{Path: filepath.Join(media, "Heat (1995)", "Heat (1995).mkv"),
+		Duration: 4 * time.Second, Width: 320, Height: 180}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	cfg.FFmpeg, cfg.FFprobe = ff.Bin, probe.Bin
+	a, err := openApp(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	lib, err := a.libraries.Create(context.Background(), operator, core.NewLibrary{Name: "Movies", Type: core.LibraryMovies, Paths: []string{media}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	scanner, err := newScanner(a, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scanner.Close()
+	if _, err := scanner.Scan(context.Background(), lib, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	streams, err := newStreaming(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer streams.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { streams.indexKeyframes(ctx, a, time.Hour, log); close(done) }()
+	dir := filepath.Join(cfg.Data, "cache", "keyframes")
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no keyframe index written")
+		}
+	}
+	cancel()
+	<-done
 }
