@@ -194,6 +194,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.PATCH("/items/:id", h.editItem)
 	a.POST("/items/:id/identify", h.identifyItem)
 	a.POST("/items/:id/media-token", h.mediaToken)
+	a.POST("/items/:id/playback", h.playbackInfo)
 	a.GET("/genres", h.facets(core.FacetGenre))
 	a.GET("/studios", h.facets(core.FacetStudio))
 	a.GET("/tags", h.facets(core.FacetTag))

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -146,4 +147,36 @@ func TestDirectPlay(t *testing.T) {
 	e.want(404, e.as(bob, "POST", "/api/v1/items/"+id+"/media-token", nil))
 	e.want(404, e.as(e.admin, "GET", "/api/v1/items/"+id+"/stream?file=nope", nil))
 	e.want(404, e.as(e.admin, "GET", "/api/v1/items/00000000-0000-7000-8000-000000000000/stream", nil))
+}
+
+// TestPlaybackDecision asks how a browser plays a Matroska file with 5.1 AAC: not as it is (no
+// Matroska in browsers), but by HLS copying the video and downmixing the audio.
+func TestPlaybackDecision(t *testing.T) {
+	e := newEnv(t)
+	id, _ := e.scanOne("Heat (1995)/Heat (1995).mkv", []byte("x"))
+	var d struct {
+		Method  string   `json:"method"`
+		Reasons []string `json:"reasons"`
+		URL     *string  `json:"url"`
+		Video   struct {
+			Copy bool `json:"copy"`
+		} `json:"video"`
+		Audio struct {
+			Channels int `json:"channels"`
+		} `json:"audio"`
+	}
+	e.decode(e.want(200, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{})), &d)
+	if d.Method != "remux" || len(d.Reasons) == 0 || d.Reasons[0] != "ContainerNotSupported" || !d.Video.Copy ||
+		d.Audio.Channels != 2 || d.URL == nil || !strings.Contains(*d.URL, "/hls/master.m3u8?") {
+		t.Fatalf("decision: %+v", d)
+	}
+	e.decode(e.want(200, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{"maxHeight": 480})), &d)
+	if d.Method != "transcode" || !strings.Contains(*d.URL, "maxHeight=480") {
+		t.Fatalf("decision under 480p: %+v", d)
+	}
+	e.want(400, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{"profile": "toaster"}))
+	e.want(400, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{"maxHeight": -1}))
+	hidden := e.addLibrary("hidden")
+	bob, _ := e.addUser("bob", hidden.ID)
+	e.want(404, e.as(bob, "POST", "/api/v1/items/"+id+"/playback", map[string]any{}))
 }
