@@ -62,3 +62,51 @@ func checkOne(dir string) error {
 }
 
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 6, 64) }
+
+// copySeek starts a fresh instance and asks for segment k of the copied video first, as a player
+// seeking before it played anything would (the playlists are fetched beforehand); it returns the
+// time or the failure. The client gives up after 15 s: a copied segment takes well under a second.
+func copySeek(ctx context.Context, bin, data, root, preset string, k int, keep bool) (string, error) {
+	fmt.Printf("\n== remux seek: v-copy segment %d first, fresh data directory\n", k)
+	w, err := startWalros(ctx, bin, data, root, preset)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		w.stop()
+		if !keep {
+			os.RemoveAll(data)
+		}
+	}()
+	if err := w.waitIdle(ctx); err != nil {
+		return "", err
+	}
+	p := newPlayer(w.token)
+	defer p.close()
+	p.hc.Timeout = 15 * time.Second
+	_, mb, err := p.get("master playlist", w.masterURL(w.token), true)
+	if err != nil {
+		return "", err
+	}
+	u, err := renditionURL(w.masterURL(w.token), mb, "v-copy")
+	if err != nil {
+		return "", err
+	}
+	_, body, err := p.get("media playlist", u, true)
+	if err != nil {
+		return "", err
+	}
+	m, err := parseMedia(u, body)
+	if err != nil {
+		return "", err
+	}
+	start := time.Now()
+	s, _, err := p.get("segment "+strconv.Itoa(k), m.segs[k], false)
+	if err != nil {
+		res := fmt.Sprintf("fails after %s: %v", time.Since(start).Round(100*time.Millisecond), err)
+		fmt.Println(" ", res)
+		return res, nil
+	}
+	fmt.Printf("  %s (%d bytes)\n", ms(s.d()), s.bytes)
+	return ms(s.d()), nil
+}

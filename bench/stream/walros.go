@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -303,4 +304,48 @@ func freePort() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+func (n *nginx) baseOrEmpty() string {
+	if n == nil {
+		return ""
+	}
+	return n.base
+}
+
+// encoderStart returns when walros started the ffmpeg whose arguments hold flag followed by value,
+// from its debug log after offset.
+func encoderStart(w *walros, offset int64, flag, value string) (time.Time, bool) {
+	evs, _ := w.events(offset)
+	for _, e := range evs {
+		if e.Msg != "ffmpeg start" || filepath.Base(e.Bin) != "ffmpeg" {
+			continue
+		}
+		if i := slices.Index(e.Args, flag); i >= 0 && i+1 < len(e.Args) && e.Args[i+1] == value {
+			return e.Time, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// probeTime returns how long walros's ffprobe runs (keyframe scans) took after offset.
+func probeTime(w *walros, offset int64) time.Duration {
+	evs, _ := w.events(offset)
+	var start time.Time
+	var sum time.Duration
+	for _, e := range evs {
+		if filepath.Base(e.Bin) != "ffprobe" {
+			continue
+		}
+		switch e.Msg {
+		case "ffmpeg start":
+			start = e.Time
+		case "ffmpeg exit":
+			if !start.IsZero() {
+				sum += e.Time.Sub(start)
+				start = time.Time{}
+			}
+		}
+	}
+	return sum
 }
