@@ -15,6 +15,7 @@ import (
 //   - audio is stamped on a grid of whole AAC frames, restarted one frame late so that the encoder's
 //     priming frame lands exactly on the segment start.
 func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) []string {
+	hw := r.isHW()
 	start, _ := r.span(from)
 	var a []string
 	seek := start
@@ -43,7 +44,7 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 			"-i", fmt.Sprintf("anullsrc=r=%d:cl=%s", r.audio.SampleRate, layout))
 	} else {
 		a = append(a, "-loglevel", "error")
-		if r.hw {
+		if hw {
 			a = append(a, m.hwInput()...)
 		}
 		a = append(a, "-seek_timestamp", "1", "-ss", seconds(max(0, seek)), "-i", r.src.Path)
@@ -66,7 +67,7 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 			keys = append(keys, seconds(s))
 		}
 		scale := fmt.Sprintf("scale=%d:%d:flags=bicubic,format=yuv420p", r.spec.Width, r.spec.Height)
-		if r.hw && m.opt.HWAccel != "nvenc" {
+		if hw && m.opt.HWAccel != "nvenc" {
 			scale = fmt.Sprintf("scale=%d:%d:flags=bicubic,format=nv12,hwupload", r.spec.Width, r.spec.Height)
 		}
 		if r.spec.Burn > 0 {
@@ -85,7 +86,7 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 		}
 		// The source's time base: frame times stay the source's (the encoder's default, 1/frame
 		// rate, would move them up to half a frame).
-		if r.hw {
+		if hw {
 			a = append(a, m.hwEncoder()...)
 		} else {
 			a = append(a, "-c:v", "libx264", "-preset", m.opt.Preset, "-level:v", h264Level(r.spec.Height))

@@ -81,14 +81,17 @@ func (m *Manager) run(ctx context.Context, r *rendition, h *head) {
 func (m *Manager) fallBack(r *rendition, h *head) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !r.hw || h.stopping || h.next != h.start || m.opt.Cache.Has(r.initKey()) || m.base.Err() != nil {
+	if !r.isHW() || h.stopping || h.next != h.start || m.opt.Cache.Has(r.initKey()) || m.base.Err() != nil {
 		return false
 	}
-	m.hwBroken, r.hw = true, false
-	delete(m.renditions, r.key)
-	r.key = m.key(r.src, r.spec, false)
-	if _, taken := m.renditions[r.key]; !taken {
-		m.renditions[r.key] = r
+	m.hwBroken = true
+	delete(m.renditions, r.cacheKey())
+	key := m.key(r.src, r.spec, false)
+	r.idMu.Lock()
+	r.hw, r.key = false, key
+	r.idMu.Unlock()
+	if _, taken := m.renditions[key]; !taken {
+		m.renditions[key] = r
 	}
 	return true
 }

@@ -91,9 +91,7 @@ type Manager struct {
 }
 
 type timelineEntry struct {
-	once sync.Once
 	tl   Timeline
-	err  error
 	used time.Time
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/walros/walros/core"
@@ -21,36 +22,34 @@ func (m *Manager) Timeline(ctx context.Context, src Source) (Timeline, error) {
 	key := identity(src)
 	m.mu.Lock()
 	e, ok := m.timelines[key]
-	if !ok {
-		e = &timelineEntry{}
-		m.timelines[key] = e
-		if len(m.timelines) > 1024 {
-			m.dropOldTimelines()
-		}
+	if ok {
+		e.used = time.Now()
 	}
-	e.used = time.Now()
 	m.mu.Unlock()
-	e.once.Do(func() {
-		var keys []time.Duration
-		if videoStream(src.Info) != nil {
-			var err error
-			keys, err = m.opt.Keyframes.Get(ctx, m.opt.FFprobe, src.Path, src.Size, src.ModTime)
-			switch {
-			case errors.Is(err, keyframes.ErrNoVideo), errors.Is(err, keyframes.ErrNoKeyframes):
-				keys = nil
-			case err != nil:
-				e.err = fmt.Errorf("keyframes of %s: %w", src.Path, err)
-				return
-			}
-		}
-		e.tl = NewTimeline(keys, src.Info.Duration)
-	})
-	if e.err != nil {
-		m.mu.Lock()
-		delete(m.timelines, key) // a cancelled or failed scan is tried again next time
-		m.mu.Unlock()
+	if ok {
+		return e.tl, nil
 	}
-	return e.tl, e.err
+	// Concurrent misses share one scan (the index is a singleflight that outlives a caller who
+	// leaves), each waiting under its own context.
+	var keys []time.Duration
+	if videoStream(src.Info) != nil {
+		var err error
+		keys, err = m.opt.Keyframes.Get(ctx, m.opt.FFprobe, src.Path, src.Size, src.ModTime)
+		switch {
+		case errors.Is(err, keyframes.ErrNoVideo), errors.Is(err, keyframes.ErrNoKeyframes):
+			keys = nil
+		case err != nil:
+			return Timeline{}, fmt.Errorf("keyframes of %s: %w", src.Path, err)
+		}
+	}
+	tl := NewTimeline(keys, src.Info.Duration)
+	m.mu.Lock()
+	m.timelines[key] = &timelineEntry{tl: tl, used: time.Now()}
+	if len(m.timelines) > 1024 {
+		m.dropOldTimelines()
+	}
+	m.mu.Unlock()
+	return tl, nil
 }
 
 func (m *Manager) dropOldTimelines() {
@@ -137,9 +136,10 @@ type rendition struct {
 	key   string
 	src   Source
 	spec  Spec
-	tl    Timeline  // video
-	audio AudioGrid // audio
-	hw    bool      // encoded on the GPU
+	tl    Timeline   // video
+	audio AudioGrid  // audio
+	idMu  sync.Mutex // guards key and hw, which a fallback to software changes
+	hw    bool       // encoded on the GPU
 	heads []*head
 	wake  chan struct{} // closed and replaced whenever a segment arrives or a head ends
 	used  time.Time
@@ -170,8 +170,21 @@ func (r *rendition) broadcast() {
 	r.wake = make(chan struct{})
 }
 
-func (r *rendition) segKey(n int) string { return r.key + "/" + strconv.Itoa(n) + r.spec.ext() }
-func (r *rendition) initKey() string     { return r.key + "/init.mp4" }
+func (r *rendition) segKey(n int) string { return r.cacheKey() + "/" + strconv.Itoa(n) + r.spec.ext() }
+func (r *rendition) initKey() string     { return r.cacheKey() + "/init.mp4" }
+
+// cacheKey and isHW read what a fallback to software changes, from any goroutine.
+func (r *rendition) cacheKey() string {
+	r.idMu.Lock()
+	defer r.idMu.Unlock()
+	return r.key
+}
+
+func (r *rendition) isHW() bool {
+	r.idMu.Lock()
+	defer r.idMu.Unlock()
+	return r.hw
+}
 
 // head is one ffmpeg run producing segments start, start+1... of a rendition.
 type head struct {
