@@ -80,22 +80,24 @@ const (
 
 // ItemQuery selects and pages items.
 type ItemQuery struct {
-	Libraries  []LibraryID // restrict to these; nil means every library (set by Items from the caller)
-	Library    LibraryID
-	Kinds      []ItemKind
-	Parent     ItemID // its children; for a box set, its members
-	Text       string // matched against titles, ignoring case and accents
-	Genre      string // only items with this genre (case-insensitive)
-	Studio     string // only items from this studio or network
-	Tag        string // only items with this tag
-	Collection string // only movies of this collection (box set)
-	Person     string // only items crediting this person (by name, case-insensitive)
-	Year       int    // only items of this year
-	Letter     string // only items whose sort title starts with this letter; "#" for anything else
-	Sort       ItemSort
-	Desc       bool
-	Limit      int
-	Offset     int
+	Libraries []LibraryID // restrict to these; nil means every library (set by Items from the caller)
+	Library   LibraryID
+	Kinds     []ItemKind
+	Parent    ItemID // its children; for a box set, its members
+	// InCollection lists a box set's members; Items.List sets it from Parent.
+	InCollection ItemID
+	Text         string // matched against titles, ignoring case and accents
+	Genre        string // only items with this genre (case-insensitive)
+	Studio       string // only items from this studio or network
+	Tag          string // only items with this tag
+	Collection   string // only movies of this collection (box set)
+	Person       string // only items crediting this person (by name, case-insensitive)
+	Year         int    // only items of this year
+	Letter       string // only items whose sort title starts with this letter; "#" for anything else
+	Sort         ItemSort
+	Desc         bool
+	Limit        int
+	Offset       int
 }
 
 // ItemStore persists items.
@@ -243,7 +245,7 @@ func (s *Items) Image(ctx context.Context, c Caller, id ItemID, kind ImageKind, 
 		return Image{}, err
 	}
 	if it.Kind == KindCollection && !slices.ContainsFunc(m.Images, func(im Image) bool { return strings.EqualFold(string(im.Kind), string(kind)) }) {
-		first, _, err := s.store.Items(ctx, ItemQuery{Parent: id, Sort: SortYear, Limit: 1})
+		first, _, err := s.store.Items(ctx, ItemQuery{InCollection: id, Sort: SortYear, Limit: 1})
 		if err != nil {
 			return Image{}, err
 		}
@@ -434,6 +436,12 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 	q.Libraries = c.visibleLibraries()
 	if q.Library != "" && !c.CanSee(q.Library) {
 		return []Item{}, 0, nil // a library the caller may not see looks empty, not forbidden
+	}
+	if q.Parent != "" {
+		// A box set's children are its members, which are not its children in the tree.
+		if parent, err := s.store.Item(ctx, q.Parent); err == nil && parent.Kind == KindCollection {
+			q.Parent, q.InCollection = "", parent.ID
+		}
 	}
 	return s.store.Items(ctx, q)
 }

@@ -120,8 +120,10 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 		sel = sel.Where("kind IN (?)", bun.List(q.Kinds))
 	}
 	if q.Parent != "" {
-		sel = sel.Where("(parent_id = ? OR id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id = ?))",
-			string(q.Parent), string(q.Parent))
+		sel = sel.Where("parent_id = ?", string(q.Parent))
+	}
+	if q.InCollection != "" {
+		sel = sel.Where("id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id = ?)", string(q.InCollection))
 	}
 	if q.Text != "" {
 		sel = sel.Where("search_title LIKE ? ESCAPE '\\'", "%"+escapeLike(searchKey(q.Text))+"%")

@@ -199,7 +199,9 @@ func (s *Scanner) Identify(ctx context.Context, c core.Caller, id core.ItemID, i
 	if err := s.meta.SetReview(ctx, id, ""); err != nil {
 		return core.Metadata{}, err
 	}
-	s.syncCollections(ctx, it.LibraryID)
+	if it.Kind == core.KindMovie { // only movies are in collections
+		s.syncCollections(ctx, it.LibraryID)
+	}
 	if len(failures) > 0 && len(failures) == countSupporting(s.opt.Providers, it.Kind) {
 		s.opt.Log.WarnContext(ctx, "identify: no provider answered; the ids are kept", "item", id, "err", errors.Join(failures...))
 	}

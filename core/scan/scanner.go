@@ -279,15 +279,12 @@ func (s *Scanner) scanLibrary(ctx context.Context, lib core.Library, r *run) err
 	if err := s.media.MarkMissing(ctx, ids, now); err != nil {
 		return err
 	}
-	if len(offline) > 0 {
-		s.enrich(ctx, r)
-		s.syncCollections(ctx, lib.ID)
-		return nil // delete nothing while part of the library is unreachable
-	}
-	n, err := s.media.PurgeMissing(ctx, lib.ID, now.Add(-s.opt.DeleteGrace))
-	r.removed.Store(int64(n))
-	if err != nil {
-		return err
+	if len(offline) == 0 { // delete nothing while part of the library is unreachable
+		n, err := s.media.PurgeMissing(ctx, lib.ID, now.Add(-s.opt.DeleteGrace))
+		r.removed.Store(int64(n))
+		if err != nil {
+			return err
+		}
 	}
 	s.enrich(ctx, r)
 	s.syncCollections(ctx, lib.ID)

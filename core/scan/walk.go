@@ -24,6 +24,13 @@ var mediaExtensions = map[string]bool{
 	".wav": true, ".wma": true, ".alac": true, ".ape": true, ".wv": true, ".dsf": true, ".aiff": true, ".aif": true,
 }
 
+// IsVideoFile reports whether a scan treats path as a video file (by its extension), as opposed
+// to music or a sidecar.
+func IsVideoFile(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return mediaExtensions[ext] && !audioExtensions[ext]
+}
+
 // audioExtensions are the media types that hold music (or audio books), never video.
 var audioExtensions = map[string]bool{
 	".mp3": true, ".flac": true, ".m4a": true, ".m4b": true, ".aac": true, ".ogg": true, ".oga": true, ".opus": true,
