@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/walros/walros/api/native"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/transcoder/audio"
 	"github.com/walros/walros/transcoder/thumbs"
 
@@ -62,7 +62,7 @@ func newStreaming(cfg config.Config, log *slog.Logger) (*streaming, error) {
 	thumbDir := filepath.Join(cfg.Data, "cache", "thumbs")
 	return &streaming{manager: m, cache: cache, ffmpeg: ff, keyframes: index,
 		probe:  ffmpeg.Runner{Bin: probeBin, Log: log, Nice: 15},
-		audio:  &audio.Transcoder{FFmpeg: ff, Cache: cache, Log: log},
+		audio:  &audio.Transcoder{FFmpeg: encoder, Cache: cache, Log: log},
 		thumbs: newThumbJobs(background, thumbDir, log)}, nil
 }
 
@@ -143,6 +143,7 @@ func (j *thumbJobs) Close() {
 // low priority, so that the first play of a film does not wait for a read of the whole file (a
 // 4 GB film over a network share takes seconds). It goes round the libraries every interval.
 func (s *streaming) indexKeyframes(ctx context.Context, a *app, interval time.Duration, log *slog.Logger) {
+	failed := map[string]bool{} // file versions ffprobe could not index: not read again
 	for {
 		libs, err := a.libraries.List(ctx, operator)
 		if err != nil && ctx.Err() == nil {
@@ -154,17 +155,20 @@ func (s *streaming) indexKeyframes(ctx context.Context, a *app, interval time.Du
 			}
 			files, err := a.db.Stores().Media.LibraryFiles(ctx, lib.ID)
 			if err != nil {
-				break
+				log.WarnContext(ctx, "keyframe indexing: list files", "library", lib.Name, "err", err)
+				continue
 			}
 			for _, f := range files {
 				if ctx.Err() != nil {
 					return
 				}
-				if f.ProbeError != "" || f.MissingSince != nil || !videoExtensions[strings.ToLower(filepath.Ext(f.Path))] {
+				version := fmt.Sprintf("%s\x00%d\x00%d", f.Path, f.Size, f.ModTime.UnixNano())
+				if f.ProbeError != "" || f.MissingSince != nil || !scan.IsVideoFile(f.Path) || failed[version] {
 					continue
 				}
 				if _, err := s.keyframes.Get(ctx, s.probe, f.Path, f.Size, f.ModTime); err != nil && ctx.Err() == nil {
 					log.DebugContext(ctx, "keyframes not indexed", "file", f.Path, "err", err)
+					failed[version] = true
 				}
 			}
 		}
@@ -175,10 +179,6 @@ func (s *streaming) indexKeyframes(ctx context.Context, a *app, interval time.Du
 		}
 	}
 }
-
-// videoExtensions are the files indexKeyframes looks at: the scan's file list carries no streams.
-var videoExtensions = map[string]bool{".mkv": true, ".mp4": true, ".m4v": true, ".mov": true, ".avi": true,
-	".webm": true, ".ts": true, ".m2ts": true, ".mts": true, ".wmv": true, ".mpg": true, ".mpeg": true, ".flv": true}
 
 // subtitles extracts an embedded text subtitle as WebVTT.
 func (s *streaming) subtitles(ctx context.Context, path string, index int) ([]byte, error) {
