@@ -124,7 +124,12 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		h.fail(c, err)
 		return plan{}, false
 	}
-	dec := playback.Decide(req, playback.Browser())
+	caps, err := capabilities(c.Query("profile"))
+	if err != nil {
+		h.fail(c, err)
+		return plan{}, false
+	}
+	dec := playback.Decide(req, caps)
 	p := plan{showSub: showSub}
 	chosen := -1
 	if dec.Audio != nil {

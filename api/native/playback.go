@@ -28,14 +28,9 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	var caps playback.Capabilities
-	switch in.Profile {
-	case "", "browser":
-		caps = playback.Browser()
-	case "basic":
-		caps = playback.Basic()
-	default:
-		h.fail(c, core.Invalid("profile", "must be browser or basic"))
+	caps, err := capabilities(in.Profile)
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	if in.MaxHeight < 0 || in.MaxBitrate < 0 {
@@ -60,6 +55,9 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 	case playback.Unplayable:
 		out["url"] = nil
 	default:
+		if in.Profile == "basic" {
+			q.Set("profile", "basic")
+		}
 		if in.MaxHeight > 0 {
 			q.Set("maxHeight", strconv.Itoa(in.MaxHeight))
 		}
@@ -88,6 +86,18 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		out["subtitle"] = gin.H{"stream": d.Subtitle.StreamIndex, "mode": string(d.Subtitle.Mode), "format": d.Subtitle.Format}
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// capabilities returns the client profile a request names: the web client's (Chromium with
+// hls.js) by default, or a conservative player's.
+func capabilities(profile string) (playback.Capabilities, error) {
+	switch profile {
+	case "", "browser":
+		return playback.Browser(), nil
+	case "basic":
+		return playback.Basic(), nil
+	}
+	return playback.Capabilities{}, core.Invalid("profile", "must be browser or basic")
 }
 
 func reasons(rs []playback.Reason) []string {

@@ -174,6 +174,10 @@ func TestPlaybackDecision(t *testing.T) {
 	if d.Method != "transcode" || !strings.Contains(*d.URL, "maxHeight=480") {
 		t.Fatalf("decision under 480p: %+v", d)
 	}
+	e.decode(e.want(200, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{"profile": "basic"})), &d)
+	if d.URL == nil || !strings.Contains(*d.URL, "profile=basic") {
+		t.Fatalf("a basic player's URL must carry its profile: %+v", d)
+	}
 	e.want(400, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{"profile": "toaster"}))
 	e.want(400, e.as(e.admin, "POST", "/api/v1/items/"+id+"/playback", map[string]any{"maxHeight": -1}))
 	hidden := e.addLibrary("hidden")
