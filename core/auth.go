@@ -89,8 +89,10 @@ func (c *callerCache) clear() {
 
 // Tokens is what a login or refresh returns.
 type Tokens struct {
-	Access    string
-	Refresh   string
+	Access  string
+	Refresh string
+	// Device is the opaque device token of a LoginDevice: it works until the session ends.
+	Device    string
 	ExpiresIn time.Duration
 	User      User
 	Session   Session
@@ -128,6 +130,34 @@ func (a *Auth) AccessTTL() time.Duration { return a.cfg.AccessTTL }
 // Login checks a username and password and opens a session for the device. Wrong credentials give
 // ErrUnauthenticated, too many of them ErrThrottled; a disabled user cannot tell it apart from a wrong password.
 func (a *Auth) Login(ctx context.Context, username, password string, dev Device) (Tokens, error) {
+	return a.login(ctx, username, password, dev, false)
+}
+
+// LoginDevice is Login for clients that keep one opaque token per device for as long as they are
+// signed in, as Jellyfin's and Plex's clients do: Tokens.Device is that token. It keeps working
+// while it is used at least once per refresh lifetime, until logout or revocation.
+func (a *Auth) LoginDevice(ctx context.Context, username, password string, dev Device) (Tokens, error) {
+	return a.login(ctx, username, password, dev, true)
+}
+
+// ApproveDevice signs user in on a device without their password, for a sign-in the user approved
+// from another device (Jellyfin's QuickConnect). The approver must be that user or an admin.
+func (a *Auth) ApproveDevice(ctx context.Context, approver Caller, user UserID, dev Device) (Tokens, error) {
+	if approver.UserID != user && !approver.Admin {
+		return Tokens{}, ErrForbidden
+	}
+	dev, err := cleanDevice(dev)
+	if err != nil {
+		return Tokens{}, err
+	}
+	u, err := a.activeUser(ctx, user)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return a.openSession(ctx, u, dev, true)
+}
+
+func (a *Auth) login(ctx context.Context, username, password string, dev Device, device bool) (Tokens, error) {
 	dev, err := cleanDevice(dev)
 	if err != nil {
 		return Tokens{}, err
@@ -164,15 +194,31 @@ func (a *Auth) Login(ctx context.Context, username, password string, dev Device)
 		return Tokens{}, fmt.Errorf("login %q: %w", name, ErrUnauthenticated)
 	}
 	at.succeed()
+	t, err := a.openSession(ctx, u, dev, device)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("login %q: %w", name, err)
+	}
+	return t, nil
+}
+
+// openSession opens a session for u on dev, replacing the user's older session on that device,
+// with a device token too when device is set.
+func (a *Auth) openSession(ctx context.Context, u User, dev Device, device bool) (Tokens, error) {
+	now := a.now()
 	if dev.DeviceID != "" {
 		if err := a.sessions.DeleteDeviceSessions(ctx, u.ID, dev.DeviceID); err != nil {
 			return Tokens{}, err
 		}
+		a.media.clear() // the replaced session's credentials must stop working at once
 	}
-	refresh := randomToken()
+	refresh, deviceToken := randomToken(), ""
 	s := Session{ID: SessionID(a.newID()), UserID: u.ID, Client: dev.Client, DeviceID: dev.DeviceID,
 		DeviceName: dev.DeviceName, Address: dev.Address, RefreshHash: tokenHash(refresh),
 		CreatedAt: now.UTC(), LastSeenAt: now.UTC(), ExpiresAt: now.Add(a.cfg.RefreshTTL).UTC()}
+	if device {
+		deviceToken = newDeviceToken()
+		s.DeviceTokenHash = tokenHash(deviceToken)
+	}
 	if err := a.sessions.CreateSession(ctx, s); err != nil {
 		return Tokens{}, err
 	}
@@ -185,14 +231,16 @@ func (a *Auth) Login(ctx context.Context, username, password string, dev Device)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Tokens{}, err
 		}
-		return Tokens{}, fmt.Errorf("login %q: the account changed during login: %w", name, ErrUnauthenticated)
+		return Tokens{}, fmt.Errorf("the account changed during login: %w", ErrUnauthenticated)
 	}
 	last := now.UTC()
 	if err := a.users.SetLastLogin(ctx, u.ID, last); err != nil {
 		return Tokens{}, err
 	}
 	u.LastLoginAt = &last
-	return a.tokens(u, s, refresh, now)
+	t, err := a.tokens(u, s, refresh, now)
+	t.Device = deviceToken
+	return t, err
 }
 
 // refreshGrace is how long the previous refresh token is refused without ending the session: two
@@ -306,6 +354,9 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 		}
 		return c, err
 	}
+	if isDeviceToken(credential) {
+		return a.authenticateDevice(ctx, credential, address)
+	}
 	now := a.now()
 	uid, sid, claims, err := a.sign.verifyAny(credential, now)
 	if err != nil {
@@ -329,6 +380,29 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 	}
 	if addr := cleanAddress(address); now.Sub(s.LastSeenAt) > touchEvery || addr != s.Address {
 		if err := a.sessions.TouchSession(ctx, s.ID, now.UTC(), addr); err != nil {
+			return Caller{}, err
+		}
+	}
+	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
+}
+
+func (a *Auth) authenticateDevice(ctx context.Context, token, address string) (Caller, error) {
+	s, err := a.sessions.SessionByDeviceToken(ctx, tokenHash(token))
+	if errors.Is(err, ErrNotFound) {
+		return Caller{}, fmt.Errorf("device token: %w", ErrUnauthenticated)
+	} else if err != nil {
+		return Caller{}, err
+	}
+	now := a.now()
+	if !now.Before(s.ExpiresAt) {
+		return Caller{}, fmt.Errorf("device token of session %s expired: %w", s.ID, ErrUnauthenticated)
+	}
+	u, err := a.activeUser(ctx, s.UserID)
+	if err != nil {
+		return Caller{}, err
+	}
+	if addr := cleanAddress(address); now.Sub(s.LastSeenAt) > touchEvery || addr != s.Address {
+		if err := a.sessions.ExtendSession(ctx, s.ID, now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), addr); err != nil {
 			return Caller{}, err
 		}
 	}

@@ -23,6 +23,9 @@ type Session struct {
 	LastSeenAt      time.Time
 	RotatedAt       time.Time // when the refresh token last changed
 	ExpiresAt       time.Time // when the refresh token stops working
+	// DeviceTokenHash is the hash of the session's device token, for the sessions of clients that
+	// keep one opaque token per device (Jellyfin's and Plex's); empty for the others.
+	DeviceTokenHash string
 }
 
 // SessionStore persists sessions.
@@ -34,7 +37,12 @@ type SessionStore interface {
 	// RotateRefresh replaces the refresh hash only if it is still oldHash, and sets RotatedAt to seen;
 	// otherwise ErrConflict.
 	RotateRefresh(ctx context.Context, id SessionID, oldHash, newHash string, seen, expires time.Time, address string) error
+	// SessionByDeviceToken finds the session whose device token hash is hash.
+	SessionByDeviceToken(ctx context.Context, hash string) (Session, error)
 	TouchSession(ctx context.Context, id SessionID, seen time.Time, address string) error
+	// ExtendSession is TouchSession that also moves the session's expiry: device tokens live for
+	// as long as they are used.
+	ExtendSession(ctx context.Context, id SessionID, seen, expires time.Time, address string) error
 	DeleteSession(ctx context.Context, id SessionID) error
 	// DeleteDeviceSessions ends the user's sessions on one device: one login per user and device.
 	DeleteDeviceSessions(ctx context.Context, user UserID, deviceID string) error

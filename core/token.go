@@ -83,6 +83,27 @@ func (s signer) verifyAny(token string, now time.Time) (UserID, SessionID, acces
 	return UserID(c.Subject), SessionID(c.SessionID), c, nil
 }
 
+// newDeviceToken returns a device token: 128 random bits as 32 lower-case hex digits, the form of
+// Jellyfin's access tokens, which some clients check.
+func newDeviceToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// isDeviceToken tells a device token from an access token (a JWT, with dots) and an API key.
+func isDeviceToken(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // randomToken returns 256 random bits, base64url-encoded.
 func randomToken() string {
 	b := make([]byte, 32)

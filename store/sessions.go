@@ -24,6 +24,7 @@ type sessionRow struct {
 	LastSeenAt      time.Time  `bun:"last_seen_at"`
 	RotatedAt       *time.Time `bun:"rotated_at"`
 	ExpiresAt       time.Time  `bun:"expires_at"`
+	DeviceTokenHash *string    `bun:"device_token_hash"`
 }
 
 func (r *sessionRow) toCore() core.Session {
@@ -35,6 +36,9 @@ func (r *sessionRow) toCore() core.Session {
 	}
 	if r.RotatedAt != nil {
 		s.RotatedAt = r.RotatedAt.UTC()
+	}
+	if r.DeviceTokenHash != nil {
+		s.DeviceTokenHash = *r.DeviceTokenHash
 	}
 	return s
 }
@@ -51,6 +55,9 @@ func (s *Sessions) CreateSession(ctx context.Context, ss core.Session) error {
 		LastSeenAt: ss.LastSeenAt.UTC(), ExpiresAt: ss.ExpiresAt.UTC()}
 	if ss.PrevRefreshHash != "" {
 		row.PrevRefreshHash = &ss.PrevRefreshHash
+	}
+	if ss.DeviceTokenHash != "" {
+		row.DeviceTokenHash = &ss.DeviceTokenHash
 	}
 	_, err := s.db.W.NewInsert().Model(row).Exec(ctx)
 	return wrap(err, "insert session for user %s", ss.UserID)
@@ -71,6 +78,13 @@ func (s *Sessions) SessionByRefresh(ctx context.Context, hash string) (core.Sess
 	return row.toCore(), wrap(err, "select session by refresh token")
 }
 
+// SessionByDeviceToken finds the session whose device token has this hash.
+func (s *Sessions) SessionByDeviceToken(ctx context.Context, hash string) (core.Session, error) {
+	var row sessionRow
+	err := s.db.R.NewSelect().Model(&row).Where("device_token_hash = ?", hash).Scan(ctx)
+	return row.toCore(), wrap(err, "select session by device token")
+}
+
 // RotateRefresh swaps the refresh hash, but only if it is still oldHash.
 func (s *Sessions) RotateRefresh(ctx context.Context, id core.SessionID, oldHash, newHash string, seen, expires time.Time, address string) error {
 	res, err := s.db.W.NewUpdate().Model((*sessionRow)(nil)).
@@ -89,6 +103,13 @@ func (s *Sessions) TouchSession(ctx context.Context, id core.SessionID, seen tim
 	_, err := s.db.W.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", seen.UTC()).Set("address = ?", address).
 		Where("id = ?", string(id)).Exec(ctx)
 	return wrap(err, "touch session %s", id)
+}
+
+// ExtendSession records that the session was just used, and keeps it alive until expires.
+func (s *Sessions) ExtendSession(ctx context.Context, id core.SessionID, seen, expires time.Time, address string) error {
+	_, err := s.db.W.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", seen.UTC()).Set("address = ?", address).
+		Set("expires_at = ?", expires.UTC()).Where("id = ?", string(id)).Exec(ctx)
+	return wrap(err, "extend session %s", id)
 }
 
 // DeleteSession removes a session.
