@@ -97,9 +97,15 @@ func (m *Metrics) Handler(facade string) gin.HandlerFunc {
 	}
 }
 
+// RouteKey is where a facade that matches its own routes puts the matched route template.
+const RouteKey = "walros.route"
+
 // route is the route template, never the raw path: ids in paths would make labels unbounded.
 func route(c *gin.Context) string {
 	if r := c.FullPath(); r != "" {
+		return r
+	}
+	if r := c.GetString(RouteKey); r != "" { // a facade with its own router (Jellyfin's) names it here
 		return r
 	}
 	return "unmatched"

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -38,4 +40,15 @@ func signingKey(dataDir string) ([]byte, error) {
 		return nil, fmt.Errorf("write signing key: %w", err)
 	}
 	return key, f.Close()
+}
+
+// serverID is the server's permanent id, as Jellyfin clients key their stored credentials by it:
+// derived from the signing key, so it lives as long as the data directory's sessions do.
+func serverID(dataDir string) (string, error) {
+	key, err := signingKey(dataDir)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(append([]byte("walros server id\x00"), key...))
+	return hex.EncodeToString(sum[:16]), nil
 }

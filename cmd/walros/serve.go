@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
+	"github.com/walros/walros/api/jellyfin"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/api/native"
 	"github.com/walros/walros/cmd/walros/config"
@@ -98,8 +99,15 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	if err != nil {
 		return err
 	}
+	id, err := serverID(cfg.Data)
+	if err != nil {
+		return err
+	}
+	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
+		Artwork: art, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
+		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
 	srv := &http.Server{
-		Handler:           api.Engine(),
+		Handler:           facadeMux(api.Engine(), jf.Engine(), cfg.JellyfinWeb),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		IdleTimeout:       cfg.HTTP.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,

@@ -34,6 +34,10 @@ type Config struct {
 	FFprobe string `yaml:"ffprobe"`
 	// Demo turns on the demo content; --no-demo turns it off.
 	Demo bool `yaml:"demo"`
+	// ServerName is the name clients show for this server.
+	ServerName string `yaml:"server_name"`
+	// JellyfinWeb is an installed jellyfin-web to serve at /web/; empty for none.
+	JellyfinWeb string `yaml:"jellyfin_web"`
 	// Admin is the first user, created only when the server has no user yet.
 	Admin Admin `yaml:"admin"`
 	// Log configures the process logger.
@@ -148,13 +152,14 @@ type HTTP struct {
 // Default returns the configuration used when nothing is set. It is valid.
 func Default() Config {
 	return Config{
-		Data:     "./data",
-		Addr:     ":8096",
-		PlexAddr: ":32400",
-		Demo:     true,
-		Admin:    Admin{Username: "admin"},
-		Log:      Log{Level: "info", Format: "auto"},
-		Auth:     Auth{AccessTTL: 15 * time.Minute, RefreshTTL: 720 * time.Hour},
+		Data:       "./data",
+		Addr:       ":8096",
+		PlexAddr:   ":32400",
+		Demo:       true,
+		ServerName: "walros",
+		Admin:      Admin{Username: "admin"},
+		Log:        Log{Level: "info", Format: "auto"},
+		Auth:       Auth{AccessTTL: 15 * time.Minute, RefreshTTL: 720 * time.Hour},
 		HTTP: HTTP{
 			MaxBody:           1 << 20,
 			ReadHeaderTimeout: 10 * time.Second,

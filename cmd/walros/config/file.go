@@ -18,21 +18,23 @@ import (
 // into it with KnownFields rejects unknown keys, while the values are parsed
 // by the same code as env vars and flags, with the same messages.
 type fileConfig struct {
-	Data      yaml.Node     `yaml:"data"`
-	Addr      yaml.Node     `yaml:"addr"`
-	PlexAddr  yaml.Node     `yaml:"plex_addr"`
-	DB        yaml.Node     `yaml:"db"`
-	FFmpeg    yaml.Node     `yaml:"ffmpeg"`
-	FFprobe   yaml.Node     `yaml:"ffprobe"`
-	Demo      yaml.Node     `yaml:"demo"`
-	Admin     fileAdmin     `yaml:"admin"`
-	Log       fileLog       `yaml:"log"`
-	Auth      fileAuth      `yaml:"auth"`
-	HTTP      fileHTTP      `yaml:"http"`
-	Metrics   yaml.Node     `yaml:"metrics"`
-	Scan      fileScan      `yaml:"scan"`
-	Metadata  fileMeta      `yaml:"metadata"`
-	Transcode fileTranscode `yaml:"transcode"`
+	Data        yaml.Node     `yaml:"data"`
+	Addr        yaml.Node     `yaml:"addr"`
+	PlexAddr    yaml.Node     `yaml:"plex_addr"`
+	DB          yaml.Node     `yaml:"db"`
+	FFmpeg      yaml.Node     `yaml:"ffmpeg"`
+	FFprobe     yaml.Node     `yaml:"ffprobe"`
+	Demo        yaml.Node     `yaml:"demo"`
+	ServerName  yaml.Node     `yaml:"server_name"`
+	JellyfinWeb yaml.Node     `yaml:"jellyfin_web"`
+	Admin       fileAdmin     `yaml:"admin"`
+	Log         fileLog       `yaml:"log"`
+	Auth        fileAuth      `yaml:"auth"`
+	HTTP        fileHTTP      `yaml:"http"`
+	Metrics     yaml.Node     `yaml:"metrics"`
+	Scan        fileScan      `yaml:"scan"`
+	Metadata    fileMeta      `yaml:"metadata"`
+	Transcode   fileTranscode `yaml:"transcode"`
 }
 
 type fileTranscode struct {

@@ -1,0 +1,188 @@
+// Package jellyfin speaks the Jellyfin HTTP API, so that Jellyfin's own apps, the @jellyfin/sdk,
+// Jellyseerr and Sonarr/Radarr work against Walros unchanged. It owns the wire format (PascalCase
+// JSON without nulls, N-format GUIDs, ticks, MediaBrowser auth headers, case-insensitive routes)
+// and maps every call onto core.
+package jellyfin
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/middleware"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/scan"
+)
+
+// Version is the Jellyfin server version Walros presents: clients refuse servers older than
+// 10.10 (@jellyfin/sdk) and jellyfin-web expects its own release line.
+const Version = "10.11.11"
+
+// ProductName must be exactly this: the SDKs' server discovery rates anything else as bad.
+const ProductName = "Jellyfin Server"
+
+type authService interface {
+	LoginDevice(ctx context.Context, username, password string, dev core.Device) (core.Tokens, error)
+	ApproveDevice(ctx context.Context, approver core.Caller, user core.UserID, dev core.Device) (core.Tokens, error)
+	Logout(ctx context.Context, c core.Caller) error
+	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
+	AuthenticateMedia(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
+	Sessions(ctx context.Context, c core.Caller, all bool) ([]core.Session, error)
+	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
+	APIKeys(ctx context.Context, c core.Caller) ([]core.APIKey, error)
+	RevokeAPIKey(ctx context.Context, c core.Caller, id core.APIKeyID) error
+}
+
+type userService interface {
+	Get(ctx context.Context, c core.Caller, id core.UserID) (core.User, error)
+	List(ctx context.Context, c core.Caller) ([]core.User, error)
+	Me(ctx context.Context, c core.Caller) (core.User, error)
+}
+
+type libraryService interface {
+	List(ctx context.Context, c core.Caller) ([]core.Library, error)
+	Get(ctx context.Context, c core.Caller, id core.LibraryID) (core.Library, error)
+}
+
+type itemService interface {
+	Get(ctx context.Context, c core.Caller, id core.ItemID) (core.Item, error)
+	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+	Facets(ctx context.Context, c core.Caller, q core.FacetQuery) ([]core.Facet, int, error)
+	Files(ctx context.Context, c core.Caller, id core.ItemID) ([]core.MediaFile, error)
+	PlayableFile(ctx context.Context, c core.Caller, id core.ItemID, file core.FileID) (core.MediaFile, error)
+	Metadata(ctx context.Context, c core.Caller, id core.ItemID) (core.Metadata, error)
+	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
+	Person(ctx context.Context, c core.Caller, name string) (core.Person, error)
+	PersonImage(ctx context.Context, c core.Caller, name string) (core.Image, error)
+}
+
+type artworkService interface {
+	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
+	BlurHash(ctx context.Context, img core.Image) (string, error)
+}
+
+type scanService interface {
+	Start(ctx context.Context, c core.Caller, id core.LibraryID) (scan.Progress, error)
+	Status(c core.Caller, id core.LibraryID) (scan.Progress, error)
+}
+
+// Deps are the facade's dependencies.
+type Deps struct {
+	Auth      authService
+	Users     userService
+	Libraries libraryService
+	Items     itemService
+	Scans     scanService
+	Artwork   artworkService
+	// ServerID is the server's permanent id (32 hex digits): clients key stored credentials by it.
+	ServerID   string
+	ServerName string
+	// WebDir is an installed jellyfin-web to serve at /web/; empty for none.
+	WebDir  string
+	Metrics *middleware.Metrics
+	Log     *slog.Logger
+	MaxBody int64
+	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address.
+	TrustedProxies []string
+}
+
+// Handler is the Jellyfin facade.
+type Handler struct {
+	Deps
+	routes router
+	// newKeys holds the secrets of API keys made through /Auth/Keys for a few minutes, by id:
+	// Jellyseerr creates a key and reads it back from the list (core keeps only hashes).
+	newKeys sync.Map
+}
+
+// New returns the facade.
+func New(d Deps) *Handler {
+	if d.MaxBody <= 0 {
+		d.MaxBody = 1 << 20
+	}
+	if d.ServerName == "" {
+		d.ServerName = "walros"
+	}
+	h := &Handler{Deps: d}
+	h.systemRoutes(&h.routes)
+	h.userRoutes(&h.routes)
+	return h
+}
+
+const routeKey = middleware.RouteKey
+
+func routeOf(c *gin.Context) string { return c.GetString(routeKey) }
+
+// Engine builds the gin engine: shared middleware, then the facade's own case-insensitive router.
+func (h *Handler) Engine() *gin.Engine {
+	e := gin.New()
+	if err := e.SetTrustedProxies(h.TrustedProxies); err != nil {
+		panic(err) // config validated them at start
+	}
+	e.Use(middleware.RequestID(), cors)
+	if h.Metrics != nil {
+		e.Use(h.Metrics.Handler("jellyfin"))
+	}
+	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), middleware.BodyLimit(h.MaxBody, time.Minute))
+	e.NoRoute(h.dispatch)
+	return e
+}
+
+// cors lets browser-hosted clients of any origin call the API, as Jellyfin does.
+func cors(c *gin.Context) {
+	c.Header("Access-Control-Allow-Origin", "*")
+	if c.Request.Method == http.MethodOptions {
+		c.Header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS")
+		if h := c.GetHeader("Access-Control-Request-Headers"); h != "" {
+			c.Header("Access-Control-Allow-Headers", h)
+		}
+		c.Header("Access-Control-Max-Age", "86400")
+		c.AbortWithStatus(http.StatusNoContent)
+	}
+}
+
+func (h *Handler) dispatch(c *gin.Context) {
+	rt, params, allowed := h.routes.match(c.Request.Method, c.Request.URL.Path)
+	if rt == nil {
+		code := http.StatusNotFound
+		if allowed {
+			code = http.StatusMethodNotAllowed
+		}
+		c.Set(routeKey, "unmatched")
+		status(c, code)
+		return
+	}
+	c.Set(routeKey, rt.pattern)
+	c.Params = params
+	switch rt.access {
+	case user:
+		if !h.authenticate(c, "") {
+			return
+		}
+	case media:
+		id, ok := parseID(c.Param("itemId"))
+		if !ok {
+			status(c, http.StatusNotFound)
+			return
+		}
+		if !h.authenticate(c, core.ItemID(id)) {
+			return
+		}
+	case anonymous:
+		if a := authOf(c); a.Token != "" {
+			if caller, err := h.Auth.Authenticate(c.Request.Context(), a.Token, c.ClientIP()); err == nil {
+				c.Set(callerKey, caller)
+			}
+		}
+	}
+	for _, f := range rt.handler {
+		if c.IsAborted() {
+			return
+		}
+		f(c)
+	}
+}

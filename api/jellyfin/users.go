@@ -1,0 +1,374 @@
+package jellyfin
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/core"
+)
+
+func (h *Handler) userRoutes(r *router) {
+	r.add("POST", "/Users/AuthenticateByName", anonymous, h.authenticateByName)
+	r.add("GET", "/Users/Public", anonymous, publicUsers)
+	r.add("GET", "/Users", user, h.listUsers)
+	r.add("GET", "/Users/Me", user, h.me)
+	r.add("GET", "/Users/{userId}", user, h.getUser)
+	r.add("POST", "/Sessions/Logout", user, h.logout)
+	r.add("GET", "/Sessions", user, h.sessions)
+	r.add("POST", "/Sessions/Capabilities", user, noContent)
+	r.add("POST", "/Sessions/Capabilities/Full", user, noContent)
+	r.add("GET", "/Auth/Keys", user, h.admin, h.listKeys)
+	r.add("POST", "/Auth/Keys", user, h.admin, h.createKey)
+	r.add("DELETE", "/Auth/Keys/{key}", user, h.admin, h.revokeKey)
+}
+
+// userDto is Jellyfin's UserDto with the configuration and policy clients read.
+type userDto struct {
+	Name                      string
+	ServerId                  string
+	ServerName                string
+	Id                        string
+	HasPassword               bool
+	HasConfiguredPassword     bool
+	HasConfiguredEasyPassword bool
+	EnableAutoLogin           bool
+	LastLoginDate             *jfTime `json:",omitempty"`
+	LastActivityDate          *jfTime `json:",omitempty"`
+	Configuration             userConfiguration
+	Policy                    userPolicy
+}
+
+type userConfiguration struct {
+	PlayDefaultAudioTrack      bool
+	SubtitleLanguagePreference string
+	DisplayMissingEpisodes     bool
+	GroupedFolders             []string
+	SubtitleMode               string
+	DisplayCollectionsView     bool
+	EnableLocalPassword        bool
+	OrderedViews               []string
+	LatestItemsExcludes        []string
+	MyMediaExcludes            []string
+	HidePlayedInLatest         bool
+	RememberAudioSelections    bool
+	RememberSubtitleSelections bool
+	EnableNextEpisodeAutoPlay  bool
+	CastReceiverId             string
+}
+
+type userPolicy struct {
+	IsAdministrator                  bool
+	IsHidden                         bool
+	EnableCollectionManagement       bool
+	EnableSubtitleManagement         bool
+	EnableLyricManagement            bool
+	IsDisabled                       bool
+	BlockedTags                      []string
+	AllowedTags                      []string
+	EnableUserPreferenceAccess       bool
+	AccessSchedules                  []any
+	BlockUnratedItems                []string
+	EnableRemoteControlOfOtherUsers  bool
+	EnableSharedDeviceControl        bool
+	EnableRemoteAccess               bool
+	EnableLiveTvManagement           bool
+	EnableLiveTvAccess               bool
+	EnableMediaPlayback              bool
+	EnableAudioPlaybackTranscoding   bool
+	EnableVideoPlaybackTranscoding   bool
+	EnablePlaybackRemuxing           bool
+	ForceRemoteSourceTranscoding     bool
+	EnableContentDeletion            bool
+	EnableContentDeletionFromFolders []string
+	EnableContentDownloading         bool
+	EnableSyncTranscoding            bool
+	EnableMediaConversion            bool
+	EnabledDevices                   []string
+	EnableAllDevices                 bool
+	EnabledChannels                  []string
+	EnableAllChannels                bool
+	EnabledFolders                   []string
+	EnableAllFolders                 bool
+	InvalidLoginAttemptCount         int
+	LoginAttemptsBeforeLockout       int
+	MaxActiveSessions                int
+	EnablePublicSharing              bool
+	BlockedMediaFolders              []string
+	BlockedChannels                  []string
+	RemoteClientBitrateLimit         int
+	AuthenticationProviderId         string
+	PasswordResetProviderId          string
+	SyncPlayAccess                   string
+}
+
+func (h *Handler) toUser(u core.User) userDto {
+	folders := make([]string, len(u.LibraryIDs))
+	for i, l := range u.LibraryIDs {
+		folders[i] = jid(l)
+	}
+	d := userDto{Name: u.Username, ServerId: h.ServerID, ServerName: h.ServerName, Id: jid(u.ID), HasPassword: true,
+		HasConfiguredPassword: true, LastLoginDate: timePtrOf(u.LastLoginAt), LastActivityDate: timePtrOf(u.LastLoginAt),
+		Configuration: userConfiguration{PlayDefaultAudioTrack: true, GroupedFolders: []string{}, SubtitleMode: "Default",
+			DisplayCollectionsView: true, OrderedViews: []string{}, LatestItemsExcludes: []string{}, MyMediaExcludes: []string{},
+			HidePlayedInLatest: true, RememberAudioSelections: true, RememberSubtitleSelections: true, EnableNextEpisodeAutoPlay: true},
+		Policy: userPolicy{IsAdministrator: u.Admin, IsHidden: true, IsDisabled: u.Disabled, EnableCollectionManagement: u.Admin,
+			BlockedTags: []string{}, AllowedTags: []string{}, EnableUserPreferenceAccess: true, AccessSchedules: []any{},
+			BlockUnratedItems: []string{}, EnableRemoteControlOfOtherUsers: u.Admin, EnableSharedDeviceControl: true,
+			EnableRemoteAccess: true, EnableMediaPlayback: true, EnableAudioPlaybackTranscoding: true,
+			EnableVideoPlaybackTranscoding: true, EnablePlaybackRemuxing: true, EnableContentDeletion: false,
+			EnableContentDeletionFromFolders: []string{}, EnableContentDownloading: true, EnableSyncTranscoding: true,
+			EnableMediaConversion: true, EnabledDevices: []string{}, EnableAllDevices: true, EnabledChannels: []string{},
+			EnableAllChannels: true, EnabledFolders: folders, EnableAllFolders: u.Admin || u.AllLibraries,
+			LoginAttemptsBeforeLockout: -1, EnablePublicSharing: true, BlockedMediaFolders: []string{}, BlockedChannels: []string{},
+			AuthenticationProviderId: "Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider",
+			PasswordResetProviderId:  "Jellyfin.Server.Implementations.Users.DefaultPasswordResetProvider",
+			SyncPlayAccess:           "None"},
+	}
+	return d
+}
+
+func timePtrOf(t *time.Time) *jfTime {
+	if t == nil {
+		return nil
+	}
+	return timePtr(*t)
+}
+
+// sessionInfo is Jellyfin's SessionInfoDto.
+type sessionInfo struct {
+	Id                    string
+	UserId                string
+	UserName              string `json:",omitempty"`
+	Client                string
+	DeviceName            string
+	DeviceId              string
+	ApplicationVersion    string
+	RemoteEndPoint        string
+	LastActivityDate      jfTime
+	PlayableMediaTypes    []string
+	SupportedCommands     []string
+	IsActive              bool
+	SupportsMediaControl  bool
+	SupportsRemoteControl bool
+	NowPlayingQueue       []any
+	HasCustomDeviceName   bool
+	ServerId              string
+	AdditionalUsers       []any
+	PlayState             playState
+}
+
+type playState struct {
+	CanSeek       bool
+	IsPaused      bool
+	IsMuted       bool
+	RepeatMode    string
+	PlaybackOrder string
+}
+
+// sessionID is Jellyfin's session id: MD5 of client and device id.
+func sessionID(client, deviceID string) string {
+	sum := md5.Sum([]byte(client + deviceID))
+	return hex.EncodeToString(sum[:])
+}
+
+func (h *Handler) toSession(s core.Session, name, version string) sessionInfo {
+	return sessionInfo{Id: sessionID(s.Client, s.DeviceID), UserId: jid(s.UserID), UserName: name, Client: s.Client,
+		DeviceName: s.DeviceName, DeviceId: s.DeviceID, ApplicationVersion: version, RemoteEndPoint: s.Address,
+		LastActivityDate: jfTime(s.LastSeenAt), PlayableMediaTypes: []string{"Audio", "Video"}, SupportedCommands: []string{},
+		IsActive: true, NowPlayingQueue: []any{}, ServerId: h.ServerID, AdditionalUsers: []any{},
+		PlayState: playState{CanSeek: false, RepeatMode: "RepeatNone", PlaybackOrder: "Default"}}
+}
+
+// authenticateByName is POST /Users/AuthenticateByName. The Authorization header must name the
+// client and device, which the session is keyed by; logging in again from a device replaces its
+// token, as in Jellyfin.
+func (h *Handler) authenticateByName(c *gin.Context) {
+	var body struct {
+		Username string
+		Pw       string
+		Password string // 10.8 and older
+	}
+	if err := bind(c, &body); err != nil {
+		status(c, http.StatusBadRequest)
+		return
+	}
+	a := authOf(c)
+	if a.Client == "" || a.DeviceID == "" || a.Device == "" || a.Version == "" {
+		status(c, http.StatusBadRequest)
+		return
+	}
+	pw := body.Pw
+	if pw == "" {
+		pw = body.Password
+	}
+	tok, err := h.Auth.LoginDevice(c.Request.Context(), body.Username, pw, a.device(c.ClientIP()))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, h.authResult(tok, a.Version))
+}
+
+type authenticationResult struct {
+	User        userDto
+	SessionInfo sessionInfo
+	AccessToken string
+	ServerId    string
+}
+
+func (h *Handler) authResult(tok core.Tokens, version string) authenticationResult {
+	return authenticationResult{User: h.toUser(tok.User), SessionInfo: h.toSession(tok.Session, tok.User.Username, version),
+		AccessToken: tok.Device, ServerId: h.ServerID}
+}
+
+// publicUsers is GET /Users/Public: users are hidden by default in Jellyfin, so the login page
+// asks for a name; Walros lists nobody.
+func publicUsers(c *gin.Context) { writeJSON(c, http.StatusOK, []userDto{}) }
+
+func (h *Handler) listUsers(c *gin.Context) {
+	us, err := h.Users.List(c.Request.Context(), callerOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]userDto, len(us))
+	for i, u := range us {
+		out[i] = h.toUser(u)
+	}
+	writeJSON(c, http.StatusOK, out)
+}
+
+func (h *Handler) me(c *gin.Context) {
+	u, err := h.Users.Me(c.Request.Context(), callerOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, h.toUser(u))
+}
+
+func (h *Handler) getUser(c *gin.Context) {
+	id, ok := parseID(c.Param("userId"))
+	if !ok {
+		status(c, http.StatusNotFound)
+		return
+	}
+	u, err := h.Users.Get(c.Request.Context(), callerOf(c), core.UserID(id))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, h.toUser(u))
+}
+
+func (h *Handler) logout(c *gin.Context) {
+	if err := h.Auth.Logout(c.Request.Context(), callerOf(c)); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// sessions is GET /Sessions: the caller's own devices, or everyone's for an admin.
+func (h *Handler) sessions(c *gin.Context) {
+	caller := callerOf(c)
+	ss, err := h.Auth.Sessions(c.Request.Context(), caller, caller.Admin)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	names := map[core.UserID]string{}
+	if us, err := h.Users.List(c.Request.Context(), caller); err == nil {
+		for _, u := range us {
+			names[u.ID] = u.Username
+		}
+	} else if u, err := h.Users.Me(c.Request.Context(), caller); err == nil {
+		names[u.ID] = u.Username
+	}
+	active := integer(c, "activeWithinSeconds", 0)
+	out := []sessionInfo{}
+	for _, s := range ss {
+		if active > 0 && time.Since(s.LastSeenAt) > time.Duration(active)*time.Second {
+			continue
+		}
+		if id := str(c, "deviceId"); id != "" && id != s.DeviceID {
+			continue
+		}
+		out = append(out, h.toSession(s, names[s.UserID], ""))
+	}
+	writeJSON(c, http.StatusOK, out)
+}
+
+// authenticationInfo is one API key as /Auth/Keys lists it. Walros shows the key itself only when
+// it is made: it stores a hash. Jellyseerr reads AccessToken right after POST /Auth/Keys, so the
+// secret of a key made by this facade is remembered in memory for that moment.
+type authenticationInfo struct {
+	Id               int64
+	AccessToken      string
+	DeviceId         string
+	AppName          string
+	AppVersion       string
+	DeviceName       string
+	UserId           string
+	IsActive         bool
+	DateCreated      jfTime
+	DateRevoked      *jfTime `json:",omitempty"`
+	DateLastActivity *jfTime `json:",omitempty"`
+	UserName         string
+}
+
+func (h *Handler) listKeys(c *gin.Context) {
+	keys, err := h.Auth.APIKeys(c.Request.Context(), callerOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]authenticationInfo, len(keys))
+	for i, k := range keys {
+		token := k.Prefix + "…"
+		if s, ok := h.newKeys.Load(k.ID); ok {
+			token = s.(string)
+		}
+		out[i] = authenticationInfo{Id: int64(i + 1), AccessToken: token, AppName: k.Name, IsActive: true,
+			DateCreated: jfTime(k.CreatedAt), DateLastActivity: timePtrOf(k.LastUsedAt), UserId: jid(k.CreatedBy)}
+	}
+	writeJSON(c, http.StatusOK, queryResult[authenticationInfo]{Items: out, TotalRecordCount: len(out)})
+}
+
+func (h *Handler) createKey(c *gin.Context) {
+	k, secret, err := h.Auth.CreateAPIKey(c.Request.Context(), callerOf(c), str(c, "App"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.newKeys.Store(k.ID, secret)
+	time.AfterFunc(10*time.Minute, func() { h.newKeys.Delete(k.ID) })
+	c.Status(http.StatusNoContent)
+}
+
+// revokeKey is DELETE /Auth/Keys/{key}: the key's secret, or the prefix /Auth/Keys showed.
+func (h *Handler) revokeKey(c *gin.Context) {
+	keys, err := h.Auth.APIKeys(c.Request.Context(), callerOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	want := strings.TrimSuffix(c.Param("key"), "…")
+	for _, k := range keys {
+		s, _ := h.newKeys.Load(k.ID)
+		if secret, _ := s.(string); want == secret || want == k.Prefix || want == k.Prefix+"…" {
+			if err := h.Auth.RevokeAPIKey(c.Request.Context(), callerOf(c), k.ID); err != nil {
+				h.fail(c, err)
+				return
+			}
+			h.newKeys.Delete(k.ID)
+			c.Status(http.StatusNoContent)
+			return
+		}
+	}
+	status(c, http.StatusNotFound)
+}
