@@ -6,8 +6,11 @@ package jellyfin
 
 import (
 	"context"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -16,6 +19,8 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/transcoder/audio"
+	"github.com/walros/walros/transcoder/hls"
 )
 
 // Version is the Jellyfin server version Walros presents: clients refuse servers older than
@@ -70,6 +75,33 @@ type scanService interface {
 	Status(c core.Caller, id core.LibraryID) (scan.Progress, error)
 }
 
+// userDataService is what the handlers need from core.UserDataService.
+type userDataService interface {
+	Get(ctx context.Context, c core.Caller, ids ...core.ItemID) (map[core.ItemID]core.UserData, error)
+	GetOne(ctx context.Context, c core.Caller, id core.ItemID) (core.UserData, error)
+	Progress(ctx context.Context, c core.Caller, id core.ItemID, position time.Duration, stopped bool) (core.UserData, error)
+	SetPlayed(ctx context.Context, c core.Caller, id core.ItemID, played bool, at *time.Time) (core.UserData, error)
+	SetFavorite(ctx context.Context, c core.Caller, id core.ItemID, fav bool) (core.UserData, error)
+	SetLikes(ctx context.Context, c core.Caller, id core.ItemID, likes *bool) (core.UserData, error)
+	Resume(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+	NextUp(ctx context.Context, c core.Caller, q core.NextUpQuery) ([]core.Item, int, error)
+}
+
+// streamService is the HLS engine (transcoder/hls.Manager).
+type streamService interface {
+	Timeline(ctx context.Context, src hls.Source) (hls.Timeline, error)
+	Check(src hls.Source, tl hls.Timeline, spec hls.Spec) error
+	Master(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, subs []hls.SubtitleTrack, uri func(hls.Spec) string) ([]byte, error)
+	MediaPlaylist(ctx context.Context, src hls.Source, spec hls.Spec, uri func(string) string) ([]byte, error)
+	Init(ctx context.Context, src hls.Source, spec hls.Spec, user string) (*os.File, fs.FileInfo, error)
+	Segment(ctx context.Context, src hls.Source, spec hls.Spec, n int, user string) (*os.File, fs.FileInfo, error)
+}
+
+// audioService transcodes one audio track progressively (transcoder/audio).
+type audioService interface {
+	Stream(ctx context.Context, w io.Writer, src audio.Source, f audio.Format) error
+}
+
 // Deps are the facade's dependencies.
 type Deps struct {
 	Auth      authService
@@ -78,6 +110,11 @@ type Deps struct {
 	Items     itemService
 	Scans     scanService
 	Artwork   artworkService
+	UserData  userDataService
+	Streams   streamService
+	Audio     audioService
+	// Subtitles extracts an embedded text subtitle of a file as WebVTT.
+	Subtitles func(ctx context.Context, path string, index int) ([]byte, error)
 	// ServerID is the server's permanent id (32 hex digits): clients key stored credentials by it.
 	ServerID   string
 	ServerName string

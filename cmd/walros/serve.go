@@ -104,7 +104,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 		return err
 	}
 	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
-		Artwork: art, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
+		Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
 		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
 	srv := &http.Server{
 		Handler:           facadeMux(api.Engine(), jf.Engine(), cfg.JellyfinWeb),
