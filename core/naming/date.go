@@ -52,6 +52,50 @@ func findDate(s string) *marker {
 	return found
 }
 
+// findShortDate reads a date written YY.MM.DD right after the title words,
+// as scene releases of daily and site-rip videos write it:
+// Site.15.03.09.Performer.Title. Only the first number after the title is
+// tried, and only when it starts a valid date whose parts are two digits
+// each, so that titles with numbers ("Ocean's.11", "11.22.63") stay.
+func findShortDate(s string, toks []token) *marker {
+	for i := 1; i < len(toks); i++ {
+		t := toks[i]
+		if t.tag.anchor == anchorHard || t.year != 0 || t.bracket {
+			return nil
+		}
+		if !isDigit(t.text[0]) {
+			continue
+		}
+		p := t.start
+		if !strings.ContainsFunc(toks[i-1].text, func(r rune) bool { return r < 0x80 && isLetter(byte(r)) }) ||
+			p+8 > len(s) || !isShortDate(s[p:p+8]) || p+8 < len(s) && isAlnum(s[p+8]) ||
+			p+9 < len(s) && strings.IndexByte(".-", s[p+8]) >= 0 && isDigit(s[p+9]) {
+			return nil // 15.03.09.12 is no date
+		}
+		yy := atoi(s[p : p+2])
+		y := 2000 + yy
+		if y > maxYear {
+			y -= 100
+		}
+		if d := date(y, atoi(s[p+3:p+5]), atoi(s[p+6:p+8])); d != "" {
+			return &marker{start: p, end: p + 8, season: -1, date: d}
+		}
+		return nil
+	}
+	return nil
+}
+
+// isShortDate reports whether s is three pairs of digits with one separator
+// between them: 15.03.09, 15-03-09.
+func isShortDate(s string) bool {
+	for _, i := range []int{0, 1, 3, 4, 6, 7} {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s[2] == s[5] && strings.IndexByte(". -", s[2]) >= 0
+}
+
 // months numbers the three-letter month names that reDMonY reads.
 var months = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 

@@ -14,6 +14,7 @@ type marker struct {
 	isAbsolute bool // absolute holds the number: "Show - 00" is episode 0
 	date       string
 	bare       bool // a number alone: "205" in a season 2 folder is episode 5
+	lone       bool // a lone E009 after a title, which a year may follow
 }
 
 // maxEpisodes bounds a multi-episode list, so "S01E01-E9999" stays small.
@@ -86,6 +87,9 @@ func findMarker(s string, toks []token, o opts) *marker {
 			return m
 		}
 	}
+	if m := findShortDate(s, toks); m != nil {
+		return m
+	}
 	if m := findSeasonPack(toks); m != nil {
 		return m
 	}
@@ -98,7 +102,7 @@ func findMarker(s string, toks []token, o opts) *marker {
 		return nil
 	}
 	for _, find := range []func(string, []token, opts) *marker{findEpisodeWord, findAbsolute, findSceneNumber} {
-		if m := find(s, toks, o); m != nil && !yearAfter(toks, m.end) {
+		if m := find(s, toks, o); m != nil && (m.lone || !yearAfter(toks, m.end)) {
 			return m
 		}
 	}
@@ -332,7 +336,10 @@ func findEpisodeWord(s string, _ []token, _ opts) *marker {
 		if m[3]-m[2] == 1 && (m[5]-m[4] < 2 || m[4] != m[3]) {
 			return false // "E05" alone is an episode; "E 5" and WALL-E.2008 are not
 		}
-		found = &marker{start: m[0], end: m[1], season: -1, episodes: []int{atoi(s[m[4]:m[5]])}}
+		// A lone E009 names an episode even when a year follows, as German anime
+		// releases write it (Show.E009.Title.German.2009); "Episode.4.1977" is a film.
+		lone := m[3]-m[2] == 1 && m[0] > 0
+		found = &marker{start: m[0], end: m[1], season: -1, episodes: []int{atoi(s[m[4]:m[5]])}, lone: lone}
 		return true
 	})
 	return found
@@ -447,7 +454,11 @@ func seasonFolder(dir string) (season int, show string, ok bool) {
 			continue
 		}
 		n := atoi(strings.TrimLeft(strings.ToLower(t.text), "s"))
-		if title := clean(s[:t.start], byteAt(s, t.start)); title != "" {
+		raw, country := cutCountry(s[:t.start], true)
+		if title := clean(raw, byteAt(s, len(raw))); title != "" {
+			if country != "" {
+				title += " (" + country + ")" // the folder's show is parsed again: keep its qualifier
+			}
 			return n, title, true
 		}
 	}

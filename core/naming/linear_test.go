@@ -18,7 +18,8 @@ func TestParseNameLinear(t *testing.T) {
 		" - 1-", "[a]", "[", "(", "2010 ", "2010.", "Episode 1 ", "E01 ", "Season 1 Episode ", "cd1.",
 		"part.1.", "The.", "FRENCH.", "PROPER ", "1080p.", "Director's.Cut.", "2024.03.14.", "14.03.2024 ",
 		"01 - ", "www.", "-trailer", "{edition-", "[imdbid-", "\xff", "千", "S.W.A.T.", "Show S2 - 1", "(flac ",
-		"[24-96 ", "1-01 ", "2010 - ", "01_", "Artist - ",
+		"[24-96 ", "1-01 ", "2010 - ", "01_", "Artist - ", "a.15.03.09.", "(US) ", "a.US.", "(a) - 1 ", "a.E009.",
+		"German.2009.", "S1958E13.", "(a 2014) ",
 	} {
 		small := strings.Repeat(unit, (8<<10)/len(unit))
 		large := strings.Repeat(unit, (32<<10)/len(unit))

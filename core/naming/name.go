@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Years outside [minYear, maxYear] are numbers in a title: "Blade Runner 2049".
@@ -30,7 +31,7 @@ type opts struct {
 
 // nameInfo is what one path component says on its own.
 type nameInfo struct {
-	title, episodeTitle                            string
+	title, episodeTitle, country                   string
 	year, part                                     int
 	ep                                             *marker
 	edition, resolution, source, codec, hdr, group string
@@ -81,12 +82,19 @@ func parseName(s string, o opts) nameInfo {
 		}
 	}
 	raw := s[:endPos]
+	// The title stopped at its marker or year, not at a tag: what ends it is a qualifier.
+	beforeMarker := ep != nil && endPos == markStart
+	stopped := beforeMarker || yearIdx >= 0 && endIdx == yearIdx && endPos == toks[yearIdx].start
+	raw, n.country = cutCountry(raw, stopped) // The.Office.US.S01E01, Drunk History (UK)
 	if yearIdx >= 0 || ep != nil {
-		raw = cutAltTitle(raw) // Show ~Alt Title~ (2015), Movie - (Firstname LASTNAME) - 1948
+		raw = cutAltTitle(raw, beforeMarker) // Show ~Alt Title~ (2015), Movie - (Firstname LASTNAME) - 1948
 	}
 	n.title = cutTitlePrefix(clean(raw, byteAt(s, len(raw))))
 	if yearIdx >= 0 {
 		n.year = toks[yearIdx].year
+	}
+	if n.year == 0 && ep != nil && ep.season >= minYear && ep.season <= maxYear {
+		n.year = ep.season // Looney.Tunes.S1958E13: a season numbered by its year
 	}
 	tagFrom := endIdx
 	if ep != nil {
@@ -106,8 +114,11 @@ func parseName(s string, o opts) nameInfo {
 			n.episodeTitle = clean(s[markEnd:pos], byteAt(s, pos))
 		}
 		if n.year == 0 && ep.date == "" {
-			if y := yearAfterMarker(toks, k); y != 0 {
+			if y, lang := yearAfterMarker(toks, k, e); y != 0 {
 				n.year, n.episodeTitle = y, "" // Show.S01E12.German.2014.DL.1080p
+				if lang > k {
+					n.episodeTitle = clean(s[markEnd:toks[lang].start], byteAt(s, toks[lang].start))
+				}
 			}
 		}
 		tagFrom = e
@@ -120,25 +131,32 @@ func parseName(s string, o opts) nameInfo {
 }
 
 // yearAfterMarker returns the show's year written after an episode marker
-// behind a language, as German releases put it: Show.S01.E12.German.2014.
-// A year right after the marker is more often an episode's title
-// (Show.S02E21.1969.720p) and is not read.
-func yearAfterMarker(toks []token, k int) int {
+// behind a language, as German releases put it: Show.S01.E12.German.2014, or
+// at the end of the episode's title (toks[k:e]), Show.E009.Title.German.2009.
+// lang is the index of the language. A year right after the marker is more
+// often an episode's title (Show.S02E21.1969.720p) and is not read.
+func yearAfterMarker(toks []token, k, e int) (year, lang int) {
 	i := k
 	for i < len(toks) && i-k < 2 && languages[toks[i].norm] && !toks[i].bracket {
 		i++
 	}
-	if i == k || i >= len(toks) || toks[i].year == 0 || toks[i].tag.kind != kindNone {
-		return 0
+	if i > k && i < len(toks) && toks[i].year != 0 && toks[i].tag.kind == kindNone {
+		return toks[i].year, k
 	}
-	return toks[i].year
+	if e-2 > k && e <= len(toks) && toks[e-1].year != 0 && toks[e-1].tag.kind == kindNone &&
+		languages[toks[e-2].norm] && !toks[e-2].bracket {
+		return toks[e-1].year, e - 2
+	}
+	return 0, 0
 }
 
 // cutAltTitle drops what trails a title when a year or an episode marker
 // follows it: an alternative title between tildes ("Dungeon ni Deai ~Familia
 // Myth~"), or a credit in parentheses written "Firstname LASTNAME", as French
-// releases name the director ("Movie - (Jean DUPONT) - 1948").
-func cutAltTitle(raw string) string {
+// releases name the director ("Movie - (Jean DUPONT) - 1948"). Right before
+// an episode marker (beforeMarker), any name in parentheses is another name
+// of the show: "World's End Harem (Shuumatsu no Harem) S01E08", "Mezzo(DSA) - 05".
+func cutAltTitle(raw string, beforeMarker bool) string {
 	t := strings.TrimRight(raw, " .-_([")
 	if t == "" {
 		return raw
@@ -157,7 +175,7 @@ func cutAltTitle(raw string) string {
 		return raw
 	}
 	inner := t[i+1 : len(t)-1]
-	if open == '(' && !isCredit(inner) || open == '~' && strings.TrimSpace(inner) == "" {
+	if open == '(' && !isCredit(inner) && !(beforeMarker && isAltName(inner)) || open == '~' && strings.TrimSpace(inner) == "" {
 		return raw
 	}
 	return t[:i]
@@ -176,6 +194,20 @@ func isCredit(s string) bool {
 			return false
 		}
 		if last := i == len(words)-1; last != allCaps(w) || last && !isLetters(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// isAltName reports whether the text of a parenthesis may be a name: it has
+// a letter and holds no year ("Show (2005) S01E01" keeps its year).
+func isAltName(s string) bool {
+	if strings.IndexFunc(s, unicode.IsLetter) < 0 {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if yearOf(w) != 0 {
 			return false
 		}
 	}
@@ -258,6 +290,15 @@ func titleEnd(toks []token, markStart int, noMarker bool) (endIdx, endPos, yearI
 			e -= 2 // Movie.UNCUT.German.2016: a language after a tag in capitals, not The.Good.German.2006
 			for e > 1 && capsTagAt(toks, e-1) {
 				e--
+			}
+		}
+		if g := toks[e].group; g > 0 && e == yearIdx {
+			k := e
+			for k > 1 && toks[k-1].group == g {
+				k--
+			}
+			if k < e && toks[k-1].group != g {
+				e = k // Movie (unknown_release_type / 2014): the bracket holds release information
 			}
 		}
 		return e, toks[e].start, yearIdx

@@ -38,6 +38,9 @@ type Result struct {
 	Type  string `json:"type"` // movie, episode, extra or unknown
 	Title string `json:"title,omitempty"`
 	Year  int    `json:"year,omitempty"`
+	// Country is the code that tells apart shows of one title ("US" of "The
+	// Office (US)" or The.Office.US.S01E01), in capitals; Title is without it.
+	Country string `json:"country,omitempty"`
 	// Season is a pointer so that season 0, the specials, is not "no season".
 	Season  *int `json:"season,omitempty"`
 	Episode *int `json:"episode,omitempty"`
@@ -127,7 +130,7 @@ func ParseWithHint(path string, hint Hint) Result {
 	}
 
 	r := Result{
-		Title: n.title, Year: n.year, Part: n.part, Edition: n.edition, Resolution: n.resolution,
+		Title: n.title, Year: n.year, Country: n.country, Part: n.part, Edition: n.edition, Resolution: n.resolution,
 		Source: n.source, VideoCodec: n.codec, HDR: n.hdr, Group: n.group,
 	}
 	r.Part = orInt(r.Part, partDir)
@@ -137,7 +140,7 @@ func ParseWithHint(path string, hint Hint) Result {
 		switch {
 		case owner == nil || owner.ep != nil:
 		case r.Title == "" || namedAfterMovie && movieFromFolder(n, owner): // trailer.mkv, movie-trailer.mkv
-			r.Title, r.Year = owner.title, owner.year
+			r.Title, r.Year, r.Country = owner.title, owner.year, owner.country
 		case r.Year == owner.year:
 			r.Title = preferCase(r.Title, owner.title)
 		}
@@ -155,14 +158,15 @@ func ParseWithHint(path string, hint Hint) Result {
 			if n.ep == nil && n.title != "" {
 				r.EpisodeTitle = cutShow(n.title, owner.title) // Show/Specials/Show - The Special.mkv
 			}
-			r.Title, r.Year = owner.title, orInt(owner.year, n.year)
+			r.Title, r.Year, r.Country = owner.title, orInt(owner.year, n.year), owner.country
 		} else if related(n.title, owner.title) {
 			r.Title, r.Year = preferCase(n.title, owner.title), orInt(n.year, owner.year)
+			r.Country = orStr(n.country, owner.country)
 		}
 	default:
 		r.Type = TypeMovie
 		if owner != nil && owner.ep == nil && owner.title != "" && movieFromFolder(n, owner) {
-			r.Title, r.Year = owner.title, owner.year
+			r.Title, r.Year, r.Country = owner.title, owner.year, owner.country
 			r.fillTags(owner)
 		} else if owner != nil && n.year == owner.year {
 			r.Title = preferCase(r.Title, owner.title)

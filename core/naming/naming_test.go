@@ -127,6 +127,8 @@ func field(r naming.Result, name string) (string, bool) {
 		return r.ExtraType, true
 	case "episodeTitle":
 		return r.EpisodeTitle, true
+	case "country":
+		return r.Country, true
 	}
 	return "", false
 }

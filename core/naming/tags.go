@@ -123,7 +123,7 @@ func init() {
 		"french", "german", "italian", "spanish", "english", "russian", "japanese", "korean", "chinese", "hindi",
 		"tamil", "telugu", "polish", "dutch", "swedish", "danish", "norwegian", "finnish", "portuguese",
 		"castellano", "latino", "nordic", "multi", "dual", "ita", "eng", "fre", "fra", "ger", "spa", "rus",
-		"jpn", "kor", "chi", "hulu", "stan",
+		"jpn", "kor", "chi", "hulu", "stan", "anime", // ANiME: German scene releases of anime
 	} {
 		add(capsTag(kindJunk, anchorWeak, ""), k)
 		if len(k) > 4 && k != "dual" && k != "multi" {

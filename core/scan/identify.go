@@ -152,13 +152,21 @@ func extraTitle(rel string, r naming.Result) string {
 // series itself.
 func (id identifier) episode(root, rel string, info core.MediaInfo, r naming.Result) identity {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
-	seriesTitle, seriesYear, seriesPath := r.Title, r.Year, ""
+	seriesTitle, seriesYear, country, seriesPath := r.Title, r.Year, r.Country, ""
+	if r.Season != nil && *r.Season == r.Year {
+		seriesYear = 0 // Show.S1958E13: the season's year, not the show's, or each season would be a show
+	}
 	if len(parts) > 1 {
 		folder := naming.ParseWithHint(parts[0]+"/", naming.HintMovie)
-		seriesTitle, seriesYear, seriesPath = folder.Title, folder.Year, filepath.Join(root, parts[0])
+		seriesTitle, seriesYear, country, seriesPath = folder.Title, folder.Year, folder.Country, filepath.Join(root, parts[0])
 		if seriesTitle == "" {
 			seriesTitle = parts[0]
 		}
+	}
+	if seriesTitle != "" && country != "" {
+		// naming keeps the title clean; the series is named as TVDB names it, so that "The Office"
+		// of the US and of the UK stay two shows.
+		seriesTitle += " (" + country + ")"
 	}
 	if seriesTitle == "" {
 		seriesTitle = strings.TrimSuffix(parts[len(parts)-1], filepath.Ext(rel))
