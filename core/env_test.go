@@ -44,7 +44,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is every core service over one real SQLite store, with an admin already made.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	clock *clock
 	st    store.Stores
@@ -52,6 +52,7 @@ type env struct {
 	users *core.Users
 	libs  *core.Libraries
 	items *core.Items
+	ud    *core.UserDataService
 	admin core.Caller
 }
 
@@ -60,9 +61,18 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // newBareEnv opens a fresh database and builds the services; there is no user yet.
 func newBareEnv(t *testing.T) *env {
 	t.Helper()
-	t.Parallel()
+	return newBareEnvOn(t, "")
+}
+
+// newBareEnvOn is newBareEnv on the database dsn names ("" for SQLite in a temporary folder); a
+// test runs in parallel, a benchmark does not.
+func newBareEnvOn(t testing.TB, dsn string) *env {
+	t.Helper()
+	if t, ok := t.(*testing.T); ok {
+		t.Parallel()
+	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, "", t.TempDir())
+	db, err := store.Open(ctx, dsn, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,13 +83,20 @@ func newBareEnv(t *testing.T) *env {
 		Password: cheap, Now: e.clock.Now, NewID: newID})
 	e.libs = core.NewLibraries(e.st.Libraries, e.clock.Now, newID)
 	e.items = core.NewItems(e.st.Items, e.st.Media, e.st.Metadata)
+	e.ud = core.NewUserData(e.st.UserData, e.st.Items, core.DefaultUserDataConfig, e.clock.Now)
 	return e
 }
 
 // newEnv is newBareEnv with a bootstrapped admin, who is e.admin.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := newBareEnv(t)
+	return newEnvOn(t, "")
+}
+
+// newEnvOn is newEnv on the database dsn names.
+func newEnvOn(t testing.TB, dsn string) *env {
+	t.Helper()
+	e := newBareEnvOn(t, dsn)
 	if ok, err := e.users.Bootstrap(e.ctx, "admin", adminPass); !ok || err != nil {
 		t.Fatalf("Bootstrap = %v, %v", ok, err)
 	}

@@ -76,6 +76,9 @@ const (
 	SortYear  ItemSort = "year"
 	SortAdded ItemSort = "added"
 	SortIndex ItemSort = "index" // season, then episode or disc, then track number
+	// SortPlayed orders by when the query's user last played the item; items never played come
+	// first in ascending order, last in descending order.
+	SortPlayed ItemSort = "played"
 )
 
 // ItemQuery selects and pages items.
@@ -84,6 +87,9 @@ type ItemQuery struct {
 	Library   LibraryID
 	Kinds     []ItemKind
 	Parent    ItemID // its children; for a box set, its members
+	// TopLevel keeps only the items at the top of their library (no parent): movies, series and
+	// artists, without seasons, episodes, albums, tracks or extras.
+	TopLevel bool
 	// InCollection lists a box set's members; Items.List sets it from Parent.
 	InCollection ItemID
 	Text         string // matched against titles, ignoring case and accents
@@ -98,6 +104,15 @@ type ItemQuery struct {
 	Desc         bool
 	Limit        int
 	Offset       int
+
+	// User is whose user data Played, Favorite, Resumable and SortPlayed read; Items.List sets it
+	// from the caller.
+	User UserID
+	// Played keeps only items the user played (true) or did not (false, which includes items they
+	// never touched). A series, season, album or box set is played when every playable item under it is.
+	Played    *bool
+	Favorite  *bool // only the user's favorites (true), or only the others (false)
+	Resumable bool  // only items with a resume point that are not played
 }
 
 // ItemStore persists items.
@@ -421,8 +436,8 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 	if q.Sort == "" {
 		q.Sort = SortTitle
 	}
-	if !slices.Contains([]ItemSort{SortTitle, SortYear, SortAdded, SortIndex}, q.Sort) {
-		return nil, 0, Invalid("sort", "must be title, year, added or index")
+	if !slices.Contains([]ItemSort{SortTitle, SortYear, SortAdded, SortIndex, SortPlayed}, q.Sort) {
+		return nil, 0, Invalid("sort", "must be title, year, added, index or played")
 	}
 	for _, k := range q.Kinds {
 		if !slices.Contains(ItemKinds, k) {
@@ -434,6 +449,7 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 		return nil, 0, Invalid("letter", "must be one letter, or # for titles that start with anything else")
 	}
 	q.Libraries = c.visibleLibraries()
+	q.User = c.UserID // an API key has no user data: nothing is played or a favorite
 	if q.Library != "" && !c.CanSee(q.Library) {
 		return []Item{}, 0, nil // a library the caller may not see looks empty, not forbidden
 	}

@@ -122,6 +122,9 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	if q.Parent != "" {
 		sel = sel.Where("parent_id = ?", string(q.Parent))
 	}
+	if q.TopLevel {
+		sel = sel.Where("parent_id IS NULL")
+	}
 	if q.InCollection != "" {
 		sel = sel.Where("id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id = ?)", string(q.InCollection))
 	}
@@ -151,6 +154,7 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	case l != "":
 		sel = sel.Where("sort_title LIKE ? ESCAPE '\\'", escapeLike(l)+"%")
 	}
+	sel = userDataFilters(sel, q, s.db.Dialect)
 	dir := " ASC"
 	if q.Desc {
 		dir = " DESC"
@@ -162,6 +166,8 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 		sel = sel.OrderExpr("created_at" + dir)
 	case core.SortIndex:
 		sel = sel.OrderExpr("COALESCE(parent_index, 0)" + dir).OrderExpr("COALESCE(index_number, 0)" + dir)
+	case core.SortPlayed:
+		sel = orderPlayed(sel, q)
 	}
 	sel = sel.OrderExpr("sort_title" + dir).OrderExpr("seq" + dir).Limit(q.Limit).Offset(q.Offset)
 	total, err := sel.ScanAndCount(ctx)

@@ -4,17 +4,19 @@ import "github.com/google/uuid"
 
 // Stores bundles every repository over one DB, for wiring.
 type Stores struct {
-	Users     *Users
-	Libraries *Libraries
-	Sessions  *Sessions
-	APIKeys   *APIKeys
-	Items     *Items
-	Media     *Media
-	Metadata  *Metadata
+	Users       *Users
+	Libraries   *Libraries
+	Sessions    *Sessions
+	APIKeys     *APIKeys
+	Items       *Items
+	Media       *Media
+	Metadata    *Metadata
+	UserData    *UserData
+	Preferences *Preferences
 }
 
 // Stores returns the repositories backed by db.
 func (db *DB) Stores() Stores {
 	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db},
-		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}}
+		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}, UserData: &UserData{db}, Preferences: &Preferences{db}}
 }

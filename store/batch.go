@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/walros/walros/core"
+)
+
+// batchSize bounds the ids bound in one IN list: SQLite allows 32766 parameters and PostgreSQL
+// 65535, but smaller lists keep each statement's plan cheap.
+const batchSize = 500
+
+var (
+	_ core.MetadataBatchStore = (*Metadata)(nil)
+	_ core.FileBatchStore     = (*Media)(nil)
+	_ core.ItemBatchStore     = (*Items)(nil)
+)
+
+// chunks calls fn with ids in slices of at most batchSize.
+func chunks(ids []core.ItemID, fn func([]core.ItemID) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), batchSize)
+		if err := fn(ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// ItemsMetadata returns the metadata of many items in four queries per batch of ids: the items'
+// descriptive columns, their tags, their credits and their images.
+func (s *Metadata) ItemsMetadata(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.Metadata, error) {
+	out := make(map[core.ItemID]core.Metadata, len(ids))
+	err := chunks(ids, func(ids []core.ItemID) error {
+		var rows []itemMetaRow
+		if err := s.db.R.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+			return wrap(err, "select metadata of %d items", len(ids))
+		}
+		for _, row := range rows {
+			out[core.ItemID(row.ID)] = metadataOf(row)
+		}
+		var tags []itemTagRow
+		if err := s.db.R.NewSelect().Model(&tags).Where("item_id IN (?)", bun.List(ids)).
+			Order("item_id", "kind", "position").Scan(ctx); err != nil {
+			return wrap(err, "select tags of %d items", len(ids))
+		}
+		for _, t := range tags {
+			m, ok := out[core.ItemID(t.ItemID)]
+			if !ok {
+				continue
+			}
+			switch t.Kind {
+			case "genre":
+				m.Genres = append(m.Genres, t.Value)
+			case "studio":
+				m.Studios = append(m.Studios, t.Value)
+			case "tag":
+				m.Tags = append(m.Tags, t.Value)
+			}
+			out[core.ItemID(t.ItemID)] = m
+		}
+		var credits []itemPersonRow
+		if err := s.db.R.NewSelect().Model(&credits).ColumnExpr("ip.*, p.name, p.thumb").
+			Join("JOIN people AS p ON p.id = ip.person_id").ModelTableExpr("item_people AS ip").
+			Where("ip.item_id IN (?)", bun.List(ids)).Order("ip.item_id", "ip.position").Scan(ctx); err != nil {
+			return wrap(err, "select people of %d items", len(ids))
+		}
+		for _, c := range credits {
+			if m, ok := out[core.ItemID(c.ItemID)]; ok {
+				m.Credits = append(m.Credits, core.Credit{Name: c.Name, Kind: core.PersonKind(c.Kind), Role: c.Role, Order: c.Position, Thumb: c.Thumb})
+				out[core.ItemID(c.ItemID)] = m
+			}
+		}
+		var images []itemImageRow
+		if err := s.db.R.NewSelect().Model(&images).Where("item_id IN (?)", bun.List(ids)).
+			OrderExpr("item_id, CASE kind WHEN 'Primary' THEN 0 ELSE 1 END, kind, position").Scan(ctx); err != nil {
+			return wrap(err, "select images of %d items", len(ids))
+		}
+		for _, im := range images {
+			if m, ok := out[core.ItemID(im.ItemID)]; ok {
+				m.Images = append(m.Images, core.Image{Kind: core.ImageKind(im.Kind), Path: im.Path, URL: im.URL})
+				out[core.ItemID(im.ItemID)] = m
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// metadataOf converts the descriptive columns of an item, as read does.
+func metadataOf(row itemMetaRow) core.Metadata {
+	m := core.Metadata{Title: row.Title, OriginalTitle: row.OriginalTitle, SortTitle: row.SortTitle, Overview: row.Overview,
+		Tagline: row.Tagline, CommunityScore: row.CommunityScore, CriticScore: row.CriticScore,
+		OfficialRating: row.OfficialRating, Runtime: time.Duration(row.RuntimeMS) * time.Millisecond,
+		Collection: row.Collection, Locked: row.MetadataLocked}
+	if row.Year != nil {
+		m.Year = *row.Year
+	}
+	m.Premiere, _ = time.Parse(premiereLayout, row.Premiere)
+	fromJSON(row.ProviderIDs, &m.ProviderIDs)
+	fromJSON(row.LockedFields, &m.LockedFields)
+	return m
+}
+
+// FilesOf returns the files of many items, each item's ordered as ItemFiles orders them.
+func (s *Media) FilesOf(ctx context.Context, ids []core.ItemID) (map[core.ItemID][]core.MediaFile, error) {
+	out := make(map[core.ItemID][]core.MediaFile, len(ids))
+	err := chunks(ids, func(ids []core.ItemID) error {
+		var rows []mediaFileRow
+		if err := s.db.R.NewSelect().Model(&rows).Where("item_id IN (?)", bun.List(ids)).
+			Order("item_id", "part", "version", "path").Scan(ctx); err != nil {
+			return wrap(err, "select files of %d items", len(ids))
+		}
+		for i := range rows {
+			f := rows[i].toCore()
+			out[f.ItemID] = append(out[f.ItemID], f)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ItemsByID returns the items of ids that exist.
+func (s *Items) ItemsByID(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.Item, error) {
+	out := make(map[core.ItemID]core.Item, len(ids))
+	err := chunks(ids, func(ids []core.ItemID) error {
+		var rows []itemRow
+		if err := s.db.R.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+			return wrap(err, "select %d items", len(ids))
+		}
+		for i := range rows {
+			out[core.ItemID(rows[i].ID)] = rows[i].toCore()
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ChildCounts counts the children of many items, extras aside, in one grouped query per batch.
+func (s *Items) ChildCounts(ctx context.Context, ids []core.ItemID) (map[core.ItemID]int, error) {
+	out := make(map[core.ItemID]int, len(ids))
+	err := chunks(ids, func(ids []core.ItemID) error {
+		var rows []struct {
+			ParentID string `bun:"parent_id"`
+			Count    int    `bun:"count"`
+		}
+		if err := s.db.R.NewSelect().TableExpr("items").ColumnExpr("parent_id, COUNT(*) AS count").
+			Where("parent_id IN (?)", bun.List(ids)).Where("extra_type = ''").GroupExpr("parent_id").Scan(ctx, &rows); err != nil {
+			return wrap(err, "count children of %d items", len(ids))
+		}
+		for _, r := range rows {
+			out[core.ItemID(r.ParentID)] = r.Count
+		}
+		return nil
+	})
+	return out, err
+}
