@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/mediaserve"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/transcoder/audio"
 	"github.com/walros/walros/transcoder/thumbs"
@@ -56,10 +57,10 @@ func (h *Handler) audioStream(c *gin.Context) {
 		h.fail(c, core.Invalid("codec", "must be aac, opus or mp3 with a container that suits it"))
 		return
 	}
-	src := audio.Source{ID: string(f.ID), Path: f.Path, Size: f.Size, ModTime: f.ModTime, StreamIndex: track, Info: f.Info}
-	w := &lazyHeader{c: c, contentType: ct}
+	src := mediaserve.AudioSource(f, track)
+	w := &mediaserve.Progressive{C: c, ContentType: ct}
 	if err := h.Audio.Stream(c.Request.Context(), w, src, format); err != nil {
-		if w.started {
+		if w.Started {
 			// The body has begun: the only honest signal left is to cut the connection.
 			h.Log.WarnContext(c.Request.Context(), "audio stream failed mid-way", "item", c.Param("id"), "err", err)
 			c.Abort()
@@ -67,28 +68,6 @@ func (h *Handler) audioStream(c *gin.Context) {
 		}
 		h.fail(c, err)
 	}
-}
-
-// lazyHeader writes the status and headers with the first byte of the body, so that an error
-// before any byte still becomes a problem response.
-type lazyHeader struct {
-	c           *gin.Context
-	contentType string
-	started     bool
-}
-
-func (w *lazyHeader) Write(p []byte) (int, error) {
-	if !w.started {
-		w.started = true
-		w.c.Header("Content-Type", w.contentType)
-		w.c.Header("Cache-Control", "private, max-age=3600")
-		w.c.Status(http.StatusOK)
-	}
-	n, err := w.c.Writer.Write(p)
-	if err == nil {
-		w.c.Writer.Flush()
-	}
-	return n, err
 }
 
 // thumbsFile serves a file's scrub thumbnails: thumbs.vtt (its sprite URLs carrying the query,

@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/mediaserve"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/playback"
 	"github.com/walros/walros/transcoder/hls"
@@ -33,11 +33,6 @@ type streamService interface {
 
 // subtitleExtractor pulls an embedded text subtitle out of a file as WebVTT.
 type subtitleExtractor func(ctx context.Context, path string, index int) ([]byte, error)
-
-// source is the streaming engine's view of a file.
-func source(f core.MediaFile) hls.Source {
-	return hls.Source{ID: string(f.ID), Path: f.Path, Size: f.Size, ModTime: f.ModTime, Info: f.Info}
-}
 
 // childQuery is the query string media URLs inside a playlist carry: the file asked for and, when
 // the playlist was asked for with a token in its URL (players that cannot send headers), a media
@@ -118,7 +113,7 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		}
 	}
 	ctx := c.Request.Context()
-	src := source(f)
+	src := mediaserve.HLSSource(f)
 	tl, err := h.Streams.Timeline(ctx, src)
 	if err != nil {
 		h.fail(c, err)
@@ -227,7 +222,7 @@ func (h *Handler) hlsMaster(c *gin.Context) {
 		subs = append(subs, hls.SubtitleTrack{URI: "subs/" + strconv.Itoa(s.Index) + ".m3u8" + q,
 			Name: trackName(s, i+1), Language: s.Language, Forced: s.Forced, Default: s.Forced || s.Index == p.showSub})
 	}
-	body, err := h.Streams.Master(c.Request.Context(), source(f), p.videos, p.audios, subs,
+	body, err := h.Streams.Master(c.Request.Context(), mediaserve.HLSSource(f), p.videos, p.audios, subs,
 		func(s hls.Spec) string { return s.ID() + "/index.m3u8" + q })
 	if err != nil {
 		h.fail(c, err)
@@ -248,7 +243,7 @@ func (h *Handler) hlsRendition(c *gin.Context, id, name string) {
 	if !ok {
 		return
 	}
-	ctx, src, user := c.Request.Context(), source(f), string(callerOf(c).UserID)
+	ctx, src, user := c.Request.Context(), mediaserve.HLSSource(f), string(callerOf(c).UserID)
 	switch {
 	case name == "index.m3u8":
 		q := h.childQuery(c, f)
@@ -288,12 +283,7 @@ func (h *Handler) serveSegment(c *gin.Context, f *os.File, fi fs.FileInfo, err e
 		h.fail(c, err)
 		return
 	}
-	defer f.Close()
-	c.Header("Cache-Control", "private, max-age=86400, immutable")
-	if c.Writer.Header().Get("Content-Type") == "" {
-		c.Header("Content-Type", "video/mp4")
-	}
-	http.ServeContent(sendfileWriter{c.Writer}, c.Request, "", fi.ModTime(), f)
+	mediaserve.Segment(c, f, fi)
 }
 
 // dashManifest serves the DASH manifest over the same segments as HLS.
@@ -321,7 +311,7 @@ func (h *Handler) dashManifest(c *gin.Context) {
 		subs = append(subs, hls.SubtitleTrack{URI: uri,
 			Name: trackName(s, i+1), Language: s.Language, Forced: s.Forced})
 	}
-	body, err := h.Streams.DASH(c.Request.Context(), source(f), p.videos, p.audios, subs,
+	body, err := h.Streams.DASH(c.Request.Context(), mediaserve.HLSSource(f), p.videos, p.audios, subs,
 		func(s hls.Spec, name string) string { return "../hls/" + s.ID() + "/" + name + q })
 	if err != nil {
 		h.fail(c, err)
@@ -378,34 +368,13 @@ func (h *Handler) subtitleFile(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	var body []byte
-	var err error
-	if s.External != "" {
-		body, err = sidecarVTT(s)
-	} else {
-		body, err = h.Subtitles(ctx, f.Path, s.Index)
-	}
+	body, err := mediaserve.WebVTT(c.Request.Context(), f, s, h.Subtitles)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "private, max-age=3600")
 	c.Data(http.StatusOK, "text/vtt; charset=utf-8", body)
-}
-
-// sidecarVTT converts a subtitle file next to the media to WebVTT.
-func sidecarVTT(s core.Stream) ([]byte, error) {
-	file, err := os.Open(s.External)
-	if err != nil {
-		return nil, fmt.Errorf("subtitle %s: %w", filepath.Base(s.External), core.ErrNotFound)
-	}
-	defer file.Close()
-	var out strings.Builder
-	if err := subtitle.ToWebVTT(file, s.Codec, &out); err != nil {
-		return nil, err
-	}
-	return []byte(out.String()), nil
 }
 
 // failStream maps streaming errors the general mapper does not know.
