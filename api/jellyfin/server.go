@@ -40,6 +40,7 @@ type authService interface {
 	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
 	APIKeys(ctx context.Context, c core.Caller) ([]core.APIKey, error)
 	RevokeAPIKey(ctx context.Context, c core.Caller, id core.APIKeyID) error
+	MediaToken(c core.Caller, item core.ItemID) (string, error)
 }
 
 type userService interface {
@@ -111,8 +112,10 @@ type Deps struct {
 	Scans     scanService
 	Artwork   artworkService
 	UserData  userDataService
-	Streams   streamService
-	Audio     audioService
+	// Preferences keeps clients' display preferences per user.
+	Preferences preferencesService
+	Streams     streamService
+	Audio       audioService
 	// Subtitles extracts an embedded text subtitle of a file as WebVTT.
 	Subtitles func(ctx context.Context, path string, index int) ([]byte, error)
 	// ServerID is the server's permanent id (32 hex digits): clients key stored credentials by it.
@@ -134,6 +137,10 @@ type Handler struct {
 	// newKeys holds the secrets of API keys made through /Auth/Keys for a few minutes, by id:
 	// Jellyseerr creates a key and reads it back from the list (core keeps only hashes).
 	newKeys sync.Map
+	// qc holds pending QuickConnect requests (quickconnect.go).
+	qc quickConnect
+	// live is what sessions are playing and the open web sockets (sessions.go, socket.go).
+	live hub
 }
 
 // New returns the facade.
@@ -147,6 +154,11 @@ func New(d Deps) *Handler {
 	h := &Handler{Deps: d}
 	h.systemRoutes(&h.routes)
 	h.userRoutes(&h.routes)
+	h.quickConnectRoutes(&h.routes)
+	h.stateRoutes(&h.routes)
+	h.playbackRoutes(&h.routes)
+	h.browseRoutes(&h.routes)
+	h.registerFallbacks(&h.routes) // last: only what no route above serves
 	return h
 }
 

@@ -18,9 +18,6 @@ func (h *Handler) userRoutes(r *router) {
 	r.add("GET", "/Users/Me", user, h.me)
 	r.add("GET", "/Users/{userId}", user, h.getUser)
 	r.add("POST", "/Sessions/Logout", user, h.logout)
-	r.add("GET", "/Sessions", user, h.sessions)
-	r.add("POST", "/Sessions/Capabilities", user, noContent)
-	r.add("POST", "/Sessions/Capabilities/Full", user, noContent)
 	r.add("GET", "/Auth/Keys", user, h.admin, h.listKeys)
 	r.add("POST", "/Auth/Keys", user, h.admin, h.createKey)
 	r.add("DELETE", "/Auth/Keys/{key}", user, h.admin, h.revokeKey)
@@ -271,36 +268,6 @@ func (h *Handler) logout(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-// sessions is GET /Sessions: the caller's own devices, or everyone's for an admin.
-func (h *Handler) sessions(c *gin.Context) {
-	caller := callerOf(c)
-	ss, err := h.Auth.Sessions(c.Request.Context(), caller, caller.Admin)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	names := map[core.UserID]string{}
-	if us, err := h.Users.List(c.Request.Context(), caller); err == nil {
-		for _, u := range us {
-			names[u.ID] = u.Username
-		}
-	} else if u, err := h.Users.Me(c.Request.Context(), caller); err == nil {
-		names[u.ID] = u.Username
-	}
-	active := integer(c, "activeWithinSeconds", 0)
-	out := []sessionInfo{}
-	for _, s := range ss {
-		if active > 0 && time.Since(s.LastSeenAt) > time.Duration(active)*time.Second {
-			continue
-		}
-		if id := str(c, "deviceId"); id != "" && id != s.DeviceID {
-			continue
-		}
-		out = append(out, h.toSession(s, names[s.UserID], ""))
-	}
-	writeJSON(c, http.StatusOK, out)
 }
 
 // authenticationInfo is one API key as /Auth/Keys lists it. Walros shows the key itself only when

@@ -21,6 +21,8 @@ type app struct {
 	users     *core.Users
 	libraries *core.Libraries
 	items     *core.Items
+	userData  *core.UserDataService
+	prefs     *core.Preferences
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -53,6 +55,8 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 			Now: time.Now, NewID: newID}),
 		libraries: core.NewLibraries(st.Libraries, time.Now, newID),
 		items:     core.NewItems(st.Items, st.Media, st.Metadata),
+		userData:  core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, time.Now),
+		prefs:     core.NewPreferences(st.Preferences, time.Now),
 	}, nil
 }
 

@@ -26,6 +26,12 @@ import (
 
 // newScanner wires the library scanner on the app's store, probing with ffprobe.
 func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, error) {
+	return buildScanner(a, cfg, log, nil)
+}
+
+// buildScanner is newScanner with a hook that hears of every finished scan (nil for none): the
+// server tells connected clients that a library changed.
+func buildScanner(a *app, cfg config.Config, log *slog.Logger, onFinish func(scan.Progress)) (*scan.Scanner, error) {
 	bin, err := ffmpeg.Find("ffprobe", cfg.FFprobe)
 	if err != nil {
 		return nil, err
@@ -56,7 +62,8 @@ func newScanner(a *app, cfg config.Config, log *slog.Logger) (*scan.Scanner, err
 		providers = append(providers, mal.New(fetch.New(opts), mal.Options{}))
 	}
 	return scan.New(st.Media, st.Libraries, prober, scan.Options{Parallel: cfg.Scan.Parallel,
-		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata, Items: st.Items, Providers: providers}), nil
+		DeleteGrace: cfg.Scan.DeleteGrace, NewID: newID, Log: log, Metadata: st.Metadata, Items: st.Items, Providers: providers,
+		OnFinish: onFinish}), nil
 }
 
 func scanCommand() *cobra.Command {

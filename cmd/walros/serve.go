@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -65,7 +66,13 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 			log.WarnContext(ctx, "demo library not created", "err", err)
 		}
 	}
-	scanner, err := newScanner(a, cfg, log)
+	// The Jellyfin facade, made further down, tells its clients about finished scans.
+	var facade atomic.Pointer[jellyfin.Handler]
+	scanner, err := buildScanner(a, cfg, log, func(p scan.Progress) {
+		if jf := facade.Load(); jf != nil {
+			jf.ScanFinished(p)
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -104,8 +111,11 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 		return err
 	}
 	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
-		Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
+		UserData: a.userData, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
 		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
+	defer jf.Close() // after the HTTP server: its web sockets outlive Shutdown
+	facade.Store(jf)
+	a.userData.OnChange = jf.NotifyUserData
 	srv := &http.Server{
 		Handler:           facadeMux(api.Engine(), jf.Engine(), cfg.JellyfinWeb),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,

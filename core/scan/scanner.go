@@ -32,6 +32,10 @@ type Options struct {
 	Now       core.Clock
 	NewID     func() string
 	Log       *slog.Logger
+	// OnFinish, when set, is called with the final progress of every scan, failed ones included,
+	// before the scan's waiters are released. It runs on the scan's goroutine and must not block:
+	// facades use it to tell connected clients that a library changed.
+	OnFinish func(Progress)
 }
 
 // Scanner scans libraries, one scan per library at a time.
@@ -175,6 +179,9 @@ func (s *Scanner) scan(ctx context.Context, lib core.Library, r *run) {
 		s.opt.Log.InfoContext(ctx, "scan finished", "library", lib.Name, "found", p.Found, "probed", p.Probed,
 			"failed", p.Failed, "moved", p.Moved, "missing", p.Missing, "removed", p.Removed,
 			"duration", p.Finished.Sub(p.Started).Round(time.Millisecond).String())
+	}
+	if s.opt.OnFinish != nil {
+		s.opt.OnFinish(p)
 	}
 	close(r.done)
 }

@@ -1,0 +1,350 @@
+package jellyfin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/scan"
+)
+
+// Jellyfin's web socket timeouts (SessionWebSocketListener): a socket quiet for keepAliveAfter is
+// sent ForceKeepAlive again, and one quiet for lostAfter is closed.
+const (
+	keepAliveAfter = 45 * time.Second
+	lostAfter      = 60 * time.Second
+)
+
+// socket is one open web socket: the server pushes changes and remote control commands through
+// it, and jellyfin-web subscribes to the session list.
+type socket struct {
+	conn    *websocket.Conn
+	caller  core.Caller
+	session string // Jellyfin's id of the caller's session; "" for an API key
+	out     chan []byte
+	cancel  context.CancelFunc
+	// lastRead is when the client last sent anything, in Unix nanoseconds.
+	lastRead atomic.Int64
+
+	mu       sync.Mutex
+	sessions context.CancelFunc // stops the Sessions subscription, when one runs
+}
+
+// envelope is every message, both ways.
+type envelope struct {
+	MessageType string
+	Data        any    `json:",omitempty"`
+	MessageId   string `json:",omitempty"`
+}
+
+// send queues a message. A client that does not read its messages is dropped rather than let
+// them pile up.
+func (s *socket) send(typ string, data any) {
+	b, err := json.Marshal(envelope{MessageType: typ, Data: data, MessageId: strings.ReplaceAll(uuid.NewString(), "-", "")})
+	if err != nil {
+		return
+	}
+	select {
+	case s.out <- b:
+	default:
+		s.cancel()
+	}
+}
+
+// socket is GET /socket: the caller's web socket. The credential comes as for any route (the
+// apiclient sends ?api_key=…&deviceId=…, the SDK ?ApiKey=…); without one the request has been
+// answered 401 before the upgrade.
+func (h *Handler) socket(c *gin.Context) {
+	caller := callerOf(c)
+	ctx, cancel := context.WithCancel(c.Request.Context())
+	defer cancel()
+	session := ""
+	if caller.SessionID != "" {
+		ss, err := h.Auth.Sessions(ctx, caller, false)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		for _, s := range ss {
+			if s.ID == caller.SessionID {
+				session = sessionID(s.Client, s.DeviceID)
+			}
+		}
+	}
+	// Any origin: the credential travels in the URL, not in a cookie a foreign page could borrow,
+	// and jellyfin-web may be served from another origin than the API.
+	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		c.Abort() // Accept has answered
+		return
+	}
+	conn.SetReadLimit(64 << 10)
+	s := &socket{conn: conn, caller: caller, session: session, out: make(chan []byte, 64), cancel: cancel}
+	s.lastRead.Store(time.Now().UnixNano())
+	keepAlive, lost := h.live.add(s)
+	defer h.live.remove(s)
+	go s.write(ctx)
+	go h.watchKeepAlive(ctx, s, keepAlive, lost)
+	s.send("ForceKeepAlive", int(math.Ceil(lost.Seconds())))
+	h.readSocket(ctx, s)
+	s.stopSessions()
+	cancel()
+	conn.CloseNow()
+}
+
+// write sends queued messages until ctx ends.
+func (s *socket) write(ctx context.Context) {
+	for {
+		select {
+		case b := <-s.out:
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := s.conn.Write(wctx, websocket.MessageText, b)
+			cancel()
+			if err != nil {
+				s.cancel()
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// readSocket handles what the client sends until the socket closes.
+func (h *Handler) readSocket(ctx context.Context, s *socket) {
+	for {
+		_, b, err := s.conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		s.lastRead.Store(time.Now().UnixNano())
+		var msg struct {
+			MessageType string
+			Data        json.RawMessage
+		}
+		if json.Unmarshal(b, &msg) != nil {
+			continue // Jellyfin ignores what it cannot read
+		}
+		switch msg.MessageType {
+		case "KeepAlive":
+			s.send("KeepAlive", nil)
+		case "SessionsStart":
+			h.subscribeSessions(ctx, s, msg.Data)
+		case "SessionsStop":
+			s.stopSessions()
+		}
+	}
+}
+
+// watchKeepAlive asks a quiet client for a keep-alive, and closes the socket of one quiet for lost.
+func (h *Handler) watchKeepAlive(ctx context.Context, s *socket, keepAlive, lost time.Duration) {
+	t := time.NewTicker(min(keepAlive, lost) / 4)
+	defer t.Stop()
+	var asked int64 // the lastRead the last ForceKeepAlive was sent for
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			last := s.lastRead.Load()
+			switch quiet := now.Sub(time.Unix(0, last)); {
+			case quiet > lost:
+				s.conn.Close(websocket.StatusPolicyViolation, "keep-alive lost")
+				s.cancel()
+				return
+			case quiet > keepAlive && asked != last:
+				asked = last
+				s.send("ForceKeepAlive", int(math.Ceil(lost.Seconds())))
+			}
+		}
+	}
+}
+
+// subscribeSessions starts sending the session list: after the first delay, then at every
+// interval, given as Data "initialDelayMs,intervalMs" (jellyfin-web's dashboard sends "0,1500").
+func (h *Handler) subscribeSessions(ctx context.Context, s *socket, data json.RawMessage) {
+	var spec string
+	if json.Unmarshal(data, &spec) != nil {
+		spec = string(data)
+	}
+	first, every := time.Duration(0), 1500*time.Millisecond
+	if a, b, ok := strings.Cut(spec, ","); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(a)); err == nil && n >= 0 {
+			first = time.Duration(n) * time.Millisecond
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(b)); err == nil && n > 0 {
+			every = time.Duration(n) * time.Millisecond
+		}
+	}
+	every = max(every, 100*time.Millisecond)
+	s.stopSessions()
+	sctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.sessions = cancel
+	s.mu.Unlock()
+	go func() {
+		wait := time.NewTimer(first)
+		defer wait.Stop()
+		for {
+			select {
+			case <-sctx.Done():
+				return
+			case <-wait.C:
+			}
+			list, err := h.sessionList(sctx, s.caller)
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					h.Log.WarnContext(sctx, "jellyfin socket: session list failed", "err", err)
+				}
+				return
+			}
+			s.send("Sessions", list)
+			wait.Reset(every)
+		}
+	}()
+}
+
+func (s *socket) stopSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions != nil {
+		s.sessions()
+		s.sessions = nil
+	}
+}
+
+// add registers a socket and returns the keep-alive timeouts.
+func (h *hub) add(s *socket) (keepAlive, lost time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sockets == nil {
+		h.sockets = map[*socket]struct{}{}
+	}
+	h.sockets[s] = struct{}{}
+	keepAlive, lost = h.keepAlive, h.lost
+	if keepAlive <= 0 {
+		keepAlive = keepAliveAfter
+	}
+	if lost <= 0 {
+		lost = lostAfter
+	}
+	return keepAlive, lost
+}
+
+func (h *hub) remove(s *socket) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.sockets, s)
+}
+
+// setTimeouts changes the keep-alive timeouts of sockets opened from now on.
+func (h *hub) setTimeouts(keepAlive, lost time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.keepAlive, h.lost = keepAlive, lost
+}
+
+// matching returns the open sockets that keep accepts.
+func (h *hub) matching(keep func(*socket) bool) []*socket {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*socket
+	for s := range h.sockets {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// socketsOf returns the open sockets of the session with this Jellyfin id.
+func (h *hub) socketsOf(id string) []*socket {
+	return h.matching(func(s *socket) bool { return s.session != "" && s.session == id })
+}
+
+// userDataChangeInfo is Jellyfin's UserDataChangeInfo.
+type userDataChangeInfo struct {
+	UserId       string
+	UserDataList []userItemDataDto
+}
+
+// NotifyUserData pushes UserDataChanged to the user's sockets: clients refresh played marks and
+// resume bars from it. It is core.UserDataService.OnChange's hook, and does not block.
+func (h *Handler) NotifyUserData(user core.UserID, data []core.UserData) {
+	socks := h.live.matching(func(s *socket) bool { return s.caller.UserID == user })
+	if len(socks) == 0 {
+		return
+	}
+	info := userDataChangeInfo{UserId: jid(user), UserDataList: make([]userItemDataDto, len(data))}
+	for i, d := range data {
+		info.UserDataList[i] = toUserData(d)
+	}
+	for _, s := range socks {
+		s.send("UserDataChanged", info)
+	}
+}
+
+// libraryUpdateInfo is Jellyfin's LibraryUpdateInfo.
+type libraryUpdateInfo struct {
+	FoldersAddedTo     []string
+	FoldersRemovedFrom []string
+	ItemsAdded         []string
+	ItemsRemoved       []string
+	ItemsUpdated       []string
+	CollectionFolders  []string
+	IsEmpty            bool
+}
+
+// NotifyLibraryChanged pushes LibraryChanged to the sockets of callers who may see the library.
+// The library's own view (its CollectionFolder item) is always listed as updated, so that
+// clients that only look at the item lists still refresh.
+func (h *Handler) NotifyLibraryChanged(lib core.LibraryID, added, updated, removed []core.ItemID) {
+	socks := h.live.matching(func(s *socket) bool { return s.caller.CanSee(lib) })
+	if len(socks) == 0 {
+		return
+	}
+	ids := func(in []core.ItemID) []string {
+		out := make([]string, len(in))
+		for i, id := range in {
+			out[i] = jid(id)
+		}
+		return out
+	}
+	info := libraryUpdateInfo{FoldersAddedTo: []string{}, FoldersRemovedFrom: []string{}, ItemsAdded: ids(added),
+		ItemsRemoved: ids(removed), ItemsUpdated: append(ids(updated), jid(lib)), CollectionFolders: []string{jid(lib)}}
+	for _, s := range socks {
+		s.send("LibraryChanged", info)
+	}
+}
+
+// ScanFinished is scan.Options.OnFinish's hook: a scan that changed something tells clients the
+// library changed. scan.Progress counts files, not items, so the message names the library
+// rather than the items added, updated or removed.
+func (h *Handler) ScanFinished(p scan.Progress) {
+	if p.Probed+p.Moved+p.Missing+p.Removed == 0 {
+		return // nothing new, changed or gone
+	}
+	h.NotifyLibraryChanged(p.Library, nil, nil, nil)
+}
+
+// Close tells connected clients the server is shutting down and closes their sockets: they
+// outlive http.Server.Shutdown, which does not wait for hijacked connections.
+func (h *Handler) Close() {
+	for _, s := range h.live.matching(func(*socket) bool { return true }) {
+		b, _ := json.Marshal(envelope{MessageType: "ServerShuttingDown", MessageId: strings.ReplaceAll(uuid.NewString(), "-", "")})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		s.conn.Write(ctx, websocket.MessageText, b)
+		cancel()
+		s.cancel() // ends the socket's read, which closes the connection
+	}
+}
