@@ -109,11 +109,23 @@ func writeFile(t *testing.T, path, s string) {
 // chromium node), and a skip there would hide a broken install step, so it fails.
 func requireBrowser(t *testing.T) {
 	t.Helper()
+	requireTools(t, true, "playwright-core", "hls.js", "dashjs")
+}
+
+// requireNode checks that node and the given e2e/node_modules packages are there, as
+// requireBrowser does.
+func requireNode(t *testing.T, modules ...string) {
+	t.Helper()
+	requireTools(t, false, modules...)
+}
+
+func requireTools(t *testing.T, browser bool, modules ...string) {
+	t.Helper()
 	var missing []string
 	if _, err := exec.LookPath("node"); err != nil {
 		missing = append(missing, "node is not on PATH")
 	}
-	for _, m := range []string{"playwright-core", "hls.js", "dashjs"} {
+	for _, m := range modules {
 		if _, err := os.Stat(filepath.Join("node_modules", m, "package.json")); err != nil {
 			missing = append(missing, "e2e/node_modules/"+m+" is missing")
 		}
@@ -122,7 +134,7 @@ func requireBrowser(t *testing.T) {
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
-	if fi, err := os.Stat(chromium); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+	if fi, err := os.Stat(chromium); browser && (err != nil || fi.IsDir() || fi.Mode()&0o111 == 0) {
 		missing = append(missing, chromium+" is not an executable (set CHROMIUM to another browser)")
 	}
 	if len(missing) == 0 {

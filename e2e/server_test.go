@@ -253,10 +253,16 @@ func (s *server) get(ctx context.Context, rawURL string) (int, []byte, error) {
 // addLibrary creates a movie library over dir, scans it and waits for the scan to end.
 func (s *server) addLibrary(t *testing.T, dir string) {
 	t.Helper()
+	s.addLibraryOf(t, "Movies", "movies", dir)
+}
+
+// addLibraryOf makes a library of typ over dir and waits for its scan to end without failures.
+func (s *server) addLibraryOf(t *testing.T, name, typ, dir string) {
+	t.Helper()
 	var lib struct {
 		ID string `json:"id"`
 	}
-	s.call(t, http.MethodPost, "/api/v1/libraries", map[string]any{"name": "Movies", "type": "movies", "paths": []string{dir}}, http.StatusCreated, &lib)
+	s.call(t, http.MethodPost, "/api/v1/libraries", map[string]any{"name": name, "type": typ, "paths": []string{dir}}, http.StatusCreated, &lib)
 	s.call(t, http.MethodPost, "/api/v1/libraries/"+lib.ID+"/scan", nil, http.StatusAccepted, nil)
 	var st struct {
 		Running bool    `json:"running"`
