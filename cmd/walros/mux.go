@@ -37,11 +37,27 @@ func webHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rel := path.Clean("/" + r.URL.Path[len("/web/"):])
-		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err != nil || fi.IsDir() && rel != "/" {
-			rel = "/index.html"
+		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil && !fi.IsDir() && rel != "/index.html" {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = rel
+			files.ServeHTTP(w, r2)
+			return
 		}
-		r2 := r.Clone(r.Context())
-		r2.URL.Path = rel
-		files.ServeHTTP(w, r2)
+		// The client's own routes, the folder and index.html itself: the page, served as it is
+		// (http.FileServer would redirect /index.html to ./).
+		index, err := os.Open(filepath.Join(dir, "index.html"))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer index.Close()
+		fi, err := index.Stat()
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeContent(w, r, "index.html", fi.ModTime(), index)
 	})
 }
