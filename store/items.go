@@ -117,7 +117,13 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 		sel = sel.Where("library_id = ?", string(q.Library))
 	}
 	if len(q.Kinds) > 0 {
-		sel = sel.Where("kind IN (?)", bun.List(q.Kinds))
+		kind := "kind"
+		if q.Resumable {
+			// The user's few resumable rows are the place to start; the kind index would walk
+			// every movie and episode first (noIndex).
+			kind = noIndex(s.db.Dialect, "item.kind")
+		}
+		sel = sel.Where(kind+" IN (?)", bun.List(q.Kinds))
 	}
 	if q.Parent != "" {
 		sel = sel.Where("parent_id = ?", string(q.Parent))

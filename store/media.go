@@ -140,8 +140,10 @@ func upsertItem(ctx context.Context, tx bun.Tx, it core.Item) (core.ItemID, erro
 		return "", fmt.Errorf("item %q has no match key", it.Title)
 	}
 	var existing itemRow
+	// "match_key <> ''" repeats the partial index's condition: without it SQLite cannot use
+	// items_match_key and walks every item of the library, for every file a scan records.
 	err := tx.NewSelect().Model(&existing).Column("id").Where("library_id = ?", string(it.LibraryID)).
-		Where("match_key = ?", it.MatchKey).Scan(ctx)
+		Where("match_key = ?", it.MatchKey).Where("match_key <> ''").Scan(ctx)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		row := newItemRow(it)
