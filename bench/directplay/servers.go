@@ -7,16 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/walros/walros/bench/internal/benchserver"
 )
 
 // server is one process serving the test file at url.
@@ -64,38 +64,7 @@ func (s *server) stop() {
 
 // cpu returns the CPU time used so far by the server and its children (nginx's workers).
 func (s *server) cpu() time.Duration {
-	return procCPU(s.cmd.Process.Pid)
-}
-
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	_, rest, _ := bytes.Cut(b, []byte(") ")) // the command name may hold spaces
-	f := strings.Fields(string(rest))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	total := time.Duration(utime+stime) * time.Second / 100 // USER_HZ is 100 on Linux
-	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	for _, c := range strings.Fields(string(children)) {
-		if n, err := strconv.Atoi(c); err == nil {
-			total += procCPU(n)
-		}
-	}
-	return total
-}
-
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return benchserver.ProcCPU(s.cmd.Process.Pid)
 }
 
 // waitHTTP polls url until it answers 200, the server exits or the timeout passes.
@@ -144,11 +113,11 @@ func startWalros(ctx context.Context, bin, dir, root string) (*server, error) {
 	if err := walros("scan"); err != nil {
 		return nil, err
 	}
-	addr, err := freePort()
+	addr, err := benchserver.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	plex, err := freePort()
+	plex, err := benchserver.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +190,7 @@ func startNginx(ctx context.Context, dir, root, file string) (*server, error) {
 		return nil, errors.New("nginx is not installed: run apt-get install -y nginx-light (or nginx)")
 	}
 	version, _ := exec.Command(bin, "-V").CombinedOutput()
-	addr, err := freePort()
+	addr, err := benchserver.FreePort()
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/walros/walros/bench/internal/benchserver"
 )
 
 // loadResult is what every client of one load run saw.
@@ -120,7 +122,7 @@ func startNginx(ctx context.Context, dir, root string) (*nginx, error) {
 		return nil, err
 	}
 	version, _ := exec.Command(bin, "-V").CombinedOutput()
-	addr, err := freePort()
+	addr, err := benchserver.FreePort()
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/walros/walros/bench/internal/benchserver"
 )
 
 type options struct {
@@ -91,10 +93,10 @@ func benchmark(ctx context.Context, o options) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "walros")
 	fmt.Println("building walros")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/walros").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %w\n%s", err, out)
+	bin, err := benchserver.Build(ctx, dir)
+	if err != nil {
+		return err
 	}
 	ffv, _ := exec.Command("ffmpeg", "-version").Output()
 	ffVersion, _, _ := strings.Cut(string(ffv), "\n")

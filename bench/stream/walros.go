@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/walros/walros/bench/internal/benchserver"
 )
 
 const password = "bench-stream-password"
@@ -37,11 +38,11 @@ type walros struct {
 // it, logs in and finds the movie. The encoder idle timeout is 2 s, so an encoder left running by
 // one measurement is stopped soon after and does not load the next one (no figure depends on it).
 func startWalros(ctx context.Context, bin, data, root, preset string) (*walros, error) {
-	addr, err := freePort()
+	addr, err := benchserver.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	plex, err := freePort()
+	plex, err := benchserver.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -295,15 +296,6 @@ func (w *walros) logSize() int64 {
 		return 0
 	}
 	return fi.Size()
-}
-
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 func (n *nginx) baseOrEmpty() string {

@@ -1,0 +1,328 @@
+// Command jellyfin measures Walros's Jellyfin facade on a generated library of 100,000 items
+// (50,000 episodes in 2,000 series, 30,000 movies, 20,000 tracks), in one run:
+//
+//   - latency of the movie page jellyfin-web's library view asks for, `GET /Items?Recursive=true&
+//     IncludeItemTypes=Movie&SortBy=SortName&StartIndex=N&Limit=100` with the total count and the
+//     usual Fields, at random N, one request after another, against the same page read straight
+//     from the SQLite file with the same driver (and through the store's own Items, to show where
+//     the time goes);
+//   - throughput of that page with concurrent clients;
+//   - the home screen: views, then resume, next up and the latest items of each library at once.
+//
+// The library is generated once through the store (the scanner's ApplyFile, SetMetadata, the user
+// data service) into $TMPDIR/walros-bench-jellyfin and reused; its folders do not exist, so the
+// server finds the libraries offline and leaves their items alone.
+//
+//	go run ./bench/jellyfin -n 500 -c 8 -d 10s
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/walros/walros/bench/internal/benchserver"
+)
+
+type options struct {
+	n, warm, conns, rounds int
+	d                      time.Duration
+	cache                  string
+	regen, keep            bool
+	seed                   uint64
+	perf                   string
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 500, "sequential page requests measured (after the warm-up), on each side")
+	flag.IntVar(&o.warm, "warm", 50, "warm-up requests, not measured")
+	flag.IntVar(&o.conns, "c", 8, "concurrent clients of the throughput run")
+	flag.DurationVar(&o.d, "d", 10*time.Second, "duration of the throughput run")
+	flag.IntVar(&o.rounds, "rounds", 100, "home screen loads measured")
+	flag.StringVar(&o.cache, "cache", filepath.Join(os.TempDir(), "walros-bench-jellyfin"), "where the generated library is kept between runs")
+	flag.BoolVar(&o.regen, "regen", false, "generate the library again")
+	flag.BoolVar(&o.keep, "keep", false, "keep the run's folder (binary, server log)")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed of the random page starts")
+	flag.StringVar(&o.perf, "perf", "", "record walros with perf into this file during one more throughput run")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := benchmark(ctx, o) // returns, running its deferred clean-ups, when ctx ends
+	stop()
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// row is one line of the result table.
+type row struct{ measure, walros, ref, ratio, target, met string }
+
+func benchmark(ctx context.Context, o options) error {
+	data, m, err := ensureLibrary(ctx, o.cache, o.regen)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "walros-bench-jellyfin-run-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Println("keeping", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	fmt.Println("building walros")
+	bin, err := benchserver.Build(ctx, dir)
+	if err != nil {
+		return err
+	}
+	srv, err := benchserver.Start(ctx, benchserver.Options{Bin: bin, Data: data, LogPath: filepath.Join(dir, "walros.log"),
+		Env: []string{"WALROS_ADMIN_PASSWORD=" + password, "WALROS_LOG_FORMAT=json", "WALROS_SCAN_WATCH=false",
+			"WALROS_SCAN_INTERVAL=0"}})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	// The start-up scan finds the folders missing (the libraries go offline, nothing is removed)
+	// and the keyframe pass skips files that are not there: wait until both are done.
+	if err := srv.WaitIdle(ctx, 2*time.Minute); err != nil {
+		return err
+	}
+	loadavg, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("library: %d items in %s (generated %s in %s)\nCPUs: %d, %s, load %s\n", m.Items, data,
+		m.Generated.Format(time.DateOnly), m.Took, runtime.NumCPU(), runtime.Version(), strings.TrimSpace(string(loadavg)))
+
+	c := newClient(srv.Base, o.conns)
+	if err := c.login(ctx); err != nil {
+		return fmt.Errorf("%w (log: %s)", err, srv.LogPath)
+	}
+	ref, err := openSQLRef(data)
+	if err != nil {
+		return err
+	}
+	defer ref.Close()
+	st, err := openStoreRef(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	same, queries, err := st.checkSQL(ctx, 12345)
+	if err != nil {
+		return err
+	}
+	if !same {
+		fmt.Printf("warning: the store no longer sends the reference's SQL; it sent:\n  %s\n", strings.Join(queries, "\n  "))
+	}
+
+	// (a) Latency, one request after another, and the same pages through SQL and the store.
+	warm, at := starts(o.seed+1000, o.warm), starts(o.seed, o.n)
+	if _, err := ref.sequential(ctx, warm); err != nil {
+		return err
+	}
+	if _, err := st.sequential(ctx, warm); err != nil {
+		return err
+	}
+	if _, _, err := sequential(ctx, c, warm, true); err != nil {
+		return fmt.Errorf("%w (log: %s)", err, srv.LogPath)
+	}
+	fmt.Printf("\n== the movie page, %d requests one after another (StartIndex random in [0, %d])\n", o.n, movies-100)
+	cpu0 := srv.CPU()
+	full, body, err := sequential(ctx, c, at, true)
+	if err != nil {
+		return err
+	}
+	perReq := (srv.CPU() - cpu0) / time.Duration(o.n)
+	fmt.Printf("  walros, Fields=%s: p50 %s, p90 %s, p99 %s, max %s; server CPU %s a request\n    (last page: %s)\n",
+		pageFields, ms(full.q(.5)), ms(full.q(.9)), ms(full.q(.99)), ms(full[len(full)-1]), ms(perReq), pageStats(body))
+	minimal, body, err := sequential(ctx, c, at, false)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  walros, no Fields, EnableImages=false, EnableUserData=false: p50 %s, p90 %s, p99 %s\n    (last page: %s)\n",
+		ms(minimal.q(.5)), ms(minimal.q(.9)), ms(minimal.q(.99)), pageStats(body))
+	stLat, err := st.sequential(ctx, at)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  store.Items (bun: page and count, rows to core.Item; no core, facade or HTTP): p50 %s, p90 %s, p99 %s\n",
+		ms(stLat.q(.5)), ms(stLat.q(.9)), ms(stLat.q(.99)))
+	sqlLat, err := ref.sequential(ctx, at)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  SQL (database/sql, the store's query and count at once): p50 %s, p90 %s, p99 %s\n",
+		ms(sqlLat.q(.5)), ms(sqlLat.q(.9)), ms(sqlLat.q(.99)))
+
+	// (b) Throughput.
+	fmt.Printf("\n== the movie page, %d clients back to back for %s\n", o.conns, o.d)
+	lr := throughput(ctx, c, o.conns, o.d, o.seed, srv.CPU)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	fmt.Printf("  %d requests, %.0f req/s, %d errors; p50 %s, p99 %s under load; CPU a request: server %s, client %s\n",
+		lr.reqs, lr.rps(), lr.errs, ms(lr.lat.q(.5)), ms(lr.lat.q(.99)), ms(lr.server/time.Duration(max(lr.reqs, 1))),
+		ms(lr.client/time.Duration(max(lr.reqs, 1))))
+	if lr.errs > 0 {
+		fmt.Printf("  first error: %s\n", lr.firstEr)
+	}
+
+	// (c) The home screen.
+	var views struct {
+		Items []struct {
+			ID   string `json:"Id"`
+			Name string
+		}
+	}
+	if err := c.getJSON(ctx, "/UserViews?userId="+c.userID, &views); err != nil {
+		return err
+	}
+	var libs []string
+	names := map[string]string{}
+	for _, v := range views.Items {
+		libs, names[v.ID] = append(libs, v.ID), v.Name
+	}
+	h := homeScreen(c, libs)
+	fmt.Printf("\n== home screen: views, then %d requests at once (%d libraries), %d rounds\n", len(h.rest), len(libs), o.rounds)
+	if err := homeCheck(ctx, c, h); err != nil {
+		return err
+	}
+	var walls, viewsLat []time.Duration
+	each := map[string][]time.Duration{}
+	for i := range o.rounds + 5 {
+		r, err := h.load(ctx, c)
+		if err != nil {
+			return err
+		}
+		if i < 5 {
+			continue // warm-up
+		}
+		walls, viewsLat = append(walls, r.wall), append(viewsLat, r.views)
+		for p, d := range r.each {
+			each[p] = append(each[p], d)
+		}
+	}
+	wall := sorted(walls)
+	fmt.Printf("  whole screen: p50 %s, p99 %s; views alone p50 %s\n", ms(wall.q(.5)), ms(wall.q(.99)), ms(sorted(viewsLat).q(.5)))
+	fmt.Println("  each request, within the screen (p50, p99) and alone, one after another (median of 5):")
+	for _, p := range h.rest {
+		var alone []time.Duration
+		for range 5 {
+			t := time.Now()
+			if _, _, err := c.get(ctx, p); err != nil {
+				return err
+			}
+			alone = append(alone, time.Since(t))
+		}
+		l := sorted(each[p])
+		name, _, _ := strings.Cut(p, "?")
+		if i := strings.Index(p, "parentId="); i >= 0 {
+			name += " (" + names[p[i+len("parentId="):]] + ")"
+		} else if i := strings.Index(p, "mediaTypes="); i >= 0 {
+			name += " " + p[i:]
+		}
+		fmt.Printf("    %-40s %s, %s; alone %s\n", name, ms(l.q(.5)), ms(l.q(.99)), ms(sorted(alone).q(.5)))
+	}
+
+	if o.perf != "" {
+		if err := profile(ctx, c, o, srv.Pid(), srv.CPU, dir); err != nil {
+			return err
+		}
+	}
+
+	// The table.
+	ratio := func(a, b time.Duration) string { return fmt.Sprintf("%.1f×", float64(a)/float64(b)) }
+	met := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		return "**no**"
+	}
+	rows := []row{
+		{"movie page p50 (sequential)", ms(full.q(.5)), ms(sqlLat.q(.5)), ratio(full.q(.5), sqlLat.q(.5)), "≤ 5 ms", met(full.q(.5) <= 5*time.Millisecond)},
+		{"movie page p99 (sequential)", ms(full.q(.99)), ms(sqlLat.q(.99)), ratio(full.q(.99), sqlLat.q(.99)), "≤ 25 ms", met(full.q(.99) <= 25*time.Millisecond)},
+		{"  〃 no Fields, images or user data, p50 / p99", ms(minimal.q(.5)) + " / " + ms(minimal.q(.99)), "", ratio(minimal.q(.5), sqlLat.q(.5)), "", ""},
+		{"  〃 store.Items alone, p50 / p99", ms(stLat.q(.5)) + " / " + ms(stLat.q(.99)), "", ratio(stLat.q(.5), sqlLat.q(.5)), "", ""},
+		{fmt.Sprintf("movie page, %d clients: throughput", o.conns), fmt.Sprintf("%.0f req/s (%d errors)", lr.rps(), lr.errs), "", "", "≥ 2,000 req/s", met(lr.rps() >= 2000 && lr.errs == 0)},
+		{"  〃 p50 / p99 under load", ms(lr.lat.q(.5)) + " / " + ms(lr.lat.q(.99)), "", "", "", ""},
+		{"home screen p50 (p99)", ms(wall.q(.5)) + " (" + ms(wall.q(.99)) + ")", "", "", "≤ 50 ms", met(wall.q(.5) <= 50*time.Millisecond)},
+	}
+	fmt.Printf("\nreference = the same page read with SQL (the store's query and count, database/sql, same driver, read-only)\n\n")
+	fmt.Println("| measure | walros | SQL | walros/SQL | target | met |")
+	fmt.Println("|---|---|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", r.measure, r.walros, r.ref, r.ratio, r.target, r.met)
+	}
+	return nil
+}
+
+// homeCheck loads the home screen once and checks that each list has what the library holds: three
+// views, resume points on movies, next up episodes, latest items in every library.
+func homeCheck(ctx context.Context, c *client, h home) error {
+	type list struct {
+		Items []struct{ Type string }
+	}
+	var v list
+	if err := c.getJSON(ctx, h.views, &v); err != nil {
+		return err
+	}
+	if len(v.Items) != 3 {
+		return fmt.Errorf("GET %s: %d views, want 3", h.views, len(v.Items))
+	}
+	for _, p := range h.rest {
+		var n int
+		if strings.HasPrefix(p, "/Items/Latest") { // an array, not a QueryResult
+			var items []struct{ Type string }
+			if err := c.getJSON(ctx, p, &items); err != nil {
+				return err
+			}
+			n = len(items)
+		} else {
+			var l list
+			if err := c.getJSON(ctx, p, &l); err != nil {
+				return err
+			}
+			n = len(l.Items)
+		}
+		audio := strings.Contains(p, "mediaTypes=Audio") // tracks are short: a stop counts as played
+		if n == 0 && !audio {
+			return fmt.Errorf("GET %s: no items", p)
+		}
+		name, _, _ := strings.Cut(p, "?")
+		fmt.Printf("  %s: %d items\n", name, n)
+	}
+	return nil
+}
+
+// profile records walros with perf (call graphs, 999 Hz) into o.perf during one more throughput
+// run, so the cost of a page can be read with `perf report -i FILE`.
+func profile(ctx context.Context, c *client, o options, pid int, cpu func() time.Duration, dir string) error {
+	bin, err := exec.LookPath("perf")
+	if err != nil {
+		return err
+	}
+	logf, err := os.Create(filepath.Join(dir, "perf.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := exec.Command(bin, "record", "-F", "999", "-g", "-o", o.perf, "-p", fmt.Sprint(pid))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	r := throughput(ctx, c, o.conns, o.d, o.seed+1, cpu)
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	fmt.Printf("\nperf profile of walros during %s of %d clients (%.0f req/s) written to %s\n", o.d, o.conns, r.rps(), o.perf)
+	return nil
+}
