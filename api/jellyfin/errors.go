@@ -50,6 +50,11 @@ func (h *Handler) fail(c *gin.Context, err error) {
 			status = http.StatusServiceUnavailable
 			break
 		}
+		if errors.Is(err, hls.ErrNotReady) {
+			c.Header("Retry-After", "2")
+			status = http.StatusServiceUnavailable
+			break
+		}
 		h.Log.ErrorContext(c.Request.Context(), "jellyfin request failed", "route", routeOf(c),
 			"requestId", middleware.GetRequestID(c), "err", err)
 		status = http.StatusInternalServerError

@@ -383,6 +383,8 @@ func failStream(err error) (status int, title, detail string, retry time.Duratio
 	switch {
 	case errors.As(err, &busy):
 		return http.StatusTooManyRequests, "Too Many Requests", busy.Reason + "; retry later", busy.RetryAfter, true
+	case errors.Is(err, hls.ErrNotReady):
+		return http.StatusServiceUnavailable, "Service Unavailable", "the segment is still being made; retry", 2 * time.Second, true
 	case errors.Is(err, hls.ErrMedia):
 		return http.StatusInternalServerError, "Transcoding Failed",
 			"the file could not be transcoded: it may be corrupt or unsupported (see the server log)", 0, true

@@ -35,6 +35,9 @@ var (
 	// ErrMedia is a file ffmpeg could not encode: corrupt, truncated or unsupported. The details
 	// are in the log, never in the error.
 	ErrMedia = errors.New("the media could not be transcoded")
+	// ErrNotReady is a segment that did not come within Options.WaitTimeout: the machine is
+	// overloaded, and the client should retry.
+	ErrNotReady = errors.New("the segment is not ready yet")
 )
 
 // BusyError says that the encoder limits are reached; retry after RetryAfter.
@@ -276,7 +279,7 @@ func (m *Manager) segment(ctx context.Context, r *rendition, n int, user string)
 		case <-ctx.Done():
 			return nil, nil, context.Cause(ctx)
 		case <-deadline.C:
-			return nil, nil, fmt.Errorf("segment %d of %s not ready after %s", n, r.spec.ID(), m.opt.WaitTimeout)
+			return nil, nil, fmt.Errorf("segment %d of %s after %s: %w", n, r.spec.ID(), m.opt.WaitTimeout, ErrNotReady)
 		}
 	}
 }

@@ -444,3 +444,22 @@ func TestHardwareFallback(t *testing.T) {
 		})
 	}
 }
+
+// TestSegmentNotReady: a segment that does not come within WaitTimeout is ErrNotReady, which
+// the facades answer 503 with Retry-After, and asking again later gets it.
+func TestSegmentNotReady(t *testing.T) {
+	src := source(t)
+	e := newManager(t, Options{WaitTimeout: time.Nanosecond, MaxAhead: time.Hour, IdleTimeout: time.Hour})
+	spec := Spec{Kind: Video, Width: 640, Height: 360, Bitrate: 2_000_000}
+	_, _, err := e.m.Segment(context.Background(), src, spec, 2, "u")
+	if !errors.Is(err, ErrNotReady) {
+		t.Fatalf("a segment not made in time: %v; want ErrNotReady", err)
+	}
+	waitFor(t, 30*time.Second, "the segment is made", func() bool {
+		f, _, err := e.m.Segment(context.Background(), src, spec, 2, "u")
+		if err == nil {
+			f.Close()
+		}
+		return err == nil
+	})
+}
