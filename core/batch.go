@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The batch stores read what a page of items needs in a few queries, whatever the page's size.
@@ -22,6 +24,25 @@ type FileBatchStore interface {
 	FilesOf(ctx context.Context, ids []ItemID) (map[ItemID][]MediaFile, error)
 }
 
+// MetadataPartsBatchStore reads parts of the metadata of many items at once: lists skip the
+// parts they do not show (credits, tags), each a query per batch of ids.
+type MetadataPartsBatchStore interface {
+	// ItemsMetadataParts is ItemsMetadata, reading only parts (never 0).
+	ItemsMetadataParts(ctx context.Context, ids []ItemID, parts MetadataParts) (map[ItemID]Metadata, error)
+}
+
+// FileCountBatchStore counts the media files of many items at once, without reading them.
+type FileCountBatchStore interface {
+	// FileCounts returns the versions and parts of each of ids that has files.
+	FileCounts(ctx context.Context, ids []ItemID) (map[ItemID]FileCount, error)
+}
+
+// FileCount is how many files an item has, as lists report it.
+type FileCount struct {
+	Versions int // files that start the item: whole files and first parts
+	Parts    int // files that are parts of a multi-part item (Part > 0)
+}
+
 // ItemBatchStore reads many items by id and counts their children.
 type ItemBatchStore interface {
 	// ItemsByID returns those of ids that exist.
@@ -33,14 +54,29 @@ type ItemBatchStore interface {
 // BatchParts says what Items.Batch loads besides metadata.
 type BatchParts struct {
 	Files       bool // the items' media files
+	FileCounts  bool // only how many files each item has, when Files is false
 	Ancestors   bool // their parent and grandparent (season and series of an episode), with metadata
 	ChildCounts bool // how many children each item has
+	Metadata    MetadataParts
 }
+
+// MetadataParts says which parts of the metadata a batch reads; 0 means all of them.
+type MetadataParts uint8
+
+// The parts of an item's metadata.
+const (
+	MetaColumns MetadataParts = 1 << iota // the descriptive fields: overview, ratings, premiere, provider ids...
+	MetaImages
+	MetaTags // genres, studios and tags
+	MetaCredits
+	MetaAll = MetaColumns | MetaImages | MetaTags | MetaCredits
+)
 
 // Batch is what a page of items needs beyond the items themselves.
 type Batch struct {
 	Metadata    map[ItemID]Metadata // of the items, and of their ancestors when asked
 	Files       map[ItemID][]MediaFile
+	FileCounts  map[ItemID]FileCount // when Files or FileCounts was asked
 	Ancestors   map[ItemID]Item
 	ChildCounts map[ItemID]int
 }
@@ -48,8 +84,8 @@ type Batch struct {
 // Batch loads the metadata of items, and what parts asks, in a few queries. items must come from
 // a query made for c (Items.List, Get, Resume...): those in libraries c may not see are skipped.
 func (s *Items) Batch(ctx context.Context, c Caller, items []Item, parts BatchParts) (Batch, error) {
-	b := Batch{Metadata: map[ItemID]Metadata{}, Files: map[ItemID][]MediaFile{}, Ancestors: map[ItemID]Item{},
-		ChildCounts: map[ItemID]int{}}
+	b := Batch{Metadata: map[ItemID]Metadata{}, Files: map[ItemID][]MediaFile{}, FileCounts: map[ItemID]FileCount{},
+		Ancestors: map[ItemID]Item{}, ChildCounts: map[ItemID]int{}}
 	ids := make([]ItemID, 0, len(items))
 	for _, it := range items {
 		if c.CanSee(it.LibraryID) {
@@ -69,19 +105,37 @@ func (s *Items) Batch(ctx context.Context, c Caller, items []Item, parts BatchPa
 			withMeta = append(withMeta, id)
 		}
 	}
-	var err error
-	if b.Metadata, err = s.metadataOf(ctx, withMeta); err != nil {
-		return Batch{}, err
-	}
-	if parts.Files {
-		if b.Files, err = s.filesOf(ctx, ids); err != nil {
-			return Batch{}, err
-		}
+	// The parts are independent reads: at once, a page takes as long as its slowest.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		b.Metadata, err = s.metadataOf(gctx, withMeta, parts.Metadata)
+		return err
+	})
+	switch {
+	case parts.Files:
+		g.Go(func() (err error) {
+			if b.Files, err = s.filesOf(gctx, ids); err != nil {
+				return err
+			}
+			for id, fs := range b.Files {
+				b.FileCounts[id] = CountFiles(fs)
+			}
+			return nil
+		})
+	case parts.FileCounts:
+		g.Go(func() (err error) {
+			b.FileCounts, err = s.fileCounts(gctx, ids)
+			return err
+		})
 	}
 	if parts.ChildCounts {
-		if b.ChildCounts, err = s.childCounts(ctx, ids); err != nil {
-			return Batch{}, err
-		}
+		g.Go(func() (err error) {
+			b.ChildCounts, err = s.childCounts(gctx, ids)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Batch{}, err
 	}
 	return b, nil
 }
@@ -115,7 +169,10 @@ func (s *Items) ancestors(ctx context.Context, items []Item, page []ItemID, out 
 	return nil
 }
 
-func (s *Items) metadataOf(ctx context.Context, ids []ItemID) (map[ItemID]Metadata, error) {
+func (s *Items) metadataOf(ctx context.Context, ids []ItemID, parts MetadataParts) (map[ItemID]Metadata, error) {
+	if bs, ok := s.meta.(MetadataPartsBatchStore); ok && parts != 0 && parts != MetaAll {
+		return bs.ItemsMetadataParts(ctx, ids, parts)
+	}
 	if bs, ok := s.meta.(MetadataBatchStore); ok {
 		return bs.ItemsMetadata(ctx, ids)
 	}
@@ -145,6 +202,35 @@ func (s *Items) filesOf(ctx context.Context, ids []ItemID) (map[ItemID][]MediaFi
 		}
 	}
 	return out, nil
+}
+
+func (s *Items) fileCounts(ctx context.Context, ids []ItemID) (map[ItemID]FileCount, error) {
+	if bs, ok := s.media.(FileCountBatchStore); ok {
+		return bs.FileCounts(ctx, ids)
+	}
+	files, err := s.filesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[ItemID]FileCount, len(files))
+	for id, fs := range files {
+		out[id] = CountFiles(fs)
+	}
+	return out, nil
+}
+
+// CountFiles counts an item's versions and parts.
+func CountFiles(fs []MediaFile) FileCount {
+	var n FileCount
+	for _, f := range fs {
+		if f.Part <= 1 { // the other parts of a multi-part movie play after the first
+			n.Versions++
+		}
+		if f.Part > 0 {
+			n.Parts++
+		}
+	}
+	return n
 }
 
 func (s *Items) itemsByID(ctx context.Context, ids []ItemID) (map[ItemID]Item, error) {

@@ -104,6 +104,10 @@ type ItemQuery struct {
 	Desc         bool
 	Limit        int
 	Offset       int
+	// NoCount says the total is not needed (enableTotalRecordCount=false): the store may then
+	// return Offset plus the page's length as the total, which is exact only when the page is
+	// not full, instead of counting the matches.
+	NoCount bool
 
 	// User is whose user data Played, Favorite, Resumable and SortPlayed read; Items.List sets it
 	// from the caller.

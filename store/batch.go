@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/walros/walros/core"
+	"golang.org/x/sync/errgroup"
 )
 
 // batchSize bounds the ids bound in one IN list: SQLite allows 32766 parameters and PostgreSQL
@@ -13,9 +14,11 @@ import (
 const batchSize = 500
 
 var (
-	_ core.MetadataBatchStore = (*Metadata)(nil)
-	_ core.FileBatchStore     = (*Media)(nil)
-	_ core.ItemBatchStore     = (*Items)(nil)
+	_ core.MetadataBatchStore      = (*Metadata)(nil)
+	_ core.MetadataPartsBatchStore = (*Metadata)(nil)
+	_ core.FileBatchStore          = (*Media)(nil)
+	_ core.FileCountBatchStore     = (*Media)(nil)
+	_ core.ItemBatchStore          = (*Items)(nil)
 )
 
 // chunks calls fn with ids in slices of at most batchSize.
@@ -33,19 +36,59 @@ func chunks(ids []core.ItemID, fn func([]core.ItemID) error) error {
 // ItemsMetadata returns the metadata of many items in four queries per batch of ids: the items'
 // descriptive columns, their tags, their credits and their images.
 func (s *Metadata) ItemsMetadata(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.Metadata, error) {
+	return s.ItemsMetadataParts(ctx, ids, core.MetaAll)
+}
+
+// ItemsMetadataParts returns parts of the metadata of many items, a query per part and batch of
+// ids, run at once. Without core.MetaColumns every id gets an entry, whether or not the item exists.
+func (s *Metadata) ItemsMetadataParts(ctx context.Context, ids []core.ItemID, parts core.MetadataParts) (map[core.ItemID]core.Metadata, error) {
 	out := make(map[core.ItemID]core.Metadata, len(ids))
 	err := chunks(ids, func(ids []core.ItemID) error {
-		var rows []itemMetaRow
-		if err := s.db.R.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
-			return wrap(err, "select metadata of %d items", len(ids))
+		var (
+			rows    []itemMetaRow
+			tags    []itemTagRow
+			credits []itemPersonRow
+			images  []itemImageRow
+		)
+		g, ctx := errgroup.WithContext(ctx)
+		if parts&core.MetaColumns != 0 {
+			g.Go(func() error {
+				err := s.db.R.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx)
+				return wrap(err, "select metadata of %d items", len(ids))
+			})
+		}
+		if parts&core.MetaTags != 0 {
+			g.Go(func() error {
+				err := s.db.R.NewSelect().Model(&tags).Where("item_id IN (?)", bun.List(ids)).
+					Order("item_id", "kind", "position").Scan(ctx)
+				return wrap(err, "select tags of %d items", len(ids))
+			})
+		}
+		if parts&core.MetaCredits != 0 {
+			g.Go(func() error {
+				err := s.db.R.NewSelect().Model(&credits).ColumnExpr("ip.*, p.name, p.thumb").
+					Join("JOIN people AS p ON p.id = ip.person_id").ModelTableExpr("item_people AS ip").
+					Where("ip.item_id IN (?)", bun.List(ids)).Order("ip.item_id", "ip.position").Scan(ctx)
+				return wrap(err, "select people of %d items", len(ids))
+			})
+		}
+		if parts&core.MetaImages != 0 {
+			g.Go(func() error {
+				err := s.db.R.NewSelect().Model(&images).Where("item_id IN (?)", bun.List(ids)).
+					OrderExpr("item_id, CASE kind WHEN 'Primary' THEN 0 ELSE 1 END, kind, position").Scan(ctx)
+				return wrap(err, "select images of %d items", len(ids))
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		if parts&core.MetaColumns == 0 {
+			for _, id := range ids {
+				out[id] = core.Metadata{}
+			}
 		}
 		for _, row := range rows {
 			out[core.ItemID(row.ID)] = metadataOf(row)
-		}
-		var tags []itemTagRow
-		if err := s.db.R.NewSelect().Model(&tags).Where("item_id IN (?)", bun.List(ids)).
-			Order("item_id", "kind", "position").Scan(ctx); err != nil {
-			return wrap(err, "select tags of %d items", len(ids))
 		}
 		for _, t := range tags {
 			m, ok := out[core.ItemID(t.ItemID)]
@@ -62,22 +105,11 @@ func (s *Metadata) ItemsMetadata(ctx context.Context, ids []core.ItemID) (map[co
 			}
 			out[core.ItemID(t.ItemID)] = m
 		}
-		var credits []itemPersonRow
-		if err := s.db.R.NewSelect().Model(&credits).ColumnExpr("ip.*, p.name, p.thumb").
-			Join("JOIN people AS p ON p.id = ip.person_id").ModelTableExpr("item_people AS ip").
-			Where("ip.item_id IN (?)", bun.List(ids)).Order("ip.item_id", "ip.position").Scan(ctx); err != nil {
-			return wrap(err, "select people of %d items", len(ids))
-		}
 		for _, c := range credits {
 			if m, ok := out[core.ItemID(c.ItemID)]; ok {
 				m.Credits = append(m.Credits, core.Credit{Name: c.Name, Kind: core.PersonKind(c.Kind), Role: c.Role, Order: c.Position, Thumb: c.Thumb})
 				out[core.ItemID(c.ItemID)] = m
 			}
-		}
-		var images []itemImageRow
-		if err := s.db.R.NewSelect().Model(&images).Where("item_id IN (?)", bun.List(ids)).
-			OrderExpr("item_id, CASE kind WHEN 'Primary' THEN 0 ELSE 1 END, kind, position").Scan(ctx); err != nil {
-			return wrap(err, "select images of %d items", len(ids))
 		}
 		for _, im := range images {
 			if m, ok := out[core.ItemID(im.ItemID)]; ok {
@@ -117,6 +149,30 @@ func (s *Media) FilesOf(ctx context.Context, ids []core.ItemID) (map[core.ItemID
 		for i := range rows {
 			f := rows[i].toCore()
 			out[f.ItemID] = append(out[f.ItemID], f)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// FileCounts counts the files of many items, versions and parts, in one grouped query per batch:
+// a list's MediaSourceCount needs no file rows, whose stream lists are most of their size.
+func (s *Media) FileCounts(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.FileCount, error) {
+	out := make(map[core.ItemID]core.FileCount, len(ids))
+	err := chunks(ids, func(ids []core.ItemID) error {
+		var rows []struct {
+			ItemID   string `bun:"item_id"`
+			Versions int    `bun:"versions"`
+			Parts    int    `bun:"parts"`
+		}
+		if err := s.db.R.NewSelect().TableExpr("media_files").ColumnExpr("item_id").
+			ColumnExpr("SUM(CASE WHEN part <= 1 THEN 1 ELSE 0 END) AS versions").
+			ColumnExpr("SUM(CASE WHEN part > 0 THEN 1 ELSE 0 END) AS parts").
+			Where("item_id IN (?)", bun.List(ids)).GroupExpr("item_id").Scan(ctx, &rows); err != nil {
+			return wrap(err, "count files of %d items", len(ids))
+		}
+		for _, r := range rows {
+			out[core.ItemID(r.ItemID)] = core.FileCount{Versions: r.Versions, Parts: r.Parts}
 		}
 		return nil
 	})

@@ -36,6 +36,8 @@ const (
 type DB struct {
 	R, W    *bun.DB
 	Dialect Dialect
+
+	lists *listCache // item lists, invalidated by W's query hook
 }
 
 // SQLiteFile is the database's file name inside the data directory.
@@ -61,6 +63,8 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.lists = newListCache()
+	db.W.AddQueryHook(db.lists) // on PostgreSQL W is R: the hook skips reads at their first word
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, err

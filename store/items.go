@@ -1,16 +1,15 @@
 package store
 
 import (
-	"fmt"
-	"unicode"
-
 	"context"
-	"golang.org/x/text/unicode/norm"
+	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/uptrace/bun"
 	"github.com/walros/walros/core"
+	"golang.org/x/text/unicode/norm"
 )
 
 type itemRow struct {
@@ -103,14 +102,85 @@ func (s *Items) Item(ctx context.Context, id core.ItemID) (core.Item, error) {
 	return row.toCore(), wrap(err, "select item %s", id)
 }
 
-// Items returns one page of matching items and the number of matches.
+// Items returns one page of matching items and the number of matches (see core.ItemQuery.NoCount).
+// Lists that read no user data come from the list cache: the page's keys, then its rows by key.
+// A first page without a count does not: the database stops after it (Latest walks an index on
+// the date added), which costs less than reading the whole list.
 func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, error) {
-	var rows []itemRow
-	sel := s.db.R.NewSelect().Model(&rows)
-	if q.Libraries != nil {
-		if len(q.Libraries) == 0 {
-			return []core.Item{}, 0, nil
+	if q.Libraries != nil && len(q.Libraries) == 0 {
+		return []core.Item{}, 0, nil
+	}
+	if key, ok := listKey(q); ok && s.db.lists != nil && (!q.NoCount || q.Offset > 0) {
+		seqs, ok, err := s.db.lists.get(ctx, key, func(ctx context.Context, max int) ([]int64, error) {
+			var seqs []int64
+			sel := s.db.R.NewSelect().TableExpr(`items AS item`).ColumnExpr("item.seq")
+			err := s.order(s.filter(sel, q), q).Limit(max+1).Scan(ctx, &seqs)
+			return seqs, wrap(err, "select item list")
+		})
+		if err != nil {
+			return nil, 0, err
 		}
+		if ok {
+			items, err := s.bySeq(ctx, page(seqs, q.Offset, q.Limit))
+			return items, len(seqs), err
+		}
+	}
+	var rows []itemRow
+	sel := s.order(s.filter(s.db.R.NewSelect().Model(&rows), q), q).Limit(q.Limit).Offset(q.Offset)
+	var (
+		total int
+		err   error
+	)
+	if q.NoCount {
+		err = sel.Scan(ctx)
+		total = q.Offset + len(rows)
+	} else {
+		total, err = sel.ScanAndCount(ctx)
+	}
+	if err != nil {
+		return nil, 0, wrap(err, "select items")
+	}
+	out := make([]core.Item, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toCore()
+	}
+	return out, total, nil
+}
+
+// page returns seqs[offset:offset+limit], limit 0 meaning to the end.
+func page(seqs []int64, offset, limit int) []int64 {
+	seqs = seqs[min(offset, len(seqs)):]
+	if limit > 0 && limit < len(seqs) {
+		seqs = seqs[:limit]
+	}
+	return seqs
+}
+
+// bySeq reads items by key, in the order of seqs; those deleted since are left out.
+func (s *Items) bySeq(ctx context.Context, seqs []int64) ([]core.Item, error) {
+	out := make([]core.Item, 0, len(seqs))
+	if len(seqs) == 0 {
+		return out, nil
+	}
+	var rows []itemRow
+	if err := s.db.R.NewSelect().Model(&rows).Where("seq IN (?)", bun.List(seqs)).Scan(ctx); err != nil {
+		return nil, wrap(err, "select %d items", len(seqs))
+	}
+	at := make(map[int64]int, len(rows))
+	for i := range rows {
+		at[rows[i].Seq] = i
+	}
+	for _, seq := range seqs {
+		if i, ok := at[seq]; ok {
+			out = append(out, rows[i].toCore())
+		}
+	}
+	return out, nil
+}
+
+// filter adds q's conditions to sel, whose table is items AS item.
+func (s *Items) filter(sel *bun.SelectQuery, q core.ItemQuery) *bun.SelectQuery {
+	if q.Libraries != nil {
 		sel = sel.Where("library_id IN (?)", bun.List(q.Libraries))
 	}
 	if q.Library != "" {
@@ -118,9 +188,11 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	}
 	if len(q.Kinds) > 0 {
 		kind := "kind"
-		if q.Resumable {
+		if q.Resumable || q.Sort == core.SortAdded {
 			// The user's few resumable rows are the place to start; the kind index would walk
-			// every movie and episode first (noIndex).
+			// every movie and episode first (noIndex). Newest first, items_library_added gives
+			// the order and the database stops after the page, where SQLite 3.54 would pick
+			// items_library_kind_sort and sort the whole library.
 			kind = noIndex(s.db.Dialect, "item.kind")
 		}
 		sel = sel.Where(kind+" IN (?)", bun.List(q.Kinds))
@@ -140,10 +212,11 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	if q.Genre != "" {
 		sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = 'genre' AND t.value_key = ?)", foldKey(q.Genre))
 	}
-	for kind, v := range map[string]string{"studio": q.Studio, "tag": q.Tag} {
-		if v != "" {
-			sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = ? AND t.value_key = ?)", kind, foldKey(v))
-		}
+	if q.Studio != "" {
+		sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = 'studio' AND t.value_key = ?)", foldKey(q.Studio))
+	}
+	if q.Tag != "" {
+		sel = sel.Where("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = item.id AND t.kind = 'tag' AND t.value_key = ?)", foldKey(q.Tag))
 	}
 	if q.Collection != "" {
 		sel = sel.Where("lower(collection) = ?", foldKey(q.Collection))
@@ -160,7 +233,12 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	case l != "":
 		sel = sel.Where("sort_title LIKE ? ESCAPE '\\'", escapeLike(l)+"%")
 	}
-	sel = userDataFilters(sel, q, s.db.Dialect)
+	return userDataFilters(sel, q, s.db.Dialect)
+}
+
+// order adds q's order to sel; the title and then the key follow any order, so that pages never
+// overlap.
+func (s *Items) order(sel *bun.SelectQuery, q core.ItemQuery) *bun.SelectQuery {
 	dir := " ASC"
 	if q.Desc {
 		dir = " DESC"
@@ -175,16 +253,7 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 	case core.SortPlayed:
 		sel = orderPlayed(sel, q)
 	}
-	sel = sel.OrderExpr("sort_title" + dir).OrderExpr("seq" + dir).Limit(q.Limit).Offset(q.Offset)
-	total, err := sel.ScanAndCount(ctx)
-	if err != nil {
-		return nil, 0, wrap(err, "select items")
-	}
-	out := make([]core.Item, len(rows))
-	for i := range rows {
-		out[i] = rows[i].toCore()
-	}
-	return out, total, nil
+	return sel.OrderExpr("sort_title" + dir).OrderExpr("seq" + dir)
 }
 
 // Facets counts visible items per genre, studio, tag, collection or person.

@@ -603,3 +603,37 @@ func TestBrowseVisibility(t *testing.T) {
 	e.want(http.StatusOK, e.do("GET", "/Items/"+jid(matrix.ID)+"/Images/Primary", "", nil))
 	e.want(http.StatusUnauthorized, e.do("GET", "/Items/"+jid(matrix.ID), "", nil))
 }
+
+// TestListShaping checks that a list carries only what it asked for: image tags unless
+// enableImages=false, a file count without reading the files, the total unless told not to count.
+func TestListShaping(t *testing.T) {
+	e, _, _ := browseEnv(t)
+	base := "/Items?recursive=true&includeItemTypes=Movie&sortBy=SortName"
+	res := e.browse(base+"&fields=MediaSourceCount,Genres", e.admin)
+	var matrix *baseItemDto
+	for i := range res.Items {
+		if res.Items[i].Name == "The Matrix" {
+			matrix = &res.Items[i]
+		}
+	}
+	if matrix == nil || matrix.ImageTags["Primary"] == "" || matrix.MediaSourceCount == nil || *matrix.MediaSourceCount != 1 ||
+		matrix.Container != "" || len(matrix.Genres) == 0 || matrix.People != nil {
+		t.Fatalf("with fields: %+v", matrix)
+	}
+	res = e.browse(base+"&enableImages=false", e.admin)
+	for _, d := range res.Items {
+		if d.ImageTags != nil || d.BackdropImageTags != nil || d.PrimaryImageAspectRatio != nil || d.MediaSourceCount != nil {
+			t.Fatalf("without images: %+v", d)
+		}
+	}
+	all := e.browse(base, e.admin).TotalRecordCount
+	if all < 2 {
+		t.Fatalf("total = %d", all)
+	}
+	if got := e.browse(base+"&limit=1&enableTotalRecordCount=false", e.admin); len(got.Items) != 1 || got.TotalRecordCount != 1 {
+		t.Fatalf("without a count: %d items, total %d", len(got.Items), got.TotalRecordCount)
+	}
+	if got := e.browse(base+"&limit=1&startIndex=1", e.admin); len(got.Items) != 1 || got.TotalRecordCount != all {
+		t.Fatalf("second page: %d items, total %d, want %d", len(got.Items), got.TotalRecordCount, all)
+	}
+}

@@ -40,25 +40,30 @@ func (fs fieldSet) has(names ...string) bool {
 	return false
 }
 
-// needsFiles reports whether the DTOs need the items' media files. Path counts: a movie's or an
-// episode's Path is its file's, as in Jellyfin (Radarr matches on it).
+// needsFiles reports whether the DTOs need the items' media files (and then say what the first
+// one holds: Container, HasSubtitles, VideoType). Path counts: a movie's or an episode's Path is
+// its file's, as in Jellyfin (Radarr matches on it). MediaSourceCount alone needs only a count.
 func (fs fieldSet) needsFiles() bool {
-	return fs.has("MediaSources", "MediaStreams", "Width", "Height", "IsHD", "MediaSourceCount", "Path", "Chapters", "Etag")
+	return fs.has("MediaSources", "MediaStreams", "Width", "Height", "IsHD", "Path", "Chapters", "Etag")
 }
 
 // dtoOptions shape the DTOs of one response.
 type dtoOptions struct {
 	fields    fieldSet
 	userData  bool // enableUserData (default true)
+	images    bool // enableImages (default true): image tags, own and inherited, and the aspect ratio
 	blurHash  bool // compute ImageBlurHashes: details only, since a first hash decodes the picture
 	childInfo bool // ChildCount and RecursiveItemCount
 }
 
-// listOptions reads the shaping parameters every list takes: fields, enableUserData.
+// listOptions reads the shaping parameters every list takes: fields, enableUserData, enableImages.
 func listOptions(c *gin.Context) dtoOptions {
-	o := dtoOptions{fields: fieldsOf(c), userData: true}
+	o := dtoOptions{fields: fieldsOf(c), userData: true, images: true}
 	if b := boolean(c, "enableUserData"); b != nil {
 		o.userData = *b
+	}
+	if b := boolean(c, "enableImages"); b != nil {
+		o.images = *b
 	}
 	o.childInfo = o.fields.has("ChildCount", "RecursiveItemCount", "ItemCounts")
 	return o
@@ -66,12 +71,23 @@ func listOptions(c *gin.Context) dtoOptions {
 
 // detailOptions are those of a single item: every field.
 func detailOptions() dtoOptions {
-	return dtoOptions{fields: allFields, userData: true, blurHash: true, childInfo: true}
+	return dtoOptions{fields: allFields, userData: true, images: true, blurHash: true, childInfo: true}
 }
 
-// batchParts is what core must load for DTOs of these options.
+// batchParts is what core must load for DTOs of these options: nothing a list did not ask for.
 func (o dtoOptions) batchParts() core.BatchParts {
-	return core.BatchParts{Files: o.fields.needsFiles(), Ancestors: true, ChildCounts: o.childInfo}
+	p := core.BatchParts{Files: o.fields.needsFiles(), FileCounts: o.fields.has("MediaSourceCount"), Ancestors: true,
+		ChildCounts: o.childInfo, Metadata: core.MetaColumns}
+	if o.images {
+		p.Metadata |= core.MetaImages
+	}
+	if o.fields.has("Genres", "Studios", "Tags") {
+		p.Metadata |= core.MetaTags
+	}
+	if o.fields.has("People") {
+		p.Metadata |= core.MetaCredits
+	}
+	return p
 }
 
 // gated fills the fields a list returns only when asked, and a detail always.

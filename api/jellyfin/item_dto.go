@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/walros/walros/core"
+	"golang.org/x/sync/errgroup"
 )
 
 // page is what the DTOs of one response are built from: the items' metadata, files, ancestors and
@@ -22,22 +23,27 @@ type page struct {
 
 // loadPage loads what DTOs of items need.
 func (h *Handler) loadPage(ctx context.Context, caller core.Caller, items []core.Item, o dtoOptions) (*page, error) {
-	b, err := h.batch(ctx, caller, items, o.batchParts())
-	if err != nil {
-		return nil, err
-	}
-	p := &page{opts: o, batch: b}
+	p := &page{opts: o}
+	g, gctx := errgroup.WithContext(ctx) // the user data does not wait for the rest
+	g.Go(func() (err error) {
+		p.batch, err = h.batch(gctx, caller, items, o.batchParts())
+		return err
+	})
 	if o.userData && len(items) > 0 {
 		ids := make([]core.ItemID, len(items))
 		for i, it := range items {
 			ids[i] = it.ID
 		}
-		if p.data, err = h.UserData.Get(ctx, caller, ids...); err != nil {
-			return nil, err
-		}
+		g.Go(func() (err error) {
+			p.data, err = h.UserData.Get(gctx, caller, ids...)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if o.blurHash {
-		p.hashes = h.blurHashes(ctx, items, b)
+		p.hashes = h.blurHashes(ctx, items, p.batch)
 	}
 	return p, nil
 }
@@ -142,7 +148,9 @@ func (h *Handler) itemDto(it core.Item, p *page) baseItemDto {
 	if m.CriticScore > 0 {
 		d.CriticRating = ptr(m.CriticScore)
 	}
-	h.images(&d, it, m, p)
+	if p.opts.images {
+		h.images(&d, it, m, p)
+	}
 	h.lineage(&d, it, p)
 	if p.opts.userData {
 		ud, ok := p.data[it.ID]
@@ -164,6 +172,13 @@ func (h *Handler) itemDto(it core.Item, p *page) baseItemDto {
 	h.gated(&d, it, m, p)
 	if files, ok := p.batch.Files[it.ID]; ok && len(files) > 0 {
 		mediaFields(&d, it, files, fs)
+	} else if n := p.batch.FileCounts[it.ID]; n.Versions > 0 {
+		if fs.has("MediaSourceCount") {
+			d.MediaSourceCount = ptr(n.Versions)
+		}
+		if n.Parts > 1 {
+			d.PartCount = ptr(n.Parts)
+		}
 	}
 	return d
 }
@@ -278,16 +293,21 @@ func (h *Handler) batch(ctx context.Context, caller core.Caller, items []core.It
 		return bi.Batch(ctx, caller, items, parts)
 	}
 	b := core.Batch{Metadata: map[core.ItemID]core.Metadata{}, Files: map[core.ItemID][]core.MediaFile{},
-		Ancestors: map[core.ItemID]core.Item{}, ChildCounts: map[core.ItemID]int{}}
+		FileCounts: map[core.ItemID]core.FileCount{}, Ancestors: map[core.ItemID]core.Item{}, ChildCounts: map[core.ItemID]int{}}
 	for _, it := range items {
 		m, err := h.Items.Metadata(ctx, caller, it.ID)
 		if err != nil {
 			return core.Batch{}, err
 		}
 		b.Metadata[it.ID] = m
-		if parts.Files {
-			if b.Files[it.ID], err = h.Items.Files(ctx, caller, it.ID); err != nil {
+		if parts.Files || parts.FileCounts {
+			files, err := h.Items.Files(ctx, caller, it.ID)
+			if err != nil {
 				return core.Batch{}, err
+			}
+			b.FileCounts[it.ID] = core.CountFiles(files)
+			if parts.Files {
+				b.Files[it.ID] = files
 			}
 		}
 		for id := it.ParentID; parts.Ancestors && id != ""; {

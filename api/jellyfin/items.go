@@ -103,7 +103,7 @@ func (h *Handler) getItems(c *gin.Context) {
 		return
 	}
 	q := h.itemQuery(ctx, c, viewer)
-	q.Kinds, q.Library = kinds, sc.library
+	q.Kinds, q.Library, q.NoCount = kinds, sc.library, !totalWanted(c)
 	def := core.SortTitle
 	if sc.parent != nil {
 		q.Parent, def = sc.parent.ID, core.SortIndex

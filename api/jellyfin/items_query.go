@@ -54,6 +54,14 @@ func paging(c *gin.Context) (offset, limit int) {
 	return max(integer(c, "startIndex", 0), 0), max(integer(c, "limit", 0), 0)
 }
 
+// totalWanted reads enableTotalRecordCount (default true): jellyfin-web's home rows and infinite
+// scrolls send false, and counting the matches can cost more than reading the page. Without it,
+// TotalRecordCount may be only StartIndex plus the number of items returned.
+func totalWanted(c *gin.Context) bool {
+	b := boolean(c, "enableTotalRecordCount")
+	return b == nil || *b
+}
+
 // listPaged runs q for items offset to offset+limit (limit 0: all), through pages of at most
 // core.MaxPage, and returns them with the number of matches.
 func (h *Handler) listPaged(ctx context.Context, caller core.Caller, q core.ItemQuery, offset, limit int) ([]core.Item, int, error) {

@@ -1,6 +1,7 @@
 package jellyfin
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -35,7 +36,8 @@ func (h *Handler) latest(c *gin.Context) {
 	if b := boolean(c, "groupItems"); b != nil {
 		group = *b
 	}
-	q := core.ItemQuery{Kinds: kinds, Library: sc.library, Sort: core.SortAdded, Desc: true, Played: boolean(c, "isPlayed")}
+	q := core.ItemQuery{Kinds: kinds, Library: sc.library, Sort: core.SortAdded, Desc: true, Played: boolean(c, "isPlayed"),
+		NoCount: true} // a bare array: nothing to count
 	if sc.parent != nil {
 		q.Parent = sc.parent.ID
 	}
@@ -50,9 +52,9 @@ func (h *Handler) latest(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	var b core.Batch
+	var ancestors map[core.ItemID]core.Item
 	if group {
-		if b, err = h.batch(ctx, viewer, found, core.BatchParts{Ancestors: true}); err != nil {
+		if ancestors, err = h.ancestorItems(ctx, viewer, found); err != nil {
 			h.fail(c, err)
 			return
 		}
@@ -70,7 +72,7 @@ func (h *Handler) latest(c *gin.Context) {
 		}
 		var g *core.Item
 		if group && (it.Kind == core.KindEpisode || it.Kind == core.KindTrack) {
-			for _, anc := range ancestorsOf(it, b.Ancestors) {
+			for _, anc := range ancestorsOf(it, ancestors) {
 				if anc.Kind == core.KindSeries || anc.Kind == core.KindAlbum {
 					g = &anc
 					break
@@ -112,6 +114,33 @@ func (h *Handler) latest(c *gin.Context) {
 	writeJSON(c, http.StatusOK, out)
 }
 
+// ancestorItems returns the parents and grandparents of items (season and series, album and
+// artist), without metadata: grouping needs only who they are.
+func (h *Handler) ancestorItems(ctx context.Context, viewer core.Caller, items []core.Item) (map[core.ItemID]core.Item, error) {
+	out := map[core.ItemID]core.Item{}
+	level := items
+	for range 2 {
+		var ids []core.ItemID
+		for _, it := range level {
+			if _, ok := out[it.ParentID]; it.ParentID != "" && !ok {
+				ids = append(ids, it.ParentID)
+			}
+		}
+		if len(ids) == 0 {
+			break
+		}
+		got, err := h.getMany(ctx, viewer, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range got {
+			out[a.ID] = a
+		}
+		level = got
+	}
+	return out, nil
+}
+
 // resume is GET /UserItems/Resume and /Users/{userId}/Items/Resume: what the viewer started and
 // did not finish, the most recently played first.
 func (h *Handler) resume(c *gin.Context) {
@@ -133,7 +162,7 @@ func (h *Handler) resume(c *gin.Context) {
 		return
 	}
 	q := core.ItemQuery{Kinds: kinds, Library: sc.library, Text: str(c, "searchTerm"), Offset: offset,
-		Limit: min(limit, core.MaxPage)}
+		Limit: min(limit, core.MaxPage), NoCount: !totalWanted(c)}
 	if sc.parent != nil {
 		q.Parent = sc.parent.ID
 	}

@@ -192,7 +192,7 @@ func (h *Handler) searchHints(c *gin.Context) {
 				h.fail(c, err)
 				return
 			}
-			dtos, err := h.dtos(ctx, viewer, items, dtoOptions{fields: fieldSet{names: map[string]bool{"primaryimageaspectratio": true}}})
+			dtos, err := h.dtos(ctx, viewer, items, dtoOptions{fields: fieldSet{names: map[string]bool{"primaryimageaspectratio": true}}, images: true})
 			if err != nil {
 				h.fail(c, err)
 				return

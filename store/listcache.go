@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/walros/walros/core"
+)
+
+// The list cache keeps the ordered keys (seq) of recent item lists, so that paging through a
+// library of 30,000 movies reads 100 rows by key instead of counting the 30,000 and skipping
+// thousands through an OFFSET on every page. An entry holds until this process writes anything
+// item lists depend on (the write pool's query hook bumps a generation, synchronously, before the
+// write returns) or for listTTL, which bounds how long writes by another process (the scan command
+// beside a running server, a second server on one PostgreSQL database) take to show. User data
+// writes do not count: lists filtered or sorted by user data are never cached.
+const (
+	listTTL      = 10 * time.Second
+	listEntries  = 64      // lists kept
+	listMaxLen   = 200_000 // longer lists are not kept: they are read page by page
+	listMaxTotal = 1 << 21 // keys kept over all lists (8 bytes each: 16 MiB)
+)
+
+// listCache is the cache of ordered item lists, one per DB.
+type listCache struct {
+	gen atomic.Uint64 // bumped by every write that may change a list
+
+	txMu    sync.Mutex
+	openTx  int  // transactions open on the write pool
+	dirtyTx bool // a list-changing write ran while one was open
+
+	mu      sync.Mutex
+	entries map[string]*listEntry
+	total   int    // keys held by entries
+	tick    uint64 // use counter, for evicting the least recently used
+	now     func() time.Time
+}
+
+// listEntry is one list, or a list being read (done still open).
+type listEntry struct {
+	gen  uint64
+	at   time.Time
+	used uint64
+	done chan struct{}
+	seqs []int64
+	long bool // over listMaxLen: not kept
+	err  error
+}
+
+func newListCache() *listCache {
+	return &listCache{entries: map[string]*listEntry{}, now: time.Now}
+}
+
+// get returns the list under key, reading it with read when it is missing, out of date or
+// expired; concurrent callers of one key wait for a single read. ok is false when the list is
+// too long to keep: the caller reads its page from the database.
+func (c *listCache) get(ctx context.Context, key string, read func(ctx context.Context, max int) ([]int64, error)) (seqs []int64, ok bool, err error) {
+	for {
+		gen, now := c.gen.Load(), c.now()
+		c.mu.Lock()
+		c.tick++
+		e := c.entries[key]
+		if e != nil && e.gen == gen && now.Sub(e.at) < listTTL {
+			e.used = c.tick
+			c.mu.Unlock()
+			select {
+			case <-e.done:
+			case <-ctx.Done():
+				return nil, false, ctx.Err()
+			}
+			if e.err != nil {
+				continue // the reader failed (its request may have ended): read it here
+			}
+			return e.seqs, !e.long, nil
+		}
+		// gen is read before the list: a write that lands during the read bumps the generation
+		// past the entry's, which is then never served.
+		if e != nil {
+			c.total -= len(e.seqs) // out of date: replaced
+		}
+		e = &listEntry{gen: gen, at: now, used: c.tick, done: make(chan struct{})}
+		c.entries[key] = e
+		c.evict()
+		c.mu.Unlock()
+
+		got, err := read(ctx, listMaxLen)
+		c.mu.Lock()
+		switch {
+		case err != nil:
+			e.err = err
+			if c.entries[key] == e {
+				delete(c.entries, key)
+			}
+		case len(got) > listMaxLen:
+			e.long = true
+		default:
+			e.seqs = slices.Clip(got)
+			if c.entries[key] == e {
+				c.total += len(e.seqs)
+				c.evict()
+			}
+		}
+		c.mu.Unlock()
+		close(e.done)
+		if err != nil {
+			return nil, false, err
+		}
+		return e.seqs, !e.long, nil
+	}
+}
+
+// evict drops the least recently used lists while there are too many or they are too long.
+// c.mu is held.
+func (c *listCache) evict() {
+	for len(c.entries) > listEntries || c.total > listMaxTotal {
+		var (
+			oldest string
+			min    uint64
+		)
+		for k, e := range c.entries {
+			if oldest == "" || e.used < min {
+				oldest, min = k, e.used
+			}
+		}
+		c.total -= len(c.entries[oldest].seqs)
+		delete(c.entries, oldest)
+	}
+}
+
+// invalidate makes every list kept so far out of date.
+func (c *listCache) invalidate() { c.gen.Add(1) }
+
+// AfterQuery is the write pool's query hook: it invalidates the lists after each write to a table
+// that lists read, and again when a transaction that may hold one ends, since readers see the write
+// only from then on.
+func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	switch e.Query {
+	case "BEGIN":
+		if e.Err == nil {
+			c.txMu.Lock()
+			c.openTx++
+			c.txMu.Unlock()
+		}
+		return
+	case "COMMIT", "ROLLBACK":
+		c.txMu.Lock()
+		c.openTx = max(c.openTx-1, 0)
+		if c.dirtyTx {
+			c.invalidate()
+		}
+		// Which transaction wrote is unknown: any end invalidates until none is open.
+		c.dirtyTx = c.dirtyTx && c.openTx > 0
+		c.txMu.Unlock()
+		return
+	}
+	if !changesLists(e.Query) {
+		return
+	}
+	c.txMu.Lock()
+	c.invalidate()
+	c.dirtyTx = c.dirtyTx || c.openTx > 0
+	c.txMu.Unlock()
+}
+
+// BeforeQuery implements bun.QueryHook.
+func (c *listCache) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+var _ bun.QueryHook = (*listCache)(nil)
+
+// quietTables are written without changing any item list: user data (lists that read it are not
+// cached), sessions, users, files and images.
+var quietTables = map[string]bool{"user_data": true, "user_series": true, "sessions": true, "preferences": true,
+	"api_keys": true, "users": true, "user_libraries": true, "media_files": true, "item_images": true}
+
+// changesLists reports whether a statement may change an item list: any write but those to
+// quietTables. A write it cannot read the table of counts.
+func changesLists(query string) bool {
+	query = strings.TrimSpace(query)
+	first, _, _ := strings.Cut(query, " ")
+	switch strings.ToUpper(first) {
+	case "INSERT", "REPLACE", "UPDATE", "DELETE", "WITH":
+	case "SELECT", "PRAGMA", "EXPLAIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "VALUES":
+		return false
+	default:
+		return true // DDL
+	}
+	words := strings.Fields(query)
+	for i, w := range words {
+		var after string // the word before the table's name
+		switch strings.ToUpper(w) {
+		case "INSERT", "REPLACE":
+			after = "INTO"
+		case "UPDATE":
+			after = "UPDATE"
+		case "DELETE":
+			after = "FROM"
+		default:
+			continue
+		}
+		for j := i; j < len(words)-1; j++ {
+			if strings.EqualFold(words[j], after) {
+				name := words[j+1]
+				if strings.EqualFold(name, "OR") && j+3 < len(words) { // UPDATE OR REPLACE t
+					name = words[j+3]
+				}
+				name, _, _ = strings.Cut(name, "(")
+				return !quietTables[strings.Trim(name, "\"`")]
+			}
+		}
+		return true
+	}
+	return false // WITH ... SELECT
+}
+
+// listKey is what identifies a cacheable list: every field of q but the page and the count;
+// cacheable is false for lists that read user data.
+func listKey(q core.ItemQuery) (key string, cacheable bool) {
+	if q.Played != nil || q.Favorite != nil || q.Resumable || q.Sort == core.SortPlayed {
+		return "", false
+	}
+	libs := slices.Clone(q.Libraries)
+	slices.Sort(libs)
+	kinds := slices.Clone(q.Kinds)
+	slices.Sort(kinds)
+	return fmt.Sprintf("%t%q|%q|%q|%q|%t|%q|%q|%q|%q|%q|%q|%q|%d|%q|%q|%t", q.Libraries != nil, libs, q.Library, kinds,
+		q.Parent, q.TopLevel, q.InCollection, q.Text, q.Genre, q.Studio, q.Tag, q.Collection, q.Person, q.Year,
+		q.Letter, q.Sort, q.Desc), true
+}
