@@ -60,6 +60,17 @@ func (a *Auth) APIKeys(ctx context.Context, c Caller) ([]APIKey, error) {
 	return a.keys.APIKeys(ctx)
 }
 
+// APIKeyBySecret finds the key whose secret this is; only admins may look.
+func (a *Auth) APIKeyBySecret(ctx context.Context, c Caller, secret string) (APIKey, error) {
+	if err := c.requireAdmin(); err != nil {
+		return APIKey{}, err
+	}
+	if !strings.HasPrefix(secret, apiKeyPrefix) {
+		return APIKey{}, ErrNotFound
+	}
+	return a.keys.APIKeyByHash(ctx, tokenHash(secret))
+}
+
 // RevokeAPIKey deletes a key; only admins may.
 func (a *Auth) RevokeAPIKey(ctx context.Context, c Caller, id APIKeyID) error {
 	if err := c.requireAdmin(); err != nil {

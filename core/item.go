@@ -173,8 +173,8 @@ func (s *Items) Facets(ctx context.Context, c Caller, q FacetQuery) ([]Facet, in
 	case q.Limit < 0 || q.Limit > MaxPage:
 		return nil, 0, Invalid("limit", "must be between 1 and %d", MaxPage)
 	}
-	if q.Offset < 0 {
-		return nil, 0, Invalid("offset", "must not be negative")
+	if q.Offset < 0 || q.Offset > MaxOffset {
+		return nil, 0, Invalid("offset", "must be between 0 and %d", MaxOffset)
 	}
 	q.Text = strings.TrimSpace(q.Text)
 	q.Libraries = c.visibleLibraries()
@@ -227,6 +227,10 @@ func (s *Items) PersonImage(ctx context.Context, c Caller, name string) (Image, 
 
 // MaxPage is the largest page of items a query may ask for.
 const MaxPage = 1000
+
+// MaxOffset is the largest offset a list takes: far past any library, and small enough that
+// offset plus a page never overflows.
+const MaxOffset = 1 << 30
 
 // Items answers item queries within what the caller may see.
 type Items struct {
@@ -434,8 +438,8 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 	case q.Limit < 0 || q.Limit > MaxPage:
 		return nil, 0, Invalid("limit", "must be between 1 and %d", MaxPage)
 	}
-	if q.Offset < 0 {
-		return nil, 0, Invalid("offset", "must not be negative")
+	if q.Offset < 0 || q.Offset > MaxOffset {
+		return nil, 0, Invalid("offset", "must be between 0 and %d", MaxOffset)
 	}
 	if q.Sort == "" {
 		q.Sort = SortTitle

@@ -12,12 +12,16 @@ import (
 // settings, not a place for data.
 const MaxPreferencesSize = 64 << 10
 
+// MaxPreferencesPerUser bounds how many values one user keeps: keys and clients are free text.
+const MaxPreferencesPerUser = 500
+
 // PreferencesStore persists user preferences: opaque JSON values keyed by user, key and client.
 type PreferencesStore interface {
 	// Preferences returns the stored value, or ErrNotFound when there is none.
 	Preferences(ctx context.Context, user UserID, key, client string) ([]byte, error)
-	// PutPreferences stores a value, replacing any other under the same user, key and client.
-	PutPreferences(ctx context.Context, user UserID, key, client string, value []byte, at time.Time) error
+	// PutPreferences stores a value, replacing any other under the same user, key and client;
+	// ErrInvalid when the user would keep more than limit values.
+	PutPreferences(ctx context.Context, user UserID, key, client string, value []byte, at time.Time, limit int) error
 }
 
 // Preferences keeps what clients remember for each user (Jellyfin's display preferences: sort
@@ -60,7 +64,7 @@ func (p *Preferences) Put(ctx context.Context, c Caller, key, client string, val
 	case !json.Valid(value):
 		return Invalid("preferences", "not JSON")
 	}
-	return p.store.PutPreferences(ctx, c.UserID, key, client, value, p.now().UTC())
+	return p.store.PutPreferences(ctx, c.UserID, key, client, value, p.now().UTC(), MaxPreferencesPerUser)
 }
 
 // checkPreferenceKeys bounds the key and client names, which clients choose freely.

@@ -345,8 +345,8 @@ func checkPage(limit *int, offset int) error {
 	case *limit < 0 || *limit > MaxPage:
 		return Invalid("limit", "must be between 1 and %d", MaxPage)
 	}
-	if offset < 0 {
-		return Invalid("offset", "must not be negative")
+	if offset < 0 || offset > MaxOffset {
+		return Invalid("offset", "must be between 0 and %d", MaxOffset)
 	}
 	return nil
 }

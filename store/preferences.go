@@ -34,11 +34,22 @@ func (s *Preferences) Preferences(ctx context.Context, user core.UserID, key, cl
 	return []byte(row.Value), nil
 }
 
-// PutPreferences inserts or replaces a value. A user deleted meanwhile is ErrConflict.
-func (s *Preferences) PutPreferences(ctx context.Context, user core.UserID, key, client string, value []byte, at time.Time) error {
+// PutPreferences inserts or replaces a value, in one transaction that also checks that the user
+// keeps at most limit values (ErrInvalid beyond). A user deleted meanwhile is ErrConflict.
+func (s *Preferences) PutPreferences(ctx context.Context, user core.UserID, key, client string, value []byte, at time.Time, limit int) error {
 	row := &preferencesRow{UserID: string(user), Key: key, Client: client, Value: string(value), UpdatedAt: at.UTC()}
-	_, err := s.db.W.NewInsert().Model(row).
-		On("CONFLICT (user_id, pref_key, client) DO UPDATE").
-		Set("value = EXCLUDED.value, updated_at = EXCLUDED.updated_at").Exec(ctx)
-	return wrap(err, "upsert preferences %q", key)
+	return s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		n, err := tx.NewSelect().Model((*preferencesRow)(nil)).Where("user_id = ?", string(user)).
+			Where("NOT (pref_key = ? AND client = ?)", key, client).Count(ctx)
+		if err != nil {
+			return wrap(err, "count preferences of user %s", user)
+		}
+		if n >= limit {
+			return core.Invalid("preferences", "a user keeps at most %d", limit)
+		}
+		_, err = tx.NewInsert().Model(row).
+			On("CONFLICT (user_id, pref_key, client) DO UPDATE").
+			Set("value = EXCLUDED.value, updated_at = EXCLUDED.updated_at").Exec(ctx)
+		return wrap(err, "upsert preferences %q", key)
+	})
 }

@@ -21,14 +21,21 @@ func TestPreferences(t *testing.T) {
 		if _, err := p.Preferences(ctx, "u1", "usersettings", "emby"); !errors.Is(err, core.ErrNotFound) {
 			t.Fatalf("nothing stored: err = %v, want ErrNotFound", err)
 		}
-		if err := p.PutPreferences(ctx, "u1", "usersettings", "emby", []byte(`{"a":1}`), t0); err != nil {
+		if err := p.PutPreferences(ctx, "u1", "usersettings", "emby", []byte(`{"a":1}`), t0, 2); err != nil {
 			t.Fatal(err)
 		}
-		if err := p.PutPreferences(ctx, "u1", "usersettings", "emby", []byte(`{"a":2}`), t0); err != nil {
+		if err := p.PutPreferences(ctx, "u1", "usersettings", "emby", []byte(`{"a":2}`), t0, 2); err != nil {
 			t.Fatalf("replace: %v", err)
 		}
-		if err := p.PutPreferences(ctx, "u1", "usersettings", "other", []byte(`{"b":1}`), t0); err != nil {
+		if err := p.PutPreferences(ctx, "u1", "usersettings", "other", []byte(`{"b":1}`), t0, 2); err != nil {
 			t.Fatal(err)
+		}
+		// Two values is this call's limit: a third key is refused, replacing one is not.
+		if err := p.PutPreferences(ctx, "u1", "third", "emby", []byte(`{}`), t0, 2); !errors.Is(err, core.ErrInvalid) {
+			t.Fatalf("a value past the limit: %v, want ErrInvalid", err)
+		}
+		if err := p.PutPreferences(ctx, "u1", "usersettings", "emby", []byte(`{"a":2}`), t0, 2); err != nil {
+			t.Fatalf("replacing at the limit: %v", err)
 		}
 		for _, tc := range []struct {
 			user        core.UserID

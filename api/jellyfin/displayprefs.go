@@ -1,6 +1,7 @@
 package jellyfin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,9 +92,16 @@ func (h *Handler) putDisplayPreferences(c *gin.Context) {
 	if prefs.CustomPrefs == nil {
 		prefs.CustomPrefs = map[string]any{} // jellyfin-web indexes it without checking
 	}
-	b, err := json.Marshal(prefs)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<" stays one byte, so a body under the limit stays under it
+	if err := enc.Encode(prefs); err != nil {
 		h.fail(c, err)
+		return
+	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	if len(b) > core.MaxPreferencesSize {
+		status(c, http.StatusRequestEntityTooLarge)
 		return
 	}
 	if h.Preferences == nil {

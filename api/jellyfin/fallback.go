@@ -24,7 +24,7 @@ func emptyQueryResult(c *gin.Context) {
 	writeJSON(c, http.StatusOK, queryResult[any]{Items: []any{}, StartIndex: integer(c, "startIndex", 0)})
 }
 
-// fallbackRoutes registers the list operations of fallbackRoutes that no other route serves; it
+// registerFallbacks registers the list operations of fallbackRoutes that no other route serves; it
 // must come last in New, as the router tries routes in the order they were added.
 func (h *Handler) registerFallbacks(r *router) {
 	for _, f := range fallbackRoutes {

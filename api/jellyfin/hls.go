@@ -302,21 +302,22 @@ func trackName(s core.Stream) string {
 }
 
 // childQuery is the query of the URIs inside a playlist: the request's own, without Rendition,
-// and with the item's media token when the request authenticated by a header.
+// with the item's media token as ApiKey whatever credential the request came with (an API-key
+// caller, which has no session to bind a media token to, keeps its key).
 func (h *Handler) childQuery(c *gin.Context) (url.Values, error) {
 	q := url.Values{}
 	for k, vs := range c.Request.URL.Query() {
-		if !strings.EqualFold(k, "Rendition") {
+		// The credential is replaced below: a device token that came as ?api_key= must not be
+		// copied into every segment URI (decision 0011).
+		if !strings.EqualFold(k, "Rendition") && !strings.EqualFold(k, "ApiKey") && !strings.EqualFold(k, "api_key") {
 			q[k] = vs
 		}
 	}
-	if str(c, "ApiKey") == "" && str(c, "api_key") == "" {
-		tok, err := h.urlToken(c, pathItem(c))
-		if err != nil {
-			return nil, err
-		}
-		q.Set("ApiKey", tok)
+	tok, err := h.urlToken(c, pathItem(c))
+	if err != nil {
+		return nil, err
 	}
+	q.Set("ApiKey", tok)
 	return q, nil
 }
 

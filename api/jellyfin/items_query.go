@@ -51,8 +51,12 @@ func (h *Handler) viewer(c *gin.Context) (core.Caller, bool) {
 
 // paging reads startIndex and limit; limit 0 means everything (up to maxUnpaged).
 func paging(c *gin.Context) (offset, limit int) {
-	return max(integer(c, "startIndex", 0), 0), max(integer(c, "limit", 0), 0)
+	// Bounded, so that offset+limit cannot overflow anywhere below.
+	return min(max(integer(c, "startIndex", 0), 0), maxOffset), min(max(integer(c, "limit", 0), 0), maxOffset)
 }
+
+// maxOffset bounds startIndex and limit: far past any library.
+const maxOffset = 1 << 30
 
 // totalWanted reads enableTotalRecordCount (default true): jellyfin-web's home rows and infinite
 // scrolls send false, and counting the matches can cost more than reading the page. Without it,
@@ -262,19 +266,16 @@ func (h *Handler) nameByID(ctx context.Context, viewer core.Caller, id string, k
 		return n, true
 	}
 	facet := map[nameKind]core.FacetKind{namePerson: core.FacetPerson, nameGenre: core.FacetGenre, nameStudio: core.FacetStudio}[kind]
+	// An id this process never handed out (it restarted): look among the first page of names
+	// only, so that made-up ids cannot make every request scan every name.
 	want := jid(strings.ToLower(id))
-	for offset := 0; offset < maxUnpaged; offset += core.MaxPage {
-		fs, total, err := h.Items.Facets(ctx, viewer, core.FacetQuery{Kind: facet, Limit: core.MaxPage, Offset: offset})
-		if err != nil {
-			return "", false
-		}
-		for _, f := range fs {
-			if nameID(kind, f.Name) == want {
-				return f.Name, true
-			}
-		}
-		if offset+len(fs) >= total {
-			break
+	fs, _, err := h.Items.Facets(ctx, viewer, core.FacetQuery{Kind: facet, Limit: core.MaxPage})
+	if err != nil {
+		return "", false
+	}
+	for _, f := range fs {
+		if nameID(kind, f.Name) == want {
+			return f.Name, true
 		}
 	}
 	return "", false

@@ -101,7 +101,7 @@ func (h *Handler) mediaUpdated(c *gin.Context) {
 		Updates []struct{ Path, UpdateType string }
 	}
 	if err := bind(c, &body); err != nil {
-		status(c, http.StatusBadRequest)
+		h.fail(c, err)
 		return
 	}
 	caller := callerOf(c)

@@ -102,7 +102,7 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 	var in playbackInfoDto
 	if c.Request.Method == http.MethodPost {
 		if err := bind(c, &in); err != nil {
-			h.fail(c, core.Invalid("body", "%v", err))
+			h.fail(c, err)
 			return
 		}
 	}

@@ -79,7 +79,7 @@ func (h *Handler) playbackReport(ev playEvent) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var r playbackReport
 		if err := bind(c, &r); err != nil {
-			status(c, http.StatusBadRequest)
+			h.fail(c, err)
 			return
 		}
 		h.report(c, ev, r)

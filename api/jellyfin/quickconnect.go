@@ -18,14 +18,24 @@ import (
 // quickConnectTTL: a restart only means asking for a new code.
 const quickConnectTTL = 10 * time.Minute
 
+// Bounds on what anyone may ask: pending requests per client address and in all, and wrong codes
+// a user may try (each is a guess at someone else's code) per quickConnectTTL.
+const (
+	qcPerAddress   = 5
+	qcPending      = 1000
+	qcWrongPerUser = 10
+)
+
 // quickConnect holds the pending requests, by secret.
 type quickConnect struct {
 	mu       sync.Mutex
 	requests map[string]*qcRequest
+	wrong    map[core.UserID][]time.Time // recent wrong codes, per approving user
 }
 
 type qcRequest struct {
 	secret, code string
+	address      string
 	device       authInfo
 	added        time.Time
 	approver     *core.Caller // who approved it, once approved
@@ -57,11 +67,39 @@ func (h *Handler) quickConnectRoutes(r *router) {
 	r.add("POST", "/Users/AuthenticateWithQuickConnect", anonymous, h.qcAuthenticate)
 }
 
-// prune drops expired requests; the caller holds mu.
+// prune drops expired requests and wrong-code records; the caller holds mu.
 func (q *quickConnect) prune(now time.Time) {
 	for s, r := range q.requests {
 		if now.Sub(r.added) > quickConnectTTL {
 			delete(q.requests, s)
+		}
+	}
+	for u, ts := range q.wrong {
+		for len(ts) > 0 && now.Sub(ts[0]) > quickConnectTTL {
+			ts = ts[1:]
+		}
+		if len(ts) == 0 {
+			delete(q.wrong, u)
+		} else {
+			q.wrong[u] = ts
+		}
+	}
+}
+
+// newCode draws a six-digit code no pending request has; the caller holds mu.
+func (q *quickConnect) newCode() (string, error) {
+	for {
+		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+		if err != nil {
+			return "", err
+		}
+		code := fmt.Sprintf("%06d", n.Int64())
+		taken := false
+		for _, r := range q.requests {
+			taken = taken || r.code == code
+		}
+		if !taken {
+			return code, nil
 		}
 	}
 }
@@ -74,20 +112,28 @@ func (h *Handler) qcInitiate(c *gin.Context) {
 	}
 	secret := make([]byte, 32)
 	rand.Read(secret)
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	req := &qcRequest{secret: hex.EncodeToString(secret), code: fmt.Sprintf("%06d", n.Int64()), device: a, added: time.Now()}
+	now, address := time.Now(), c.ClientIP()
 	q := &h.qc
 	q.mu.Lock()
-	q.prune(req.added)
-	if len(q.requests) >= 1000 { // bounded: anyone may ask for a code
+	q.prune(now)
+	mine := 0
+	for _, r := range q.requests {
+		if r.address == address {
+			mine++
+		}
+	}
+	if len(q.requests) >= qcPending || mine >= qcPerAddress { // anyone may ask: bounded
 		q.mu.Unlock()
 		status(c, http.StatusTooManyRequests)
 		return
 	}
+	code, err := q.newCode()
+	if err != nil {
+		q.mu.Unlock()
+		h.fail(c, err)
+		return
+	}
+	req := &qcRequest{secret: hex.EncodeToString(secret), code: code, address: address, device: a, added: now}
 	if q.requests == nil {
 		q.requests = map[string]*qcRequest{}
 	}
@@ -100,14 +146,18 @@ func (h *Handler) qcInitiate(c *gin.Context) {
 func (h *Handler) qcConnect(c *gin.Context) {
 	q := &h.qc
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	q.prune(time.Now())
 	req, ok := q.requests[str(c, "secret")]
+	var res quickConnectResult
+	if ok {
+		res = req.result()
+	}
+	q.mu.Unlock()
 	if !ok {
 		status(c, http.StatusNotFound)
 		return
 	}
-	writeJSON(c, http.StatusOK, req.result())
+	writeJSON(c, http.StatusOK, res)
 }
 
 // qcAuthorize is POST /QuickConnect/Authorize?code=&userId=: the signed-in user (or an admin, for
@@ -128,18 +178,35 @@ func (h *Handler) qcAuthorize(c *gin.Context) {
 		return
 	}
 	code := str(c, "code")
+	now := time.Now()
 	q := &h.qc
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.prune(time.Now())
+	q.prune(now)
+	if len(q.wrong[caller.UserID]) >= qcWrongPerUser {
+		q.mu.Unlock()
+		status(c, http.StatusTooManyRequests)
+		return
+	}
+	var found *qcRequest
 	for _, req := range q.requests {
 		if req.code == code && req.approver == nil {
+			found = req
 			req.approver, req.user = &caller, user
-			writeJSON(c, http.StatusOK, true)
-			return
+			break
 		}
 	}
-	status(c, http.StatusNotFound)
+	if found == nil {
+		if q.wrong == nil {
+			q.wrong = map[core.UserID][]time.Time{}
+		}
+		q.wrong[caller.UserID] = append(q.wrong[caller.UserID], now)
+	}
+	q.mu.Unlock()
+	if found == nil {
+		status(c, http.StatusNotFound)
+		return
+	}
+	writeJSON(c, http.StatusOK, true)
 }
 
 // qcAuthenticate is POST /Users/AuthenticateWithQuickConnect {Secret}: the new device trades its
@@ -147,7 +214,7 @@ func (h *Handler) qcAuthorize(c *gin.Context) {
 func (h *Handler) qcAuthenticate(c *gin.Context) {
 	var body struct{ Secret string }
 	if err := bind(c, &body); err != nil {
-		status(c, http.StatusBadRequest)
+		h.fail(c, err)
 		return
 	}
 	q := &h.qc

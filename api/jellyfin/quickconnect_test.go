@@ -1,6 +1,7 @@
 package jellyfin
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"testing"
@@ -39,4 +40,25 @@ func TestQuickConnect(t *testing.T) {
 	// The secret works once.
 	e.want(http.StatusUnauthorized, e.do("POST", "/Users/AuthenticateWithQuickConnect", "", map[string]string{"Secret": req.Secret}, "Authorization", tv))
 	e.want(http.StatusNotFound, e.do("GET", "/QuickConnect/Connect?secret="+req.Secret, "", nil))
+}
+
+func TestQuickConnectBounds(t *testing.T) {
+	e := newEnv(t)
+	bob, _ := e.addUser("bob")
+	// One address may keep only a few requests pending; their codes differ.
+	codes := map[string]bool{}
+	for i := range qcPerAddress {
+		var r quickConnectResult
+		e.decode(e.want(http.StatusOK, e.do("POST", "/QuickConnect/Initiate", "", nil, "Authorization", clientAuth(fmt.Sprint("tv-", i), ""))), &r)
+		codes[r.Code] = true
+	}
+	if len(codes) != qcPerAddress {
+		t.Fatalf("codes %v: want %d different", codes, qcPerAddress)
+	}
+	e.want(http.StatusTooManyRequests, e.do("POST", "/QuickConnect/Initiate", "", nil, "Authorization", clientAuth("tv-x", "")))
+	// Guessing codes is cut short.
+	for range qcWrongPerUser {
+		e.want(http.StatusNotFound, e.do("POST", "/QuickConnect/Authorize?code=not-a-code", bob, nil))
+	}
+	e.want(http.StatusTooManyRequests, e.do("POST", "/QuickConnect/Authorize?code=not-a-code", bob, nil))
 }

@@ -66,7 +66,8 @@ func (r *router) add(method, pattern string, a access, h ...gin.HandlerFunc) {
 	r.bySegments[len(rt.segs)] = append(r.bySegments[len(rt.segs)], rt)
 }
 
-// match finds the route for a method and path, with its parameters. A path that matches only
+// match finds the route for a method and an escaped path (URL.EscapedPath: a %2F inside a name
+// must not split it), with its parameters, each unescaped once. A path that matches only
 // with other methods gives allowed = true and no route.
 func (r *router) match(method, path string) (rt *route, params gin.Params, allowed bool) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")

@@ -39,6 +39,7 @@ type authService interface {
 	Sessions(ctx context.Context, c core.Caller, all bool) ([]core.Session, error)
 	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
 	APIKeys(ctx context.Context, c core.Caller) ([]core.APIKey, error)
+	APIKeyBySecret(ctx context.Context, c core.Caller, secret string) (core.APIKey, error)
 	RevokeAPIKey(ctx context.Context, c core.Caller, id core.APIKeyID) error
 	MediaToken(c core.Caller, item core.ItemID) (string, error)
 }
@@ -195,7 +196,7 @@ func cors(c *gin.Context) {
 }
 
 func (h *Handler) dispatch(c *gin.Context) {
-	rt, params, allowed := h.routes.match(c.Request.Method, c.Request.URL.Path)
+	rt, params, allowed := h.routes.match(c.Request.Method, c.Request.URL.EscapedPath())
 	if rt == nil {
 		code := http.StatusNotFound
 		if allowed {

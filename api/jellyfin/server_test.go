@@ -130,3 +130,51 @@ func TestFallbackLists(t *testing.T) {
 		t.Fatalf("only %d fallback routes", len(fallbackRoutes))
 	}
 }
+
+func TestRevokeKeyExactly(t *testing.T) {
+	e := newEnv(t)
+	sonarr := e.apiKey("Sonarr")
+	radarr := e.apiKey("Radarr")
+	// Neither an empty nor an ellipsis-only key revokes anything (it used to match a key whose
+	// secret was no longer remembered), nor does an unknown secret.
+	for _, bad := range []string{"%E2%80%A6", "wk_unknown", "x"} {
+		e.want(http.StatusNotFound, e.do("DELETE", "/Auth/Keys/"+bad, e.admin, nil))
+	}
+	e.want(http.StatusNoContent, e.do("DELETE", "/Auth/Keys/"+sonarr, e.admin, nil))
+	e.want(http.StatusUnauthorized, e.do("GET", "/System/Configuration", "", nil, "X-MediaBrowser-Token", sonarr))
+	e.want(http.StatusOK, e.do("GET", "/System/Configuration", "", nil, "X-MediaBrowser-Token", radarr))
+}
+
+func TestRouteParametersDecodedOnce(t *testing.T) {
+	var r router
+	r.add("GET", "/Genres/{name}", user)
+	for escaped, want := range map[string]string{
+		"/Genres/Action%2FAdventure": "Action/Adventure",
+		"/genres/100%25%20Pure":      "100% Pure",
+		"/GENRES/A%2541":             "A%41",
+		"/Genres/Sci-Fi":             "Sci-Fi",
+	} {
+		rt, ps, _ := r.match("GET", escaped)
+		if rt == nil || ps.ByName("name") != want {
+			t.Errorf("%s: route %v, name %q; want %q", escaped, rt != nil, ps.ByName("name"), want)
+		}
+	}
+	if rt, _, _ := r.match("GET", "/Genres/a/b"); rt != nil {
+		t.Error("a two-segment name matched a one-segment route")
+	}
+}
+
+func TestBadBodies(t *testing.T) {
+	e := newEnv(t)
+	big := `{"Username":"` + strings.Repeat("a", 1<<17) + `"}`
+	if rec := e.do("POST", "/Users/AuthenticateByName", "", big, "Authorization", clientAuth("d", "")); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a body over the limit: %d, want 413", rec.Code)
+	}
+	if rec := e.do("POST", "/Users/AuthenticateByName", "", `{"Username":`, "Authorization", clientAuth("d", "")); rec.Code != http.StatusBadRequest {
+		t.Errorf("broken JSON: %d, want 400", rec.Code)
+	}
+	// Ticks past what a duration holds are clamped, not wrapped.
+	if d := fromTicks(1 << 62); d <= 0 {
+		t.Errorf("fromTicks(2^62) = %v", d)
+	}
+}

@@ -34,7 +34,9 @@ func (h *Handler) stateRoutes(r *router) {
 
 // hub is the facade's live state, kept in memory as Jellyfin keeps its sessions: what each
 // signed-in session reported playing, the capabilities it announced, and the open web sockets.
-// A restart forgets it; clients announce themselves again, report again and reconnect.
+// A restart forgets it; clients announce themselves again, report again and reconnect. It is
+// keyed by core's session id, which the server chooses; Jellyfin's ids are made of what clients
+// send, and are only looked up among the sessions a caller may see (remoteTarget).
 type hub struct {
 	mu       sync.Mutex
 	sessions map[core.SessionID]*liveSession
@@ -42,6 +44,7 @@ type hub struct {
 	// keepAlive and lost are the web socket timeouts (45 s and 60 s when zero): a socket quiet for
 	// keepAlive is asked for a keep-alive again, and one quiet for lost is closed.
 	keepAlive, lost time.Duration
+	pruned          time.Time // when idle sessions were last forgotten
 }
 
 // liveSession is what one session told the facade since the server started.
@@ -49,11 +52,13 @@ type liveSession struct {
 	user    core.UserID
 	playing *nowPlaying
 	caps    *clientCapabilities
+	// created is when the entry was made, touched when the session last reported anything.
+	created, touched time.Time
 }
 
 // nowPlaying is the item a session plays, as its last report left it.
 type nowPlaying struct {
-	item                   core.Item
+	item                   core.Item // only what sessions show and reports need (slimItem)
 	position               time.Duration
 	paused, muted, canSeek bool
 	volume, audio, sub     *int
@@ -64,20 +69,101 @@ type nowPlaying struct {
 }
 
 // idlePlayback is how long a session may send no report before it no longer counts as playing:
-// players that crash or lose the network never send their stop.
+// players that crash or lose the network never send their stop. A session quiet for as long and
+// without a socket is forgotten.
 const idlePlayback = 5 * time.Minute
 
-// session returns the live state of a session, making it; h.mu must be held.
-func (h *hub) session(id core.SessionID, user core.UserID) *liveSession {
+// Bounds of the live state: a client decides what it announces, and sessions come and go without
+// always saying so (expiry, a login again from the device, a disabled user).
+const (
+	maxLiveSessions = 10_000      // entries; the oldest idle ones go first
+	maxListLen      = 64          // entries of an announced list
+	maxListEntry    = 64          // bytes of one entry
+	maxReported     = 256         // bytes of a reported string (play method, media source...)
+	pruneEvery      = time.Minute // how often idle sessions are looked for
+)
+
+// session returns the live state of a session, making it; nil when the hub is full of sessions
+// with open sockets. h.mu must be held.
+func (h *hub) session(id core.SessionID, user core.UserID, now time.Time) *liveSession {
+	if s := h.sessions[id]; s != nil {
+		return s
+	}
 	if h.sessions == nil {
 		h.sessions = map[core.SessionID]*liveSession{}
 	}
-	s := h.sessions[id]
-	if s == nil {
-		s = &liveSession{user: user}
-		h.sessions[id] = s
+	h.prune(now, false)
+	if len(h.sessions) >= maxLiveSessions {
+		h.evict(maxLiveSessions * 9 / 10)
+		if len(h.sessions) >= maxLiveSessions {
+			return nil
+		}
 	}
+	s := &liveSession{user: user, created: now, touched: now}
+	h.sessions[id] = s
 	return s
+}
+
+// withSockets returns the sessions that have an open socket; h.mu must be held.
+func (h *hub) withSockets() map[core.SessionID]bool {
+	out := map[core.SessionID]bool{}
+	for so := range h.sockets {
+		if so.sessionID != "" {
+			out[so.sessionID] = true
+		}
+	}
+	return out
+}
+
+// prune forgets sessions quiet for idlePlayback that have no socket, at most once per pruneEvery
+// unless forced; h.mu must be held.
+func (h *hub) prune(now time.Time, force bool) {
+	if !force && now.Sub(h.pruned) < pruneEvery {
+		return
+	}
+	h.pruned = now
+	open := h.withSockets()
+	for id, s := range h.sessions {
+		if !open[id] && now.Sub(s.touched) > idlePlayback {
+			delete(h.sessions, id)
+		}
+	}
+}
+
+// evict forgets the sessions without a socket that reported least recently until at most keep
+// remain; h.mu must be held.
+func (h *hub) evict(keep int) {
+	open := h.withSockets()
+	type entry struct {
+		id      core.SessionID
+		touched time.Time
+	}
+	var idle []entry
+	for id, s := range h.sessions {
+		if !open[id] {
+			idle = append(idle, entry{id, s.touched})
+		}
+	}
+	slices.SortFunc(idle, func(a, b entry) int { return a.touched.Compare(b.touched) })
+	for _, e := range idle {
+		if len(h.sessions) <= keep {
+			return
+		}
+		delete(h.sessions, e.id)
+	}
+}
+
+// retain forgets the live state of user's sessions (everyone's when all) that are not in ids and
+// were made before since: core no longer has them (signed in again from the device, expired,
+// revoked). since must be taken before ids were read, so that a session made meanwhile stays.
+func (h *hub) retain(user core.UserID, all bool, ids map[core.SessionID]bool, since time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, s := range h.sessions {
+		if (all || s.user == user) && !ids[id] && s.created.Before(since) {
+			delete(h.sessions, id)
+		}
+	}
 }
 
 // update applies fn to the live state of the caller's session; API keys have none.
@@ -85,15 +171,37 @@ func (h *hub) update(c core.Caller, fn func(*liveSession)) {
 	if c.SessionID == "" {
 		return
 	}
+	now := time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	fn(h.session(c.SessionID, c.UserID))
+	s := h.session(c.SessionID, c.UserID, now)
+	if s == nil {
+		return
+	}
+	fn(s)
+	s.touched = now
+	if p := s.playing; p != nil {
+		p.item = slimItem(p.item)
+		for _, f := range []*string{&p.method, &p.source, &p.playSession, &p.repeat, &p.order} {
+			if len(*f) > maxReported {
+				*f = ""
+			}
+		}
+	}
+}
+
+// slimItem keeps of a playing item what sessions show and reports need, not its overview, path
+// or provider ids.
+func slimItem(it core.Item) core.Item {
+	return core.Item{ID: it.ID, Kind: it.Kind, Title: it.Title, Year: it.Year, LibraryID: it.LibraryID,
+		ParentID: it.ParentID, IndexNumber: it.IndexNumber, ParentIndex: it.ParentIndex, Runtime: it.Runtime}
 }
 
 // snapshot returns a copy of a session's live state, and the number of its open sockets.
 func (h *hub) snapshot(id core.SessionID, now time.Time) (liveSession, int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.prune(now, false)
 	var out liveSession
 	if s := h.sessions[id]; s != nil {
 		out = *s
@@ -109,7 +217,7 @@ func (h *hub) snapshot(id core.SessionID, now time.Time) (liveSession, int) {
 	}
 	n := 0
 	for so := range h.sockets {
-		if so.caller.SessionID == id {
+		if so.sessionID == id {
 			n++
 		}
 	}
@@ -150,14 +258,41 @@ func (h *Handler) capabilities(c *gin.Context) {
 }
 
 func (h *Handler) setCapabilities(c *gin.Context, caps clientCapabilities) {
-	if caps.PlayableMediaTypes == nil {
-		caps.PlayableMediaTypes = []string{}
-	}
-	if caps.SupportedCommands == nil {
-		caps.SupportedCommands = []string{}
+	// Kept in memory for as long as the session lives: bounded, and the commands are the ones
+	// Jellyfin knows (its GeneralCommandType enum refuses others).
+	caps.PlayableMediaTypes = cleanList(caps.PlayableMediaTypes, nil)
+	caps.SupportedCommands = cleanList(caps.SupportedCommands, generalCommands)
+	for _, u := range []*string{&caps.AppStoreUrl, &caps.IconUrl} {
+		if len(*u) > 2048 {
+			*u = ""
+		}
 	}
 	h.live.update(callerOf(c), func(s *liveSession) { s.caps = &caps })
 	c.Status(http.StatusNoContent)
+}
+
+// cleanList bounds a list a client announces: at most maxListLen entries of at most maxListEntry
+// bytes, without repeats; with known, only its members, spelled as known spells them.
+func cleanList(in, known []string) []string {
+	out := make([]string, 0, min(len(in), maxListLen))
+	for _, v := range in {
+		if len(out) == maxListLen {
+			break
+		}
+		if v == "" || len(v) > maxListEntry {
+			continue
+		}
+		if known != nil {
+			var ok bool
+			if v, ok = enumValue(v, known); !ok {
+				continue
+			}
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // liveSessionInfo is sessionInfo (users.go) with what the session reported live. Its fields
@@ -199,7 +334,8 @@ func (h *Handler) sessions(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	active := integer(c, "activeWithinSeconds", 0)
+	// Clamped: seconds beyond a few centuries overflow a Duration, and a negative one keeps nothing.
+	active := min(integer(c, "activeWithinSeconds", 0), maxActiveWithin)
 	device := str(c, "deviceId")
 	controllable, byController := "", str(c, "controllableByUserId") != ""
 	if byController {
@@ -224,11 +360,23 @@ func (h *Handler) sessions(c *gin.Context) {
 	writeJSON(c, http.StatusOK, out)
 }
 
-// sessionList returns the sessions the caller may see, live state included.
+// maxActiveWithin is the largest activeWithinSeconds honoured: ten years, in seconds.
+const maxActiveWithin = 10 * 365 * 24 * 60 * 60
+
+// sessionList returns the sessions the caller may see, live state included. The live state of
+// sessions core no longer lists is forgotten on the way.
 func (h *Handler) sessionList(ctx context.Context, caller core.Caller) ([]liveSessionInfo, error) {
+	listed := time.Now()
 	ss, err := h.Auth.Sessions(ctx, caller, caller.Admin)
 	if err != nil {
 		return nil, err
+	}
+	if caller.Admin || caller.IsUser() {
+		ids := make(map[core.SessionID]bool, len(ss))
+		for _, s := range ss {
+			ids[s.ID] = true
+		}
+		h.live.retain(caller.UserID, caller.Admin, ids, listed)
 	}
 	names := map[core.UserID]string{}
 	if us, err := h.Users.List(ctx, caller); err == nil {
@@ -284,35 +432,59 @@ func or(s, def string) string {
 	return s
 }
 
-// remoteTarget finds the session a remote control call names by its Jellyfin id (MD5 of client
-// and device id) and returns its open sockets. Only its user or an admin may control it (403); a
-// session the caller cannot see is 404. A known session without a socket gets nothing, as in
+// target is a socket a remote control call reaches, with its caller as checked for the call.
+type target struct {
+	sock   *socket
+	caller core.Caller
+}
+
+// remoteTarget finds the sockets a remote control call reaches. The session is named by its
+// Jellyfin id (MD5 of client and device id), which clients choose at login, so two users' sessions
+// may share one: the id is looked up among the sessions the caller may see (their own, everyone's
+// for an admin), and only sockets of those sessions whose credential still works, and whose user
+// is the caller unless the caller is an admin, are returned. An id only another user's open
+// socket has is 403; an unknown one 404. A known session without a socket gets nothing, as in
 // Jellyfin, where a command to a session that has no controller is dropped.
-func (h *Handler) remoteTarget(c *gin.Context) ([]*socket, bool) {
+func (h *Handler) remoteTarget(c *gin.Context) ([]target, bool) {
 	id := strings.ToLower(strings.ReplaceAll(c.Param("sessionId"), "-", ""))
-	caller := callerOf(c)
-	if socks := h.live.socketsOf(id); len(socks) > 0 {
-		if socks[0].caller.UserID != caller.UserID && !caller.Admin {
-			status(c, http.StatusForbidden)
-			return nil, false
-		}
-		return socks, true
-	}
-	ss, err := h.Auth.Sessions(c.Request.Context(), caller, caller.Admin)
+	ctx, caller := c.Request.Context(), callerOf(c)
+	ss, err := h.Auth.Sessions(ctx, caller, caller.Admin)
 	if err != nil {
 		h.fail(c, err)
 		return nil, false
 	}
-	if !slices.ContainsFunc(ss, func(s core.Session) bool { return sessionID(s.Client, s.DeviceID) == id }) {
-		status(c, http.StatusNotFound)
+	named := map[core.SessionID]bool{}
+	for _, s := range ss {
+		if sessionID(s.Client, s.DeviceID) == id {
+			named[s.ID] = true
+		}
+	}
+	if len(named) == 0 {
+		if len(h.live.socketsOf(id)) > 0 {
+			status(c, http.StatusForbidden)
+		} else {
+			status(c, http.StatusNotFound)
+		}
 		return nil, false
 	}
-	return nil, true
+	var out []target
+	for _, so := range h.live.matching(func(so *socket) bool { return named[so.sessionID] }) {
+		if now, ok := h.recheck(ctx, so); ok && controls(caller, now) {
+			out = append(out, target{so, now})
+		}
+	}
+	return out, true
+}
+
+// controls reports whether controller may send commands to a session of c.
+func controls(controller, c core.Caller) bool {
+	return controller.Admin || controller.UserID != "" && c.UserID == controller.UserID
 }
 
 // remotePlay is POST /Sessions/{sessionId}/Playing: tell a session to play items. Items the
-// controller or the session's user may not see are 404. Unlike Jellyfin, folders are not expanded
-// into their episodes or tracks: clients send playable items.
+// controller may not see are 404; sockets whose user may not see them all are left out, and 404
+// when that leaves none. Unlike Jellyfin, folders are not expanded into their episodes or tracks:
+// clients send playable items.
 func (h *Handler) remotePlay(c *gin.Context) {
 	cmd, ok := enumValue(str(c, "playCommand"), playCommands)
 	if !ok {
@@ -324,12 +496,13 @@ func (h *Handler) remotePlay(c *gin.Context) {
 		status(c, http.StatusBadRequest)
 		return
 	}
-	socks, ok := h.remoteTarget(c)
+	targets, ok := h.remoteTarget(c)
 	if !ok {
 		return
 	}
 	caller := callerOf(c)
 	req := playRequest{PlayCommand: cmd, ControllingUserId: jid(caller.UserID), MediaSourceId: str(c, "mediaSourceId")}
+	var libs []core.LibraryID
 	for _, raw := range ids {
 		id, ok := parseID(raw)
 		if !ok {
@@ -341,11 +514,16 @@ func (h *Handler) remotePlay(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		if len(socks) > 0 && !socks[0].caller.CanSee(it.LibraryID) {
-			status(c, http.StatusNotFound)
-			return
-		}
+		libs = append(libs, it.LibraryID)
 		req.ItemIds = append(req.ItemIds, jid(it.ID))
+	}
+	allow := func(now core.Caller) bool {
+		return controls(caller, now) && !slices.ContainsFunc(libs, func(l core.LibraryID) bool { return !now.CanSee(l) })
+	}
+	found := len(targets) > 0
+	if targets = slices.DeleteFunc(targets, func(t target) bool { return !allow(t.caller) }); found && len(targets) == 0 {
+		status(c, http.StatusNotFound)
+		return
 	}
 	if t := ticks(c, "startPositionTicks"); t > 0 {
 		req.StartPositionTicks = ptr(t)
@@ -355,8 +533,8 @@ func (h *Handler) remotePlay(c *gin.Context) {
 			*dst = ptr(n)
 		}
 	}
-	for _, s := range socks {
-		s.send("Play", req)
+	for _, t := range targets {
+		t.sock.push("Play", req, allow)
 	}
 	c.Status(http.StatusNoContent)
 }
@@ -394,16 +572,17 @@ func (h *Handler) remotePlaystate(c *gin.Context) {
 		status(c, http.StatusBadRequest)
 		return
 	}
-	socks, ok := h.remoteTarget(c)
+	targets, ok := h.remoteTarget(c)
 	if !ok {
 		return
 	}
-	req := playstateRequest{Command: cmd, ControllingUserId: jid(callerOf(c).UserID)}
+	caller := callerOf(c)
+	req := playstateRequest{Command: cmd, ControllingUserId: jid(caller.UserID)}
 	if str(c, "seekPositionTicks") != "" {
 		req.SeekPositionTicks = ptr(ticks(c, "seekPositionTicks"))
 	}
-	for _, s := range socks {
-		s.send("Playstate", req)
+	for _, t := range targets {
+		t.sock.push("Playstate", req, func(now core.Caller) bool { return controls(caller, now) })
 	}
 	c.Status(http.StatusNoContent)
 }
@@ -444,16 +623,17 @@ func (h *Handler) sendCommand(c *gin.Context, cmd generalCommand) {
 		status(c, http.StatusBadRequest)
 		return
 	}
-	socks, ok := h.remoteTarget(c)
+	targets, ok := h.remoteTarget(c)
 	if !ok {
 		return
 	}
-	cmd.Name, cmd.ControllingUserId = name, jid(callerOf(c).UserID)
+	caller := callerOf(c)
+	cmd.Name, cmd.ControllingUserId = name, jid(caller.UserID)
 	if cmd.Arguments == nil {
 		cmd.Arguments = map[string]string{}
 	}
-	for _, s := range socks {
-		s.send("GeneralCommand", cmd)
+	for _, t := range targets {
+		t.sock.push("GeneralCommand", cmd, func(now core.Caller) bool { return controls(caller, now) })
 	}
 	c.Status(http.StatusNoContent)
 }

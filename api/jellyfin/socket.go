@@ -25,19 +25,40 @@ const (
 	lostAfter      = 60 * time.Second
 )
 
+// recheckAfter is how long a socket trusts its last check of its credential: pushes come in
+// bursts (a scan, a subscription), and one check covers a burst.
+const recheckAfter = time.Second
+
 // socket is one open web socket: the server pushes changes and remote control commands through
-// it, and jellyfin-web subscribes to the session list.
+// it, and jellyfin-web subscribes to the session list. It keeps the credential it was opened with
+// and checks it again on keep-alive ticks and before pushing data (recheck), so that signing out,
+// revocation, disabling and changed rights reach an open socket as they reach requests.
 type socket struct {
-	conn    *websocket.Conn
-	caller  core.Caller
-	session string // Jellyfin's id of the caller's session; "" for an API key
-	out     chan []byte
-	cancel  context.CancelFunc
+	conn           *websocket.Conn
+	token, address string         // the credential and the client's address, to authenticate again
+	user           core.UserID    // a credential belongs to one user and one session for good
+	sessionID      core.SessionID // "" for an API key
+	session        string         // Jellyfin's id of the session; "" for an API key
+	out            chan outgoing
+	cancel         context.CancelFunc
 	// lastRead is when the client last sent anything, in Unix nanoseconds.
 	lastRead atomic.Int64
+	ended    atomic.Bool // set when the socket is being closed: nothing more is written
+
+	authMu  sync.Mutex // held while checking, so that concurrent checks share one
+	caller  core.Caller
+	checked time.Time // when caller was last authenticated
 
 	mu       sync.Mutex
 	sessions context.CancelFunc // stops the Sessions subscription, when one runs
+}
+
+// outgoing is a queued message. One that carries data is only written after the credential has
+// been checked again, and only if allow (when set) accepts the caller as it stands then.
+type outgoing struct {
+	b     []byte
+	data  bool
+	allow func(core.Caller) bool
 }
 
 // envelope is every message, both ways.
@@ -47,18 +68,69 @@ type envelope struct {
 	MessageId   string `json:",omitempty"`
 }
 
-// send queues a message. A client that does not read its messages is dropped rather than let
+// control queues a message that carries nothing of the user's: keep-alives.
+func (s *socket) control(typ string, data any) { s.queue(typ, data, false, nil) }
+
+// push queues a message with data for the caller: it is written if the credential still works and
+// allow, when not nil, accepts the caller as the check returns it.
+func (s *socket) push(typ string, data any, allow func(core.Caller) bool) {
+	s.queue(typ, data, true, allow)
+}
+
+// queue queues a message. A client that does not read its messages is dropped rather than let
 // them pile up.
-func (s *socket) send(typ string, data any) {
+func (s *socket) queue(typ string, data any, withData bool, allow func(core.Caller) bool) {
 	b, err := json.Marshal(envelope{MessageType: typ, Data: data, MessageId: strings.ReplaceAll(uuid.NewString(), "-", "")})
 	if err != nil {
 		return
 	}
 	select {
-	case s.out <- b:
+	case s.out <- outgoing{b: b, data: withData, allow: allow}:
 	default:
 		s.cancel()
 	}
+}
+
+// end closes the socket with a close frame telling why, without waiting for the client; nothing
+// queued is written after it.
+func (s *socket) end(code websocket.StatusCode, reason string) {
+	if s.ended.Swap(true) {
+		return
+	}
+	go func() {
+		s.conn.Close(code, reason) // waits for the client's answer, a few seconds at most
+		s.cancel()
+	}()
+}
+
+// recheck returns the socket's caller as its credential stands now: authenticated again when the
+// last check is older than recheckAfter. A credential that no longer works (signed out, revoked,
+// disabled user, expired) ends the socket. ctx ending is no verdict on the credential.
+func (h *Handler) recheck(ctx context.Context, s *socket) (core.Caller, bool) {
+	s.authMu.Lock()
+	defer s.authMu.Unlock()
+	if s.ended.Load() {
+		return core.Caller{}, false
+	}
+	if time.Since(s.checked) < recheckAfter {
+		return s.caller, true
+	}
+	// Plain Authenticate, not the media check: that one trusts a credential for a while.
+	c, err := h.Auth.Authenticate(ctx, s.token, s.address)
+	if err == nil && (c.UserID != s.user || c.SessionID != s.sessionID) {
+		err = core.ErrUnauthenticated // cannot happen with one credential; never push to another
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			if !errors.Is(err, core.ErrUnauthenticated) {
+				h.Log.WarnContext(ctx, "jellyfin socket: authentication failed", "err", err)
+			}
+			s.end(websocket.StatusPolicyViolation, "authentication failed")
+		}
+		return core.Caller{}, false
+	}
+	s.caller, s.checked = c, time.Now()
+	return c, true
 }
 
 // socket is GET /socket: the caller's web socket. The credential comes as for any route (the
@@ -89,26 +161,40 @@ func (h *Handler) socket(c *gin.Context) {
 		return
 	}
 	conn.SetReadLimit(64 << 10)
-	s := &socket{conn: conn, caller: caller, session: session, out: make(chan []byte, 64), cancel: cancel}
+	s := &socket{conn: conn, token: authOf(c).Token, address: c.ClientIP(), user: caller.UserID,
+		sessionID: caller.SessionID, session: session, out: make(chan outgoing, 64), cancel: cancel,
+		caller: caller, checked: time.Now()}
 	s.lastRead.Store(time.Now().UnixNano())
 	keepAlive, lost := h.live.add(s)
 	defer h.live.remove(s)
-	go s.write(ctx)
+	go h.writeSocket(ctx, s)
 	go h.watchKeepAlive(ctx, s, keepAlive, lost)
-	s.send("ForceKeepAlive", int(math.Ceil(lost.Seconds())))
+	s.control("ForceKeepAlive", int(math.Ceil(lost.Seconds())))
 	h.readSocket(ctx, s)
 	s.stopSessions()
 	cancel()
 	conn.CloseNow()
 }
 
-// write sends queued messages until ctx ends.
-func (s *socket) write(ctx context.Context) {
+// writeSocket sends queued messages until ctx ends, checking the credential before those with data.
+func (h *Handler) writeSocket(ctx context.Context, s *socket) {
 	for {
 		select {
-		case b := <-s.out:
+		case m := <-s.out:
+			if m.data {
+				c, ok := h.recheck(ctx, s)
+				if !ok {
+					return
+				}
+				if m.allow != nil && !m.allow(c) {
+					continue
+				}
+			}
+			if s.ended.Load() {
+				return
+			}
 			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			err := s.conn.Write(wctx, websocket.MessageText, b)
+			err := s.conn.Write(wctx, websocket.MessageText, m.b)
 			cancel()
 			if err != nil {
 				s.cancel()
@@ -137,7 +223,7 @@ func (h *Handler) readSocket(ctx context.Context, s *socket) {
 		}
 		switch msg.MessageType {
 		case "KeepAlive":
-			s.send("KeepAlive", nil)
+			s.control("KeepAlive", nil)
 		case "SessionsStart":
 			h.subscribeSessions(ctx, s, msg.Data)
 		case "SessionsStop":
@@ -146,7 +232,8 @@ func (h *Handler) readSocket(ctx context.Context, s *socket) {
 	}
 }
 
-// watchKeepAlive asks a quiet client for a keep-alive, and closes the socket of one quiet for lost.
+// watchKeepAlive asks a quiet client for a keep-alive, closes the socket of one quiet for lost,
+// and checks the credential again at every tick.
 func (h *Handler) watchKeepAlive(ctx context.Context, s *socket, keepAlive, lost time.Duration) {
 	t := time.NewTicker(min(keepAlive, lost) / 4)
 	defer t.Stop()
@@ -156,15 +243,17 @@ func (h *Handler) watchKeepAlive(ctx context.Context, s *socket, keepAlive, lost
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
+			if _, ok := h.recheck(ctx, s); !ok {
+				return
+			}
 			last := s.lastRead.Load()
 			switch quiet := now.Sub(time.Unix(0, last)); {
 			case quiet > lost:
-				s.conn.Close(websocket.StatusPolicyViolation, "keep-alive lost")
-				s.cancel()
+				s.end(websocket.StatusPolicyViolation, "keep-alive lost")
 				return
 			case quiet > keepAlive && asked != last:
 				asked = last
-				s.send("ForceKeepAlive", int(math.Ceil(lost.Seconds())))
+				s.control("ForceKeepAlive", int(math.Ceil(lost.Seconds())))
 			}
 		}
 	}
@@ -201,14 +290,19 @@ func (h *Handler) subscribeSessions(ctx context.Context, s *socket, data json.Ra
 				return
 			case <-wait.C:
 			}
-			list, err := h.sessionList(sctx, s.caller)
+			// The list follows the caller as it stands: a demoted admin sees their own sessions only.
+			caller, ok := h.recheck(sctx, s)
+			if !ok {
+				return
+			}
+			list, err := h.sessionList(sctx, caller)
 			if err != nil {
 				if !errors.Is(err, context.Canceled) {
 					h.Log.WarnContext(sctx, "jellyfin socket: session list failed", "err", err)
 				}
 				return
 			}
-			s.send("Sessions", list)
+			s.push("Sessions", list, func(now core.Caller) bool { return now.Admin || !caller.Admin })
 			wait.Reset(every)
 		}
 	}()
@@ -267,9 +361,24 @@ func (h *hub) matching(keep func(*socket) bool) []*socket {
 	return out
 }
 
-// socketsOf returns the open sockets of the session with this Jellyfin id.
+// socketsOf returns the open sockets of sessions with this Jellyfin id, whoever's they are:
+// the id is made of what clients choose, so several users' sessions may share it.
 func (h *hub) socketsOf(id string) []*socket {
 	return h.matching(func(s *socket) bool { return s.session != "" && s.session == id })
+}
+
+// endSession closes the sockets of a session at once and forgets its live state: POST
+// /Sessions/Logout calls it once core has ended the session.
+func (h *hub) endSession(id core.SessionID) {
+	if id == "" {
+		return
+	}
+	for _, s := range h.matching(func(s *socket) bool { return s.sessionID == id }) {
+		s.end(websocket.StatusNormalClosure, "signed out")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.sessions, id)
 }
 
 // userDataChangeInfo is Jellyfin's UserDataChangeInfo.
@@ -279,9 +388,10 @@ type userDataChangeInfo struct {
 }
 
 // NotifyUserData pushes UserDataChanged to the user's sockets: clients refresh played marks and
-// resume bars from it. It is core.UserDataService.OnChange's hook, and does not block.
+// resume bars from it. It is core.UserDataService.OnChange's hook, and does not block: each
+// socket's writer checks its credential before the message goes out.
 func (h *Handler) NotifyUserData(user core.UserID, data []core.UserData) {
-	socks := h.live.matching(func(s *socket) bool { return s.caller.UserID == user })
+	socks := h.live.matching(func(s *socket) bool { return s.user != "" && s.user == user })
 	if len(socks) == 0 {
 		return
 	}
@@ -290,7 +400,7 @@ func (h *Handler) NotifyUserData(user core.UserID, data []core.UserData) {
 		info.UserDataList[i] = toUserData(d)
 	}
 	for _, s := range socks {
-		s.send("UserDataChanged", info)
+		s.push("UserDataChanged", info, func(c core.Caller) bool { return c.UserID == user })
 	}
 }
 
@@ -305,11 +415,12 @@ type libraryUpdateInfo struct {
 	IsEmpty            bool
 }
 
-// NotifyLibraryChanged pushes LibraryChanged to the sockets of callers who may see the library.
+// NotifyLibraryChanged pushes LibraryChanged to the sockets of callers who may see the library,
+// as their rights stand when the message goes out (granted or withdrawn since the socket opened).
 // The library's own view (its CollectionFolder item) is always listed as updated, so that
 // clients that only look at the item lists still refresh.
 func (h *Handler) NotifyLibraryChanged(lib core.LibraryID, added, updated, removed []core.ItemID) {
-	socks := h.live.matching(func(s *socket) bool { return s.caller.CanSee(lib) })
+	socks := h.live.matching(func(*socket) bool { return true })
 	if len(socks) == 0 {
 		return
 	}
@@ -323,7 +434,7 @@ func (h *Handler) NotifyLibraryChanged(lib core.LibraryID, added, updated, remov
 	info := libraryUpdateInfo{FoldersAddedTo: []string{}, FoldersRemovedFrom: []string{}, ItemsAdded: ids(added),
 		ItemsRemoved: ids(removed), ItemsUpdated: append(ids(updated), jid(lib)), CollectionFolders: []string{jid(lib)}}
 	for _, s := range socks {
-		s.send("LibraryChanged", info)
+		s.push("LibraryChanged", info, func(c core.Caller) bool { return c.CanSee(lib) })
 	}
 }
 
@@ -338,13 +449,18 @@ func (h *Handler) ScanFinished(p scan.Progress) {
 }
 
 // Close tells connected clients the server is shutting down and closes their sockets: they
-// outlive http.Server.Shutdown, which does not wait for hijacked connections.
+// outlive http.Server.Shutdown, which does not wait for hijacked connections. The messages go out
+// in parallel, within one second in all: a client that does not read must not hold up shutdown.
 func (h *Handler) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
 	for _, s := range h.live.matching(func(*socket) bool { return true }) {
 		b, _ := json.Marshal(envelope{MessageType: "ServerShuttingDown", MessageId: strings.ReplaceAll(uuid.NewString(), "-", "")})
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		s.conn.Write(ctx, websocket.MessageText, b)
-		cancel()
-		s.cancel() // ends the socket's read, which closes the connection
+		wg.Go(func() {
+			s.conn.Write(ctx, websocket.MessageText, b)
+			s.cancel() // ends the socket's read, which closes the connection
+		})
 	}
+	wg.Wait()
 }

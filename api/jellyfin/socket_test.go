@@ -280,3 +280,221 @@ func writeFile(t *testing.T, root, rel string) {
 		t.Fatal(err)
 	}
 }
+
+// closes checks that the server closes c within a few seconds, and pushes it nothing meanwhile
+// but keep-alives.
+func (c *wsClient) closes() {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		_, b, err := c.conn.Read(ctx)
+		if ctx.Err() != nil {
+			c.t.Fatal("the socket is still open")
+		}
+		if err != nil {
+			return
+		}
+		var m message
+		if json.Unmarshal(b, &m) != nil || m.MessageType != "ForceKeepAlive" {
+			c.t.Fatalf("got %s, want the socket closed", b)
+		}
+	}
+}
+
+// userID returns the canonical id of a user given in N format.
+func userID(t *testing.T, n string) core.UserID {
+	t.Helper()
+	id, ok := parseID(n)
+	if !ok {
+		t.Fatalf("user id %q", n)
+	}
+	return core.UserID(id)
+}
+
+func TestRemoteControlSharedSessionID(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.engine)
+	defer srv.Close()
+	movies := e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	e.library("Other", core.LibraryMovies, "Alien (1979)/Alien (1979).mkv")
+	heat, alien := e.item(core.KindMovie, "Heat"), e.item(core.KindMovie, "Alien")
+	bob, _ := e.addUser("bob")
+	if _, err := e.users.Create(e.ctx, e.operator, core.NewUser{Username: "carol", Password: "carol-password", LibraryIDs: []core.LibraryID{movies.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	// Carol signs in with bob's client and device id: their sessions share a Jellyfin id.
+	carol, _ := e.login("carol", "carol-password", "bob-device")
+	id := e.sessionOf(bob, "bob-device").Id
+	if e.sessionOf(carol, "bob-device").Id != id {
+		t.Fatal("the sessions do not share their Jellyfin id")
+	}
+	bobWS := dial(t, srv, "api_key="+bob+"&deviceId=bob-device")
+	carolWS := dial(t, srv, "api_key="+carol+"&deviceId=bob-device")
+	bobWS.expect("ForceKeepAlive", nil)
+	carolWS.expect("ForceKeepAlive", nil)
+
+	// Each reaches their own socket only, whatever order the sockets come in.
+	for range 20 {
+		e.want(http.StatusNoContent, e.do("POST", "/Sessions/"+id+"/Playing/Pause", carol, nil))
+		carolWS.expect("Playstate", nil)
+		e.want(http.StatusNoContent, e.do("POST", "/Sessions/"+id+"/Command/GoHome", bob, nil))
+		bobWS.expect("GeneralCommand", nil)
+		e.want(http.StatusNoContent, e.do("POST", "/Sessions/"+id+"/Playing?playCommand=PlayNow&itemIds="+jid(heat.ID), carol, nil))
+		carolWS.expect("Play", nil)
+		bobWS.quiet()
+		carolWS.quiet()
+	}
+	// An admin reaches both, but only with what each may see.
+	e.want(http.StatusNoContent, e.do("POST", "/Sessions/"+id+"/Playing?playCommand=PlayNow&itemIds="+jid(heat.ID), e.admin, nil))
+	bobWS.expect("Play", nil)
+	carolWS.expect("Play", nil)
+	for range 20 {
+		e.want(http.StatusNoContent, e.do("POST", "/Sessions/"+id+"/Playing?playCommand=PlayNow&itemIds="+jid(alien.ID), e.admin, nil))
+		var play playRequest
+		bobWS.expect("Play", &play)
+		if play.ItemIds[0] != jid(alien.ID) {
+			t.Fatalf("play = %+v", play)
+		}
+		carolWS.quiet()
+	}
+	// Carol cannot play what she may not see, to anyone.
+	e.want(http.StatusNotFound, e.do("POST", "/Sessions/"+id+"/Playing?playCommand=PlayNow&itemIds="+jid(alien.ID), carol, nil))
+	bobWS.quiet()
+}
+
+func TestSocketSignedOut(t *testing.T) {
+	e := newEnv(t)
+	e.userData.OnChange = e.h.NotifyUserData
+	srv := httptest.NewServer(e.engine)
+	defer srv.Close()
+	e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	heat := e.item(core.KindMovie, "Heat")
+	bob, bobID := e.addUser("bob")
+	bobWS := dial(t, srv, "api_key="+bob+"&deviceId=bob-device")
+	bobWS.expect("ForceKeepAlive", nil)
+	bobWS.quiet()
+
+	e.want(http.StatusNoContent, e.do("POST", "/Sessions/Logout", bob, nil))
+	// An admin's change to bob's data is no longer pushed to the socket of the ended session.
+	e.want(http.StatusOK, e.do("POST", "/UserFavoriteItems/"+jid(heat.ID)+"?userId="+bobID, e.admin, nil))
+	bobWS.closes()
+}
+
+func TestSocketDisabledUser(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.engine)
+	defer srv.Close()
+	e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	heat := e.item(core.KindMovie, "Heat")
+	bob, bobID := e.addUser("bob")
+	bobWS := dial(t, srv, "api_key="+bob+"&deviceId=bob-device")
+	bobWS.expect("ForceKeepAlive", nil)
+
+	// Disabled: the next push finds the credential dead and closes the socket instead.
+	if _, err := e.users.Update(e.ctx, e.operator, userID(t, bobID), core.UserPatch{Disabled: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(recheckAfter + 100*time.Millisecond) // the socket trusts its last check that long
+	e.h.NotifyUserData(userID(t, bobID), []core.UserData{{ItemID: heat.ID, Favorite: true}})
+	bobWS.closes()
+
+	// Without any push, the keep-alive check closes the socket of a disabled user.
+	e.h.live.setTimeouts(200*time.Millisecond, time.Minute)
+	carol, carolID := e.addUser("carol")
+	carolWS := dial(t, srv, "api_key="+carol)
+	carolWS.expect("ForceKeepAlive", nil)
+	if _, err := e.users.Update(e.ctx, e.operator, userID(t, carolID), core.UserPatch{Disabled: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	carolWS.closes()
+}
+
+func TestSocketLibraryGrants(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.engine)
+	defer srv.Close()
+	movies := e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	shows := e.library("Shows", core.LibraryShows, "Dark/Season 01/Dark - S01E01.mkv")
+	bob, bobID := e.addUser("bob")
+	carol, carolID := e.addUser("carol", movies.ID)
+	bobWS := dial(t, srv, "api_key="+bob)
+	carolWS := dial(t, srv, "api_key="+carol)
+	bobWS.expect("ForceKeepAlive", nil)
+	carolWS.expect("ForceKeepAlive", nil)
+
+	// Bob loses the shows, carol gets every library: changes follow the rights of now.
+	if _, err := e.users.Update(e.ctx, e.operator, userID(t, bobID), core.UserPatch{AllLibraries: ptr(false), LibraryIDs: &[]core.LibraryID{movies.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.users.Update(e.ctx, e.operator, userID(t, carolID), core.UserPatch{AllLibraries: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(recheckAfter + 100*time.Millisecond)
+	e.h.NotifyLibraryChanged(shows.ID, nil, nil, nil)
+	var info libraryUpdateInfo
+	carolWS.expect("LibraryChanged", &info)
+	if info.CollectionFolders[0] != jid(shows.ID) {
+		t.Fatalf("library change = %+v", info)
+	}
+	bobWS.quiet()
+	e.h.NotifyLibraryChanged(movies.ID, nil, nil, nil)
+	bobWS.expect("LibraryChanged", nil)
+	carolWS.expect("LibraryChanged", nil)
+}
+
+func TestSessionsSubscriptionDemoted(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.engine)
+	defer srv.Close()
+	if _, err := e.users.Create(e.ctx, e.operator, core.NewUser{Username: "dana", Password: "dana-password", Admin: true, AllLibraries: true}); err != nil {
+		t.Fatal(err)
+	}
+	dana, danaID := e.login("dana", "dana-password", "dana-device")
+	ws := dial(t, srv, "api_key="+dana)
+	ws.expect("ForceKeepAlive", nil)
+	ws.write(`{"MessageType":"SessionsStart","Data":"0,100"}`)
+	var list []liveSessionInfo
+	ws.expect("Sessions", &list)
+	if len(list) != 2 {
+		t.Fatalf("an admin's sessions = %+v", list)
+	}
+
+	if _, err := e.users.Update(e.ctx, e.operator, userID(t, danaID), core.UserPatch{Admin: ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	deadline, own := time.Now().Add(3*time.Second), 0
+	for own < 5 {
+		if time.Now().After(deadline) {
+			t.Fatal("the demoted user still receives everyone's sessions")
+		}
+		ws.expect("Sessions", &list)
+		switch {
+		case len(list) == 1 && list[0].UserId == danaID:
+			own++
+		case own > 0:
+			t.Fatalf("others' sessions again after own ones: %+v", list)
+		}
+	}
+}
+
+func TestHandlerClose(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.engine)
+	defer srv.Close()
+	var socks []*wsClient
+	for range 3 {
+		ws := dial(t, srv, "api_key="+e.admin)
+		ws.expect("ForceKeepAlive", nil)
+		ws.quiet() // registered
+		socks = append(socks, ws)
+	}
+	start := time.Now()
+	e.h.Close()
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Fatalf("Close took %s", d)
+	}
+	for _, ws := range socks {
+		ws.expect("ServerShuttingDown", nil)
+	}
+}

@@ -192,7 +192,7 @@ func (h *Handler) updateUserData(c *gin.Context) {
 	}
 	var body updateUserItemData
 	if err := bind(c, &body); err != nil {
-		status(c, http.StatusBadRequest)
+		h.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()

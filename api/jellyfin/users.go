@@ -1,8 +1,11 @@
 package jellyfin
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -190,7 +193,7 @@ func (h *Handler) authenticateByName(c *gin.Context) {
 		Password string // 10.8 and older
 	}
 	if err := bind(c, &body); err != nil {
-		status(c, http.StatusBadRequest)
+		h.fail(c, err)
 		return
 	}
 	a := authOf(c)
@@ -267,6 +270,7 @@ func (h *Handler) logout(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	h.live.endSession(callerOf(c).SessionID) // its sockets close now, not at their next check
 	c.Status(http.StatusNoContent)
 }
 
@@ -319,23 +323,39 @@ func (h *Handler) createKey(c *gin.Context) {
 
 // revokeKey is DELETE /Auth/Keys/{key}: the key's secret, or the prefix /Auth/Keys showed.
 func (h *Handler) revokeKey(c *gin.Context) {
-	keys, err := h.Auth.APIKeys(c.Request.Context(), callerOf(c))
+	ctx, caller := c.Request.Context(), callerOf(c)
+	want := c.Param("key")
+	k, err := h.Auth.APIKeyBySecret(ctx, caller, want)
+	if errors.Is(err, core.ErrNotFound) {
+		// Not a whole secret: the shortened form /Auth/Keys lists, when exactly one key has it.
+		k, err = h.keyByPrefix(ctx, caller, strings.TrimSuffix(want, "…"))
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	want := strings.TrimSuffix(c.Param("key"), "…")
+	if err := h.Auth.RevokeAPIKey(ctx, caller, k.ID); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.newKeys.Delete(k.ID)
+	c.Status(http.StatusNoContent)
+}
+
+// keyByPrefix finds the one key whose shown prefix is prefix.
+func (h *Handler) keyByPrefix(ctx context.Context, caller core.Caller, prefix string) (core.APIKey, error) {
+	keys, err := h.Auth.APIKeys(ctx, caller)
+	if err != nil {
+		return core.APIKey{}, err
+	}
+	var found []core.APIKey
 	for _, k := range keys {
-		s, _ := h.newKeys.Load(k.ID)
-		if secret, _ := s.(string); want == secret || want == k.Prefix || want == k.Prefix+"…" {
-			if err := h.Auth.RevokeAPIKey(c.Request.Context(), callerOf(c), k.ID); err != nil {
-				h.fail(c, err)
-				return
-			}
-			h.newKeys.Delete(k.ID)
-			c.Status(http.StatusNoContent)
-			return
+		if prefix != "" && k.Prefix == prefix {
+			found = append(found, k)
 		}
 	}
-	status(c, http.StatusNotFound)
+	if len(found) != 1 {
+		return core.APIKey{}, fmt.Errorf("%d keys shown as %q: %w", len(found), prefix, core.ErrNotFound)
+	}
+	return found[0], nil
 }

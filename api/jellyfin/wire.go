@@ -3,12 +3,16 @@ package jellyfin
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"math"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"github.com/walros/walros/core"
 )
 
 // jid writes an id as Jellyfin does: 32 lower-case hex digits, no dashes (Guid "N" format).
@@ -31,7 +35,10 @@ const ticksPerSecond = 10_000_000
 
 func toTicks(d time.Duration) int64 { return int64(d / 100) }
 
-func fromTicks(t int64) time.Duration { return time.Duration(t) * 100 }
+// fromTicks converts ticks to a duration, clamped to what a Duration holds: clients send any number.
+func fromTicks(t int64) time.Duration {
+	return time.Duration(min(max(t, 0), math.MaxInt64/100)) * 100
+}
 
 // jfTime is a time written as Jellyfin writes dates: UTC with seven fractional digits.
 type jfTime time.Time
@@ -79,8 +86,12 @@ func writeJSON(c *gin.Context, status int, v any) {
 // already does so), unknown fields ignored. An empty body leaves v as it is.
 func bind(c *gin.Context, v any) error {
 	dec := json.NewDecoder(c.Request.Body)
-	if err := dec.Decode(v); err != nil && err.Error() != "EOF" {
-		return err
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return core.Invalid("body", "not the JSON expected: %v", err)
 	}
 	return nil
 }

@@ -253,6 +253,13 @@ func TestJellyfinPlayback(t *testing.T) {
 	if n := decode("-i", base+fmp4, "-map", "0:v:0", "-map", "0:a:0"); n != 8*24 {
 		t.Fatalf("HLS (fMP4): %d video frames, want %d", n, 8*24)
 	}
+	// A playlist asked for with the device token in its URL hands out a media token, never the
+	// device token, in the URIs it lists.
+	withDevice := regexp.MustCompile(`ApiKey=[^&]+`).ReplaceAllString(src.TranscodingUrl, "api_key="+admin.token)
+	_, master = anon.do("GET", withDevice, "", http.StatusOK)
+	if strings.Contains(string(master), admin.token) || !strings.Contains(string(master), "ApiKey=") {
+		t.Fatalf("the device token leaked into the playlist's URIs:\n%s", master)
+	}
 	anon.do("GET", "/videos/"+ids["Ronin"]+"/"+strings.Replace(segs[0], "/0.ts", "/999.ts", 1), "", http.StatusNotFound)
 	anon.do("GET", "/videos/"+ids["Ronin"]+"/hls1/v-h264-9999x180-400k/0.mp4?mediaSourceId="+src.Id+"&ApiKey="+admin.token, "", http.StatusBadRequest)
 	admin.do("DELETE", "/Videos/ActiveEncodings?deviceId=jf-test-1&playSessionId=x", "", http.StatusNoContent)
