@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -41,7 +43,102 @@ func (s *Metadata) ItemsMetadata(ctx context.Context, ids []core.ItemID) (map[co
 
 // ItemsMetadataParts returns parts of the metadata of many items, a query per part and batch of
 // ids, run at once. Without core.MetaColumns every id gets an entry, whether or not the item exists.
+// Parts read at the current content generation come from the page cache.
 func (s *Metadata) ItemsMetadataParts(ctx context.Context, ids []core.ItemID, parts core.MetadataParts) (map[core.ItemID]core.Metadata, error) {
+	st, ok := s.db.contentStamp()
+	if !ok {
+		return s.readMetadataParts(ctx, ids, parts)
+	}
+	pc := s.db.pages
+	start := pc.now()
+	out := make(map[core.ItemID]core.Metadata, len(ids))
+	missing := ids
+	lacks := func(e timed[metaEntry], ok bool) bool { return !ok || !fresh(e.at, start) || e.v.have&parts != parts }
+	pc.meta.read(st, func(m map[core.ItemID]timed[metaEntry]) {
+		missing = nil
+		for _, id := range ids {
+			e, ok := m[id]
+			switch {
+			case lacks(e, ok):
+				missing = append(missing, id)
+			case e.v.missing && parts&core.MetaColumns != 0:
+			default:
+				out[id] = metaParts(e.v.m, parts)
+			}
+		}
+	})
+	if len(missing) == 0 {
+		return out, nil
+	}
+	keep := func(ctx context.Context, ids []core.ItemID, start time.Time) (map[core.ItemID]core.Metadata, error) {
+		got, err := s.readMetadataParts(ctx, ids, parts)
+		if err != nil {
+			return nil, err
+		}
+		pc.meta.write(st, pc.now(), func(m map[core.ItemID]timed[metaEntry], room func() bool) {
+			for _, id := range ids {
+				e, kept := m[id]
+				if kept && !fresh(e.at, start) {
+					e, kept = timed[metaEntry]{}, false // what it has is too old to merge with
+				}
+				if !kept && !room() {
+					continue
+				}
+				if !kept || start.Before(e.at) {
+					e.at = start // the entry is as old as its oldest part
+				}
+				md, ok := got[id]
+				if parts&core.MetaColumns != 0 {
+					e.v.missing = !ok
+				}
+				e.v.m = mergeParts(e.v.m, md, parts)
+				e.v.have |= parts
+				m[id] = e
+			}
+		})
+		return got, nil
+	}
+	got, err := keep(ctx, missing, start)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(out, got)
+	if extra := pc.around(missing); len(extra) > 0 {
+		pc.prefetch(ctx, func(ctx context.Context) {
+			start := pc.now()
+			pc.meta.read(st, func(m map[core.ItemID]timed[metaEntry]) {
+				extra = slices.DeleteFunc(extra, func(id core.ItemID) bool { e, ok := m[id]; return !lacks(e, ok) })
+			})
+			if len(extra) > 0 {
+				keep(ctx, extra, start) //nolint:errcheck // a failed read ahead only leaves a miss
+			}
+		})
+	}
+	return out, nil
+}
+
+// mergeParts returns into with parts taken from m.
+func mergeParts(into, m core.Metadata, parts core.MetadataParts) core.Metadata {
+	m = cloneMeta(m)
+	if parts&core.MetaColumns != 0 {
+		genres, studios, tags, credits, images := into.Genres, into.Studios, into.Tags, into.Credits, into.Images
+		into = m
+		into.Genres, into.Studios, into.Tags, into.Credits, into.Images = genres, studios, tags, credits, images
+	}
+	if parts&core.MetaTags != 0 {
+		into.Genres, into.Studios, into.Tags = m.Genres, m.Studios, m.Tags
+	}
+	if parts&core.MetaCredits != 0 {
+		into.Credits = m.Credits
+	}
+	if parts&core.MetaImages != 0 {
+		into.Images = m.Images
+	}
+	return into
+}
+
+// readMetadataParts is ItemsMetadataParts from the database.
+func (s *Metadata) readMetadataParts(ctx context.Context, ids []core.ItemID, parts core.MetadataParts) (map[core.ItemID]core.Metadata, error) {
 	out := make(map[core.ItemID]core.Metadata, len(ids))
 	err := chunks(ids, func(ids []core.ItemID) error {
 		var (
@@ -156,8 +253,15 @@ func (s *Media) FilesOf(ctx context.Context, ids []core.ItemID) (map[core.ItemID
 }
 
 // FileCounts counts the files of many items, versions and parts, in one grouped query per batch:
-// a list's MediaSourceCount needs no file rows, whose stream lists are most of their size.
+// a list's MediaSourceCount needs no file rows, whose stream lists are most of their size. Counts
+// read at the current content generation come from the page cache.
 func (s *Media) FileCounts(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.FileCount, error) {
+	st, ok := s.db.contentStamp()
+	return cachedRead(ctx, s.db, &pagesOf(s.db).fileCounts, st, ok, ids, func(n core.FileCount) bool { return n == core.FileCount{} },
+		same, s.readFileCounts)
+}
+
+func (s *Media) readFileCounts(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.FileCount, error) {
 	out := make(map[core.ItemID]core.FileCount, len(ids))
 	err := chunks(ids, func(ids []core.ItemID) error {
 		var rows []struct {
@@ -179,8 +283,15 @@ func (s *Media) FileCounts(ctx context.Context, ids []core.ItemID) (map[core.Ite
 	return out, err
 }
 
-// ItemsByID returns the items of ids that exist.
+// ItemsByID returns the items of ids that exist; rows read at the current list generation come
+// from the page cache.
 func (s *Items) ItemsByID(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.Item, error) {
+	st, ok := s.db.listStamp()
+	return cachedRead(ctx, s.db, &pagesOf(s.db).byID, st, ok, ids, func(it core.Item) bool { return it.ID == "" }, cloneItem,
+		s.readByID)
+}
+
+func (s *Items) readByID(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.Item, error) {
 	out := make(map[core.ItemID]core.Item, len(ids))
 	err := chunks(ids, func(ids []core.ItemID) error {
 		var rows []itemRow
@@ -195,8 +306,15 @@ func (s *Items) ItemsByID(ctx context.Context, ids []core.ItemID) (map[core.Item
 	return out, err
 }
 
-// ChildCounts counts the children of many items, extras aside, in one grouped query per batch.
+// ChildCounts counts the children of many items, extras aside, in one grouped query per batch;
+// counts read at the current list generation come from the page cache.
 func (s *Items) ChildCounts(ctx context.Context, ids []core.ItemID) (map[core.ItemID]int, error) {
+	st, ok := s.db.listStamp()
+	return cachedRead(ctx, s.db, &pagesOf(s.db).childCounts, st, ok, ids, func(n int) bool { return n == 0 }, same,
+		s.readChildCounts)
+}
+
+func (s *Items) readChildCounts(ctx context.Context, ids []core.ItemID) (map[core.ItemID]int, error) {
 	out := make(map[core.ItemID]int, len(ids))
 	err := chunks(ids, func(ids []core.ItemID) error {
 		var rows []struct {

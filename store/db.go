@@ -37,7 +37,8 @@ type DB struct {
 	R, W    *bun.DB
 	Dialect Dialect
 
-	lists *listCache // item lists, invalidated by W's query hook
+	lists *listCache  // item lists, invalidated by W's query hook
+	pages *pageCaches // what list pages read, on the same generations
 }
 
 // SQLiteFile is the database's file name inside the data directory.
@@ -63,7 +64,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.lists = newListCache()
+	db.lists, db.pages = newListCache(), newPageCaches()
 	db.W.AddQueryHook(db.lists) // on PostgreSQL W is R: the hook skips reads at their first word
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
@@ -130,8 +131,11 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.R.PingContext(ctx)
 }
 
-// Close closes both pools.
+// Close waits for the page caches' reads ahead, then closes both pools.
 func (db *DB) Close() error {
+	if db.pages != nil {
+		db.pages.aheadWG.Wait()
+	}
 	err := db.W.Close()
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -121,7 +122,7 @@ func (s *Items) Items(ctx context.Context, q core.ItemQuery) ([]core.Item, int, 
 			return nil, 0, err
 		}
 		if ok {
-			items, err := s.bySeq(ctx, page(seqs, q.Offset, q.Limit))
+			items, err := s.bySeq(ctx, seqs, q.Offset, q.Limit)
 			return items, len(seqs), err
 		}
 	}
@@ -156,23 +157,83 @@ func page(seqs []int64, offset, limit int) []int64 {
 	return seqs
 }
 
-// bySeq reads items by key, in the order of seqs; those deleted since are left out.
-func (s *Items) bySeq(ctx context.Context, seqs []int64) ([]core.Item, error) {
+// bySeq reads the page of list at offset and limit (see page), in the list's order; items deleted
+// since are left out. Rows read at the current list generation come from the page cache; a page
+// it misses is read with the rest of its blocks of the list (pageBlock keys).
+func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]core.Item, error) {
+	seqs := page(list, offset, limit)
 	out := make([]core.Item, 0, len(seqs))
 	if len(seqs) == 0 {
 		return out, nil
 	}
-	var rows []itemRow
-	if err := s.db.R.NewSelect().Model(&rows).Where("seq IN (?)", bun.List(seqs)).Scan(ctx); err != nil {
-		return nil, wrap(err, "select %d items", len(seqs))
+	st, cached := s.db.listStamp()
+	if !cached {
+		rows, err := s.readBySeq(ctx, seqs)
+		if err != nil {
+			return nil, err
+		}
+		for _, seq := range seqs {
+			if it, ok := rows[seq]; ok {
+				out = append(out, it)
+			}
+		}
+		return out, nil
 	}
-	at := make(map[int64]int, len(rows))
-	for i := range rows {
-		at[rows[i].Seq] = i
+	pc := s.db.pages
+	start := pc.now()
+	// The blocks the page overlaps: offset is within list, seqs is not empty.
+	offset = min(offset, len(list))
+	from, to := offset/pageBlock*pageBlock, min((offset+len(seqs)+pageBlock-1)/pageBlock*pageBlock, len(list))
+	got := make(map[int64]core.Item, len(seqs))
+	missing, pageMisses := list[from:to], true // unless the cache holds rows for st
+	pc.bySeq.read(st, func(m map[int64]timed[core.Item]) {
+		missing, pageMisses = nil, false
+		for i, seq := range list[from:to] {
+			e, ok := m[seq]
+			inPage := from+i >= offset && from+i < offset+len(seqs)
+			switch {
+			case !ok || !fresh(e.at, start):
+				missing = append(missing, seq)
+				pageMisses = pageMisses || inPage
+			case inPage:
+				got[seq] = cloneItem(e.v)
+			}
+		}
+	})
+	if pageMisses {
+		rows, err := s.readBySeq(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		read := make([]core.Item, 0, len(rows))
+		for _, it := range rows {
+			read = append(read, it)
+		}
+		pc.keepItems(st, start, read)
+		for _, seq := range seqs {
+			if it, ok := rows[seq]; ok {
+				got[seq] = it
+			}
+		}
 	}
 	for _, seq := range seqs {
-		if i, ok := at[seq]; ok {
-			out = append(out, rows[i].toCore())
+		if it, ok := got[seq]; ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// readBySeq reads items by key.
+func (s *Items) readBySeq(ctx context.Context, seqs []int64) (map[int64]core.Item, error) {
+	out := make(map[int64]core.Item, len(seqs))
+	for chunk := range slices.Chunk(seqs, batchSize) {
+		var rows []itemRow
+		if err := s.db.R.NewSelect().Model(&rows).Where("seq IN (?)", bun.List(chunk)).Scan(ctx); err != nil {
+			return nil, wrap(err, "select %d items", len(chunk))
+		}
+		for i := range rows {
+			out[rows[i].Seq] = rows[i].toCore()
 		}
 	}
 	return out, nil

@@ -29,11 +29,13 @@ const (
 
 // listCache is the cache of ordered item lists, one per DB.
 type listCache struct {
-	gen atomic.Uint64 // bumped by every write that may change a list
+	gen     atomic.Uint64 // bumped by every write that may change a list
+	content atomic.Uint64 // bumped with gen and by writes to contentTables: the page caches' (pagecache.go)
 
-	txMu    sync.Mutex
-	openTx  int  // transactions open on the write pool
-	dirtyTx bool // a list-changing write ran while one was open
+	txMu         sync.Mutex
+	openTx       int  // transactions open on the write pool
+	dirtyTx      bool // a list-changing write ran while one was open
+	dirtyContent bool // a write to contentTables ran while one was open
 
 	mu      sync.Mutex
 	entries map[string]*listEntry
@@ -133,8 +135,11 @@ func (c *listCache) evict() {
 	}
 }
 
-// invalidate makes every list kept so far out of date.
-func (c *listCache) invalidate() { c.gen.Add(1) }
+// invalidate makes every list kept so far out of date, and the page caches with them.
+func (c *listCache) invalidate() {
+	c.gen.Add(1)
+	c.content.Add(1)
+}
 
 // AfterQuery is the write pool's query hook: it invalidates the lists after each write to a table
 // that lists read, and again when a transaction that may hold one ends, since readers see the write
@@ -151,20 +156,31 @@ func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	case "COMMIT", "ROLLBACK":
 		c.txMu.Lock()
 		c.openTx = max(c.openTx-1, 0)
-		if c.dirtyTx {
+		switch {
+		case c.dirtyTx:
 			c.invalidate()
+		case c.dirtyContent:
+			c.content.Add(1)
 		}
 		// Which transaction wrote is unknown: any end invalidates until none is open.
 		c.dirtyTx = c.dirtyTx && c.openTx > 0
+		c.dirtyContent = c.dirtyContent && c.openTx > 0
 		c.txMu.Unlock()
 		return
 	}
-	if !changesLists(e.Query) {
+	table, write := written(e.Query)
+	if !write || quietTables[table] && !contentTables[table] {
 		return
 	}
+	lists := !quietTables[table]
 	c.txMu.Lock()
-	c.invalidate()
-	c.dirtyTx = c.dirtyTx || c.openTx > 0
+	if lists {
+		c.invalidate()
+	} else {
+		c.content.Add(1)
+	}
+	c.dirtyTx = c.dirtyTx || lists && c.openTx > 0
+	c.dirtyContent = c.dirtyContent || c.openTx > 0
 	c.txMu.Unlock()
 }
 
@@ -178,17 +194,28 @@ var _ bun.QueryHook = (*listCache)(nil)
 var quietTables = map[string]bool{"user_data": true, "user_series": true, "sessions": true, "preferences": true,
 	"api_keys": true, "users": true, "user_libraries": true, "media_files": true, "item_images": true}
 
+// contentTables are quietTables that the page caches read: a write to them makes the cached
+// images and file counts out of date, not the lists.
+var contentTables = map[string]bool{"media_files": true, "item_images": true}
+
 // changesLists reports whether a statement may change an item list: any write but those to
 // quietTables. A write it cannot read the table of counts.
 func changesLists(query string) bool {
+	table, write := written(query)
+	return write && !quietTables[table]
+}
+
+// written reports whether a statement writes, and to which table: "" for one it cannot name (DDL,
+// a write it cannot parse), which counts as writing everything.
+func written(query string) (table string, write bool) {
 	query = strings.TrimSpace(query)
 	first, _, _ := strings.Cut(query, " ")
 	switch strings.ToUpper(first) {
 	case "INSERT", "REPLACE", "UPDATE", "DELETE", "WITH":
 	case "SELECT", "PRAGMA", "EXPLAIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "VALUES":
-		return false
+		return "", false
 	default:
-		return true // DDL
+		return "", true // DDL
 	}
 	words := strings.Fields(query)
 	for i, w := range words {
@@ -210,12 +237,12 @@ func changesLists(query string) bool {
 					name = words[j+3]
 				}
 				name, _, _ = strings.Cut(name, "(")
-				return !quietTables[strings.Trim(name, "\"`")]
+				return strings.Trim(name, "\"`"), true
 			}
 		}
-		return true
+		return "", true
 	}
-	return false // WITH ... SELECT
+	return "", false // WITH ... SELECT
 }
 
 // listKey is what identifies a cacheable list: every field of q but the page and the count;

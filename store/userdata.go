@@ -94,12 +94,35 @@ func noIndex(dialect Dialect, col string) string {
 }
 
 // UserData returns a user's data for the existing items among ids, in one query; items with
-// playable items under them get counts of those.
+// playable items under them get counts of those. Data read at the current content generation and
+// the user's own (bumped by each of their writes here) comes from the page cache: the counts
+// depend on the items under each, the rest on the user's rows.
 func (s *UserData) UserData(ctx context.Context, user core.UserID, ids []core.ItemID) (map[core.ItemID]core.UserData, error) {
-	out := make(map[core.ItemID]core.UserData, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[core.ItemID]core.UserData{}, nil
 	}
+	st, ok := s.db.contentStamp()
+	if !ok {
+		return s.readUserData(ctx, user, ids)
+	}
+	pc := s.db.pages
+	st = pc.userStamp(st[0], user)
+	return cachedRead(ctx, s.db, pc.userCache(user), st, true, ids, func(d core.UserData) bool { return d.ItemID == "" }, same,
+		func(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.UserData, error) {
+			return s.readUserData(ctx, user, ids)
+		})
+}
+
+// wrote makes user's cached data out of date, once their write is committed.
+func (s *UserData) wrote(user core.UserID) {
+	if s.db.pages != nil {
+		s.db.pages.userWrote(user)
+	}
+}
+
+// readUserData is UserData from the database.
+func (s *UserData) readUserData(ctx context.Context, user core.UserID, ids []core.ItemID) (map[core.ItemID]core.UserData, error) {
+	out := make(map[core.ItemID]core.UserData, len(ids))
 	desc, args := under(s.db.Dialect, "IN (?)", "", bun.List(ids))
 	var rows []userDataCountRow
 	err := s.db.R.NewRaw(`SELECT i.id AS item_id, i.kind, i.runtime_ms, COALESCE(ud.position_ms, 0) AS position_ms,
@@ -141,6 +164,7 @@ func (s *UserData) UserData(ctx context.Context, user core.UserID, ids []core.It
 // transaction holds the write lock.
 func (s *UserData) UpdateUserData(ctx context.Context, user core.UserID, id core.ItemID, at time.Time, fn func(*core.UserData) error) (core.UserData, error) {
 	var d core.UserData
+	defer s.wrote(user)
 	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row := newUserDataRow(user, core.UserData{ItemID: id}, at)
 		if _, err := tx.NewInsert().Model(row).On("CONFLICT (user_id, item_id) DO NOTHING").Exec(ctx); err != nil {
@@ -178,6 +202,7 @@ func (s *UserData) UpdateUserData(ctx context.Context, user core.UserID, id core
 func (s *UserData) MarkPlayed(ctx context.Context, user core.UserID, id core.ItemID, played bool, at time.Time) ([]core.ItemID, error) {
 	at = at.UTC()
 	var ids []core.ItemID
+	defer s.wrote(user)
 	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		desc, args := under(s.db.Dialect, "= ?", "", string(id))
 		ids = nil

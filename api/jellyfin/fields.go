@@ -27,13 +27,32 @@ func fieldsOf(c *gin.Context) fieldSet {
 	return fs
 }
 
-// has reports whether the field was asked for (any of names).
+// has reports whether the field was asked for (any of names). It runs a dozen times per item of a
+// list: names are lowered into a stack buffer, which the map lookup does not copy.
 func (fs fieldSet) has(names ...string) bool {
 	if fs.all {
 		return true
 	}
+	if len(fs.names) == 0 {
+		return false
+	}
+	var buf [32]byte
 	for _, n := range names {
-		if fs.names[strings.ToLower(n)] {
+		if len(n) > len(buf) {
+			if fs.names[strings.ToLower(n)] {
+				return true
+			}
+			continue
+		}
+		b := buf[:len(n)]
+		for i := range len(n) {
+			c := n[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+		if fs.names[string(b)] {
 			return true
 		}
 	}

@@ -190,6 +190,9 @@ func (h *Handler) images(d *baseItemDto, it core.Item, m core.Metadata, p *page)
 	d.ImageTags = map[string]string{}
 	hashes := map[string]map[string]string{}
 	addHash := func(im core.Image) {
+		if len(p.hashes) == 0 {
+			return // lists compute no blurhash: spare a second md5 of every image
+		}
 		if hash, ok := p.hashes[imageTag(im)]; ok {
 			k := string(im.Kind)
 			if hashes[k] == nil {
