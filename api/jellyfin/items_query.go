@@ -22,11 +22,19 @@ const maxUnpaged = 20 * core.MaxPage
 // the user named by {userId} or ?userId= (Jellyseerr reads a user's items with the admin's key).
 // Anyone else naming another user gets 403.
 func (h *Handler) viewer(c *gin.Context) (core.Caller, bool) {
-	caller := callerOf(c)
 	raw := c.Param("userId")
 	if raw == "" {
 		raw = str(c, "userId")
 	}
+	return h.actAs(c, raw)
+}
+
+// actAs is the caller a request acts as when it names the user raw (empty: the caller): the
+// caller for their own id; for an admin (or an API key), the named user, with that user's
+// library access, as Jellyfin does. An id that is not a GUID is 400, another user's id named by a
+// non-admin 403, a disabled user 403.
+func (h *Handler) actAs(c *gin.Context, raw string) (core.Caller, bool) {
+	caller := callerOf(c)
 	if raw == "" {
 		return caller, true
 	}
@@ -44,6 +52,10 @@ func (h *Handler) viewer(c *gin.Context) (core.Caller, bool) {
 	u, err := h.Users.Get(c.Request.Context(), caller, core.UserID(id))
 	if err != nil {
 		h.fail(c, err)
+		return core.Caller{}, false
+	}
+	if u.Disabled {
+		status(c, http.StatusForbidden)
 		return core.Caller{}, false
 	}
 	return core.Caller{UserID: u.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, true

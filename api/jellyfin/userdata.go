@@ -64,31 +64,7 @@ func (h *Handler) actingFor(c *gin.Context) (core.Caller, core.ItemID, bool) {
 // request acts for that user, with their library access, as Jellyfin does. An API key without a
 // userId has no user data: its reads are empty and its changes 404 (core.UserDataService).
 func (h *Handler) userCaller(c *gin.Context, userID string) (core.Caller, bool) {
-	caller := callerOf(c)
-	if userID == "" {
-		return caller, true
-	}
-	id, ok := parseID(userID)
-	switch {
-	case !ok:
-		status(c, http.StatusNotFound)
-		return caller, false
-	case core.UserID(id) == caller.UserID:
-		return caller, true
-	case !caller.Admin:
-		status(c, http.StatusForbidden)
-		return caller, false
-	}
-	u, err := h.Users.Get(c.Request.Context(), caller, core.UserID(id))
-	if err != nil {
-		h.fail(c, err)
-		return caller, false
-	}
-	if u.Disabled {
-		status(c, http.StatusForbidden)
-		return caller, false
-	}
-	return core.Caller{UserID: u.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, true
+	return h.actAs(c, userID)
 }
 
 // userDataResult answers with d, or maps err.
