@@ -532,8 +532,8 @@ func TestImages(t *testing.T) {
 	var d baseItemDto
 	e.decode(e.want(http.StatusOK, e.do("GET", "/Items/"+matrix, e.admin, nil)), &d)
 	tag := d.ImageTags["Primary"]
-	// No token (as in <img> URLs), resized, JPEG by default, cacheable for long with a tag.
-	rec := e.want(http.StatusOK, e.do("GET", "/items/"+matrix+"/images/primary?fillHeight=45&fillWidth=30&quality=90&tag="+tag, "", nil))
+	// Resized, JPEG by default, cacheable for long with a tag.
+	rec := e.want(http.StatusOK, e.do("GET", "/items/"+matrix+"/images/primary?fillHeight=45&fillWidth=30&quality=90&tag="+tag, e.admin, nil))
 	if rec.Header().Get("Content-Type") != "image/jpeg" || !strings.Contains(rec.Header().Get("Cache-Control"), "max-age=31536000") ||
 		rec.Header().Get("ETag") == "" {
 		t.Fatalf("headers = %v", rec.Header())
@@ -542,7 +542,7 @@ func TestImages(t *testing.T) {
 	if err != nil || cfg.Width != 30 || cfg.Height != 45 {
 		t.Fatalf("picture %dx%d, %v", cfg.Width, cfg.Height, err)
 	}
-	rec = e.want(http.StatusOK, e.do("GET", "/Items/"+dashed(matrix)+"/Images/Primary/0?maxWidth=20", "", nil, "Accept", "image/avif,image/webp,*/*"))
+	rec = e.want(http.StatusOK, e.do("GET", "/Items/"+dashed(matrix)+"/Images/Primary/0?maxWidth=20", e.admin, nil, "Accept", "image/avif,image/webp,*/*"))
 	if rec.Header().Get("Content-Type") != "image/webp" {
 		t.Fatalf("content type = %q", rec.Header().Get("Content-Type"))
 	}
@@ -550,7 +550,14 @@ func TestImages(t *testing.T) {
 		t.Fatalf("webp %dx%d, %v", cfg.Width, cfg.Height, err)
 	}
 	etag := rec.Header().Get("ETag")
-	e.want(http.StatusNotModified, e.do("GET", "/Items/"+matrix+"/Images/Primary?maxWidth=20", "", nil, "Accept", "image/webp", "If-None-Match", etag))
+	e.want(http.StatusNotModified, e.do("GET", "/Items/"+matrix+"/Images/Primary?maxWidth=20", e.admin, nil, "Accept", "image/webp", "If-None-Match", etag))
+	// Without a token (as in <img> URLs) it is served too, with sizes rounded up to a few buckets:
+	// a stranger cannot make the server render thousands of sizes.
+	a := e.want(http.StatusOK, e.do("GET", "/Items/"+matrix+"/Images/Primary?maxWidth=20&quality=93", "", nil))
+	b := e.want(http.StatusOK, e.do("GET", "/Items/"+matrix+"/Images/Primary?maxWidth=110&quality=96", "", nil))
+	if a.Header().Get("ETag") != b.Header().Get("ETag") || a.Header().Get("ETag") == etag {
+		t.Fatalf("anonymous renditions: ETags %q and %q (credentialed %q)", a.Header().Get("ETag"), b.Header().Get("ETag"), etag)
+	}
 	if rec := e.want(http.StatusOK, e.do("HEAD", "/Items/"+matrix+"/Images/Primary?format=Png", "", nil)); rec.Header().Get("Content-Type") != "image/png" {
 		t.Fatalf("head = %v", rec.Header())
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,6 +132,29 @@ func renditionOf(c *gin.Context) artwork.Request {
 	return req
 }
 
+// sizeBuckets are the sizes an anonymous request is rounded up to: image routes are anonymous
+// (decision 0010), and every distinct size is a render, so a stranger who knows one item id must
+// not be able to ask for thousands of them.
+var sizeBuckets = []int{120, 240, 360, 480, 720, 960, 1280, 1920, 2560, 3840}
+
+// bucketed rounds an anonymous request's sizes up to sizeBuckets and its quality up to 75 or 90.
+func bucketed(req artwork.Request) artwork.Request {
+	for _, p := range []*int{&req.Width, &req.Height, &req.MaxWidth, &req.MaxHeight} {
+		if *p > 0 {
+			i, _ := slices.BinarySearch(sizeBuckets, *p)
+			*p = sizeBuckets[min(i, len(sizeBuckets)-1)]
+		}
+	}
+	switch {
+	case req.Quality == 0:
+	case req.Quality <= 75:
+		req.Quality = 75
+	default:
+		req.Quality = 90
+	}
+	return req
+}
+
 // serveImage renders the image find returns as the query asks. With tag= the URL names one version
 // of the picture (the tag changes with it), so it may be cached for a year; without, clients
 // revalidate with the ETag.
@@ -142,6 +166,9 @@ func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Im
 		return
 	}
 	req := renditionOf(c)
+	if c := callerOf(c); c.UserID == "" && c.APIKeyID == "" {
+		req = bucketed(req)
+	}
 	r, err := h.Artwork.Render(ctx, img, req)
 	if errors.Is(err, core.ErrInvalid) {
 		err = core.ErrNotFound // a picture that cannot be read is as good as none
