@@ -3,14 +3,13 @@ package jellyfin
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/mediaserve"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
 )
@@ -169,19 +168,9 @@ func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Im
 	if c := callerOf(c); c.UserID == "" && c.APIKeyID == "" {
 		req = bucketed(req)
 	}
-	r, err := h.Artwork.Render(ctx, img, req)
+	f, r, err := mediaserve.OpenRendition(ctx, h.Artwork.Render, img, req)
 	if errors.Is(err, core.ErrInvalid) {
 		err = core.ErrNotFound // a picture that cannot be read is as good as none
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	f, err := os.Open(r.Path)
-	if errors.Is(err, fs.ErrNotExist) { // evicted between Render and here: make it again once
-		if r, err = h.Artwork.Render(ctx, img, req); err == nil {
-			f, err = os.Open(r.Path)
-		}
 	}
 	if err != nil {
 		h.fail(c, err)

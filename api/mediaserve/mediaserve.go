@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/transcoder/audio"
 	"github.com/walros/walros/transcoder/hls"
 	"github.com/walros/walros/transcoder/subtitle"
@@ -173,4 +175,23 @@ func WebVTT(ctx context.Context, f core.MediaFile, s core.Stream,
 		return nil, err
 	}
 	return []byte(out.String()), nil
+}
+
+// Renderer makes a picture's rendition (artwork.Service.Render).
+type Renderer func(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
+
+// OpenRendition renders img as req asks and opens the result; a rendition evicted from the cache
+// between the two is made again, once. The caller closes the file.
+func OpenRendition(ctx context.Context, render Renderer, img core.Image, req artwork.Request) (*os.File, artwork.Rendition, error) {
+	r, err := render(ctx, img, req)
+	if err != nil {
+		return nil, r, err
+	}
+	f, err := os.Open(r.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if r, err = render(ctx, img, req); err == nil {
+			f, err = os.Open(r.Path)
+		}
+	}
+	return f, r, err
 }

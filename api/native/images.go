@@ -2,14 +2,12 @@ package native
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/mediaserve"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
 )
@@ -52,17 +50,7 @@ func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Im
 		h.fail(c, err)
 		return
 	}
-	r, err := h.Artwork.Render(ctx, img, req)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	f, err := os.Open(r.Path)
-	if errors.Is(err, fs.ErrNotExist) { // evicted between Render and here: make it again once
-		if r, err = h.Artwork.Render(ctx, img, req); err == nil {
-			f, err = os.Open(r.Path)
-		}
-	}
+	f, r, err := mediaserve.OpenRendition(ctx, h.Artwork.Render, img, req)
 	if err != nil {
 		h.fail(c, err)
 		return
