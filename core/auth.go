@@ -42,6 +42,7 @@ type Auth struct {
 	hasher   *hasher
 	dummy    string // a hash to check when the user does not exist, so timing does not tell
 	media    callerCache
+	devices  sessionCache
 }
 
 // mediaCacheTTL is how long a credential checked on a media route is trusted without looking at
@@ -85,6 +86,58 @@ func (c *callerCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries = nil
+}
+
+// sessionCache remembers the sessions of recently checked device tokens, by token hash.
+type sessionCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedSession
+	cleared uint64 // clears so far: a session read before a clear is not kept
+}
+
+type cachedSession struct {
+	s     Session
+	until time.Time
+}
+
+// get returns the kept session of hash, or the clear count to pass put after reading it.
+func (c *sessionCache) get(hash string, now time.Time) (s Session, epoch uint64, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[hash]
+	if !ok || now.After(e.until) {
+		return Session{}, c.cleared, false
+	}
+	return e.s, c.cleared, true
+}
+
+// put keeps s unless the cache was cleared since get returned epoch (a logout during the read).
+func (c *sessionCache) put(hash string, s Session, epoch uint64, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if epoch != c.cleared {
+		return
+	}
+	if c.entries == nil || len(c.entries) >= 4096 {
+		c.entries = map[string]cachedSession{} // bounded: start over rather than track ages
+	}
+	c.entries[hash] = cachedSession{s, until}
+}
+
+// update replaces a kept session (after a touch), keeping its expiry; a cleared one stays cleared.
+func (c *sessionCache) update(hash string, s Session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[hash]; ok {
+		c.entries[hash] = cachedSession{s, e.until}
+	}
+}
+
+func (c *sessionCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = nil
+	c.cleared++
 }
 
 // Tokens is what a login or refresh returns.
@@ -209,6 +262,7 @@ func (a *Auth) openSession(ctx context.Context, u User, dev Device, device bool)
 		if err := a.sessions.DeleteDeviceSessions(ctx, u.ID, dev.DeviceID); err != nil {
 			return Tokens{}, err
 		}
+		a.devices.clear()
 		a.media.clear() // the replaced session's credentials must stop working at once
 	}
 	refresh, deviceToken := randomToken(), ""
@@ -271,6 +325,7 @@ func (a *Auth) Refresh(ctx context.Context, refresh string, address string) (Tok
 			return Tokens{}, fmt.Errorf("refresh: session %s was just refreshed by another request: %w", s.ID, ErrUnauthenticated)
 		}
 		a.media.clear()
+		a.devices.clear()
 		if err := a.sessions.DeleteSession(ctx, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
 			return Tokens{}, err
 		}
@@ -301,11 +356,14 @@ func (a *Auth) Logout(ctx context.Context, c Caller) error {
 		return Invalid("", "API keys cannot log out; revoke the key instead")
 	}
 	defer a.media.clear()
+	defer a.devices.clear()
 	return a.sessions.DeleteSession(ctx, c.SessionID)
 }
 
-// Authenticate turns a bearer credential (an access token or an API key) into a Caller. It checks
-// the session and the user on every call, so logout, revocation and disabling take effect at once.
+// Authenticate turns a bearer credential (an access token, a device token or an API key) into a
+// Caller. It checks the session and the user on every call, so logout, revocation and disabling
+// take effect at once; the session of a device token is read at most every mediaCacheTTL
+// (authenticateDevice), and signing out and revoking clear that at once.
 func (a *Auth) Authenticate(ctx context.Context, credential, address string) (Caller, error) {
 	return a.authenticate(ctx, credential, address, nil)
 }
@@ -386,14 +444,23 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
 }
 
+// authenticateDevice checks a device token: its session, kept for mediaCacheTTL (the Jellyfin
+// clients send the token with every request, a page of cards is a dozen), then the user, read on
+// every call so that disabling a user or changing their libraries takes effect at once.
 func (a *Auth) authenticateDevice(ctx context.Context, token, address string) (Caller, error) {
-	s, err := a.sessions.SessionByDeviceToken(ctx, tokenHash(token))
-	if errors.Is(err, ErrNotFound) {
-		return Caller{}, fmt.Errorf("device token: %w", ErrUnauthenticated)
-	} else if err != nil {
-		return Caller{}, err
-	}
 	now := a.now()
+	hash := tokenHash(token)
+	s, epoch, ok := a.devices.get(hash, now)
+	if !ok {
+		var err error
+		s, err = a.sessions.SessionByDeviceToken(ctx, hash)
+		if errors.Is(err, ErrNotFound) {
+			return Caller{}, fmt.Errorf("device token: %w", ErrUnauthenticated)
+		} else if err != nil {
+			return Caller{}, err
+		}
+		a.devices.put(hash, s, epoch, now.Add(mediaCacheTTL))
+	}
 	if !now.Before(s.ExpiresAt) {
 		return Caller{}, fmt.Errorf("device token of session %s expired: %w", s.ID, ErrUnauthenticated)
 	}
@@ -405,6 +472,8 @@ func (a *Auth) authenticateDevice(ctx context.Context, token, address string) (C
 		if err := a.sessions.ExtendSession(ctx, s.ID, now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), addr); err != nil {
 			return Caller{}, err
 		}
+		s.LastSeenAt, s.ExpiresAt, s.Address = now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), addr
+		a.devices.update(hash, s)
 	}
 	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
 }
@@ -432,6 +501,7 @@ func (a *Auth) RevokeSession(ctx context.Context, c Caller, id SessionID) error 
 		return fmt.Errorf("session %s: %w", id, ErrNotFound)
 	}
 	defer a.media.clear()
+	defer a.devices.clear()
 	return a.sessions.DeleteSession(ctx, id)
 }
 

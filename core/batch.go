@@ -286,3 +286,36 @@ func (s *Items) GetMany(ctx context.Context, c Caller, ids []ItemID) ([]Item, er
 	}
 	return out, nil
 }
+
+// CardStore keeps what a facade encoded for an item (its list card) for as long as a write
+// generation lasts (store.DB.CardStamp): the store knows when items change, the facade knows
+// what it wrote.
+type CardStore interface {
+	CardStamp() (gen uint64, ok bool)
+	Cards(gen uint64, keys []string) [][]byte
+	KeepCards(gen uint64, keys []string, cards [][]byte)
+}
+
+// CardStamp returns the store's current card generation; ok is false when the store keeps no
+// cards, and then Cards finds nothing and KeepCards keeps nothing.
+func (s *Items) CardStamp() (uint64, bool) {
+	if cs, ok := s.store.(CardStore); ok {
+		return cs.CardStamp()
+	}
+	return 0, false
+}
+
+// Cards returns the kept cards for keys at generation gen, nil where there is none.
+func (s *Items) Cards(gen uint64, keys []string) [][]byte {
+	if cs, ok := s.store.(CardStore); ok {
+		return cs.Cards(gen, keys)
+	}
+	return make([][]byte, len(keys))
+}
+
+// KeepCards keeps cards for keys, made at generation gen.
+func (s *Items) KeepCards(gen uint64, keys []string, cards [][]byte) {
+	if cs, ok := s.store.(CardStore); ok {
+		cs.KeepCards(gen, keys, cards)
+	}
+}

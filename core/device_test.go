@@ -100,3 +100,59 @@ func TestApproveDevice(t *testing.T) {
 		t.Fatalf("an admin approving for carol: %v", err)
 	}
 }
+
+// TestDeviceTokenSessionKept checks the trust of decision 0008 for device tokens: the session is
+// read at most every 2 s (a session deleted behind Auth's back still works within them), revoking
+// ends it at once, and the user is read on every call.
+func TestDeviceTokenSessionKept(t *testing.T) {
+	e := newEnv(t)
+	bob := e.user("bob")
+	dev := core.Device{Client: "Jellyfin Web", DeviceID: "tv-1", DeviceName: "Firefox"}
+	first, err := e.auth.LoginDevice(e.ctx, "bob", "bob-password", dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.Authenticate(e.ctx, first.Device, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.Sessions.DeleteSession(e.ctx, first.Session.ID); err != nil { // as another process would
+		t.Fatal(err)
+	}
+	if _, err := e.auth.Authenticate(e.ctx, first.Device, ""); err != nil {
+		t.Fatalf("within 2 s of its check: %v; want the kept session", err)
+	}
+	e.clock.Add(2*time.Second + time.Millisecond)
+	if _, err := e.auth.Authenticate(e.ctx, first.Device, ""); !errors.Is(err, core.ErrUnauthenticated) {
+		t.Fatalf("2 s after its check: %v; want ErrUnauthenticated", err)
+	}
+
+	dev.DeviceID = "tv-2"
+	second, err := e.auth.LoginDevice(e.ctx, "bob", "bob-password", dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.auth.Authenticate(e.ctx, second.Device, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.auth.RevokeSession(e.ctx, c, c.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.Authenticate(e.ctx, second.Device, ""); !errors.Is(err, core.ErrUnauthenticated) {
+		t.Fatalf("revoked: %v; want ErrUnauthenticated at once", err)
+	}
+
+	third, err := e.auth.LoginDevice(e.ctx, "bob", "bob-password", dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.Authenticate(e.ctx, third.Device, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.users.Update(e.ctx, e.admin, bob.ID, core.UserPatch{Disabled: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.Authenticate(e.ctx, third.Device, ""); !errors.Is(err, core.ErrUnauthenticated) {
+		t.Fatalf("disabled, with a kept session: %v; want ErrUnauthenticated at once", err)
+	}
+}

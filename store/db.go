@@ -131,8 +131,11 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.R.PingContext(ctx)
 }
 
-// Close waits for the page caches' reads ahead, then closes both pools.
+// Close waits for the list and page caches' background reads, then closes both pools.
 func (db *DB) Close() error {
+	if db.lists != nil {
+		db.lists.refreshWG.Wait()
+	}
 	if db.pages != nil {
 		db.pages.aheadWG.Wait()
 	}

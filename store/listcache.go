@@ -27,6 +27,9 @@ const (
 	listMaxTotal = 1 << 21 // keys kept over all lists (8 bytes each: 16 MiB)
 )
 
+// listRefresh is the age at which a list in use is read again in the background.
+const listRefresh = listTTL * 3 / 4
+
 // listCache is the cache of ordered item lists, one per DB.
 type listCache struct {
 	gen     atomic.Uint64 // bumped by every write that may change a list
@@ -42,6 +45,8 @@ type listCache struct {
 	total   int    // keys held by entries
 	tick    uint64 // use counter, for evicting the least recently used
 	now     func() time.Time
+
+	refreshWG sync.WaitGroup // background reads of lists about to expire, for tests and Close
 }
 
 // listEntry is one list, or a list being read (done still open).
@@ -53,6 +58,8 @@ type listEntry struct {
 	seqs []int64
 	long bool // over listMaxLen: not kept
 	err  error
+
+	refreshing bool // a read that will replace it runs in the background
 }
 
 func newListCache() *listCache {
@@ -70,7 +77,13 @@ func (c *listCache) get(ctx context.Context, key string, read func(ctx context.C
 		e := c.entries[key]
 		if e != nil && e.gen == gen && now.Sub(e.at) < listTTL {
 			e.used = c.tick
+			// A list in use is read again before it expires, so that no request waits for it.
+			refresh := now.Sub(e.at) >= listRefresh && !e.refreshing && !e.long && isClosed(e.done) && e.err == nil
+			e.refreshing = e.refreshing || refresh
 			c.mu.Unlock()
+			if refresh {
+				c.refresh(ctx, key, e, read)
+			}
 			select {
 			case <-e.done:
 			case <-ctx.Done():
@@ -114,6 +127,44 @@ func (c *listCache) get(ctx context.Context, key string, read func(ctx context.C
 			return nil, false, err
 		}
 		return e.seqs, !e.long, nil
+	}
+}
+
+// refresh reads the list under key again in the background and puts it in place of old, unless
+// old was replaced or dropped meanwhile. The generation is read before the list, as in get.
+func (c *listCache) refresh(ctx context.Context, key string, old *listEntry, read func(ctx context.Context, max int) ([]int64, error)) {
+	c.refreshWG.Add(1)
+	go func() {
+		defer c.refreshWG.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		gen, at := c.gen.Load(), c.now()
+		got, err := read(ctx, listMaxLen)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.entries[key] != old {
+			return
+		}
+		if err != nil || len(got) > listMaxLen {
+			old.refreshing = false // get reads it when it expires
+			return
+		}
+		done := make(chan struct{})
+		close(done)
+		e := &listEntry{gen: gen, at: at, used: old.used, done: done, seqs: slices.Clip(got)}
+		c.entries[key] = e
+		c.total += len(e.seqs) - len(old.seqs)
+		c.evict()
+	}()
+}
+
+// isClosed reports whether ch is closed.
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 

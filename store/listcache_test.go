@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -259,5 +260,40 @@ func TestListCacheBounds(t *testing.T) {
 		if got := changesLists(tc.query); got != tc.want {
 			t.Errorf("changesLists(%q) = %t, want %t", tc.query, got, tc.want)
 		}
+	}
+}
+
+// TestListCacheRefresh checks that a list used shortly before it expires is read again in the
+// background, served meanwhile, and then served from the new read, with a new lifetime; a write
+// during that read leaves it unused.
+func TestListCacheRefresh(t *testing.T) {
+	c := newListCache()
+	now := t0
+	c.now = func() time.Time { return now }
+	var reads atomic.Int64
+	read := func(context.Context, int) ([]int64, error) { reads.Add(1); return []int64{1, 2, 3}, nil }
+	ctx := context.Background()
+	c.get(ctx, "a", read)
+	now = now.Add(listRefresh)
+	if seqs, ok, err := c.get(ctx, "a", read); err != nil || !ok || len(seqs) != 3 {
+		t.Fatalf("get = %v %t %v", seqs, ok, err)
+	}
+	c.refreshWG.Wait()
+	if reads.Load() != 2 {
+		t.Fatalf("%d reads, want 2 (one in the background)", reads.Load())
+	}
+	now = now.Add(listTTL - time.Millisecond) // the first read has expired, not the refresh
+	c.get(ctx, "a", read)
+	c.refreshWG.Wait()
+	if reads.Load() != 3 { // served, and refreshed again in the background
+		t.Fatalf("%d reads, want 3", reads.Load())
+	}
+	// A write while the refresh reads: what it read is never served.
+	now = now.Add(listRefresh)
+	slow := func(context.Context, int) ([]int64, error) { c.invalidate(); return []int64{9}, nil }
+	c.get(ctx, "a", slow)
+	c.refreshWG.Wait()
+	if seqs, _, _ := c.get(ctx, "a", read); len(seqs) != 3 {
+		t.Fatalf("served %v, read before a write", seqs)
 	}
 }

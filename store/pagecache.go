@@ -93,6 +93,7 @@ type pageCaches struct {
 	childCounts genCache[core.ItemID, int]       // at the list generation; 0 is kept too
 	meta        genCache[core.ItemID, metaEntry] // at the content generation
 	fileCounts  genCache[core.ItemID, core.FileCount]
+	cards       genCache[string, []byte] // at the content generation: see CardStamp
 
 	blockMu sync.Mutex
 	blocks  map[core.ItemID][]core.ItemID // the ids read with each, to read around a miss
@@ -356,4 +357,61 @@ func pagesOf(db *DB) *pageCaches {
 		return noPages
 	}
 	return db.pages
+}
+
+// The card cache keeps what a facade makes of the items of a list (the Jellyfin facade: each
+// item's encoded card, without the caller's user data), at the content generation, which moves
+// with every write a card may show (items, metadata, images, files). An entry expires listTTL after
+// it was kept; it was built from entries of the page caches at most listTTL old, so a write by
+// another process shows on cached cards within twice listTTL.
+
+// CardStamp returns the generation that cards kept now must be kept and read at; ok is false
+// without caches, and then Cards finds nothing and KeepCards keeps nothing.
+func (db *DB) CardStamp() (gen uint64, ok bool) {
+	st, ok := db.contentStamp()
+	return st[0], ok
+}
+
+// Cards returns the cards kept under keys at gen, nil for those it does not hold.
+func (db *DB) Cards(gen uint64, keys []string) [][]byte {
+	out := make([][]byte, len(keys))
+	if db.pages == nil {
+		return out
+	}
+	now := db.pages.now()
+	db.pages.cards.read(stamp{gen}, func(m map[string]timed[[]byte]) {
+		for i, k := range keys {
+			if e, ok := m[k]; ok && fresh(e.at, now) {
+				out[i] = e.v
+			}
+		}
+	})
+	return out
+}
+
+// KeepCards keeps cards (not to be changed afterwards) under keys, built from reads at gen.
+func (db *DB) KeepCards(gen uint64, keys []string, cards [][]byte) {
+	if db.pages == nil {
+		return
+	}
+	now := db.pages.now()
+	db.pages.cards.write(stamp{gen}, now, func(m map[string]timed[[]byte], room func() bool) {
+		for i, k := range keys {
+			if !room() {
+				return
+			}
+			m[k] = timed[[]byte]{cards[i], now}
+		}
+	})
+}
+
+// CardStamp is DB.CardStamp, for the holders of the item store.
+func (s *Items) CardStamp() (uint64, bool) { return s.db.CardStamp() }
+
+// Cards is DB.Cards.
+func (s *Items) Cards(gen uint64, keys []string) [][]byte { return s.db.Cards(gen, keys) }
+
+// KeepCards is DB.KeepCards.
+func (s *Items) KeepCards(gen uint64, keys []string, cards [][]byte) {
+	s.db.KeepCards(gen, keys, cards)
 }

@@ -181,6 +181,9 @@ func pageOf(items []core.Item, offset, limit int) []core.Item {
 
 // writeItems answers with a QueryResult of items.
 func (h *Handler) writeItems(c *gin.Context, viewer core.Caller, items []core.Item, total, offset int, o dtoOptions) {
+	if cs, ok := h.cardsOf(); ok && h.writeCards(c, cs, viewer, items, total, offset, o) {
+		return
+	}
 	out, err := h.dtos(c.Request.Context(), viewer, items, o)
 	if err != nil {
 		h.fail(c, err)

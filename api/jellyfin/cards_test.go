@@ -1,0 +1,118 @@
+package jellyfin
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/walros/walros/core"
+)
+
+// cardItems is an item service with the store's card cache, counting hits.
+type cardItems struct {
+	itemService
+	cardStore
+	hits *int
+}
+
+// plainItems is an item service without a card cache (core.Items has one).
+type plainItems struct{ itemService }
+
+func (c cardItems) Cards(gen uint64, keys []string) [][]byte {
+	out := c.cardStore.Cards(gen, keys)
+	for _, b := range out {
+		if b != nil {
+			*c.hits++
+		}
+	}
+	return out
+}
+
+// TestCardsSameBytes checks that lists written from cached cards are the bytes writeJSON writes,
+// cold and warm, with and without user data, for two users, and after writes.
+func TestCardsSameBytes(t *testing.T) {
+	e := newEnv(t)
+	e.library("Movies", core.LibraryMovies, `Alpha "Quoted" (2001)/Alpha "Quoted" (2001).mkv`,
+		"Beta <&> (2002)/Beta <&> (2002).mkv", "Gamma (2003)/Gamma (2003).mkv")
+	bob, _ := e.addUser("bob")
+	cs, ok := any(e.stores.Items).(cardStore)
+	if !ok {
+		t.Fatal("the store's items offer no card cache")
+	}
+	if _, ok := cs.CardStamp(); !ok {
+		t.Fatal("the store keeps no cards")
+	}
+	hits := 0
+	plain, cached := plainItems{e.items}, cardItems{e.items, cs, &hits}
+	const fields = "&Fields=PrimaryImageAspectRatio,MediaSourceCount,Overview&ImageTypeLimit=1&EnableImageTypes=Primary,Backdrop,Thumb"
+	paths := []string{
+		"/Items?Recursive=true&IncludeItemTypes=Movie&SortBy=SortName&StartIndex=0&Limit=100" + fields,
+		"/Items?Recursive=true&IncludeItemTypes=Movie&SortBy=SortName&StartIndex=1&Limit=2&enableUserData=false" + fields,
+		"/Items?Recursive=true&IncludeItemTypes=Movie&enableImages=false",
+	}
+	check := func(step string) {
+		t.Helper()
+		for _, token := range []string{e.admin, bob} {
+			for _, p := range paths {
+				e.h.Items = plain
+				want := e.want(http.StatusOK, e.do(http.MethodGet, p, token, nil)).Body.String()
+				e.h.Items = cached
+				for _, pass := range []string{"cold", "warm"} {
+					if got := e.want(http.StatusOK, e.do(http.MethodGet, p, token, nil)).Body.String(); got != want {
+						t.Errorf("%s, %s, %s:\n got %s\nwant %s", step, pass, p, got, want)
+					}
+				}
+			}
+		}
+	}
+	check("first")
+	admin := core.Caller{UserID: core.UserID(dashed(e.adminID)), AllLibraries: true, Admin: true}
+	alpha := e.item(core.KindMovie, `Alpha "Quoted"`)
+	if _, err := e.userData.SetFavorite(e.ctx, admin, alpha.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.userData.Progress(e.ctx, admin, e.item(core.KindMovie, "Gamma").ID, 600*1e9, true); err != nil {
+		t.Fatal(err)
+	}
+	check("user data")
+	if _, err := e.items.Edit(e.ctx, e.operator, alpha.ID, core.Metadata{Overview: "An overview, with \"quotes\"."},
+		[]string{"overview"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("edit")
+	if hits == 0 {
+		t.Error("no list was written from kept cards")
+	}
+}
+
+// TestCardsCost compares a page of 100 movies written from kept cards with the same page mapped
+// and encoded, on a warm store (WALROS_CARDS_COST=1 go test -run CardsCost -v ./api/jellyfin).
+func TestCardsCost(t *testing.T) {
+	if os.Getenv("WALROS_CARDS_COST") == "" {
+		t.Skip("set WALROS_CARDS_COST=1 to measure")
+	}
+	e := newEnv(t)
+	var files []string
+	for i := range 100 {
+		files = append(files, fmt.Sprintf("Movie %03d (2001)/Movie %03d (2001).mkv", i, i))
+	}
+	e.library("Movies", core.LibraryMovies, files...)
+	cs, _ := any(e.stores.Items).(cardStore)
+	const path = "/Items?Recursive=true&IncludeItemTypes=Movie&SortBy=SortName&StartIndex=0&Limit=100" +
+		"&Fields=PrimaryImageAspectRatio,MediaSourceCount,Overview&ImageTypeLimit=1&EnableImageTypes=Primary,Backdrop,Thumb"
+	for _, tc := range []struct {
+		name  string
+		items itemService
+	}{{"mapped and encoded", e.items}, {"kept cards", cardItems{e.items, cs, new(int)}}} {
+		e.h.Items = tc.items
+		r := testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e.want(http.StatusOK, e.do(http.MethodGet, path, e.admin, nil))
+			}
+		})
+		t.Logf("%s: %v, %d B/op, %d allocs/op", tc.name, time.Duration(r.NsPerOp()), r.AllocedBytesPerOp(), r.AllocsPerOp())
+	}
+}
