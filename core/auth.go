@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -43,101 +42,6 @@ type Auth struct {
 	dummy    string // a hash to check when the user does not exist, so timing does not tell
 	media    callerCache
 	devices  sessionCache
-}
-
-// mediaCacheTTL is how long a credential checked on a media route is trusted without looking at
-// the database again: a player asks for a segment or a range every few hundred milliseconds, and
-// three queries each time cost more than serving the bytes. Signing out and revoking clear it;
-// disabling a user or changing their libraries takes effect on media routes within this delay.
-const mediaCacheTTL = 2 * time.Second
-
-// callerCache remembers the callers of recently checked credentials.
-type callerCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedCaller
-}
-
-type cachedCaller struct {
-	caller Caller
-	item   ItemID // the item a media token was checked for; "" for an access token or API key
-	until  time.Time
-}
-
-func (c *callerCache) get(cred string, item ItemID, now time.Time) (Caller, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[cred]
-	if !ok || now.After(e.until) || e.item != "" && e.item != item {
-		return Caller{}, false
-	}
-	return e.caller, true
-}
-
-func (c *callerCache) put(cred string, e cachedCaller) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= 4096 {
-		c.entries = map[string]cachedCaller{} // bounded: start over rather than track ages
-	}
-	c.entries[cred] = e
-}
-
-func (c *callerCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries = nil
-}
-
-// sessionCache remembers the sessions of recently checked device tokens, by token hash.
-type sessionCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedSession
-	cleared uint64 // clears so far: a session read before a clear is not kept
-}
-
-type cachedSession struct {
-	s     Session
-	until time.Time
-}
-
-// get returns the kept session of hash, or the clear count to pass put after reading it.
-func (c *sessionCache) get(hash string, now time.Time) (s Session, epoch uint64, ok bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[hash]
-	if !ok || now.After(e.until) {
-		return Session{}, c.cleared, false
-	}
-	return e.s, c.cleared, true
-}
-
-// put keeps s unless the cache was cleared since get returned epoch (a logout during the read).
-func (c *sessionCache) put(hash string, s Session, epoch uint64, until time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if epoch != c.cleared {
-		return
-	}
-	if c.entries == nil || len(c.entries) >= 4096 {
-		c.entries = map[string]cachedSession{} // bounded: start over rather than track ages
-	}
-	c.entries[hash] = cachedSession{s, until}
-}
-
-// update replaces a kept session (after a touch), keeping its expiry; a cleared one stays cleared.
-func (c *sessionCache) update(hash string, s Session) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[hash]; ok {
-		c.entries[hash] = cachedSession{s, e.until}
-	}
-}
-
-func (c *sessionCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries = nil
-	c.cleared++
 }
 
 // Tokens is what a login or refresh returns.
@@ -184,30 +88,6 @@ func (a *Auth) AccessTTL() time.Duration { return a.cfg.AccessTTL }
 // ErrUnauthenticated, too many of them ErrThrottled; a disabled user cannot tell it apart from a wrong password.
 func (a *Auth) Login(ctx context.Context, username, password string, dev Device) (Tokens, error) {
 	return a.login(ctx, username, password, dev, false)
-}
-
-// LoginDevice is Login for clients that keep one opaque token per device for as long as they are
-// signed in, as Jellyfin's and Plex's clients do: Tokens.Device is that token. It keeps working
-// while it is used at least once per refresh lifetime, until logout or revocation.
-func (a *Auth) LoginDevice(ctx context.Context, username, password string, dev Device) (Tokens, error) {
-	return a.login(ctx, username, password, dev, true)
-}
-
-// ApproveDevice signs user in on a device without their password, for a sign-in the user approved
-// from another device (Jellyfin's QuickConnect). The approver must be that user or an admin.
-func (a *Auth) ApproveDevice(ctx context.Context, approver Caller, user UserID, dev Device) (Tokens, error) {
-	if approver.UserID != user && !approver.Admin {
-		return Tokens{}, ErrForbidden
-	}
-	dev, err := cleanDevice(dev)
-	if err != nil {
-		return Tokens{}, err
-	}
-	u, err := a.activeUser(ctx, user)
-	if err != nil {
-		return Tokens{}, err
-	}
-	return a.openSession(ctx, u, dev, true)
 }
 
 func (a *Auth) login(ctx context.Context, username, password string, dev Device, device bool) (Tokens, error) {
@@ -440,40 +320,6 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 		if err := a.sessions.TouchSession(ctx, s.ID, now.UTC(), addr); err != nil {
 			return Caller{}, err
 		}
-	}
-	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
-}
-
-// authenticateDevice checks a device token: its session, kept for mediaCacheTTL (the Jellyfin
-// clients send the token with every request, a page of cards is a dozen), then the user, read on
-// every call so that disabling a user or changing their libraries takes effect at once.
-func (a *Auth) authenticateDevice(ctx context.Context, token, address string) (Caller, error) {
-	now := a.now()
-	hash := tokenHash(token)
-	s, epoch, ok := a.devices.get(hash, now)
-	if !ok {
-		var err error
-		s, err = a.sessions.SessionByDeviceToken(ctx, hash)
-		if errors.Is(err, ErrNotFound) {
-			return Caller{}, fmt.Errorf("device token: %w", ErrUnauthenticated)
-		} else if err != nil {
-			return Caller{}, err
-		}
-		a.devices.put(hash, s, epoch, now.Add(mediaCacheTTL))
-	}
-	if !now.Before(s.ExpiresAt) {
-		return Caller{}, fmt.Errorf("device token of session %s expired: %w", s.ID, ErrUnauthenticated)
-	}
-	u, err := a.activeUser(ctx, s.UserID)
-	if err != nil {
-		return Caller{}, err
-	}
-	if addr := cleanAddress(address); now.Sub(s.LastSeenAt) > touchEvery || addr != s.Address {
-		if err := a.sessions.ExtendSession(ctx, s.ID, now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), addr); err != nil {
-			return Caller{}, err
-		}
-		s.LastSeenAt, s.ExpiresAt, s.Address = now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), addr
-		a.devices.update(hash, s)
 	}
 	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
 }
