@@ -167,14 +167,8 @@ func (s *Items) Facets(ctx context.Context, c Caller, q FacetQuery) ([]Facet, in
 	if !slices.Contains([]FacetKind{FacetGenre, FacetStudio, FacetTag, FacetCollection, FacetPerson}, q.Kind) {
 		return nil, 0, Invalid("kind", "unknown facet %q", q.Kind)
 	}
-	switch {
-	case q.Limit == 0:
-		q.Limit = 100
-	case q.Limit < 0 || q.Limit > MaxPage:
-		return nil, 0, Invalid("limit", "must be between 1 and %d", MaxPage)
-	}
-	if q.Offset < 0 || q.Offset > MaxOffset {
-		return nil, 0, Invalid("offset", "must be between 0 and %d", MaxOffset)
+	if err := checkPage(&q.Limit, q.Offset); err != nil {
+		return nil, 0, err
 	}
 	q.Text = strings.TrimSpace(q.Text)
 	q.Libraries = c.visibleLibraries()
@@ -432,14 +426,8 @@ func (s *Items) Get(ctx context.Context, c Caller, id ItemID) (Item, error) {
 
 // List returns a page of items the caller may see, and how many match in all.
 func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, error) {
-	switch {
-	case q.Limit == 0:
-		q.Limit = 100
-	case q.Limit < 0 || q.Limit > MaxPage:
-		return nil, 0, Invalid("limit", "must be between 1 and %d", MaxPage)
-	}
-	if q.Offset < 0 || q.Offset > MaxOffset {
-		return nil, 0, Invalid("offset", "must be between 0 and %d", MaxOffset)
+	if err := checkPage(&q.Limit, q.Offset); err != nil {
+		return nil, 0, err
 	}
 	if q.Sort == "" {
 		q.Sort = SortTitle

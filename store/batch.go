@@ -63,7 +63,7 @@ func (s *Metadata) ItemsMetadataParts(ctx context.Context, ids []core.ItemID, pa
 				missing = append(missing, id)
 			case e.v.missing && parts&core.MetaColumns != 0:
 			default:
-				out[id] = metaParts(e.v.m, parts)
+				out[id] = mergeParts(core.Metadata{}, e.v.m, parts)
 			}
 		}
 	})

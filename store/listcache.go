@@ -220,10 +220,10 @@ func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 		return
 	}
 	table, write := written(e.Query)
-	if !write || quietTables[table] && !contentTables[table] {
+	lists := changesLists(e.Query)
+	if !write || !lists && !contentTables[table] {
 		return
 	}
-	lists := !quietTables[table]
 	c.txMu.Lock()
 	if lists {
 		c.invalidate()

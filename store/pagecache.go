@@ -160,25 +160,6 @@ func cloneMeta(m core.Metadata) core.Metadata {
 	return m
 }
 
-// metaParts returns m with only parts (never 0) filled, as ItemsMetadataParts reads them.
-func metaParts(m core.Metadata, parts core.MetadataParts) core.Metadata {
-	var out core.Metadata
-	if parts&core.MetaColumns != 0 {
-		out = m
-		out.Genres, out.Studios, out.Tags, out.Credits, out.Images = nil, nil, nil, nil, nil
-	}
-	if parts&core.MetaTags != 0 {
-		out.Genres, out.Studios, out.Tags = m.Genres, m.Studios, m.Tags
-	}
-	if parts&core.MetaCredits != 0 {
-		out.Credits = m.Credits
-	}
-	if parts&core.MetaImages != 0 {
-		out.Images = m.Images
-	}
-	return cloneMeta(out)
-}
-
 // listStamp is the stamp of what depends on the items table alone; ok is false without caches.
 func (db *DB) listStamp() (st stamp, ok bool) {
 	if db.lists == nil || db.pages == nil {
