@@ -70,6 +70,17 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	st, err := startStamps(ctx, db, func(f family) {
+		db.lists.bump(f)
+		if f&famUserData != 0 {
+			db.pages.othersWroteUserData()
+		}
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.lists.stamps.Store(st)
 	return db, nil
 }
 
@@ -133,13 +144,15 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close waits for the list and page caches' background reads, then closes both pools.
 func (db *DB) Close() error {
+	var err error
 	if db.lists != nil {
+		err = db.lists.stamps.Load().close()
 		db.lists.refreshWG.Wait()
 	}
 	if db.pages != nil {
 		db.pages.aheadWG.Wait()
 	}
-	err := db.W.Close()
+	err = errors.Join(err, db.W.Close())
 	if db.R != db.W {
 		err = errors.Join(err, db.R.Close())
 	}

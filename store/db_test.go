@@ -36,6 +36,17 @@ func openTestSQLite(t *testing.T) *DB {
 
 func openTestPostgres(t *testing.T) *DB {
 	t.Helper()
+	db, err := Open(context.Background(), testPostgresDSN(t), "")
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// testPostgresDSN creates a fresh schema on the test server and returns a DSN that uses it.
+func testPostgresDSN(t *testing.T) string {
+	t.Helper()
 	dsn := os.Getenv("WALROS_TEST_POSTGRES")
 	if dsn == "" {
 		if os.Getenv("CI") != "" {
@@ -63,12 +74,7 @@ func openTestPostgres(t *testing.T) *DB {
 	qs := u.Query()
 	qs.Set("search_path", schema)
 	u.RawQuery = qs.Encode()
-	db, err := Open(ctx, u.String(), "")
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return u.String()
 }
 
 func TestMigrationsMatchAcrossDialects(t *testing.T) {

@@ -17,11 +17,12 @@ import (
 // library of 30,000 movies reads 100 rows by key instead of counting the 30,000 and skipping
 // thousands through an OFFSET on every page. An entry holds until this process writes anything
 // item lists depend on (the write pool's query hook bumps a generation, synchronously, before the
-// write returns) or for listTTL, which bounds how long writes by another process (the scan command
-// beside a running server, a second server on one PostgreSQL database) take to show. User data
-// writes do not count: lists filtered or sorted by user data are never cached.
+// write returns), until another process's write shows in the cache stamps (stamps.go), or for
+// listTTL, which only bounds the staleness left by writes no walros process announced (one killed
+// between its commit and its bump, or a hand-made SQL change). User data writes do not count:
+// lists filtered or sorted by user data are never cached.
 const (
-	listTTL      = 10 * time.Second
+	listTTL      = 5 * time.Minute
 	listEntries  = 64      // lists kept
 	listMaxLen   = 200_000 // longer lists are not kept: they are read page by page
 	listMaxTotal = 1 << 21 // keys kept over all lists (8 bytes each: 16 MiB)
@@ -33,12 +34,15 @@ const listRefresh = listTTL * 3 / 4
 // listCache is the cache of ordered item lists, one per DB.
 type listCache struct {
 	gen     atomic.Uint64 // bumped by every write that may change a list
-	content atomic.Uint64 // bumped with gen and by writes to contentTables: the page caches' (pagecache.go)
+	content atomic.Uint64 // bumped with gen and by writes to files and images: the page caches' (pagecache.go)
 
-	txMu         sync.Mutex
-	openTx       int  // transactions open on the write pool
-	dirtyTx      bool // a list-changing write ran while one was open
-	dirtyContent bool // a write to contentTables ran while one was open
+	users   atomic.Uint64 // bumped by writes to users and their grants: the user cache's
+
+	txMu   sync.Mutex
+	openTx int    // transactions open on the write pool
+	dirty  family // the families written while one was open
+
+	stamps atomic.Pointer[stamps] // tells other processes of the writes, once started
 
 	mu      sync.Mutex
 	entries map[string]*listEntry
@@ -192,9 +196,23 @@ func (c *listCache) invalidate() {
 	c.content.Add(1)
 }
 
-// AfterQuery is the write pool's query hook: it invalidates the lists after each write to a table
-// that lists read, and again when a transaction that may hold one ends, since readers see the write
-// only from then on.
+// bump makes what depends on the families of f out of date. User data is not among them: its
+// writers name the user (pageCaches.userWrote).
+func (c *listCache) bump(f family) {
+	switch {
+	case f&famLists != 0:
+		c.invalidate()
+	case f&famContent != 0:
+		c.content.Add(1)
+	}
+	if f&famUsers != 0 {
+		c.users.Add(1)
+	}
+}
+
+// AfterQuery is the write pool's query hook: it invalidates the caches after each write to a table
+// they read, and again when a transaction that may hold one ends, since readers see the write only
+// from then on. Both times it tells other processes (stamps.go).
 func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	switch e.Query {
 	case "BEGIN":
@@ -207,32 +225,28 @@ func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	case "COMMIT", "ROLLBACK":
 		c.txMu.Lock()
 		c.openTx = max(c.openTx-1, 0)
-		switch {
-		case c.dirtyTx:
-			c.invalidate()
-		case c.dirtyContent:
-			c.content.Add(1)
-		}
+		ended := c.dirty
+		c.bump(ended)
 		// Which transaction wrote is unknown: any end invalidates until none is open.
-		c.dirtyTx = c.dirtyTx && c.openTx > 0
-		c.dirtyContent = c.dirtyContent && c.openTx > 0
+		if c.openTx == 0 {
+			c.dirty = 0
+		}
 		c.txMu.Unlock()
+		c.stamps.Load().wrote(ended)
 		return
 	}
 	table, write := written(e.Query)
-	lists := changesLists(e.Query)
-	if !write || !lists && !contentTables[table] {
+	f := tableFamily(table)
+	if !write || f == 0 {
 		return
 	}
 	c.txMu.Lock()
-	if lists {
-		c.invalidate()
-	} else {
-		c.content.Add(1)
+	c.bump(f)
+	if c.openTx > 0 {
+		c.dirty |= f
 	}
-	c.dirtyTx = c.dirtyTx || lists && c.openTx > 0
-	c.dirtyContent = c.dirtyContent || c.openTx > 0
 	c.txMu.Unlock()
+	c.stamps.Load().wrote(f)
 }
 
 // BeforeQuery implements bun.QueryHook.
@@ -240,20 +254,11 @@ func (c *listCache) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.
 
 var _ bun.QueryHook = (*listCache)(nil)
 
-// quietTables are written without changing any item list: user data (lists that read it are not
-// cached), sessions, users, files and images.
-var quietTables = map[string]bool{"user_data": true, "user_series": true, "sessions": true, "preferences": true,
-	"api_keys": true, "users": true, "user_libraries": true, "media_files": true, "item_images": true}
-
-// contentTables are quietTables that the page caches read: a write to them makes the cached
-// images and file counts out of date, not the lists.
-var contentTables = map[string]bool{"media_files": true, "item_images": true}
-
-// changesLists reports whether a statement may change an item list: any write but those to
-// quietTables. A write it cannot read the table of counts.
+// changesLists reports whether a statement may change an item list. A write it cannot read the
+// table of counts.
 func changesLists(query string) bool {
 	table, write := written(query)
-	return write && !quietTables[table]
+	return write && tableFamily(table)&famLists != 0
 }
 
 // written reports whether a statement writes, and to which table: "" for one it cannot name (DDL,

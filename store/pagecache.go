@@ -13,9 +13,9 @@ import (
 // The page caches keep what a list page reads besides its keys: the item rows, the metadata parts
 // and file counts of the batch, the children counts and each user's data. They are exactly as
 // fresh as the list cache: each holds entries read at one stamp of the write generations and
-// drops them all when the stamp moves on (any write the hook counts; for user data, also any
-// write of that user's data), and an entry expires listTTL after its read began, since another
-// process may write the same database.
+// drops them all when the stamp moves on (any write the hook or the cache stamps count; for user
+// data, also any write of that user's data, or of anyone's by another process), and an entry
+// expires listTTL after its read began (see listcache.go).
 //
 // A miss reads around: rows come by blocks of the cached list (pageBlock keys), and a batch read
 // that misses an item reads the rest of its block in the background (one such read at a time), so
@@ -100,8 +100,11 @@ type pageCaches struct {
 	ahead   chan struct{}                 // holds a token while a read ahead runs
 	aheadWG sync.WaitGroup                // read aheads running, for tests and Close
 
-	userMu   sync.Mutex
-	userGen  map[core.UserID]uint64
+	users genCache[core.UserID, core.User] // at the users generation
+
+	userMu    sync.Mutex
+	userGen   map[core.UserID]uint64
+	userEpoch uint64 // bumped when another process wrote user data: added to every user's generation
 	userData map[core.UserID]*genCache[core.ItemID, core.UserData]
 }
 
@@ -121,7 +124,7 @@ func newPageCaches() *pageCaches {
 func (p *pageCaches) userStamp(content uint64, user core.UserID) stamp {
 	p.userMu.Lock()
 	defer p.userMu.Unlock()
-	return stamp{content, p.userGen[user]}
+	return stamp{content, p.userGen[user] + p.userEpoch}
 }
 
 // userCache returns the cache of user's data.
@@ -146,6 +149,13 @@ func (p *pageCaches) userWrote(user core.UserID) {
 	p.userMu.Unlock()
 }
 
+// othersWroteUserData makes everyone's cached data out of date, after another process wrote some.
+func (p *pageCaches) othersWroteUserData() {
+	p.userMu.Lock()
+	p.userEpoch++
+	p.userMu.Unlock()
+}
+
 // cloneItem copies what a caller could change in place in a cached item.
 func cloneItem(it core.Item) core.Item {
 	it.ProviderIDs = maps.Clone(it.ProviderIDs)
@@ -166,6 +176,14 @@ func (db *DB) listStamp() (st stamp, ok bool) {
 		return stamp{}, false
 	}
 	return stamp{db.lists.gen.Load()}, true
+}
+
+// usersStamp is the stamp of users and their grants.
+func (db *DB) usersStamp() (st stamp, ok bool) {
+	if db.lists == nil || db.pages == nil {
+		return stamp{}, false
+	}
+	return stamp{db.lists.users.Load()}, true
 }
 
 // contentStamp is the stamp of what also depends on images and files.
@@ -342,9 +360,10 @@ func pagesOf(db *DB) *pageCaches {
 
 // The card cache keeps what a facade makes of the items of a list (the Jellyfin facade: each
 // item's encoded card, without the caller's user data), at the content generation, which moves
-// with every write a card may show (items, metadata, images, files). An entry expires listTTL after
-// it was kept; it was built from entries of the page caches at most listTTL old, so a write by
-// another process shows on cached cards within twice listTTL.
+// with every write a card may show (items, metadata, images, files), this process's or, through
+// the cache stamps, another's. An entry expires listTTL after it was kept; it was built from
+// entries of the page caches at most listTTL old, so a write no process announced shows on cached
+// cards within twice listTTL.
 
 // CardStamp returns the generation that cards kept now must be kept and read at; ok is false
 // without caches, and then Cards finds nothing and KeepCards keeps nothing.

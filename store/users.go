@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,9 +63,28 @@ func (s *Users) CreateUser(ctx context.Context, u core.User) error {
 	})
 }
 
-// User returns a user by id.
+// User returns a user by id. Every authenticated request reads its user, so users are kept at the
+// users generation, which every write to users or grants moves on, in this process or another.
 func (s *Users) User(ctx context.Context, id core.UserID) (core.User, error) {
-	return s.one(ctx, "id = ?", string(id))
+	st, ok := s.db.usersStamp()
+	got, err := cachedRead(ctx, s.db, &pagesOf(s.db).users, st, ok, []core.UserID{id}, nil, cloneUser,
+		func(ctx context.Context, ids []core.UserID) (map[core.UserID]core.User, error) {
+			u, err := s.one(ctx, "id = ?", string(ids[0]))
+			if err != nil {
+				return nil, err
+			}
+			return map[core.UserID]core.User{u.ID: u}, nil
+		})
+	if err != nil {
+		return core.User{}, err
+	}
+	return got[id], nil
+}
+
+// cloneUser copies what a caller could change in place in a cached user.
+func cloneUser(u core.User) core.User {
+	u.LibraryIDs = slices.Clone(u.LibraryIDs)
+	return u
 }
 
 // UserByName returns a user by name, regardless of case.
