@@ -187,15 +187,25 @@ func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]c
 	got := make(map[int64]core.Item, len(seqs))
 	missing, pageMisses := list[from:to], true // unless the cache holds rows for st
 	pc.bySeq.read(st, func(m map[int64]timed[core.Item]) {
-		missing, pageMisses = nil, false
-		for i, seq := range list[from:to] {
+		pageMisses = false
+		for _, seq := range seqs {
 			e, ok := m[seq]
-			inPage := from+i >= offset && from+i < offset+len(seqs)
-			switch {
+			if !ok || !fresh(e.at, start) {
+				pageMisses = true
+				break
+			}
+			got[seq] = cloneItem(e.v)
+		}
+		if !pageMisses {
+			return
+		}
+		// A miss reads what the blocks around the page lack, with it.
+		missing = nil
+		for i, seq := range list[from:to] {
+			switch e, ok := m[seq]; {
 			case !ok || !fresh(e.at, start):
 				missing = append(missing, seq)
-				pageMisses = pageMisses || inPage
-			case inPage:
+			case from+i >= offset && from+i < offset+len(seqs):
 				got[seq] = cloneItem(e.v)
 			}
 		}

@@ -35,7 +35,7 @@ func (s stamp) covers(o stamp) bool { return s[0] >= o[0] && s[1] >= o[1] }
 
 // genCache is a bounded map whose entries were all read at one stamp.
 type genCache[K comparable, V any] struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	stamp stamp
 	m     map[K]timed[V]
 }
@@ -49,10 +49,11 @@ type timed[V any] struct {
 // fresh reports whether an entry read at at may still be served at now.
 func fresh(at, now time.Time) bool { return now.Sub(at) < listTTL }
 
-// read calls fn with the entries kept for st, if any; fn checks each entry with fresh.
+// read calls fn with the entries kept for st, if any; fn checks each entry with fresh, and only
+// reads m: concurrent reads share the lock.
 func (c *genCache[K, V]) read(st stamp, fn func(m map[K]timed[V])) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	if c.m != nil && c.stamp == st {
 		fn(c.m)
 	}

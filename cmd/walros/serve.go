@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -39,11 +41,23 @@ On the first start it creates an admin and prints how to sign in.`,
 			if err != nil {
 				return err
 			}
+			serverGC()
 			return run(cmd.Context(), cfg, cmd.OutOrStdout(), nil)
 		},
 	}
 	config.Flags(cmd.Flags())
 	return cmd
+}
+
+// serverGC sets the collector's target to 200% unless GOGC says otherwise. The store's caches
+// keep a large, long-lived heap of small objects (rows, metadata, cards of a whole library), which
+// each collection scans again; at Go's default 100% a busy server spent a quarter of its CPU there
+// (bench/jellyfin: 1,082 req/s, 1,443 at 300%). The price is at most twice the garbage on top of
+// the live heap.
+func serverGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 }
 
 // run wires everything and serves until ctx ends, then shuts down gracefully. It reports the
