@@ -124,6 +124,8 @@ type ItemStore interface {
 	// CreateItem stores an item and returns it with its Key.
 	CreateItem(ctx context.Context, it Item) (Item, error)
 	Item(ctx context.Context, id ItemID) (Item, error)
+	// ItemByKey returns the item whose Key is key.
+	ItemByKey(ctx context.Context, key int64) (Item, error)
 	// Items returns one page and the total number of matches.
 	Items(ctx context.Context, q ItemQuery) ([]Item, int, error)
 	// Facets counts the items per genre, studio, tag, collection or person, within q's libraries.
@@ -422,6 +424,31 @@ func (s *Items) Get(ctx context.Context, c Caller, id ItemID) (Item, error) {
 		return Item{}, ErrNotFound
 	}
 	return it, nil
+}
+
+// GetByKey returns the item with Key key if the caller may see it, or ErrNotFound.
+func (s *Items) GetByKey(ctx context.Context, c Caller, key int64) (Item, error) {
+	it, err := s.store.ItemByKey(ctx, key)
+	if err != nil {
+		return Item{}, err
+	}
+	if !c.CanSee(it.LibraryID) {
+		return Item{}, ErrNotFound
+	}
+	return it, nil
+}
+
+// FileByKey returns the probed file whose Key is key, if the caller may see its item, or
+// ErrNotFound.
+func (s *Items) FileByKey(ctx context.Context, c Caller, key int64) (MediaFile, error) {
+	f, err := s.media.FileByKey(ctx, key)
+	if err != nil {
+		return MediaFile{}, err
+	}
+	if !c.CanSee(f.LibraryID) || f.ItemID == "" || f.ProbeError != "" {
+		return MediaFile{}, ErrNotFound
+	}
+	return f, nil
 }
 
 // List returns a page of items the caller may see, and how many match in all.

@@ -186,6 +186,10 @@ func (s *queryLog) Item(context.Context, core.ItemID) (core.Item, error) {
 	return core.Item{}, core.ErrNotFound
 }
 
+func (s *queryLog) ItemByKey(context.Context, int64) (core.Item, error) {
+	return core.Item{}, core.ErrNotFound
+}
+
 func (s *queryLog) Items(_ context.Context, q core.ItemQuery) ([]core.Item, int, error) {
 	s.seen = append(s.seen, q)
 	out := []core.Item{}

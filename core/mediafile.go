@@ -12,6 +12,7 @@ type FileID string
 // part (cd1, cd2) of a movie, an episode, a track. A file that failed to probe has no item.
 type MediaFile struct {
 	ID        FileID
+	Key       int64 // stable small integer, assigned by the store: Plex's part id
 	LibraryID LibraryID
 	ItemID    ItemID // empty when the file could not be probed
 	Path      string
@@ -54,6 +55,8 @@ type MediaStore interface {
 	PurgeMissing(ctx context.Context, lib LibraryID, cutoff time.Time) (int, error)
 	// ItemFiles returns the files of one item, versions first by name.
 	ItemFiles(ctx context.Context, item ItemID) ([]MediaFile, error)
+	// FileByKey returns the file whose Key is key.
+	FileByKey(ctx context.Context, key int64) (MediaFile, error)
 	// PlayableFile returns the item's first probed file, or the one with id file, if the item is
 	// in libs (nil: any library); ErrNotFound otherwise. One query: it is on every media request.
 	PlayableFile(ctx context.Context, item ItemID, file FileID, libs []LibraryID) (MediaFile, error)

@@ -103,6 +103,13 @@ func (s *Items) Item(ctx context.Context, id core.ItemID) (core.Item, error) {
 	return row.toCore(), wrap(err, "select item %s", id)
 }
 
+// ItemByKey returns the item whose seq is key.
+func (s *Items) ItemByKey(ctx context.Context, key int64) (core.Item, error) {
+	var row itemRow
+	err := s.db.R.NewSelect().Model(&row).Where("seq = ?", key).Scan(ctx)
+	return row.toCore(), wrap(err, "select item %d", key)
+}
+
 // Items returns one page of matching items and the number of matches (see core.ItemQuery.NoCount).
 // Lists that read no user data come from the list cache: the page's keys, then its rows by key.
 // A first page without a count does not: the database stops after it (Latest walks an index on

@@ -15,6 +15,7 @@ type mediaFileRow struct {
 	bun.BaseModel `bun:"table:media_files"`
 
 	ID           string     `bun:"id,pk"`
+	Seq          int64      `bun:"seq"` // set by the database: inserts leave it out
 	LibraryID    string     `bun:"library_id"`
 	ItemID       *string    `bun:"item_id"`
 	Path         string     `bun:"path"`
@@ -51,7 +52,7 @@ func newMediaFileRow(f core.MediaFile) *mediaFileRow {
 }
 
 func (r *mediaFileRow) toCore() core.MediaFile {
-	f := core.MediaFile{ID: core.FileID(r.ID), LibraryID: core.LibraryID(r.LibraryID), Path: r.Path, Size: r.Size,
+	f := core.MediaFile{ID: core.FileID(r.ID), Key: r.Seq, LibraryID: core.LibraryID(r.LibraryID), Path: r.Path, Size: r.Size,
 		ModTime: time.Unix(0, r.MtimeNS).UTC(), Inode: uint64(r.Inode), HeadHash: r.HeadHash, Part: r.Part,
 		Version: r.Version, ProbeError: r.ProbeError, MissingSince: utcPtr(r.MissingSince),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
@@ -110,7 +111,7 @@ func (s *Media) ApplyFile(ctx context.Context, u core.FileUpdate) (core.MediaFil
 		}
 		f.ItemID = parent
 		row := newMediaFileRow(f)
-		_, err := tx.NewInsert().Model(row).On("CONFLICT (id) DO UPDATE").
+		_, err := tx.NewInsert().Model(row).ExcludeColumn("seq").On("CONFLICT (id) DO UPDATE").
 			Set("item_id = EXCLUDED.item_id, path = EXCLUDED.path, size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns").
 			Set("inode = EXCLUDED.inode, head_hash = EXCLUDED.head_hash, part = EXCLUDED.part, version = EXCLUDED.version").
 			Set("probe_error = EXCLUDED.probe_error, container = EXCLUDED.container, duration_ms = EXCLUDED.duration_ms").
@@ -249,6 +250,13 @@ func (s *Media) PlayableFile(ctx context.Context, item core.ItemID, file core.Fi
 		return core.MediaFile{}, wrap(err, "select a file of item %s", item)
 	}
 	return row.toCore(), nil
+}
+
+// FileByKey returns the file whose seq is key.
+func (s *Media) FileByKey(ctx context.Context, key int64) (core.MediaFile, error) {
+	var row mediaFileRow
+	err := s.db.R.NewSelect().Model(&row).Where("seq = ?", key).Scan(ctx)
+	return row.toCore(), wrap(err, "select file %d", key)
 }
 
 // SetLibraryOffline records whether a library's folders are reachable.
