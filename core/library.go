@@ -30,6 +30,7 @@ var LibraryTypes = []LibraryType{LibraryMovies, LibraryShows, LibraryMusic, Libr
 // Library is a named set of folders of one type.
 type Library struct {
 	ID        LibraryID
+	Key       int64  // stable small integer, assigned by the store: Plex's section key
 	Name      string // unique regardless of case
 	Type      LibraryType
 	Paths     []string // absolute and clean

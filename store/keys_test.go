@@ -50,6 +50,17 @@ func TestKeys(t *testing.T) {
 		if _, err := st.Media.FileByKey(ctx, 999999); !errors.Is(err, core.ErrNotFound) {
 			t.Fatalf("FileByKey(unknown) = %v", err)
 		}
+		if err := st.Libraries.CreateLibrary(ctx, core.Library{ID: "s", Name: "s", Type: core.LibraryShows, Paths: []string{"/s"},
+			CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		libs, err := st.Libraries.Libraries(ctx)
+		if err != nil || len(libs) != 2 || libs[0].Key <= 0 || libs[1].Key <= 0 || libs[0].Key == libs[1].Key {
+			t.Fatalf("library keys: %+v, %v", libs, err)
+		}
+		if l, err := st.Libraries.Library(ctx, "m"); err != nil || l.Key != libs[0].Key {
+			t.Fatalf("Library = %+v, %v", l, err)
+		}
 		it, err := st.Items.Item(ctx, "m2")
 		if err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ type libraryRow struct {
 	bun.BaseModel `bun:"table:libraries"`
 
 	ID           string     `bun:"id,pk"`
+	Seq          int64      `bun:"seq"` // set by the database: writes leave it out
 	Name         string     `bun:"name"`
 	NameKey      string     `bun:"name_key"`
 	Type         string     `bun:"type"`
@@ -42,14 +43,14 @@ func (r *libraryRow) toCore(paths []string) core.Library {
 	if paths == nil {
 		paths = []string{}
 	}
-	return core.Library{ID: core.LibraryID(r.ID), Name: r.Name, Type: core.LibraryType(r.Type), Paths: paths,
+	return core.Library{ID: core.LibraryID(r.ID), Key: r.Seq, Name: r.Name, Type: core.LibraryType(r.Type), Paths: paths,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), OfflineSince: utcPtr(r.OfflineSince)}
 }
 
 // CreateLibrary inserts a library and its folders.
 func (s *Libraries) CreateLibrary(ctx context.Context, l core.Library) error {
 	return s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(newLibraryRow(l)).Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(newLibraryRow(l)).ExcludeColumn("seq").Exec(ctx); err != nil {
 			return wrap(err, "insert library %q", l.Name)
 		}
 		return setLibraryPaths(ctx, tx, l)
@@ -94,7 +95,7 @@ func (s *Libraries) Libraries(ctx context.Context) ([]core.Library, error) {
 // UpdateLibrary replaces a library's name and folders.
 func (s *Libraries) UpdateLibrary(ctx context.Context, l core.Library) error {
 	return s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model(newLibraryRow(l)).ExcludeColumn("id", "created_at", "type", "offline_since").WherePK().Exec(ctx)
+		res, err := tx.NewUpdate().Model(newLibraryRow(l)).ExcludeColumn("id", "seq", "created_at", "type", "offline_since").WherePK().Exec(ctx)
 		if err := mustAffect(res, err, "update library %s", l.ID); err != nil {
 			return err
 		}

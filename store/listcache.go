@@ -36,7 +36,7 @@ type listCache struct {
 	gen     atomic.Uint64 // bumped by every write that may change a list
 	content atomic.Uint64 // bumped with gen and by writes to files and images: the page caches' (pagecache.go)
 
-	users   atomic.Uint64 // bumped by writes to users and their grants: the user cache's
+	users atomic.Uint64 // bumped by writes to users and their grants: the user cache's
 
 	txMu   sync.Mutex
 	openTx int    // transactions open on the write pool

@@ -106,7 +106,7 @@ type pageCaches struct {
 	userMu    sync.Mutex
 	userGen   map[core.UserID]uint64
 	userEpoch uint64 // bumped when another process wrote user data: added to every user's generation
-	userData map[core.UserID]*genCache[core.ItemID, core.UserData]
+	userData  map[core.UserID]*genCache[core.ItemID, core.UserData]
 }
 
 // metaEntry is the cached metadata of an item: the parts read so far.

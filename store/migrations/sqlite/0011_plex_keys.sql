@@ -7,3 +7,12 @@ CREATE TRIGGER media_files_seq AFTER INSERT ON media_files WHEN NEW.seq IS NULL
 BEGIN
 	UPDATE media_files SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM media_files) WHERE id = NEW.id;
 END;
+
+-- The same for libraries: Plex clients address sections by an integer key.
+ALTER TABLE libraries ADD COLUMN seq INTEGER;
+UPDATE libraries SET seq = rowid;
+CREATE UNIQUE INDEX libraries_seq ON libraries (seq);
+CREATE TRIGGER libraries_seq AFTER INSERT ON libraries WHEN NEW.seq IS NULL
+BEGIN
+	UPDATE libraries SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM libraries) WHERE id = NEW.id;
+END;
