@@ -153,7 +153,7 @@ func TestJellyfinPlayback(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- run(ctx, cfg, io.Discard, func(a string) { addrc <- a }) }()
+	go func() { done <- run(ctx, cfg, io.Discard, func(a, _ string) { addrc <- a }) }()
 	base := "http://" + <-addrc
 
 	// Item ids, once the scan is done, through the native API.

@@ -50,7 +50,7 @@ func TestServeScansALibrary(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- run(ctx, cfg, io.Discard, func(a string) { addrc <- a }) }()
+	go func() { done <- run(ctx, cfg, io.Discard, func(a, _ string) { addrc <- a }) }()
 	base := "http://" + <-addrc
 	var tok struct{ AccessToken string }
 	post(t, base+"/api/v1/auth/login", `{"username":"admin","password":"correct-horse"}`, "", http.StatusOK, &tok)

@@ -23,6 +23,7 @@ import (
 	"github.com/walros/walros/api/jellyfin"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/api/native"
+	"github.com/walros/walros/api/plex"
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
@@ -61,8 +62,8 @@ func serverGC() {
 }
 
 // run wires everything and serves until ctx ends, then shuts down gracefully. It reports the
-// address it listens on through ready, when not nil, so tests can use port 0.
-func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr string)) error {
+// addresses it listens on (main, Plex) through ready, when not nil, so tests can use port 0.
+func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr, plexAddr string)) error {
 	log := newLogger(cfg.Log)
 	log.InfoContext(ctx, "starting walros", "version", buildVersion(), "data", cfg.Data)
 	a, err := openApp(ctx, cfg)
@@ -142,10 +143,17 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	px, err := startPlex(cfg, plex.New(plex.Deps{Auth: a.auth, Libraries: a.libraries, Items: a.items, UserData: a.userData,
+		Scans: scanner, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log, MaxBody: cfg.HTTP.MaxBody,
+		TrustedProxies: cfg.HTTP.TrustedProxies}), cfg.ServerName, id, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	printWelcome(out, ln.Addr(), cfg.Admin.Username, password, created)
 	log.InfoContext(ctx, "listening", "addr", ln.Addr().String())
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(ln.Addr().String(), px.Addr())
 	}
 
 	bg, stopBackground := context.WithCancel(ctx)
@@ -170,9 +178,13 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr 
 	log.InfoContext(ctx, "shutting down", "grace", cfg.HTTP.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout)
 	defer cancel()
+	perr := px.shutdown(sctx)
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close() // requests still running must not outlive the database closed below
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if perr != nil {
+		return perr
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -48,7 +48,7 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 func testConfig(t *testing.T) config.Config {
 	cfg := config.Default()
 	cfg.Data = t.TempDir()
-	cfg.Addr = "127.0.0.1:0"
+	cfg.Addr, cfg.PlexAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Log.Format = "json"
 	cfg.Log.Level = "warn"
 	return cfg
@@ -64,7 +64,7 @@ func TestServeDemo(t *testing.T) {
 	out := &syncBuffer{ch: make(chan string, 16)}
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, out, func(a string) { addrc <- a }) }()
+	go func() { done <- run(ctx, cfg, out, func(a, _ string) { addrc <- a }) }()
 	var base string
 	select {
 	case a := <-addrc:
@@ -128,7 +128,7 @@ func TestServeDemo(t *testing.T) {
 	// A second start keeps the admin (no new password) and the demo libraries, and generates nothing.
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	go func() { done <- run(ctx, cfg, out, func(a string) { addrc <- a }) }()
+	go func() { done <- run(ctx, cfg, out, func(a, _ string) { addrc <- a }) }()
 	base = "http://" + <-addrc
 	if welcome := <-out.ch; strings.Contains(welcome, "password \"") {
 		t.Fatalf("second start printed a password again:\n%s", welcome)
@@ -246,7 +246,7 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	defer cancel()
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, io.Discard, func(a string) { addrc <- a }) }()
+	go func() { done <- run(ctx, cfg, io.Discard, func(a, _ string) { addrc <- a }) }()
 	base := "http://" + <-addrc
 	type result struct {
 		status int

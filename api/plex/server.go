@@ -1,0 +1,251 @@
+// Package plex speaks the Plex Media Server HTTP API on its own port, so that Plex tools (Sonarr
+// and Radarr's Plex connection, python-plexapi style scripts, plex-api from npm) and clients that
+// connect with a URL and a token work against Walros unchanged. It owns the wire format (XML by
+// default and JSON on request, "1"/"0" booleans, integer ratingKeys, X-Plex-Container paging)
+// and maps every call onto core.
+package plex
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/middleware"
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/scan"
+)
+
+// Version is the Plex Media Server version Walros presents. Sonarr and Radarr parse four numeric
+// groups each followed by "." or "-", and refuse only 1.3.0.
+const Version = "1.41.3.9314-a0bfb8370"
+
+type authService interface {
+	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
+}
+
+type libraryService interface {
+	List(ctx context.Context, c core.Caller) ([]core.Library, error)
+}
+
+type itemService interface {
+	Get(ctx context.Context, c core.Caller, id core.ItemID) (core.Item, error)
+	GetByKey(ctx context.Context, c core.Caller, key int64) (core.Item, error)
+	GetMany(ctx context.Context, c core.Caller, ids []core.ItemID) ([]core.Item, error)
+	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+	Batch(ctx context.Context, c core.Caller, items []core.Item, parts core.BatchParts) (core.Batch, error)
+	FileByKey(ctx context.Context, c core.Caller, key int64) (core.MediaFile, error)
+}
+
+type userDataService interface {
+	Get(ctx context.Context, c core.Caller, ids ...core.ItemID) (map[core.ItemID]core.UserData, error)
+	Progress(ctx context.Context, c core.Caller, id core.ItemID, position time.Duration, stopped bool) (core.UserData, error)
+	SetPlayed(ctx context.Context, c core.Caller, id core.ItemID, played bool, at *time.Time) (core.UserData, error)
+	Resume(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+	NextUp(ctx context.Context, c core.Caller, q core.NextUpQuery) ([]core.Item, int, error)
+}
+
+type scanService interface {
+	Start(ctx context.Context, c core.Caller, id core.LibraryID) (scan.Progress, error)
+}
+
+// Deps are the facade's dependencies.
+type Deps struct {
+	Auth      authService
+	Libraries libraryService
+	Items     itemService
+	UserData  userDataService
+	Scans     scanService
+	// ServerID is the server's permanent id: Plex's machineIdentifier.
+	ServerID   string
+	ServerName string
+	Metrics    *middleware.Metrics
+	Log        *slog.Logger
+	MaxBody    int64
+	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address.
+	TrustedProxies []string
+}
+
+// Handler is the Plex facade.
+type Handler struct {
+	Deps
+	routes router
+	start  time.Time
+}
+
+// New returns the facade.
+func New(d Deps) *Handler {
+	if d.MaxBody <= 0 {
+		d.MaxBody = 1 << 20
+	}
+	if d.ServerName == "" {
+		d.ServerName = "walros"
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{Deps: d, start: time.Now()}
+	h.serverRoutes(&h.routes)
+	h.libraryRoutes(&h.routes)
+	h.stateRoutes(&h.routes)
+	return h
+}
+
+// Engine builds the gin engine: shared middleware, then the facade's own router.
+func (h *Handler) Engine() *gin.Engine {
+	e := gin.New()
+	if err := e.SetTrustedProxies(h.TrustedProxies); err != nil {
+		panic(err) // config validated them at start
+	}
+	e.Use(middleware.RequestID(), cors)
+	if h.Metrics != nil {
+		e.Use(h.Metrics.Handler("plex"))
+	}
+	e.Use(middleware.AccessLog(h.Log), gin.Recovery(), middleware.BodyLimit(h.MaxBody, time.Minute))
+	e.NoRoute(h.dispatch)
+	return e
+}
+
+// cors lets Plex's browser-hosted clients of any origin call the API, as Plex Media Server does.
+func cors(c *gin.Context) {
+	c.Header("Access-Control-Allow-Origin", "*")
+	if c.Request.Method == http.MethodOptions {
+		c.Header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS")
+		if h := c.GetHeader("Access-Control-Request-Headers"); h != "" {
+			c.Header("Access-Control-Allow-Headers", h)
+		}
+		c.Header("Access-Control-Max-Age", "86400")
+		c.AbortWithStatus(http.StatusNoContent)
+	}
+}
+
+const callerKey = "plex.caller"
+
+func (h *Handler) dispatch(c *gin.Context) {
+	rt, params, allowed := h.routes.match(c.Request.Method, c.Request.URL.EscapedPath())
+	if rt == nil {
+		code := http.StatusNotFound
+		if allowed {
+			code = http.StatusMethodNotAllowed
+		}
+		c.Set(middleware.RouteKey, "unmatched")
+		fail(c, code)
+		return
+	}
+	c.Set(middleware.RouteKey, rt.pattern)
+	c.Params = params
+	c.Header("X-Plex-Protocol", "1.0")
+	if !rt.anon {
+		token := c.GetHeader("X-Plex-Token")
+		if token == "" {
+			token = c.Query("X-Plex-Token")
+		}
+		if token == "" {
+			fail(c, http.StatusUnauthorized)
+			return
+		}
+		caller, err := h.Auth.Authenticate(c.Request.Context(), token, c.ClientIP())
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		c.Set(callerKey, caller)
+	}
+	rt.handler(c)
+}
+
+func callerOf(c *gin.Context) core.Caller {
+	v, _ := c.Get(callerKey)
+	caller, _ := v.(core.Caller)
+	return caller
+}
+
+// fail answers with Plex's bare HTML error page.
+func fail(c *gin.Context, code int) {
+	text := strconv.Itoa(code) + " " + http.StatusText(code)
+	c.Data(code, "text/html", []byte("<html><head><title>"+text+"</title></head><body><h1>"+text+"</h1></body></html>"))
+	c.Abort()
+}
+
+// fail maps a core error onto a status; unexpected errors are logged and hidden.
+func (h *Handler) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, core.ErrUnauthenticated):
+		fail(c, http.StatusUnauthorized)
+	case errors.Is(err, core.ErrForbidden):
+		fail(c, http.StatusForbidden)
+	case errors.Is(err, core.ErrNotFound):
+		fail(c, http.StatusNotFound)
+	case errors.Is(err, core.ErrInvalid):
+		fail(c, http.StatusBadRequest)
+	case errors.Is(err, context.Canceled):
+		c.Abort()
+	default:
+		h.Log.ErrorContext(c.Request.Context(), "plex request failed", "route", c.GetString(middleware.RouteKey), "err", err)
+		fail(c, http.StatusInternalServerError)
+	}
+}
+
+// wantsJSON reports whether the caller asked for JSON: only the Accept header says so (plexjs
+// also sends "accepts: application/xml", which Plex ignores).
+func wantsJSON(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "application/json")
+}
+
+// write answers with a MediaContainer. JSON goes out as exactly "application/json": plex-api
+// returns raw bytes for any parameter after it.
+func write(c *gin.Context, mc *node) {
+	if wantsJSON(c) {
+		c.Data(http.StatusOK, "application/json", render(mc, true))
+		return
+	}
+	c.Data(http.StatusOK, "text/xml;charset=utf-8", render(mc, false))
+}
+
+// mediaContainer returns an empty MediaContainer.
+func mediaContainer() *node { return newNode("MediaContainer") }
+
+// page is the window X-Plex-Container-Start and -Size ask for, from the headers or the query.
+type page struct {
+	start, size int
+	all         bool // no size given: everything from start
+}
+
+func pageOf(c *gin.Context) (page, bool) {
+	get := func(name string) string {
+		if v := c.GetHeader(name); v != "" {
+			return v
+		}
+		return c.Query(name)
+	}
+	p := page{all: true}
+	if v := get("X-Plex-Container-Start"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > core.MaxOffset {
+			return page{}, false
+		}
+		p.start = n
+	}
+	if v := get("X-Plex-Container-Size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return page{}, false
+		}
+		p.size, p.all = n, false
+	}
+	return p, true
+}
+
+// paged sets the paging attributes and headers of a container holding a page of total.
+func paged(c *gin.Context, mc *node, p page, n, total int) {
+	mc.set("size", n).set("totalSize", total).set("offset", p.start)
+	c.Header("X-Plex-Container-Start", strconv.Itoa(p.start))
+	c.Header("X-Plex-Container-Total-Size", strconv.Itoa(total))
+}
+
+// pageSize is the most items one list answer holds, paged or not: core's page bound.
+const pageSize = core.MaxPage
