@@ -8,8 +8,10 @@ package plex
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/transcoder/hls"
 )
 
 // Version is the Plex Media Server version Walros presents. Sonarr and Radarr parse four numeric
@@ -26,6 +29,18 @@ const Version = "1.41.3.9314-a0bfb8370"
 
 type authService interface {
 	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
+	AuthenticateMedia(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
+	MediaToken(c core.Caller, item core.ItemID) (string, error)
+}
+
+// streamService is the HLS engine (transcoder/hls.Manager).
+type streamService interface {
+	Timeline(ctx context.Context, src hls.Source) (hls.Timeline, error)
+	Check(src hls.Source, tl hls.Timeline, spec hls.Spec) error
+	Master(ctx context.Context, src hls.Source, videos []hls.Spec, audios []hls.AudioTrack, subs []hls.SubtitleTrack, uri func(hls.Spec) string) ([]byte, error)
+	MediaPlaylist(ctx context.Context, src hls.Source, spec hls.Spec, uri func(string) string) ([]byte, error)
+	Init(ctx context.Context, src hls.Source, spec hls.Spec, user string) (*os.File, fs.FileInfo, error)
+	Segment(ctx context.Context, src hls.Source, spec hls.Spec, n int, user string) (*os.File, fs.FileInfo, error)
 }
 
 type libraryService interface {
@@ -60,6 +75,7 @@ type Deps struct {
 	Items     itemService
 	UserData  userDataService
 	Scans     scanService
+	Streams   streamService
 	// ServerID is the server's permanent id: Plex's machineIdentifier.
 	ServerID   string
 	ServerName string
@@ -73,8 +89,9 @@ type Deps struct {
 // Handler is the Plex facade.
 type Handler struct {
 	Deps
-	routes router
-	start  time.Time
+	routes   router
+	start    time.Time
+	sessions tcSessions // the universal transcoder's play sessions (transcode.go)
 }
 
 // New returns the facade.
@@ -92,6 +109,7 @@ func New(d Deps) *Handler {
 	h.serverRoutes(&h.routes)
 	h.libraryRoutes(&h.routes)
 	h.stateRoutes(&h.routes)
+	h.transcodeRoutes(&h.routes)
 	return h
 }
 
