@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/store"
 )
@@ -66,7 +67,18 @@ func newEnv(t *testing.T) *env {
 		libs: core.NewLibraries(st.Libraries, time.Now, newID), items: core.NewItems(st.Items, st.Media, st.Metadata),
 		userData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, time.Now), scanner: scanner,
 		operator: core.Caller{Admin: true, AllLibraries: true}}
-	e.h = New(Deps{Auth: auth, Libraries: e.libs, Items: e.items, UserData: e.userData, Scans: scanner,
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), AllowedRoots: func() []string {
+		libs, _ := e.libs.List(ctx, e.operator)
+		var roots []string
+		for _, l := range libs {
+			roots = append(roots, l.Paths...)
+		}
+		return roots
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = New(Deps{Auth: auth, Libraries: e.libs, Items: e.items, UserData: e.userData, Scans: scanner, Artwork: art,
 		ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test", Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {

@@ -20,7 +20,7 @@ func (h *Handler) itemNodes(c *gin.Context, items []core.Item, v listView) ([]*n
 	}
 	ctx, caller := c.Request.Context(), callerOf(c)
 	parts := core.BatchParts{Files: true, Ancestors: v.parent == nil || v.parent.ParentID != "", ChildCounts: true,
-		Metadata: core.MetaColumns | core.MetaTags}
+		Metadata: core.MetaColumns | core.MetaTags | core.MetaImages}
 	if v.detail {
 		parts.Metadata = core.MetaAll
 	}

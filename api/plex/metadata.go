@@ -133,6 +133,7 @@ func itemNode(it core.Item, v itemView) *node {
 	}
 	n.opt("year", it.Year)
 	if v.hasMeta {
+		n.opt("thumb", imageURL(it, "thumb", m)).opt("art", imageURL(it, "art", m))
 		n.opt("tagline", m.Tagline).opt("contentRating", m.OfficialRating)
 		if m.CommunityScore > 0 {
 			n.set("rating", m.CommunityScore)

@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/transcoder/hls"
 )
@@ -54,6 +55,11 @@ type itemService interface {
 	List(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
 	Batch(ctx context.Context, c core.Caller, items []core.Item, parts core.BatchParts) (core.Batch, error)
 	FileByKey(ctx context.Context, c core.Caller, key int64) (core.MediaFile, error)
+	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
+}
+
+type artworkService interface {
+	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
 }
 
 type userDataService interface {
@@ -76,6 +82,7 @@ type Deps struct {
 	UserData  userDataService
 	Scans     scanService
 	Streams   streamService
+	Artwork   artworkService
 	// ServerID is the server's permanent id: Plex's machineIdentifier.
 	ServerID   string
 	ServerName string
@@ -110,6 +117,7 @@ func New(d Deps) *Handler {
 	h.libraryRoutes(&h.routes)
 	h.stateRoutes(&h.routes)
 	h.transcodeRoutes(&h.routes)
+	h.imageRoutes(&h.routes)
 	return h
 }
 
