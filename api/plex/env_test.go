@@ -78,7 +78,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.h = New(Deps{Auth: auth, Libraries: e.libs, Items: e.items, UserData: e.userData, Scans: scanner, Artwork: art,
+	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, UserData: e.userData, Scans: scanner, Artwork: art,
 		ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test", Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {

@@ -38,7 +38,7 @@ func TestGolden(t *testing.T) {
 		CommunityScore: 8.7, Premiere: time.Date(1999, 3, 31, 0, 0, 0, 0, time.UTC), Genres: []string{"Action", "Science Fiction"},
 		Studios: []string{"Warner Bros."}, Images: []core.Image{{Kind: core.ImagePrimary, Path: "/media/movies/The Matrix (1999)/poster.jpg"}},
 		ProviderIDs: map[string]string{"imdb": "tt0133093", "tmdb": "603"},
-		Credits: []core.Credit{{Name: "Keanu Reeves", Kind: core.PersonActor, Role: "Neo"}, {Name: "Lana Wachowski", Kind: core.PersonDirector}}}
+		Credits:     []core.Credit{{Name: "Keanu Reeves", Kind: core.PersonActor, Role: "Neo"}, {Name: "Lana Wachowski", Kind: core.PersonDirector}}}
 	viewed := at.Add(time.Hour)
 	series := core.Item{ID: "s1", Key: 50, Kind: core.KindSeries, Title: "Dark", LibraryID: "lib-2", CreatedAt: at, UpdatedAt: at}
 	season := core.Item{ID: "s1-1", Key: 51, Kind: core.KindSeason, Title: "Season 1", IndexNumber: idx(1), ParentID: "s1", LibraryID: "lib-2", CreatedAt: at, UpdatedAt: at}

@@ -44,6 +44,10 @@ type streamService interface {
 	Segment(ctx context.Context, src hls.Source, spec hls.Spec, n int, user string) (*os.File, fs.FileInfo, error)
 }
 
+type userService interface {
+	Me(ctx context.Context, c core.Caller) (core.User, error)
+}
+
 type libraryService interface {
 	List(ctx context.Context, c core.Caller) ([]core.Library, error)
 }
@@ -77,6 +81,7 @@ type scanService interface {
 // Deps are the facade's dependencies.
 type Deps struct {
 	Auth      authService
+	Users     userService
 	Libraries libraryService
 	Items     itemService
 	UserData  userDataService
@@ -98,7 +103,8 @@ type Handler struct {
 	Deps
 	routes   router
 	start    time.Time
-	sessions tcSessions // the universal transcoder's play sessions (transcode.go)
+	sessions tcSessions   // the universal transcoder's play sessions (transcode.go)
+	live     liveSessions // what players report playing (sessions.go)
 }
 
 // New returns the facade.
@@ -118,6 +124,7 @@ func New(d Deps) *Handler {
 	h.stateRoutes(&h.routes)
 	h.transcodeRoutes(&h.routes)
 	h.imageRoutes(&h.routes)
+	h.statusRoutes(&h.routes)
 	return h
 }
 

@@ -104,5 +104,22 @@ func (h *Handler) timeline(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if caller := callerOf(c); caller.UserID != "" && h.Users != nil {
+		if u, err := h.Users.Me(c.Request.Context(), caller); err == nil {
+			state := c.Query("state")
+			switch state {
+			case "playing", "paused", "buffering", "stopped":
+			default:
+				state = "playing"
+			}
+			var transcode string
+			if id := sessionID(c); id != "" {
+				if _, ok := h.sessions.get(id); ok {
+					transcode = id
+				}
+			}
+			h.live.report(u, it, state, pos, playerOf(c), c.ClientIP(), transcode)
+		}
+	}
 	write(c, mediaContainer().set("size", 0))
 }

@@ -143,7 +143,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	px, err := startPlex(cfg, plex.New(plex.Deps{Auth: a.auth, Libraries: a.libraries, Items: a.items, UserData: a.userData,
+	px, err := startPlex(cfg, plex.New(plex.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, UserData: a.userData,
 		Scans: scanner, Streams: streams.manager, Artwork: art, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log, MaxBody: cfg.HTTP.MaxBody,
 		TrustedProxies: cfg.HTTP.TrustedProxies}), cfg.ServerName, id, log)
 	if err != nil {
