@@ -10,10 +10,11 @@ import (
 // keep their type, since the two formats differ: a bool is "1"/"0" in XML and true/false in JSON,
 // a number is a JSON number, a string (ratingKey and key included) a JSON string.
 type node struct {
-	tag   string // the XML element
-	list  string // the JSON array it goes in: the tag, but "Metadata" for every library item
-	attrs []attr
-	kids  []*node
+	tag    string // the XML element
+	list   string // the JSON array it goes in: the tag, but "Metadata" for every library item
+	attrs  []attr
+	kids   []*node
+	single bool // in JSON, one object under list rather than an array (notifications' Activity)
 }
 
 type attr struct {
@@ -129,6 +130,11 @@ func (n *node) appendJSON(b []byte) []byte {
 		}
 		first = false
 		b = appendJSONString(b, k.list)
+		if k.single {
+			b = append(b, ':')
+			b = k.appendJSON(b)
+			continue
+		}
 		b = append(b, ':', '[')
 		sep := false
 		for _, o := range n.kids {

@@ -105,6 +105,7 @@ type Handler struct {
 	start    time.Time
 	sessions tcSessions   // the universal transcoder's play sessions (transcode.go)
 	live     liveSessions // what players report playing (sessions.go)
+	notify   notifier     // the notification sockets (notify.go)
 }
 
 // New returns the facade.
@@ -125,6 +126,7 @@ func New(d Deps) *Handler {
 	h.transcodeRoutes(&h.routes)
 	h.imageRoutes(&h.routes)
 	h.statusRoutes(&h.routes)
+	h.notifyRoutes(&h.routes)
 	return h
 }
 

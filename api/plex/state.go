@@ -118,7 +118,9 @@ func (h *Handler) timeline(c *gin.Context) {
 					transcode = id
 				}
 			}
-			h.live.report(u, it, state, pos, playerOf(c), c.ClientIP(), transcode)
+			if s := h.live.report(u, it, state, pos, playerOf(c), c.ClientIP(), transcode); s != nil {
+				h.notifyPlaying(s)
+			}
 		}
 	}
 	write(c, mediaContainer().set("size", 0))

@@ -83,9 +83,13 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	}
 	// The Jellyfin facade, made further down, tells its clients about finished scans.
 	var facade atomic.Pointer[jellyfin.Handler]
+	var plexFacade atomic.Pointer[plex.Handler]
 	scanner, err := buildScanner(a, cfg, log, func(p scan.Progress) {
 		if jf := facade.Load(); jf != nil {
 			jf.ScanFinished(p)
+		}
+		if px := plexFacade.Load(); px != nil {
+			px.ScanFinished(p)
 		}
 	})
 	if err != nil {
@@ -143,13 +147,16 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	px, err := startPlex(cfg, plex.New(plex.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, UserData: a.userData,
-		Scans: scanner, Streams: streams.manager, Artwork: art, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log, MaxBody: cfg.HTTP.MaxBody,
-		TrustedProxies: cfg.HTTP.TrustedProxies}), cfg.ServerName, id, log)
+	ph := plex.New(plex.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, UserData: a.userData,
+		Scans: scanner, Streams: streams.manager, Artwork: art, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log,
+		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
+	px, err := startPlex(cfg, ph, cfg.ServerName, id, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	defer ph.Close() // after the HTTP servers: notification sockets outlive Shutdown
+	plexFacade.Store(ph)
 	printWelcome(out, ln.Addr(), cfg.Admin.Username, password, created)
 	log.InfoContext(ctx, "listening", "addr", ln.Addr().String())
 	if ready != nil {
