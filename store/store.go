@@ -13,10 +13,11 @@ type Stores struct {
 	Metadata    *Metadata
 	UserData    *UserData
 	Preferences *Preferences
+	Playlists   *Playlists
 }
 
 // Stores returns the repositories backed by db.
 func (db *DB) Stores() Stores {
 	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db},
-		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}, UserData: &UserData{db}, Preferences: &Preferences{db}}
+		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}, UserData: &UserData{db}, Preferences: &Preferences{db}, Playlists: &Playlists{db}}
 }
