@@ -22,7 +22,7 @@ import (
 )
 
 // plexSteps are the steps plexapi.cjs must report, all passed.
-var plexSteps = []string{"connect", "identity", "sections", "paging", "metadata", "part-range", "scrobble",
+var plexSteps = []string{"connect", "identity", "sections", "paging", "metadata", "part-range", "scrobble", "playlists",
 	"timeline", "on-deck", "progress", "hub-search", "bad-token"}
 
 // TestPlexAPI runs plexapi.cjs, the plex-api 5.3.2 conformance check, against the Plex facade of

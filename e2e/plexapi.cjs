@@ -261,6 +261,30 @@ async function main() {
 		return { term, hubs: all.hubs.map((h) => `${h.type}:${(h.Metadata || []).map((m) => m.title).join('|')}`) };
 	});
 
+	await run.step('playlists', async () => {
+		// python-plexapi's createPlaylist uri, then the calls behind addItems, moveItem, removeItems and delete.
+		const uri = (...keys) => encodeURIComponent(`server://${state.machineIdentifier}/com.plexapp.plugins.library/library/metadata/${keys.join(',')}`);
+		const created = json(plex, await plex.postQuery(`/playlists?smart=0&title=${encodeURIComponent('E2E list')}&type=video&uri=${uri(state.movie)}`), 'create');
+		const pl = created.Metadata && created.Metadata[0];
+		check(pl && pl.title === 'E2E list' && pl.leafCount === 1 && pl.type === 'playlist', 'the new playlist holds one entry', created);
+		const listed = json(plex, await plex.query('/playlists?playlistType=video'), 'list');
+		check((listed.Metadata || []).some((p) => p.ratingKey === pl.ratingKey), 'it is listed', listed);
+		const added = json(plex, await plex.putQuery(`/playlists/${pl.ratingKey}/items?uri=${uri(state.other)}`), 'add');
+		check(added.Metadata[0].leafCount === 2, 'adding makes two entries', added);
+		let items = json(plex, await plex.query(`/playlists/${pl.ratingKey}/items`), 'items').Metadata || [];
+		check(items.map((m) => m.ratingKey).join() === [state.movie, state.other].join(), 'in the order added', items);
+		await plex.putQuery(`/playlists/${pl.ratingKey}/items/${items[1].playlistItemID}/move`);
+		items = json(plex, await plex.query(`/playlists/${pl.ratingKey}/items`), 'items').Metadata || [];
+		check(items[0].ratingKey === state.other, 'move without after puts the entry first', items);
+		await plex.deleteQuery(`/playlists/${pl.ratingKey}/items/${items[0].playlistItemID}`);
+		items = json(plex, await plex.query(`/playlists/${pl.ratingKey}/items`), 'items').Metadata || [];
+		check(items.length === 1 && items[0].ratingKey === state.movie, 'removing leaves one', items);
+		await plex.deleteQuery(`/playlists/${pl.ratingKey}`);
+		const after = json(plex, await plex.query('/playlists'), 'list after delete');
+		check(!(after.Metadata || []).some((p) => p.ratingKey === pl.ratingKey), 'deleted', after);
+		return { playlist: pl.ratingKey };
+	});
+
 	await run.step('bad-token', async () => {
 		const want = 'Plex Server denied request, you must provide a way to authenticate!';
 		const denied = async (c, uri) => {

@@ -78,7 +78,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, UserData: e.userData, Scans: scanner, Artwork: art,
+	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, UserData: e.userData,
+		Playlists: core.NewPlaylists(st.Playlists, e.items, time.Now, newID), Scans: scanner, Artwork: art,
 		ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test", Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
@@ -138,6 +139,16 @@ func (e *env) getJSON(path, token string, headers ...string) map[string]any {
 	var v struct{ MediaContainer map[string]any }
 	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil || v.MediaContainer == nil {
 		e.t.Fatalf("GET %s: %v: %s", path, err, rec.Body)
+	}
+	return v.MediaContainer
+}
+
+// decodeContainer decodes a JSON answer's MediaContainer.
+func (e *env) decodeContainer(b []byte) map[string]any {
+	e.t.Helper()
+	var v struct{ MediaContainer map[string]any }
+	if err := json.Unmarshal(b, &v); err != nil || v.MediaContainer == nil {
+		e.t.Fatalf("%v: %s", err, b)
 	}
 	return v.MediaContainer
 }

@@ -44,6 +44,18 @@ type streamService interface {
 	Segment(ctx context.Context, src hls.Source, spec hls.Spec, n int, user string) (*os.File, fs.FileInfo, error)
 }
 
+type playlistService interface {
+	Create(ctx context.Context, c core.Caller, name string, items []core.ItemID) (core.Playlist, error)
+	GetByKey(ctx context.Context, c core.Caller, key int64) (core.Playlist, error)
+	List(ctx context.Context, c core.Caller) ([]core.Playlist, error)
+	Entries(ctx context.Context, c core.Caller, id core.PlaylistID) ([]core.PlaylistEntry, error)
+	Add(ctx context.Context, c core.Caller, id core.PlaylistID, items []core.ItemID) (core.Playlist, error)
+	Remove(ctx context.Context, c core.Caller, id core.PlaylistID, entries ...int64) (core.Playlist, error)
+	Move(ctx context.Context, c core.Caller, id core.PlaylistID, entry, after int64) (core.Playlist, error)
+	Rename(ctx context.Context, c core.Caller, id core.PlaylistID, name string) (core.Playlist, error)
+	Delete(ctx context.Context, c core.Caller, id core.PlaylistID) error
+}
+
 type userService interface {
 	Me(ctx context.Context, c core.Caller) (core.User, error)
 }
@@ -85,6 +97,7 @@ type Deps struct {
 	Libraries libraryService
 	Items     itemService
 	UserData  userDataService
+	Playlists playlistService
 	Scans     scanService
 	Streams   streamService
 	Artwork   artworkService
@@ -127,6 +140,7 @@ func New(d Deps) *Handler {
 	h.imageRoutes(&h.routes)
 	h.statusRoutes(&h.routes)
 	h.notifyRoutes(&h.routes)
+	h.playlistRoutes(&h.routes)
 	return h
 }
 

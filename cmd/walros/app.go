@@ -23,6 +23,7 @@ type app struct {
 	items     *core.Items
 	userData  *core.UserDataService
 	prefs     *core.Preferences
+	playlists *core.Playlists
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -48,15 +49,17 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	items := core.NewItems(st.Items, st.Media, st.Metadata)
 	return &app{
 		db:   db,
 		auth: auth,
 		users: core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions,
 			Now: time.Now, NewID: newID}),
 		libraries: core.NewLibraries(st.Libraries, time.Now, newID),
-		items:     core.NewItems(st.Items, st.Media, st.Metadata),
+		items:     items,
 		userData:  core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, time.Now),
 		prefs:     core.NewPreferences(st.Preferences, time.Now),
+		playlists: core.NewPlaylists(st.Playlists, items, time.Now, newID),
 	}, nil
 }
 
