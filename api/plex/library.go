@@ -289,18 +289,11 @@ func (h *Handler) writeItems(c *gin.Context, items []core.Item, total int, p pag
 // onDeck is what the user is in the middle of: movies and episodes with a resume point, then the
 // next episode of each series they watch.
 func (h *Handler) onDeck(c *gin.Context) {
-	ctx, caller := c.Request.Context(), callerOf(c)
-	resume, _, err := h.UserData.Resume(ctx, caller, core.ItemQuery{Limit: 50})
+	items, err := h.inProgress(c, "", 50)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	next, _, err := h.UserData.NextUp(ctx, caller, core.NextUpQuery{Limit: 50})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	items := append(resume, next...)
 	h.writeItems(c, items, len(items), page{all: true}, listView{})
 }
 

@@ -332,7 +332,7 @@ func TestNeverChildren(t *testing.T) {
 	heat, dark := e.item(core.KindMovie, "Heat"), e.item(core.KindSeries, "Dark")
 	libs, _ := e.libs.List(e.ctx, e.operator)
 	paths := []string{"/", "/identity", "/library", "/library/sections", "/library/sections/all", "/library/recentlyAdded",
-		"/library/onDeck", "/hubs/search?query=a", "/library/metadata/" + strconv.FormatInt(heat.Key, 10),
+		"/library/onDeck", "/hubs/search?query=a", "/hubs", "/hubs/continueWatching", "/:/prefs", "/status/sessions", "/playlists", "/library/metadata/" + strconv.FormatInt(heat.Key, 10),
 		"/library/metadata/" + strconv.FormatInt(dark.Key, 10) + "/children"}
 	for _, l := range libs {
 		k := strconv.FormatInt(l.Key, 10)

@@ -141,6 +141,7 @@ func New(d Deps) *Handler {
 	h.statusRoutes(&h.routes)
 	h.notifyRoutes(&h.routes)
 	h.playlistRoutes(&h.routes)
+	h.hubRoutes(&h.routes)
 	return h
 }
 
