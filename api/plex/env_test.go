@@ -79,7 +79,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, UserData: e.userData,
-		Playlists: core.NewPlaylists(st.Playlists, e.items, time.Now, newID), Scans: scanner, Artwork: art,
+		Playlists: core.NewPlaylists(st.Playlists, e.items, time.Now, newID), History: core.NewHistory(st.History, e.items, time.Now), Scans: scanner, Artwork: art,
 		ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test", Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {

@@ -58,6 +58,12 @@ type playlistService interface {
 
 type userService interface {
 	Me(ctx context.Context, c core.Caller) (core.User, error)
+	List(ctx context.Context, c core.Caller) ([]core.User, error)
+}
+
+type historyService interface {
+	Record(ctx context.Context, c core.Caller, e core.HistoryEntry) (core.HistoryEntry, error)
+	List(ctx context.Context, c core.Caller, q core.HistoryQuery) ([]core.HistoryEntry, int, error)
 }
 
 type libraryService interface {
@@ -98,6 +104,7 @@ type Deps struct {
 	Items     itemService
 	UserData  userDataService
 	Playlists playlistService
+	History   historyService
 	Scans     scanService
 	Streams   streamService
 	Artwork   artworkService

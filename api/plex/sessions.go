@@ -1,6 +1,8 @@
 package plex
 
 import (
+	"context"
+	"errors"
 	"hash/fnv"
 	"net/http"
 	"sort"
@@ -30,6 +32,8 @@ type liveSession struct {
 	address  string
 	updated  time.Time
 	transcod string // the universal transcoder's session, when the player streams through it
+	started  time.Time
+	playing  time.Duration // time spent in the playing state so far
 }
 
 // player is what the X-Plex-* headers (or query parameters) say about a client.
@@ -55,8 +59,9 @@ type liveSessions struct {
 	next int64
 }
 
-// report records a timeline report; a stopped state ends the session.
-func (l *liveSessions) report(u core.User, it core.Item, state string, offset time.Duration, p player, address, transcode string) *liveSession {
+// report records a timeline report and returns the session, and the sessions it ended: this one
+// when it stopped, the player's previous one when it moved to another item, those gone quiet.
+func (l *liveSessions) report(u core.User, it core.Item, state string, offset time.Duration, p player, address, transcode string) (*liveSession, []liveSession) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.m == nil {
@@ -64,18 +69,26 @@ func (l *liveSessions) report(u core.User, it core.Item, state string, offset ti
 	}
 	id := string(u.ID) + "\x00" + p.id
 	now := time.Now()
+	var ended []liveSession
 	for k, s := range l.m {
 		if now.Sub(s.updated) > sessionQuiet {
+			ended = append(ended, *s)
 			delete(l.m, k)
 		}
 	}
 	s := l.m[id]
-	if s == nil || s.item.ID != it.ID {
+	if s != nil && s.item.ID != it.ID {
+		ended = append(ended, *s)
+		s = nil
+	}
+	if s == nil {
 		if len(l.m) >= maxLive {
-			return nil
+			return nil, ended
 		}
 		l.next++
-		s = &liveSession{key: l.next}
+		s = &liveSession{key: l.next, started: now}
+	} else if s.state == "playing" {
+		s.playing += now.Sub(s.updated)
 	}
 	s.user, s.item, s.state, s.offset, s.player, s.address, s.updated = u, it, state, offset, p, address, now
 	if transcode != "" {
@@ -84,10 +97,11 @@ func (l *liveSessions) report(u core.User, it core.Item, state string, offset ti
 	out := *s
 	if state == "stopped" {
 		delete(l.m, id)
+		ended = append(ended, out)
 	} else {
 		l.m[id] = s
 	}
-	return &out
+	return &out, ended
 }
 
 // list returns the live sessions user may see (all of them for an admin), oldest first.
@@ -149,4 +163,136 @@ func (h *Handler) statusSessions(c *gin.Context) {
 
 func (h *Handler) statusRoutes(r *router) {
 	r.add(http.MethodGet, "/status/sessions", false, h.statusSessions)
+	r.add(http.MethodGet, "/status/sessions/history/all", false, h.history)
+}
+
+// record stores ended sessions in the play history, as their users (the session's caller may be
+// someone else's report ending them by going quiet).
+func (h *Handler) record(ctx context.Context, ended []liveSession) {
+	if h.History == nil {
+		return
+	}
+	for _, s := range ended {
+		method := core.PlayDirect
+		if s.transcod != "" {
+			method = core.PlayTranscode
+		}
+		c := core.Caller{UserID: s.user.ID, Admin: s.user.Admin, AllLibraries: s.user.AllLibraries, Libraries: s.user.LibraryIDs}
+		if _, err := h.History.Record(ctx, c, core.HistoryEntry{Item: s.item.ID, DeviceID: s.player.id, DeviceName: s.player.title,
+			Client: s.player.product, Started: s.started, Stopped: s.updated, Watched: s.playing, Position: s.offset,
+			Method: method}); err != nil && ctx.Err() == nil {
+			h.Log.WarnContext(ctx, "record play history", "item", s.item.ID, "err", err)
+		}
+	}
+}
+
+// history is /status/sessions/history/all: what was played, newest first (sort=viewedAt:desc,
+// the only order clients ask), filtered by accountID, librarySectionID, metadataItemID and
+// viewedAt>=/viewedAt<= (python-plexapi sends the operator inside the key).
+func (h *Handler) history(c *gin.Context) {
+	p, ok := pageOf(c)
+	if !ok {
+		fail(c, http.StatusBadRequest)
+		return
+	}
+	ctx, caller := c.Request.Context(), callerOf(c)
+	q := core.HistoryQuery{Offset: p.start, Limit: 100, Asc: c.Query("sort") == "viewedAt:asc"}
+	if !p.all {
+		q.Limit = min(max(p.size, 1), pageSize)
+	}
+	query := c.Request.URL.Query()
+	num := func(name string) (int64, bool, bool) {
+		v := query.Get(name)
+		if v == "" {
+			return 0, false, true
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, true, err == nil
+	}
+	if n, set, ok := num("accountID"); !ok {
+		fail(c, http.StatusBadRequest)
+		return
+	} else if set {
+		users, err := h.Users.List(ctx, caller)
+		if err != nil && !errors.Is(err, core.ErrForbidden) {
+			h.fail(c, err)
+			return
+		}
+		q.User = "none"
+		for _, u := range users {
+			if userNumber(u.ID) == n {
+				q.User = u.ID
+			}
+		}
+		if n == userNumber(caller.UserID) {
+			q.User = caller.UserID
+		}
+	}
+	if n, set, ok := num("librarySectionID"); !ok {
+		fail(c, http.StatusBadRequest)
+		return
+	} else if set {
+		c.Params = append(c.Params, gin.Param{Key: "section", Value: strconv.FormatInt(n, 10)})
+		l, ok := h.sectionOf(c)
+		if !ok {
+			return
+		}
+		q.Libraries = []core.LibraryID{l.ID}
+	}
+	if n, set, ok := num("metadataItemID"); !ok {
+		fail(c, http.StatusBadRequest)
+		return
+	} else if set {
+		it, err := h.Items.GetByKey(ctx, caller, n)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		q.Item = it.ID
+	}
+	for key, into := range map[string]*time.Time{"viewedAt>": &q.Since, "viewedAt<": &q.Until} {
+		if n, set, ok := num(key); !ok {
+			fail(c, http.StatusBadRequest)
+			return
+		} else if set {
+			*into = time.Unix(n, 0)
+		}
+	}
+	entries, total, err := h.History.List(ctx, caller, q)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ids := make([]core.ItemID, len(entries))
+	for i, e := range entries {
+		ids[i] = e.Item
+	}
+	items, err := h.Items.GetMany(ctx, caller, ids)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	byID := map[core.ItemID]core.Item{}
+	for _, it := range items {
+		byID[it.ID] = it
+	}
+	mc := mediaContainer()
+	n := 0
+	for _, e := range entries {
+		it, ok := byID[e.Item]
+		if !ok {
+			continue // deleted since: Plex drops those too
+		}
+		ki := kinds[it.Kind]
+		el := item(ki.tag).set("historyKey", "/status/sessions/history/"+strconv.FormatInt(e.ID, 10)).
+			set("key", metadataKey(it)).set("ratingKey", strconv.FormatInt(it.Key, 10)).set("title", it.Title).
+			set("type", ki.typ).set("viewedAt", e.Stopped.Unix()).set("accountID", userNumber(e.User)).set("deviceID", e.DeviceID)
+		if l, ok := h.libraryOf(c, it.LibraryID); ok {
+			el.set("librarySectionID", strconv.FormatInt(l.Key, 10))
+		}
+		mc.add(el)
+		n++
+	}
+	paged(c, mc, p, n, total)
+	write(c, mc)
 }

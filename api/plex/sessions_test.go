@@ -1,10 +1,12 @@
 package plex
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/walros/walros/core"
 )
@@ -73,4 +75,66 @@ func TestStatusSessions(t *testing.T) {
 	if s := sessions(e.admin); len(s.Videos) != 1 || s.Videos[0].User.Title != "ann" {
 		t.Errorf("after stopping %+v", s)
 	}
+}
+
+// TestHistory checks that ended sessions land in /status/sessions/history/all, read as
+// python-plexapi's history() asks it (viewedAt>= inside the key, accountID, metadataItemID).
+func TestHistory(t *testing.T) {
+	e := newEnv(t)
+	movies := e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv", "Ronin (1998)/Ronin (1998).mkv")
+	ann := e.addUser("ann", movies.ID)
+	heat, ronin := e.item(core.KindMovie, "Heat"), e.item(core.KindMovie, "Ronin")
+	play := func(token string, it core.Item, client string, states ...string) {
+		t.Helper()
+		for i, st := range states {
+			e.want(http.StatusOK, e.get("/:/timeline?ratingKey="+strconv.FormatInt(it.Key, 10)+"&state="+st+"&time="+strconv.Itoa((i+1)*60_000)+
+				"&X-Plex-Client-Identifier="+client, token, "X-Plex-Product", "Plexamp"))
+		}
+	}
+	before := time.Now().Add(-time.Minute).Unix()
+	play(e.admin, heat, "tv", "playing", "paused", "playing", "stopped")
+	play(ann, ronin, "phone", "playing")
+	play(ann, heat, "phone", "playing", "stopped") // moving to Heat ends her Ronin session
+	type entry struct {
+		RatingKey string `json:"ratingKey"`
+		AccountID int64  `json:"accountID"`
+		DeviceID  string `json:"deviceID"`
+		ViewedAt  int64  `json:"viewedAt"`
+		Key       string `json:"historyKey"`
+	}
+	list := func(path, token string) ([]entry, float64) {
+		t.Helper()
+		rec := e.want(http.StatusOK, e.get(path, token, "Accept", "application/json"))
+		var v struct {
+			MediaContainer struct {
+				TotalSize float64
+				Metadata  []entry
+			}
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.MediaContainer.Metadata, v.MediaContainer.TotalSize
+	}
+	all, total := list("/status/sessions/history/all?sort=viewedAt:desc&viewedAt>="+strconv.FormatInt(before, 10), e.admin)
+	if total != 3 || len(all) != 3 {
+		t.Fatalf("history %+v", all)
+	}
+	if all[0].RatingKey != strconv.FormatInt(heat.Key, 10) || all[0].DeviceID != "phone" || all[0].ViewedAt < before || all[0].Key == "" {
+		t.Errorf("newest %+v", all[0])
+	}
+	mine, _ := list("/status/sessions/history/all", ann)
+	if len(mine) != 2 || mine[0].AccountID != mine[1].AccountID || mine[0].AccountID == all[2].AccountID {
+		t.Errorf("ann's %+v", mine)
+	}
+	if got, _ := list("/status/sessions/history/all?accountID="+strconv.FormatInt(all[2].AccountID, 10), e.admin); len(got) != 1 || got[0].DeviceID != "tv" {
+		t.Errorf("by account %+v", got)
+	}
+	if got, _ := list("/status/sessions/history/all?metadataItemID="+strconv.FormatInt(heat.Key, 10), e.admin); len(got) != 2 {
+		t.Errorf("by item %+v", got)
+	}
+	if got, _ := list("/status/sessions/history/all?viewedAt>="+strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10), e.admin); len(got) != 0 {
+		t.Errorf("future %+v", got)
+	}
+	e.want(http.StatusBadRequest, e.get("/status/sessions/history/all?accountID=x", e.admin))
 }

@@ -118,9 +118,11 @@ func (h *Handler) timeline(c *gin.Context) {
 					transcode = id
 				}
 			}
-			if s := h.live.report(u, it, state, pos, playerOf(c), c.ClientIP(), transcode); s != nil {
+			s, ended := h.live.report(u, it, state, pos, playerOf(c), c.ClientIP(), transcode)
+			if s != nil {
 				h.notifyPlaying(s)
 			}
+			h.record(c.Request.Context(), ended)
 		}
 	}
 	write(c, mediaContainer().set("size", 0))

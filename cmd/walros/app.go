@@ -24,6 +24,7 @@ type app struct {
 	userData  *core.UserDataService
 	prefs     *core.Preferences
 	playlists *core.Playlists
+	history   *core.History
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -60,6 +61,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		userData:  core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, time.Now),
 		prefs:     core.NewPreferences(st.Preferences, time.Now),
 		playlists: core.NewPlaylists(st.Playlists, items, time.Now, newID),
+		history:   core.NewHistory(st.History, items, time.Now),
 	}, nil
 }
 
