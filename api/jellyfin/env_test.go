@@ -58,6 +58,7 @@ type env struct {
 	libs     *core.Libraries
 	items    *core.Items
 	userData *core.UserDataService
+	history  *core.History
 	scanner  *scan.Scanner
 	operator core.Caller
 	admin    string // the admin's device token
@@ -94,8 +95,9 @@ func newEnv(t *testing.T) *env {
 		libs: core.NewLibraries(st.Libraries, clk.Now, newID), items: core.NewItems(st.Items, st.Media, st.Metadata),
 		userData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), scanner: scanner,
 		operator: core.Caller{Admin: true, AllLibraries: true}}
+	e.history = core.NewHistory(st.History, e.items, clk.Now)
 	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, Scans: scanner, Artwork: art,
-		UserData: e.userData, ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test",
+		UserData: e.userData, History: e.history, ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test",
 		Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {

@@ -42,6 +42,8 @@ type nowPlaying struct {
 	playSession            string
 	repeat, order          string
 	checkIn                time.Time
+	started                time.Time     // when this item began playing in the session
+	watched                time.Duration // time spent playing it up to checkIn, pauses aside
 }
 
 // idlePlayback is how long a session may send no report before it no longer counts as playing:

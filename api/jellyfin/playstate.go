@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -113,6 +114,25 @@ func (h *Handler) legacyReport(ev playEvent) gin.HandlerFunc {
 	}
 }
 
+// playMethods maps Jellyfin's PlayMethod onto core's.
+var playMethods = map[string]core.PlayMethod{"directplay": core.PlayDirect, "directstream": core.PlayRemux, "transcode": core.PlayTranscode}
+
+// recordPlay stores an ended play session in the caller's history.
+func (h *Handler) recordPlay(c *gin.Context, p *nowPlaying, now time.Time) {
+	caller := callerOf(c)
+	if h.History == nil || !caller.IsUser() || !p.item.Kind.Playable() {
+		return
+	}
+	a := authOf(c)
+	file, _ := parseID(p.source)
+	_, err := h.History.Record(c.Request.Context(), caller, core.HistoryEntry{Item: p.item.ID, File: core.FileID(file),
+		DeviceID: a.DeviceID, DeviceName: a.Device, Client: a.Client, Started: p.started, Stopped: now, Watched: p.watched,
+		Position: p.position, Method: playMethods[strings.ToLower(p.method)]})
+	if err != nil && c.Request.Context().Err() == nil {
+		h.Log.WarnContext(c.Request.Context(), "record play history", "item", p.item.ID, "err", err)
+	}
+}
+
 // sameUser checks the userId of a legacy /Users/{userId}/... route that acts for the caller: it
 // must be the caller's own, unless the caller is an admin (403); "" passes.
 func (h *Handler) sameUser(c *gin.Context, userID string) bool {
@@ -160,12 +180,22 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 		}
 	}
 	now := time.Now()
+	var ended *nowPlaying // the play session this report ends, for the history
 	h.live.update(caller, func(s *liveSession) {
+		if prev := s.playing; prev != nil && !prev.paused && (ev == stopped && prev.item.ID == item.ID || prev.item.ID != item.ID) {
+			prev.watched += now.Sub(prev.checkIn)
+		}
 		if ev == stopped {
 			if s.playing != nil && s.playing.item.ID == item.ID {
-				s.playing = nil
+				ended, s.playing = s.playing, nil
+				if r.PositionTicks != nil {
+					ended.position = fromTicks(max(int64(*r.PositionTicks), 0))
+				}
 			}
 			return
+		}
+		if prev := s.playing; prev != nil && prev.item.ID != item.ID {
+			ended = prev // a new item without a stop for the last one
 		}
 		p := &nowPlaying{item: item, paused: r.IsPaused, muted: r.IsMuted, volume: r.VolumeLevel.int(),
 			audio: r.AudioStreamIndex.int(), sub: r.SubtitleStreamIndex.int(), method: r.PlayMethod, source: r.MediaSourceId,
@@ -188,9 +218,18 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 			p.method, p.source, p.playSession = or(p.method, prev.method), or(p.source, prev.source), or(p.playSession, prev.playSession)
 			p.repeat, p.order = or(p.repeat, prev.repeat), or(p.order, prev.order)
 			p.volume, p.audio, p.sub = orPtr(p.volume, prev.volume), orPtr(p.audio, prev.audio), orPtr(p.sub, prev.sub)
+			p.started, p.watched = prev.started, prev.watched
+			if !prev.paused {
+				p.watched += now.Sub(prev.checkIn)
+			}
+		} else {
+			p.started = now
 		}
 		s.playing = p
 	})
+	if ended != nil {
+		h.recordPlay(c, ended, now)
+	}
 	if !caller.IsUser() || !item.Kind.Playable() {
 		c.Status(http.StatusNoContent)
 		return

@@ -96,6 +96,23 @@ func TestPlaybackReports(t *testing.T) {
 		t.Fatalf("after a stop at 2%%: %+v", d)
 	}
 
+	// Each play that ended is in bob's history, with the device and client its reports named.
+	bobUser, err := e.stores.Users.UserByName(e.ctx, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, total, err := e.history.List(e.ctx, core.Caller{UserID: bobUser.ID, AllLibraries: true}, core.HistoryQuery{Asc: true})
+	if err != nil || total != 2 {
+		t.Fatalf("history %+v (%d), %v", hist, total, err)
+	}
+	if h := hist[0]; h.Item != heat.ID || h.DeviceID != "test-device" || h.Client != "Walros Test" || h.Method != core.PlayDirect ||
+		h.Position != fromTicks(runtime90*95/100) || h.Watched < 0 {
+		t.Errorf("heat's play %+v", h)
+	}
+	if h := hist[1]; h.Item != alien.ID || h.Position != fromTicks(runtime90) {
+		t.Errorf("alien's play %+v", h)
+	}
+
 	// Unknown and malformed items are 404; an unreadable body is 400.
 	e.want(http.StatusNotFound, e.do("POST", "/Sessions/Playing", bob, map[string]any{"ItemId": "0123456789abcdef0123456789abcdef"}))
 	e.want(http.StatusNotFound, e.do("POST", "/Sessions/Playing", bob, map[string]any{"ItemId": "nope"}))

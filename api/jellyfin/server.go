@@ -89,6 +89,11 @@ type userDataService interface {
 	NextUp(ctx context.Context, c core.Caller, q core.NextUpQuery) ([]core.Item, int, error)
 }
 
+// historyService records play sessions (core.History).
+type historyService interface {
+	Record(ctx context.Context, c core.Caller, e core.HistoryEntry) (core.HistoryEntry, error)
+}
+
 // streamService is the HLS engine (transcoder/hls.Manager).
 type streamService interface {
 	Timeline(ctx context.Context, src hls.Source) (hls.Timeline, error)
@@ -113,6 +118,7 @@ type Deps struct {
 	Scans     scanService
 	Artwork   artworkService
 	UserData  userDataService
+	History   historyService
 	// Preferences keeps clients' display preferences per user.
 	Preferences preferencesService
 	Streams     streamService
