@@ -54,7 +54,13 @@ func (h *Handler) itemNodes(c *gin.Context, items []core.Item, v listView) ([]*n
 			continue
 		}
 		m, hasMeta := b.Metadata[it.ID]
-		iv := itemView{meta: m, hasMeta: hasMeta, files: b.Files[it.ID], children: b.ChildCounts[it.ID],
+		children := b.ChildCounts[it.ID]
+		if it.Kind == core.KindCollection { // members are not children: count them
+			if _, children, err = h.Items.List(ctx, caller, core.ItemQuery{Parent: it.ID, Limit: 1}); err != nil {
+				return nil, err
+			}
+		}
+		iv := itemView{meta: m, hasMeta: hasMeta, files: b.Files[it.ID], children: children,
 			section: sections[it.LibraryID], detail: v.detail, withGuids: v.guids}
 		if d, ok := data[it.ID]; ok {
 			iv.data = &d

@@ -78,6 +78,7 @@ type itemService interface {
 	Batch(ctx context.Context, c core.Caller, items []core.Item, parts core.BatchParts) (core.Batch, error)
 	FileByKey(ctx context.Context, c core.Caller, key int64) (core.MediaFile, error)
 	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
+	Edit(ctx context.Context, c core.Caller, id core.ItemID, m core.Metadata, fields, unlock []string) (core.Metadata, error)
 }
 
 type artworkService interface {
@@ -149,6 +150,7 @@ func New(d Deps) *Handler {
 	h.notifyRoutes(&h.routes)
 	h.playlistRoutes(&h.routes)
 	h.hubRoutes(&h.routes)
+	h.collectionRoutes(&h.routes)
 	return h
 }
 
