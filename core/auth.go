@@ -24,8 +24,10 @@ type AuthDeps struct {
 	Users    UserStore
 	Sessions SessionStore
 	Keys     APIKeyStore
-	Now      Clock
-	NewID    func() string
+	// Links keeps tokens of other services that admins linked to users (linked.go); nil for none.
+	Links LinkedTokenStore
+	Now   Clock
+	NewID func() string
 }
 
 // Auth signs users in and out and turns credentials into a Caller.
@@ -33,6 +35,7 @@ type Auth struct {
 	users    UserStore
 	sessions SessionStore
 	keys     APIKeyStore
+	links    LinkedTokenStore
 	now      Clock
 	newID    func() string
 	sign     signer
@@ -76,7 +79,7 @@ func NewAuth(cfg AuthConfig, d AuthDeps) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Auth{users: d.Users, sessions: d.Sessions, keys: d.Keys, now: d.Now, newID: d.NewID, cfg: cfg,
+	return &Auth{users: d.Users, sessions: d.Sessions, keys: d.Keys, links: d.Links, now: d.Now, newID: d.NewID, cfg: cfg,
 		sign: signer{key: cfg.SigningKey, issuer: cfg.Issuer, ttl: cfg.AccessTTL}, throttle: newThrottle(cfg.Throttle),
 		hasher: newHasher(cfg.Password), dummy: dummy}, nil
 }
@@ -294,6 +297,9 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 	}
 	if isDeviceToken(credential) {
 		return a.authenticateDevice(ctx, credential, address)
+	}
+	if a.links != nil && !strings.Contains(credential, ".") { // not a JWT: maybe a linked token
+		return a.authenticateLinked(ctx, credential)
 	}
 	now := a.now()
 	uid, sid, claims, err := a.sign.verifyAny(credential, now)

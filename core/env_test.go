@@ -113,7 +113,7 @@ func (e *env) newAuth(users core.UserStore) *core.Auth {
 	e.t.Helper()
 	a, err := core.NewAuth(core.AuthConfig{SigningKey: core.NewSigningKey(), AccessTTL: accessTTL, RefreshTTL: refreshTTL,
 		Throttle: throttle, Password: cheap},
-		core.AuthDeps{Users: users, Sessions: e.st.Sessions, Keys: e.st.APIKeys, Now: e.clock.Now, NewID: newID})
+		core.AuthDeps{Users: users, Sessions: e.st.Sessions, Keys: e.st.APIKeys, Links: e.st.Links, Now: e.clock.Now, NewID: newID})
 	if err != nil {
 		e.t.Fatal(err)
 	}

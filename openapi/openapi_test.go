@@ -54,6 +54,7 @@ func TestOperations(t *testing.T) {
 	want := []string{
 		"DELETE /api/v1/apikeys/{id}",
 		"DELETE /api/v1/libraries/{id}",
+		"DELETE /api/v1/linked-tokens/{id}",
 		"DELETE /api/v1/sessions/{id}",
 		"DELETE /api/v1/users/{id}",
 		"GET /api/v1/apikeys",
@@ -84,6 +85,7 @@ func TestOperations(t *testing.T) {
 		"GET /api/v1/users",
 		"GET /api/v1/users/me",
 		"GET /api/v1/users/{id}",
+		"GET /api/v1/users/{id}/linked-tokens",
 		"HEAD /api/v1/items/{id}/stream",
 		"PATCH /api/v1/items/{id}",
 		"PATCH /api/v1/libraries/{id}",
@@ -99,6 +101,7 @@ func TestOperations(t *testing.T) {
 		"POST /api/v1/libraries",
 		"POST /api/v1/libraries/{id}/scan",
 		"POST /api/v1/users",
+		"POST /api/v1/users/{id}/linked-tokens",
 	}
 	if got := Operations(mustLoad(t)); !slices.Equal(got, want) {
 		t.Errorf("Operations() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -155,6 +158,9 @@ func TestStatuses(t *testing.T) {
 		"GET /apikeys":                                    "200 401 404",
 		"POST /apikeys":                                   "201 400 401 404 413",
 		"DELETE /apikeys/{id}":                            "204 401 404",
+		"GET /users/{id}/linked-tokens":                   "200 401 404",
+		"POST /users/{id}/linked-tokens":                  "201 400 401 404 409 413",
+		"DELETE /linked-tokens/{id}":                      "204 401 404",
 	}
 	doc := mustLoad(t)
 	for path, item := range doc.Paths.Map() {

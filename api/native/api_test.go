@@ -84,6 +84,38 @@ func TestAPIKeys(t *testing.T) {
 	e.want(400, e.as(e.admin, "POST", "/api/v1/apikeys", map[string]string{"name": " "}))
 }
 
+// TestLinkedTokens links another service's token to a user, as an admin sets up Overseerr's Plex
+// mode: the token then acts as that user, until it is unlinked.
+func TestLinkedTokens(t *testing.T) {
+	e := newEnv(t)
+	lib := e.addLibrary("kids")
+	bob, u := e.addUser("bob", lib.ID)
+	var link linkedTokenDTO
+	e.decode(e.want(201, e.as(e.admin, "POST", "/api/v1/users/"+u.ID+"/linked-tokens",
+		map[string]string{"label": "plex.tv", "token": "PlexToken-abc123"})), &link)
+	if link.UserID != u.ID || link.Label != "plex.tv" || link.Prefix != "Plex" {
+		t.Fatalf("link %+v", link)
+	}
+	var me userDTO
+	e.decode(e.want(200, e.do("GET", "/api/v1/users/me", nil, "Authorization", "Bearer PlexToken-abc123")), &me)
+	if me.ID != u.ID {
+		t.Fatalf("the linked token acts as %+v", me)
+	}
+	var list listDTO[linkedTokenDTO]
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/users/"+u.ID+"/linked-tokens", nil)), &list)
+	if len(list.Items) != 1 || list.Items[0].LastUsedAt == nil || strings.Contains(e.as(e.admin, "GET", "/api/v1/users/"+u.ID+"/linked-tokens", nil).Body.String(), "abc123") {
+		t.Fatalf("list %+v", list.Items)
+	}
+	e.want(404, e.as(bob, "GET", "/api/v1/users/"+u.ID+"/linked-tokens", nil)) // admins only
+	e.want(404, e.as(bob, "POST", "/api/v1/users/"+u.ID+"/linked-tokens", map[string]string{"label": "x", "token": "abcdefghij"}))
+	e.want(400, e.as(e.admin, "POST", "/api/v1/users/"+u.ID+"/linked-tokens", map[string]string{"label": "x", "token": "a.b.c.d.e.f"}))
+	e.want(409, e.as(e.admin, "POST", "/api/v1/users/"+u.ID+"/linked-tokens", map[string]string{"label": "x", "token": "PlexToken-abc123"}))
+	e.want(404, e.as(e.admin, "POST", "/api/v1/users/nobody/linked-tokens", map[string]string{"label": "x", "token": "abcdefghij"}))
+	e.want(204, e.as(e.admin, "DELETE", "/api/v1/linked-tokens/"+link.ID, nil))
+	e.want(401, e.do("GET", "/api/v1/users/me", nil, "Authorization", "Bearer PlexToken-abc123"))
+	e.want(404, e.as(e.admin, "DELETE", "/api/v1/linked-tokens/"+link.ID, nil))
+}
+
 func TestUsers(t *testing.T) {
 	e := newEnv(t)
 	lib := e.addLibrary("kids")

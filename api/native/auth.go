@@ -142,6 +142,42 @@ func (h *Handler) revokeAPIKey(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+func (h *Handler) listLinkedTokens(c *gin.Context) {
+	ts, err := h.Auth.LinkedTokens(c.Request.Context(), callerOf(c), core.UserID(c.Param("id")))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, mapList(ts, toLinkedToken))
+}
+
+// linkToken maps another service's token (a plex.tv account's, for Overseerr in Plex mode) to
+// the user: requests with it act as them.
+func (h *Handler) linkToken(c *gin.Context) {
+	var req struct {
+		Label string `json:"label"`
+		Token string `json:"token"`
+	}
+	if err := bind(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	t, err := h.Auth.LinkToken(c.Request.Context(), callerOf(c), core.UserID(c.Param("id")), req.Label, req.Token)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toLinkedToken(t))
+}
+
+func (h *Handler) unlinkToken(c *gin.Context) {
+	if err := h.Auth.UnlinkToken(c.Request.Context(), callerOf(c), core.LinkedTokenID(c.Param("id"))); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 // truncate cuts s to at most n characters, never inside one.
 func truncate(s string, n int) string {
 	for i := range s {

@@ -290,6 +290,20 @@ func toAPIKey(k core.APIKey) apiKeyDTO {
 		LastUsedAt: k.LastUsedAt}
 }
 
+type linkedTokenDTO struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"userId"`
+	Label      string     `json:"label"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	LastUsedAt *time.Time `json:"lastUsedAt"`
+}
+
+func toLinkedToken(t core.LinkedToken) linkedTokenDTO {
+	return linkedTokenDTO{ID: string(t.ID), UserID: string(t.User), Label: t.Label, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
+		LastUsedAt: t.LastUsedAt}
+}
+
 type listDTO[T any] struct {
 	Items []T `json:"items"`
 }

@@ -71,7 +71,7 @@ func newEnv(t *testing.T) *env {
 	newID := func() string { return uuid.Must(uuid.NewV7()).String() }
 	key := core.NewSigningKey()
 	auth, err := core.NewAuth(core.AuthConfig{SigningKey: key, Password: cheap, AccessTTL: 15 * time.Minute},
-		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Now: clk.Now, NewID: newID})
+		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Links: st.Links, Now: clk.Now, NewID: newID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ type authService interface {
 	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
 	APIKeys(ctx context.Context, c core.Caller) ([]core.APIKey, error)
 	RevokeAPIKey(ctx context.Context, c core.Caller, id core.APIKeyID) error
+	LinkToken(ctx context.Context, c core.Caller, user core.UserID, label, token string) (core.LinkedToken, error)
+	LinkedTokens(ctx context.Context, c core.Caller, user core.UserID) ([]core.LinkedToken, error)
+	UnlinkToken(ctx context.Context, c core.Caller, id core.LinkedTokenID) error
 }
 
 // userService is what the handlers need from core.Users.
@@ -206,6 +209,9 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/apikeys", h.listAPIKeys)
 	a.POST("/apikeys", h.createAPIKey)
 	a.DELETE("/apikeys/:id", h.revokeAPIKey)
+	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
+	a.POST("/users/:id/linked-tokens", h.linkToken)
+	a.DELETE("/linked-tokens/:id", h.unlinkToken)
 	return e
 }
 

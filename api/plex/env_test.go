@@ -54,7 +54,7 @@ func newEnv(t *testing.T) *env {
 	st := db.Stores()
 	newID := func() string { return uuid.Must(uuid.NewV7()).String() }
 	auth, err := core.NewAuth(core.AuthConfig{SigningKey: core.NewSigningKey(), Password: cheap},
-		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Now: time.Now, NewID: newID})
+		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Links: st.Links, Now: time.Now, NewID: newID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,3 +156,28 @@ func TestSonarrRadarrReplay(t *testing.T) {
 		})
 	}
 }
+
+// TestLinkedPlexToken is Overseerr in Plex mode: it signs its users in at plex.tv and calls the
+// server with each one's plex.tv token, which an admin linked to a Walros user.
+func TestLinkedPlexToken(t *testing.T) {
+	e := newEnv(t)
+	e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	shows := e.library("Shows", core.LibraryShows, "Dark/Season 1/Dark S01E01.mkv")
+	e.addUser("ann", shows.ID)
+	ann, err := e.stores.Users.UserByName(e.ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const plexTV = "zYx8WvU7tSr6QpO5nMl4"
+	e.want(http.StatusUnauthorized, e.get("/library/sections", plexTV))
+	if _, err := e.auth.LinkToken(e.ctx, e.operator, ann.ID, "plex.tv", plexTV); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		MediaContainer struct{ Directory []struct{ Title string } }
+	}
+	rec := e.want(http.StatusOK, e.get("/library/sections?X-Plex-Token="+plexTV, "", "Accept", "application/json"))
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil || len(v.MediaContainer.Directory) != 1 || v.MediaContainer.Directory[0].Title != "Shows" {
+		t.Fatalf("ann's sections through her plex.tv token: %s", rec.Body)
+	}
+}

@@ -45,7 +45,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 	}
 	st := db.Stores()
 	auth, err := core.NewAuth(core.AuthConfig{SigningKey: key, AccessTTL: cfg.Auth.AccessTTL, RefreshTTL: cfg.Auth.RefreshTTL},
-		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Now: time.Now, NewID: newID})
+		core.AuthDeps{Users: st.Users, Sessions: st.Sessions, Keys: st.APIKeys, Links: st.Links, Now: time.Now, NewID: newID})
 	if err != nil {
 		db.Close()
 		return nil, err
