@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/walros/walros/bench/internal/benchlib"
 )
 
 // client talks to Walros's Jellyfin facade as a signed-in jellyfin-web would.
@@ -20,46 +21,15 @@ type client struct {
 	userID string
 }
 
-// clientAuth is the Authorization header jellyfin-web sends before it has a token.
-const clientAuth = `MediaBrowser Client="bench", Device="bench", DeviceId="bench-1", Version="1.0"`
-
 func newClient(base string, conns int) *client {
 	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, DisableCompression: true}
 	return &client{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 }
 
 // login signs in with POST /Users/AuthenticateByName and keeps the access token and user id.
-func (c *client) login(ctx context.Context) error {
-	body, _ := json.Marshal(map[string]string{"Username": "admin", "Pw": password})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/Users/AuthenticateByName", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", clientAuth+`, Token=""`)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST /Users/AuthenticateByName: %s: %.200s", resp.Status, b)
-	}
-	var out struct {
-		AccessToken string
-		User        struct {
-			ID string `json:"Id"`
-		}
-	}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return fmt.Errorf("POST /Users/AuthenticateByName: %w", err)
-	}
-	if out.AccessToken == "" || out.User.ID == "" {
-		return fmt.Errorf("POST /Users/AuthenticateByName: no AccessToken or User.Id in %.200s", b)
-	}
-	c.token, c.userID = out.AccessToken, out.User.ID
-	return nil
+func (c *client) login(ctx context.Context) (err error) {
+	c.token, c.userID, err = benchlib.Login(ctx, c.http, c.base)
+	return err
 }
 
 // get sends a GET with the token and returns the status and the body, read whole.
@@ -68,7 +38,7 @@ func (c *client) get(ctx context.Context, path string) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", clientAuth+`, Token="`+c.token+`"`)
+	req.Header.Set("Authorization", benchlib.JellyfinAuth+`, Token="`+c.token+`"`)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -131,14 +101,14 @@ func checkPage(status int, b []byte, start int) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	want := min(100, movies-start)
+	want := min(100, benchlib.Movies-start)
 	switch {
 	case p.TotalRecordCount == 0 && len(p.Items) == 0:
 		return fmt.Errorf("StartIndex=%d: an empty result: is the route served yet? (the facade answers routes it lacks with one)", start)
 	case len(p.Items) != want:
 		return fmt.Errorf("StartIndex=%d: %d items, want %d", start, len(p.Items), want)
-	case p.TotalRecordCount != movies:
-		return fmt.Errorf("StartIndex=%d: TotalRecordCount %d, want %d", start, p.TotalRecordCount, movies)
+	case p.TotalRecordCount != benchlib.Movies:
+		return fmt.Errorf("StartIndex=%d: TotalRecordCount %d, want %d", start, p.TotalRecordCount, benchlib.Movies)
 	}
 	for _, it := range p.Items {
 		if it.Type != "Movie" || it.ID == "" || it.Name == "" {

@@ -30,6 +30,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/walros/walros/bench/internal/benchlib"
 	"github.com/walros/walros/bench/internal/benchserver"
 )
 
@@ -49,7 +50,7 @@ func main() {
 	flag.IntVar(&o.conns, "c", 8, "concurrent clients of the throughput run")
 	flag.DurationVar(&o.d, "d", 10*time.Second, "duration of the throughput run")
 	flag.IntVar(&o.rounds, "rounds", 100, "home screen loads measured")
-	flag.StringVar(&o.cache, "cache", filepath.Join(os.TempDir(), "walros-bench-jellyfin"), "where the generated library is kept between runs")
+	flag.StringVar(&o.cache, "cache", benchlib.DefaultCache, "where the generated library is kept between runs")
 	flag.BoolVar(&o.regen, "regen", false, "generate the library again")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's folder (binary, server log)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the random page starts")
@@ -67,7 +68,7 @@ func main() {
 type row struct{ measure, walros, ref, ratio, target, met string }
 
 func benchmark(ctx context.Context, o options) error {
-	data, m, err := ensureLibrary(ctx, o.cache, o.regen)
+	data, m, err := benchlib.Ensure(ctx, o.cache, o.regen)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func benchmark(ctx context.Context, o options) error {
 		return err
 	}
 	srv, err := benchserver.Start(ctx, benchserver.Options{Bin: bin, Data: data, LogPath: filepath.Join(dir, "walros.log"),
-		Env: []string{"WALROS_ADMIN_PASSWORD=" + password, "WALROS_LOG_FORMAT=json", "WALROS_SCAN_WATCH=false",
+		Env: []string{"WALROS_ADMIN_PASSWORD=" + benchlib.AdminPassword, "WALROS_LOG_FORMAT=json", "WALROS_SCAN_WATCH=false",
 			"WALROS_SCAN_INTERVAL=0"}})
 	if err != nil {
 		return err
@@ -105,7 +106,7 @@ func benchmark(ctx context.Context, o options) error {
 	if err := c.login(ctx); err != nil {
 		return fmt.Errorf("%w (log: %s)", err, srv.LogPath)
 	}
-	ref, err := openSQLRef(data)
+	ref, err := benchlib.OpenSQLRef(data, benchlib.MoviesWhere)
 	if err != nil {
 		return err
 	}
@@ -124,8 +125,8 @@ func benchmark(ctx context.Context, o options) error {
 	}
 
 	// (a) Latency, one request after another, and the same pages through SQL and the store.
-	warm, at := starts(o.seed+1000, o.warm), starts(o.seed, o.n)
-	if _, err := ref.sequential(ctx, warm); err != nil {
+	warm, at := benchlib.Starts(o.seed+1000, o.warm), benchlib.Starts(o.seed, o.n)
+	if _, err := ref.Sequential(ctx, warm); err != nil {
 		return err
 	}
 	if _, err := st.sequential(ctx, warm); err != nil {
@@ -134,7 +135,7 @@ func benchmark(ctx context.Context, o options) error {
 	if _, _, err := sequential(ctx, c, warm, true); err != nil {
 		return fmt.Errorf("%w (log: %s)", err, srv.LogPath)
 	}
-	fmt.Printf("\n== the movie page, %d requests one after another (StartIndex random in [0, %d])\n", o.n, movies-100)
+	fmt.Printf("\n== the movie page, %d requests one after another (StartIndex random in [0, %d])\n", o.n, benchlib.Movies-100)
 	cpu0 := srv.CPU()
 	full, body, err := sequential(ctx, c, at, true)
 	if err != nil {
@@ -142,32 +143,32 @@ func benchmark(ctx context.Context, o options) error {
 	}
 	perReq := (srv.CPU() - cpu0) / time.Duration(o.n)
 	fmt.Printf("  walros, Fields=%s: p50 %s, p90 %s, p99 %s, max %s; server CPU %s a request\n    (last page: %s)\n",
-		pageFields, ms(full.q(.5)), ms(full.q(.9)), ms(full.q(.99)), ms(full[len(full)-1]), ms(perReq), pageStats(body))
+		pageFields, benchlib.Ms(full.Q(.5)), benchlib.Ms(full.Q(.9)), benchlib.Ms(full.Q(.99)), benchlib.Ms(full[len(full)-1]), benchlib.Ms(perReq), pageStats(body))
 	// The same pages again: what a page costs once the server has served it (its rows, metadata
 	// and cards are kept until a write or 5 minutes), as when a user scrolls back or returns.
 	again, _, err := sequential(ctx, c, at, true)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("  the same pages again: p50 %s, p90 %s, p99 %s\n", ms(again.q(.5)), ms(again.q(.9)), ms(again.q(.99)))
+	fmt.Printf("  the same pages again: p50 %s, p90 %s, p99 %s\n", benchlib.Ms(again.Q(.5)), benchlib.Ms(again.Q(.9)), benchlib.Ms(again.Q(.99)))
 	minimal, body, err := sequential(ctx, c, at, false)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("  walros, no Fields, EnableImages=false, EnableUserData=false: p50 %s, p90 %s, p99 %s\n    (last page: %s)\n",
-		ms(minimal.q(.5)), ms(minimal.q(.9)), ms(minimal.q(.99)), pageStats(body))
+		benchlib.Ms(minimal.Q(.5)), benchlib.Ms(minimal.Q(.9)), benchlib.Ms(minimal.Q(.99)), pageStats(body))
 	stLat, err := st.sequential(ctx, at)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("  store.Items (bun: page and count, rows to core.Item; no core, facade or HTTP): p50 %s, p90 %s, p99 %s\n",
-		ms(stLat.q(.5)), ms(stLat.q(.9)), ms(stLat.q(.99)))
-	sqlLat, err := ref.sequential(ctx, at)
+		benchlib.Ms(stLat.Q(.5)), benchlib.Ms(stLat.Q(.9)), benchlib.Ms(stLat.Q(.99)))
+	sqlLat, err := ref.Sequential(ctx, at)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("  SQL (database/sql, the store's query and count at once): p50 %s, p90 %s, p99 %s\n",
-		ms(sqlLat.q(.5)), ms(sqlLat.q(.9)), ms(sqlLat.q(.99)))
+		benchlib.Ms(sqlLat.Q(.5)), benchlib.Ms(sqlLat.Q(.9)), benchlib.Ms(sqlLat.Q(.99)))
 
 	// (b) Throughput.
 	fmt.Printf("\n== the movie page, %d clients back to back for %s\n", o.conns, o.d)
@@ -175,11 +176,11 @@ func benchmark(ctx context.Context, o options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	serverCPU, clientCPU := lr.PerRequest()
 	fmt.Printf("  %d requests, %.0f req/s, %d errors; p50 %s, p99 %s under load; CPU a request: server %s, client %s\n",
-		lr.reqs, lr.rps(), lr.errs, ms(lr.lat.q(.5)), ms(lr.lat.q(.99)), ms(lr.server/time.Duration(max(lr.reqs, 1))),
-		ms(lr.client/time.Duration(max(lr.reqs, 1))))
-	if lr.errs > 0 {
-		fmt.Printf("  first error: %s\n", lr.firstEr)
+		lr.Reqs, lr.RPS(), lr.Errs, benchlib.Ms(lr.Lat.Q(.5)), benchlib.Ms(lr.Lat.Q(.99)), benchlib.Ms(serverCPU), benchlib.Ms(clientCPU))
+	if lr.Errs > 0 {
+		fmt.Printf("  first error: %s\n", lr.FirstErr)
 	}
 
 	// (c) The home screen.
@@ -217,8 +218,8 @@ func benchmark(ctx context.Context, o options) error {
 			each[p] = append(each[p], d)
 		}
 	}
-	wall := sorted(walls)
-	fmt.Printf("  whole screen: p50 %s, p99 %s; views alone p50 %s\n", ms(wall.q(.5)), ms(wall.q(.99)), ms(sorted(viewsLat).q(.5)))
+	wall := benchlib.Sorted(walls)
+	fmt.Printf("  whole screen: p50 %s, p99 %s; views alone p50 %s\n", benchlib.Ms(wall.Q(.5)), benchlib.Ms(wall.Q(.99)), benchlib.Ms(benchlib.Sorted(viewsLat).Q(.5)))
 	fmt.Println("  each request, within the screen (p50, p99) and alone, one after another (median of 5):")
 	for _, p := range h.rest {
 		var alone []time.Duration
@@ -229,14 +230,14 @@ func benchmark(ctx context.Context, o options) error {
 			}
 			alone = append(alone, time.Since(t))
 		}
-		l := sorted(each[p])
+		l := benchlib.Sorted(each[p])
 		name, _, _ := strings.Cut(p, "?")
 		if i := strings.Index(p, "parentId="); i >= 0 {
 			name += " (" + names[p[i+len("parentId="):]] + ")"
 		} else if i := strings.Index(p, "mediaTypes="); i >= 0 {
 			name += " " + p[i:]
 		}
-		fmt.Printf("    %-40s %s, %s; alone %s\n", name, ms(l.q(.5)), ms(l.q(.99)), ms(sorted(alone).q(.5)))
+		fmt.Printf("    %-40s %s, %s; alone %s\n", name, benchlib.Ms(l.Q(.5)), benchlib.Ms(l.Q(.99)), benchlib.Ms(benchlib.Sorted(alone).Q(.5)))
 	}
 
 	if o.perf != "" {
@@ -254,14 +255,14 @@ func benchmark(ctx context.Context, o options) error {
 		return "**no**"
 	}
 	rows := []row{
-		{"movie page p50 (sequential)", ms(full.q(.5)), ms(sqlLat.q(.5)), ratio(full.q(.5), sqlLat.q(.5)), "≤ 5 ms", met(full.q(.5) <= 5*time.Millisecond)},
-		{"movie page p99 (sequential)", ms(full.q(.99)), ms(sqlLat.q(.99)), ratio(full.q(.99), sqlLat.q(.99)), "≤ 25 ms", met(full.q(.99) <= 25*time.Millisecond)},
-		{"  〃 the same pages again, p50 / p99", ms(again.q(.5)) + " / " + ms(again.q(.99)), "", ratio(again.q(.99), sqlLat.q(.99)), "", ""},
-		{"  〃 no Fields, images or user data, p50 / p99", ms(minimal.q(.5)) + " / " + ms(minimal.q(.99)), "", ratio(minimal.q(.5), sqlLat.q(.5)), "", ""},
-		{"  〃 store.Items alone, p50 / p99", ms(stLat.q(.5)) + " / " + ms(stLat.q(.99)), "", ratio(stLat.q(.5), sqlLat.q(.5)), "", ""},
-		{fmt.Sprintf("movie page, %d clients: throughput", o.conns), fmt.Sprintf("%.0f req/s (%d errors)", lr.rps(), lr.errs), "", "", "≥ 2,000 req/s", met(lr.rps() >= 2000 && lr.errs == 0)},
-		{"  〃 p50 / p99 under load", ms(lr.lat.q(.5)) + " / " + ms(lr.lat.q(.99)), "", "", "", ""},
-		{"home screen p50 (p99)", ms(wall.q(.5)) + " (" + ms(wall.q(.99)) + ")", "", "", "≤ 50 ms", met(wall.q(.5) <= 50*time.Millisecond)},
+		{"movie page p50 (sequential)", benchlib.Ms(full.Q(.5)), benchlib.Ms(sqlLat.Q(.5)), ratio(full.Q(.5), sqlLat.Q(.5)), "≤ 5 ms", met(full.Q(.5) <= 5*time.Millisecond)},
+		{"movie page p99 (sequential)", benchlib.Ms(full.Q(.99)), benchlib.Ms(sqlLat.Q(.99)), ratio(full.Q(.99), sqlLat.Q(.99)), "≤ 25 ms", met(full.Q(.99) <= 25*time.Millisecond)},
+		{"  〃 the same pages again, p50 / p99", benchlib.Ms(again.Q(.5)) + " / " + benchlib.Ms(again.Q(.99)), "", ratio(again.Q(.99), sqlLat.Q(.99)), "", ""},
+		{"  〃 no Fields, images or user data, p50 / p99", benchlib.Ms(minimal.Q(.5)) + " / " + benchlib.Ms(minimal.Q(.99)), "", ratio(minimal.Q(.5), sqlLat.Q(.5)), "", ""},
+		{"  〃 store.Items alone, p50 / p99", benchlib.Ms(stLat.Q(.5)) + " / " + benchlib.Ms(stLat.Q(.99)), "", ratio(stLat.Q(.5), sqlLat.Q(.5)), "", ""},
+		{fmt.Sprintf("movie page, %d clients: throughput", o.conns), fmt.Sprintf("%.0f req/s (%d errors)", lr.RPS(), lr.Errs), "", "", "≥ 2,000 req/s", met(lr.RPS() >= 2000 && lr.Errs == 0)},
+		{"  〃 p50 / p99 under load", benchlib.Ms(lr.Lat.Q(.5)) + " / " + benchlib.Ms(lr.Lat.Q(.99)), "", "", "", ""},
+		{"home screen p50 (p99)", benchlib.Ms(wall.Q(.5)) + " (" + benchlib.Ms(wall.Q(.99)) + ")", "", "", "≤ 50 ms", met(wall.Q(.5) <= 50*time.Millisecond)},
 	}
 	fmt.Printf("\nreference = the same page read with SQL (the store's query and count, database/sql, same driver, read-only)\n\n")
 	fmt.Println("| measure | walros | SQL | walros/SQL | target | met |")
@@ -331,6 +332,6 @@ func profile(ctx context.Context, c *client, o options, pid int, cpu func() time
 	r := throughput(ctx, c, o.conns, o.d, o.seed+1, cpu)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()
-	fmt.Printf("\nperf profile of walros during %s of %d clients (%.0f req/s) written to %s\n", o.d, o.conns, r.rps(), o.perf)
+	fmt.Printf("\nperf profile of walros during %s of %d clients (%.0f req/s) written to %s\n", o.d, o.conns, r.RPS(), o.perf)
 	return nil
 }

@@ -7,45 +7,16 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/walros/walros/bench/internal/benchlib"
 )
-
-// latencies is a sorted set of measured durations.
-type latencies []time.Duration
-
-func sorted(d []time.Duration) latencies {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s
-}
-
-// q returns the q-quantile (nearest rank).
-func (l latencies) q(q float64) time.Duration {
-	if len(l) == 0 {
-		return 0
-	}
-	return l[min(len(l)-1, int(q*float64(len(l))))]
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
-
-// starts draws n random page starts in [0, movies-100], the same for every side.
-func starts(seed uint64, n int) []int {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	out := make([]int, n)
-	for i := range out {
-		out[i] = rng.IntN(movies - 100 + 1)
-	}
-	return out
-}
 
 // sequential GETs the movie page at each start, one after another, checking every answer; it
 // returns the time of each request (until its body is read) and the last body.
-func sequential(ctx context.Context, c *client, at []int, fields bool) (latencies, []byte, error) {
+func sequential(ctx context.Context, c *client, at []int, fields bool) (benchlib.Latencies, []byte, error) {
 	out := make([]time.Duration, 0, len(at))
 	var last []byte
 	for _, n := range at {
@@ -61,80 +32,25 @@ func sequential(ctx context.Context, c *client, at []int, fields bool) (latencie
 		}
 		out, last = append(out, d), b
 	}
-	return sorted(out), last, nil
+	return benchlib.Sorted(out), last, nil
 }
-
-// loadResult is what a throughput run measured.
-type loadResult struct {
-	reqs    int
-	errs    int
-	firstEr string
-	elapsed time.Duration
-	server  time.Duration // walros's CPU time meanwhile
-	client  time.Duration // this process's CPU time meanwhile
-	lat     latencies
-}
-
-func (r loadResult) rps() float64 { return float64(r.reqs) / r.elapsed.Seconds() }
 
 // throughput runs conns clients, each GETting random movie pages back to back, for d. Every answer
 // must be 200 with the total count; one in 50 is checked whole (decoding every page would take the
 // client more CPU than the server, on the same two cores).
-func throughput(ctx context.Context, c *client, conns int, d time.Duration, seed uint64, serverCPU func() time.Duration) loadResult {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	total := []byte(`"TotalRecordCount":` + strconv.Itoa(movies))
-	var mu sync.Mutex
-	var r loadResult
-	var wg sync.WaitGroup
-	cpu0, self0, t0 := serverCPU(), selfCPU(), time.Now()
-	for i := range conns {
-		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(seed, uint64(100+i)))
-			var lat []time.Duration
-			var reqs, errs int
-			var first string
-			for ctx.Err() == nil {
-				n := rng.IntN(movies - 100 + 1)
-				t := time.Now()
-				status, b, err := c.get(ctx, c.pagePath(n, true))
-				el := time.Since(t)
-				if ctx.Err() != nil {
-					break // cut off by the deadline: not counted
-				}
-				switch {
-				case err == nil && status == http.StatusOK && bytes.Contains(b, total) && (reqs%50 != 0 || checkPage(status, b, n) == nil):
-					reqs++
-					lat = append(lat, el)
-				default:
-					errs++
-					if first == "" {
-						first = fmt.Sprintf("status %d, err %v, %.200s", status, err, b)
-						if err == nil && status == http.StatusOK {
-							first = checkPage(status, b, n).Error()
-						}
-					}
-				}
-			}
-			mu.Lock()
-			r.reqs, r.errs, r.lat = r.reqs+reqs, r.errs+errs, append(r.lat, lat...)
-			if r.firstEr == "" {
-				r.firstEr = first
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	r.elapsed, r.server, r.client = time.Since(t0), serverCPU()-cpu0, selfCPU()-self0
-	r.lat = sorted(r.lat)
-	return r
-}
-
-// selfCPU is the CPU time this process has used.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+func throughput(ctx context.Context, c *client, conns int, d time.Duration, seed uint64, serverCPU func() time.Duration) benchlib.LoadResult {
+	total := []byte(`"TotalRecordCount":` + strconv.Itoa(benchlib.Movies))
+	return benchlib.Load(ctx, conns, d, seed, serverCPU, func(ctx context.Context, rng *rand.Rand, i int) error {
+		n := rng.IntN(benchlib.Movies - 100 + 1)
+		status, b, err := c.get(ctx, c.pagePath(n, true))
+		switch {
+		case err != nil || status != http.StatusOK:
+			return fmt.Errorf("status %d, err %v, %.200s", status, err, b)
+		case i%50 == 0 || !bytes.Contains(b, total):
+			return checkPage(status, b, n)
+		}
+		return nil
+	})
 }
 
 // home is jellyfin-web's home screen (src/components/homesections): the user's views first, then,

@@ -37,29 +37,41 @@ type Options struct {
 	Data    string   // the data directory
 	LogPath string   // where its output goes
 	Env     []string // added to this process's environment (WALROS_ADMIN_PASSWORD=..., ...)
-	Args    []string // added after serve --data D --addr 127.0.0.1:0 --no-demo
-	Ready   time.Duration
+	Args    []string // added after serve --data D --addr 127.0.0.1:0 --plex-addr P --no-demo
+	// PlexAddr is where the Plex facade listens; "" picks a free loopback port (its default, :32400,
+	// may be taken, by Plex or by another benchmark's server).
+	PlexAddr string
+	Ready    time.Duration
 }
 
 // Server is one running `walros serve`.
 type Server struct {
-	Base    string // http://127.0.0.1:PORT
-	LogPath string
-	cmd     *exec.Cmd
-	done    chan struct{} // closed when the process has exited
+	Base     string // http://127.0.0.1:PORT
+	PlexBase string // the Plex facade's, http://127.0.0.1:PORT
+	LogPath  string
+	cmd      *exec.Cmd
+	done     chan struct{} // closed when the process has exited
 }
 
 // welcome is the line `walros serve` prints once it listens.
 var welcome = regexp.MustCompile(`Walros is running at (http://\S+)`)
 
 // Start runs `walros serve` on port 0, reads the address from what it prints, and waits until
-// /readyz answers 200 (o.Ready, 60 s by default).
+// /readyz answers 200 (o.Ready, 60 s by default). The Plex facade listens once serve has printed
+// its address.
 func Start(ctx context.Context, o Options) (*Server, error) {
 	logf, err := os.OpenFile(o.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--data", o.Data, "--addr", "127.0.0.1:0", "--no-demo"}, o.Args...)
+	plex := o.PlexAddr
+	if plex == "" {
+		if plex, err = FreePort(); err != nil {
+			logf.Close()
+			return nil, err
+		}
+	}
+	args := append([]string{"serve", "--data", o.Data, "--addr", "127.0.0.1:0", "--plex-addr", plex, "--no-demo"}, o.Args...)
 	cmd := exec.Command(o.Bin, args...)
 	cmd.Env = append(os.Environ(), o.Env...)
 	cmd.Stderr = logf
@@ -73,7 +85,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		logf.Close()
 		return nil, fmt.Errorf("start walros: %w", err)
 	}
-	s := &Server{LogPath: o.LogPath, cmd: cmd, done: make(chan struct{})}
+	s := &Server{PlexBase: "http://" + plex, LogPath: o.LogPath, cmd: cmd, done: make(chan struct{})}
 	base := make(chan string, 1)
 	copied := make(chan struct{})
 	go func() { // the welcome text goes to the log too

@@ -1,14 +1,10 @@
-package main
+package benchlib
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,86 +13,6 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/store"
 )
-
-// The generated library: the issue's 100,000 items (50k episodes in 2k series, 30k movies, 20k
-// tracks), with the series, seasons, artists and albums above them.
-const (
-	movies          = 30_000
-	series          = 2_000
-	episodesPerShow = 25
-	artists         = 1_000
-	albumsPerArtist = 2
-	tracksPerAlbum  = 10
-	resumeMovies    = 50  // movies the admin stopped part-way
-	watchedSeries   = 100 // series whose first episode the admin played
-	password        = "bench-jellyfin-password"
-	// layout changes whenever what generate writes changes, so an old cache is made again.
-	layout = 1
-)
-
-// marker is written last into the cache: a directory without it, or with another layout, is
-// generated again.
-type marker struct {
-	Layout     int       `json:"layout"`
-	Migrations string    `json:"migrations"` // a hash of store/migrations/sqlite: a schema edited in place needs a new library
-	Items      int       `json:"items"`
-	Generated  time.Time `json:"generated"`
-	Took       string    `json:"took"`
-}
-
-const markerFile = "bench-complete.json"
-
-// ensureLibrary returns the data directory holding the generated library, generating it first
-// unless the cache has a complete one.
-func ensureLibrary(ctx context.Context, cache string, regen bool) (string, marker, error) {
-	data := filepath.Join(cache, "data")
-	var m marker
-	schema, err := migrationsHash()
-	if err != nil {
-		return "", m, err
-	}
-	if b, err := os.ReadFile(filepath.Join(cache, markerFile)); err == nil && !regen {
-		if json.Unmarshal(b, &m) == nil && m.Layout == layout && m.Migrations == schema {
-			return data, m, nil
-		}
-		fmt.Println("the cached library was made by another version of this program or of the schema")
-	}
-	if err := os.RemoveAll(cache); err != nil {
-		return "", m, err
-	}
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return "", m, err
-	}
-	fmt.Printf("generating the library into %s (once; -regen makes it again)\n", cache)
-	start := time.Now()
-	n, err := generate(ctx, cache, data)
-	if err != nil {
-		return "", m, fmt.Errorf("generate library: %w", err)
-	}
-	m = marker{Layout: layout, Migrations: schema, Items: n, Generated: time.Now().UTC(), Took: time.Since(start).Round(time.Second).String()}
-	b, _ := json.Marshal(m)
-	return data, m, os.WriteFile(filepath.Join(cache, markerFile), b, 0o644)
-}
-
-// migrationsHash hashes the SQLite migrations (the benchmark runs from the repository's root).
-// They are still edited in place before a release, and a database migrated by an older copy of
-// one would never get the newer copy's tables.
-func migrationsHash() (string, error) {
-	files, err := filepath.Glob(filepath.Join("store", "migrations", "sqlite", "*.sql"))
-	if err != nil || len(files) == 0 {
-		return "", fmt.Errorf("no store/migrations/sqlite/*.sql here: run from the repository's root (%v)", err)
-	}
-	h := sha256.New()
-	for _, f := range files { // Glob sorts them
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %d\n", filepath.Base(f), len(b))
-		h.Write(b)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
-}
 
 // generator writes the library through the store's own write paths: the scanner's ApplyFile for
 // files and their items, SetMetadata for genres, overviews and posters, the user data service for
@@ -126,10 +42,10 @@ func generate(ctx context.Context, cache, data string) (int, error) {
 	defer db.W.ExecContext(context.WithoutCancel(ctx), "DROP INDEX IF EXISTS bench_match_key")
 	st := db.Stores()
 	users := core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions, Now: time.Now, NewID: newID})
-	if _, err := users.Bootstrap(ctx, "admin", password); err != nil {
+	if _, err := users.Bootstrap(ctx, AdminUser, AdminPassword); err != nil {
 		return 0, err
 	}
-	admin, err := st.Users.UserByName(ctx, "admin")
+	admin, err := st.Users.UserByName(ctx, AdminUser)
 	if err != nil {
 		return 0, err
 	}
@@ -174,15 +90,15 @@ func generate(ctx context.Context, cache, data string) (int, error) {
 	if err := g.userData(ctx, admin.ID, movieIDs, firstEpisodes); err != nil {
 		return 0, err
 	}
-	fmt.Printf("  user data: %d resume points, %d series started, in %.1f s\n", resumeMovies, watchedSeries, time.Since(start).Seconds())
+	fmt.Printf("  user data: %d resume points, %d series started, in %.1f s\n", ResumeMovies, WatchedSeries, time.Since(start).Seconds())
 	return g.items, nil
 }
 
 // movies adds one file per movie: Title (Year)/Title (Year) 1080p.mkv; four in five have metadata
 // (genres, overview, rating, poster and backdrop), as after a provider match.
 func (g *generator) movies(ctx context.Context, lib core.Library) ([]core.ItemID, error) {
-	ids := make([]core.ItemID, 0, movies)
-	for i := range movies {
+	ids := make([]core.ItemID, 0, Movies)
+	for i := range Movies {
 		var title string
 		var year int
 		for {
@@ -217,7 +133,7 @@ func (g *generator) movies(ctx context.Context, lib core.Library) ([]core.ItemID
 // episode of each series.
 func (g *generator) shows(ctx context.Context, lib core.Library) ([]core.ItemID, error) {
 	var first []core.ItemID
-	for range series {
+	for range Series {
 		var title string
 		var year int
 		for {
@@ -234,8 +150,8 @@ func (g *generator) shows(ctx context.Context, lib core.Library) ([]core.ItemID,
 		var seriesID core.ItemID
 		ep := 0
 		for s := 1; s <= seasons; s++ {
-			n := episodesPerShow / seasons
-			if s <= episodesPerShow%seasons {
+			n := EpisodesPerShow / seasons
+			if s <= EpisodesPerShow%seasons {
 				n++
 			}
 			for e := 1; e <= n; e++ {
@@ -272,7 +188,7 @@ func (g *generator) shows(ctx context.Context, lib core.Library) ([]core.ItemID,
 // music adds 1,000 artists with 2 albums of 10 MP3 tracks, Artist/Album/01 - Title.mp3, tagged;
 // every album has a cover, half the artists a picture.
 func (g *generator) music(ctx context.Context, lib core.Library) error {
-	for a := range artists {
+	for a := range Artists {
 		var artist string
 		for {
 			artist = g.title(1+g.rng.IntN(2), 0.3)
@@ -282,7 +198,7 @@ func (g *generator) music(ctx context.Context, lib core.Library) error {
 			}
 		}
 		var artistID core.ItemID
-		for range albumsPerArtist {
+		for range AlbumsPerArtist {
 			var album string
 			for {
 				album = g.title(1+g.rng.IntN(3), 0.1)
@@ -295,7 +211,7 @@ func (g *generator) music(ctx context.Context, lib core.Library) error {
 			dir := filepath.Join(lib.Paths[0], artist, album)
 			created := g.created()
 			var albumID core.ItemID
-			for t := 1; t <= tracksPerAlbum; t++ {
+			for t := 1; t <= TracksPerAlbum; t++ {
 				title := g.title(1+g.rng.IntN(4), 0.05)
 				rel := filepath.Join(artist, album, fmt.Sprintf("%02d - %s.mp3", t, title))
 				runtime := time.Duration(150+g.rng.IntN(150)) * time.Second
@@ -303,7 +219,7 @@ func (g *generator) music(ctx context.Context, lib core.Library) error {
 					Streams: []core.Stream{{Index: 0, Kind: core.StreamAudio, Codec: "mp3", Bitrate: 320_000, Channels: 2,
 						ChannelLayout: "stereo", SampleRate: 44100, Default: true}},
 					Tags: map[string]string{"title": title, "artist": artist, "album_artist": artist, "album": album,
-						"track": fmt.Sprintf("%d/%d", t, tracksPerAlbum), "date": fmt.Sprint(year), "genre": g.genres()[0]}}
+						"track": fmt.Sprintf("%d/%d", t, TracksPerAlbum), "date": fmt.Sprint(year), "genre": g.genres()[0]}}
 				ar := g.item(lib, core.KindArtist, "artist:"+fold(artist), artist, created)
 				al := g.item(lib, core.KindAlbum, "album:"+fold(artist)+"|"+fold(album), album, created)
 				al.Year, al.Path = year, dir
@@ -338,7 +254,7 @@ func (g *generator) userData(ctx context.Context, admin core.UserID, movieIDs, f
 	clock := g.now.Add(-30 * 24 * time.Hour)
 	svc := core.NewUserData(g.st.UserData, g.st.Items, core.DefaultUserDataConfig, func() time.Time { return clock })
 	c := core.Caller{UserID: admin, Admin: true, AllLibraries: true}
-	for i := range resumeMovies {
+	for i := range ResumeMovies {
 		id := movieIDs[g.rng.IntN(len(movieIDs))]
 		it, err := g.st.Items.Item(ctx, id)
 		if err != nil {
@@ -350,9 +266,9 @@ func (g *generator) userData(ctx context.Context, admin core.UserID, movieIDs, f
 			return err
 		}
 	}
-	for i := range watchedSeries {
-		at := g.now.Add(-time.Duration(watchedSeries-i) * 7 * time.Hour)
-		if _, err := svc.SetPlayed(ctx, c, firstEpisodes[i*len(firstEpisodes)/watchedSeries], true, &at); err != nil {
+	for i := range WatchedSeries {
+		at := g.now.Add(-time.Duration(WatchedSeries-i) * 7 * time.Hour)
+		if _, err := svc.SetPlayed(ctx, c, firstEpisodes[i*len(firstEpisodes)/WatchedSeries], true, &at); err != nil {
 			return err
 		}
 	}
