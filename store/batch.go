@@ -236,6 +236,12 @@ func metadataOf(row itemMetaRow) core.Metadata {
 
 // FilesOf returns the files of many items, each item's ordered as ItemFiles orders them.
 func (s *Media) FilesOf(ctx context.Context, ids []core.ItemID) (map[core.ItemID][]core.MediaFile, error) {
+	st, ok := s.db.contentStamp()
+	return cachedRead(ctx, s.db, &pagesOf(s.db).files, st, ok, ids, func(fs []core.MediaFile) bool { return len(fs) == 0 },
+		cloneFiles, s.readFilesOf)
+}
+
+func (s *Media) readFilesOf(ctx context.Context, ids []core.ItemID) (map[core.ItemID][]core.MediaFile, error) {
 	out := make(map[core.ItemID][]core.MediaFile, len(ids))
 	err := chunks(ids, func(ids []core.ItemID) error {
 		var rows []mediaFileRow

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -73,6 +74,30 @@ func (s *Libraries) Library(ctx context.Context, id core.LibraryID) (core.Librar
 
 // Libraries returns every library, ordered by name.
 func (s *Libraries) Libraries(ctx context.Context) ([]core.Library, error) {
+	// Every request of a facade that checks a section or lists views reads them: they are kept at
+	// the list generation, which library writes move on.
+	st, ok := s.db.listStamp()
+	got, err := cachedRead(ctx, s.db, &pagesOf(s.db).libraries, st, ok, []string{""}, nil, cloneLibraries,
+		func(ctx context.Context, _ []string) (map[string][]core.Library, error) {
+			libs, err := s.readLibraries(ctx)
+			return map[string][]core.Library{"": libs}, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	return got[""], nil
+}
+
+// cloneLibraries copies what a caller could change in place in cached libraries.
+func cloneLibraries(ls []core.Library) []core.Library {
+	out := slices.Clone(ls)
+	for i := range out {
+		out[i].Paths = slices.Clone(out[i].Paths)
+	}
+	return out
+}
+
+func (s *Libraries) readLibraries(ctx context.Context) ([]core.Library, error) {
 	var rows []libraryRow
 	if err := s.db.R.NewSelect().Model(&rows).Order("name_key").Scan(ctx); err != nil {
 		return nil, wrap(err, "select libraries")

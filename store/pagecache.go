@@ -94,7 +94,9 @@ type pageCaches struct {
 	childCounts genCache[core.ItemID, int]       // at the list generation; 0 is kept too
 	meta        genCache[core.ItemID, metaEntry] // at the content generation
 	fileCounts  genCache[core.ItemID, core.FileCount]
-	cards       genCache[string, []byte] // at the content generation: see CardStamp
+	files       genCache[core.ItemID, []core.MediaFile] // about a kilobyte each with streams: 100 MB when full
+	libraries   genCache[string, []core.Library]        // one entry: every library
+	cards       genCache[string, []byte]                // at the content generation: see CardStamp
 
 	blockMu sync.Mutex
 	blocks  map[core.ItemID][]core.ItemID // the ids read with each, to read around a miss
@@ -161,6 +163,17 @@ func (p *pageCaches) othersWroteUserData() {
 func cloneItem(it core.Item) core.Item {
 	it.ProviderIDs = maps.Clone(it.ProviderIDs)
 	return it
+}
+
+// cloneFiles copies what a caller could change in place in cached files.
+func cloneFiles(fs []core.MediaFile) []core.MediaFile {
+	out := slices.Clone(fs)
+	for i := range out {
+		out[i].Info.Streams = slices.Clone(out[i].Info.Streams)
+		out[i].Info.Chapters = slices.Clone(out[i].Info.Chapters)
+		out[i].Info.Tags = maps.Clone(out[i].Info.Tags)
+	}
+	return out
 }
 
 // cloneMeta copies what a caller could change in place in cached metadata.
