@@ -370,12 +370,23 @@ func streamNode(f core.MediaFile, i int, s core.Stream) *node {
 	case core.StreamAudio:
 		n.set("channels", s.Channels).opt("samplingRate", s.SampleRate).opt("audioChannelLayout", s.ChannelLayout)
 	case core.StreamSubtitle:
-		if s.External != "" {
-			n.set("key", "/library/streams/"+strconv.FormatInt(f.Key*1000+int64(i), 10))
+		if s.External != "" { // Plex lists a key for sidecars; embedded ones are in the part
+			n.set("key", "/library/streams/"+strconv.FormatInt(f.Key*1000+int64(i), 10)).set("format", subtitleFormat(s.Codec))
 		}
 	}
 	n.set("displayTitle", displayTitle(s))
 	return n
+}
+
+// subtitleFormat is Plex's name of a subtitle codec.
+func subtitleFormat(codec string) string {
+	switch codec {
+	case "subrip":
+		return "srt"
+	case "webvtt":
+		return "vtt"
+	}
+	return codec
 }
 
 func displayTitle(s core.Stream) string {

@@ -109,6 +109,8 @@ type Deps struct {
 	Scans     scanService
 	Streams   streamService
 	Artwork   artworkService
+	// Subtitles extracts an embedded text subtitle of a file as WebVTT.
+	Subtitles func(ctx context.Context, path string, index int) ([]byte, error)
 	// ServerID is the server's permanent id: Plex's machineIdentifier.
 	ServerID   string
 	ServerName string
@@ -151,6 +153,7 @@ func New(d Deps) *Handler {
 	h.playlistRoutes(&h.routes)
 	h.hubRoutes(&h.routes)
 	h.collectionRoutes(&h.routes)
+	h.streamRoutes(&h.routes)
 	return h
 }
 

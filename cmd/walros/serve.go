@@ -148,7 +148,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	ph := plex.New(plex.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, UserData: a.userData, Playlists: a.playlists, History: a.history,
-		Scans: scanner, Streams: streams.manager, Artwork: art, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log,
+		Scans: scanner, Streams: streams.manager, Artwork: art, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log,
 		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
 	px, err := startPlex(cfg, ph, cfg.ServerName, id, log)
 	if err != nil {
