@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -17,7 +18,8 @@ type UserData struct {
 	PlayCount    int
 	LastPlayedAt *time.Time
 	Favorite     bool
-	Likes        *bool // nil when the user said nothing
+	Likes        *bool    // nil when the user said nothing
+	Rating       *float64 // the user's own rating, 0 to 10; nil when none
 	// UnplayedCount is, for an item with playable items under it (a series, season, artist, album or
 	// box set), how many of them are not played; nil for a playable item.
 	UnplayedCount *int
@@ -239,6 +241,17 @@ func (s *UserDataService) SetLikes(ctx context.Context, c Caller, id ItemID, lik
 		likes = new(*likes)
 	}
 	return s.update(ctx, c, id, func(d *UserData) { d.Likes = likes })
+}
+
+// SetRating sets the caller's rating of an item, 0 to 10 (nil clears it).
+func (s *UserDataService) SetRating(ctx context.Context, c Caller, id ItemID, rating *float64) (UserData, error) {
+	if rating != nil {
+		if r := *rating; r < 0 || r > 10 || math.IsNaN(r) {
+			return UserData{}, Invalid("rating", "must be between 0 and 10")
+		}
+		rating = new(*rating)
+	}
+	return s.update(ctx, c, id, func(d *UserData) { d.Rating = rating })
 }
 
 // update applies fn to the caller's data for an item they may see, and returns it complete.

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -559,4 +560,31 @@ func BenchmarkNextUp(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestUserRating(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		lib := e.library("Movies")
+		heat := e.add(core.Item{Kind: core.KindMovie, Title: "Heat", LibraryID: lib.ID, Runtime: time.Hour})
+		ann := e.member("ann")
+		eight := 8.5
+		if d, err := e.ud.SetRating(e.ctx, ann, heat.ID, &eight); err != nil || d.Rating == nil || *d.Rating != 8.5 {
+			t.Fatalf("set: %+v, %v", d, err)
+		}
+		if d, err := e.ud.GetOne(e.ctx, ann, heat.ID); err != nil || d.Rating == nil || *d.Rating != 8.5 {
+			t.Fatalf("read back: %+v, %v", d, err)
+		}
+		for _, bad := range []float64{-1, 10.5} {
+			if _, err := e.ud.SetRating(e.ctx, ann, heat.ID, &bad); !errors.Is(err, core.ErrInvalid) {
+				t.Errorf("rating %v: %v", bad, err)
+			}
+		}
+		if d, err := e.ud.SetRating(e.ctx, ann, heat.ID, nil); err != nil || d.Rating != nil {
+			t.Fatalf("clear: %+v, %v", d, err)
+		}
+		bob := e.member("bob", e.library("Other").ID)
+		if _, err := e.ud.SetRating(e.ctx, bob, heat.ID, &eight); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("bob rates a hidden item: %v", err)
+		}
+	})
 }

@@ -21,18 +21,20 @@ type userDataRow struct {
 	LastPlayedAt *time.Time `bun:"last_played_at"`
 	Favorite     bool       `bun:"favorite"`
 	Likes        *bool      `bun:"likes"`
+	Rating       *float64   `bun:"rating"`
 	UpdatedAt    time.Time  `bun:"updated_at"`
 }
 
 func newUserDataRow(user core.UserID, d core.UserData, at time.Time) *userDataRow {
 	return &userDataRow{UserID: string(user), ItemID: string(d.ItemID), PositionMS: d.Position.Milliseconds(),
 		Played: d.Played, PlayCount: d.PlayCount, LastPlayedAt: utcPtr(d.LastPlayedAt), Favorite: d.Favorite,
-		Likes: d.Likes, UpdatedAt: at.UTC()}
+		Likes: d.Likes, Rating: d.Rating, UpdatedAt: at.UTC()}
 }
 
 func (r *userDataRow) toCore() core.UserData {
 	return core.UserData{ItemID: core.ItemID(r.ItemID), Position: time.Duration(r.PositionMS) * time.Millisecond,
-		Played: r.Played, PlayCount: r.PlayCount, LastPlayedAt: utcPtr(r.LastPlayedAt), Favorite: r.Favorite, Likes: r.Likes}
+		Played: r.Played, PlayCount: r.PlayCount, LastPlayedAt: utcPtr(r.LastPlayedAt), Favorite: r.Favorite, Likes: r.Likes,
+		Rating: r.Rating}
 }
 
 // userDataCountRow is a user data row with the item's runtime and, for an item with playable items
@@ -46,6 +48,7 @@ type userDataCountRow struct {
 	LastPlayedAt *time.Time `bun:"last_played_at"`
 	Favorite     bool       `bun:"favorite"`
 	Likes        *bool      `bun:"likes"`
+	Rating       *float64   `bun:"rating"`
 	RuntimeMS    int64      `bun:"runtime_ms"`
 	Total        *int       `bun:"total"`
 	Done         *int       `bun:"done"`
@@ -127,7 +130,7 @@ func (s *UserData) readUserData(ctx context.Context, user core.UserID, ids []cor
 	var rows []userDataCountRow
 	err := s.db.R.NewRaw(`SELECT i.id AS item_id, i.kind, i.runtime_ms, COALESCE(ud.position_ms, 0) AS position_ms,
 			COALESCE(ud.played, FALSE) AS played, COALESCE(ud.play_count, 0) AS play_count, ud.last_played_at,
-			COALESCE(ud.favorite, FALSE) AS favorite, ud.likes, c.total, c.done
+			COALESCE(ud.favorite, FALSE) AS favorite, ud.likes, ud.rating, c.total, c.done
 		FROM items i
 		LEFT JOIN user_data ud ON ud.item_id = i.id AND ud.user_id = ?
 		LEFT JOIN (SELECT x.anc, COUNT(*) AS total, SUM(CASE WHEN pd.played THEN 1 ELSE 0 END) AS done
@@ -140,7 +143,7 @@ func (s *UserData) readUserData(ctx context.Context, user core.UserID, ids []cor
 	}
 	for _, r := range rows {
 		d := (&userDataRow{ItemID: r.ItemID, PositionMS: r.PositionMS, Played: r.Played, PlayCount: r.PlayCount,
-			LastPlayedAt: r.LastPlayedAt, Favorite: r.Favorite, Likes: r.Likes}).toCore()
+			LastPlayedAt: r.LastPlayedAt, Favorite: r.Favorite, Likes: r.Likes, Rating: r.Rating}).toCore()
 		switch {
 		case !core.ItemKind(r.Kind).Playable() && r.Total != nil && *r.Total > 0:
 			done := 0

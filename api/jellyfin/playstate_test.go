@@ -194,15 +194,16 @@ func TestUserDataRoutes(t *testing.T) {
 
 	// The full update applies what it is given.
 	d = e.ud(e.do("POST", "/UserItems/"+jid(heat.ID)+"/UserData", bob,
-		map[string]any{"PlaybackPositionTicks": runtime90 / 2, "IsFavorite": true, "Likes": true}))
-	if d.PlaybackPositionTicks != runtime90/2 || !d.IsFavorite || d.Likes == nil || !*d.Likes || d.Played {
+		map[string]any{"PlaybackPositionTicks": runtime90 / 2, "IsFavorite": true, "Likes": true, "Rating": 7.5}))
+	if d.PlaybackPositionTicks != runtime90/2 || !d.IsFavorite || d.Likes == nil || !*d.Likes || d.Played || d.Rating == nil || *d.Rating != 7.5 {
 		t.Fatalf("update = %+v", d)
 	}
 	d = e.ud(e.do("POST", "/Users/"+bobID+"/Items/"+jid(heat.ID)+"/UserData", bob,
-		`{"Likes":null,"Played":true}`))
-	if d.Likes != nil || !d.Played || !d.IsFavorite || d.PlaybackPositionTicks != 0 {
+		`{"Likes":null,"Played":true,"Rating":null}`))
+	if d.Likes != nil || !d.Played || !d.IsFavorite || d.PlaybackPositionTicks != 0 || d.Rating != nil {
 		t.Fatalf("second update = %+v", d)
 	}
+	e.want(http.StatusBadRequest, e.do("POST", "/UserItems/"+jid(heat.ID)+"/UserData", bob, `{"Rating":11}`))
 	d = e.ud(e.do("GET", "/Users/"+bobID+"/Items/"+jid(heat.ID)+"/UserData", bob, nil))
 	if !d.Played || !d.IsFavorite {
 		t.Fatalf("legacy read = %+v", d)

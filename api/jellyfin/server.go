@@ -85,6 +85,7 @@ type userDataService interface {
 	SetPlayed(ctx context.Context, c core.Caller, id core.ItemID, played bool, at *time.Time) (core.UserData, error)
 	SetFavorite(ctx context.Context, c core.Caller, id core.ItemID, fav bool) (core.UserData, error)
 	SetLikes(ctx context.Context, c core.Caller, id core.ItemID, likes *bool) (core.UserData, error)
+	SetRating(ctx context.Context, c core.Caller, id core.ItemID, rating *float64) (core.UserData, error)
 	Resume(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
 	NextUp(ctx context.Context, c core.Caller, q core.NextUpQuery) ([]core.Item, int, error)
 }

@@ -32,7 +32,8 @@ func (h *Handler) userDataRoutes(r *router) {
 // Jellyfin keys user data by provider ids, which clients never read back.
 func toUserData(d core.UserData) userItemDataDto {
 	dto := userItemDataDto{PlaybackPositionTicks: toTicks(d.Position), PlayCount: d.PlayCount, IsFavorite: d.Favorite,
-		Likes: d.Likes, LastPlayedDate: timePtrOf(d.LastPlayedAt), Played: d.Played, Key: jid(d.ItemID), ItemId: jid(d.ItemID)}
+		Likes: d.Likes, Rating: d.Rating, LastPlayedDate: timePtrOf(d.LastPlayedAt), Played: d.Played, Key: jid(d.ItemID),
+		ItemId: jid(d.ItemID)}
 	if d.UnplayedCount != nil {
 		// A folder: Jellyfin fills both from the items under it, 0 % included.
 		dto.UnplayedItemCount = ptr(*d.UnplayedCount)
@@ -154,13 +155,15 @@ type updateUserItemData struct {
 	Played                *bool
 	IsFavorite            *bool
 	Likes                 json.RawMessage
+	Rating                json.RawMessage
 	LastPlayedDate        *jfTime
 }
 
 // updateUserData is POST /UserItems/{itemId}/UserData. It applies, in this order, Played (at
 // LastPlayedDate when given), PlaybackPositionTicks (a playback report of that position, so the
 // resume rules apply: under 5 % keeps none, past 90 % marks the item played), IsFavorite and
-// Likes. PlayCount, Rating and the derived fields are not settable: core counts plays itself.
+// Likes and Rating (0 to 10, null clears). PlayCount and the derived fields are not settable: core
+// counts plays itself.
 func (h *Handler) updateUserData(c *gin.Context) {
 	caller, id, ok := h.actingFor(c)
 	if !ok {
@@ -198,6 +201,17 @@ func (h *Handler) updateUserData(c *gin.Context) {
 			}
 		}
 		d, err = h.UserData.SetLikes(ctx, caller, id, likes)
+	}
+	if err == nil && len(body.Rating) > 0 {
+		var rating *float64
+		if !bytes.Equal(bytes.TrimSpace(body.Rating), []byte("null")) {
+			rating = new(float64)
+			if err := json.Unmarshal(body.Rating, rating); err != nil {
+				status(c, http.StatusBadRequest)
+				return
+			}
+		}
+		d, err = h.UserData.SetRating(ctx, caller, id, rating)
 	}
 	h.userDataResult(c, d, err)
 }

@@ -163,6 +163,9 @@ func itemNode(it core.Item, v itemView) *node {
 		if d.LastPlayedAt != nil {
 			n.set("lastViewedAt", d.LastPlayedAt.Unix())
 		}
+		if d.Rating != nil {
+			n.set("userRating", *d.Rating)
+		}
 	}
 	if !ki.leaf {
 		n.set("childCount", v.children)

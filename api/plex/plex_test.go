@@ -280,6 +280,19 @@ func TestPlayState(t *testing.T) {
 		e.want(http.StatusBadRequest, e.get(bad, e.admin))
 	}
 	e.want(http.StatusNotFound, e.get("/:/scrobble?key=99999", e.admin))
+
+	// python-plexapi's rate(): PUT /:/rate, -1 clears.
+	e.want(http.StatusOK, e.do(http.MethodPut, "/:/rate?key="+key+"&identifier=com.plexapp.plugins.library&rating=8.0", e.admin))
+	if m := detail(e.admin); m["userRating"] != 8.0 {
+		t.Errorf("userRating %v", m["userRating"])
+	}
+	e.want(http.StatusOK, e.do(http.MethodPut, "/:/rate?key="+key+"&rating=-1", e.admin))
+	if m := detail(e.admin); m["userRating"] != nil {
+		t.Errorf("userRating after clearing %v", m["userRating"])
+	}
+	for _, bad := range []string{"11", "x", "-0.5"} {
+		e.want(http.StatusBadRequest, e.do(http.MethodPut, "/:/rate?key="+key+"&rating="+bad, e.admin))
+	}
 }
 
 // TestVisibility walks every route as a user who sees only the movies: the shows' items answer 404

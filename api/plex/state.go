@@ -19,6 +19,9 @@ func (h *Handler) stateRoutes(r *router) {
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut} {
 		r.add(m, "/:/timeline", false, h.timeline)
 	}
+	for _, m := range []string{http.MethodGet, http.MethodPut} {
+		r.add(m, "/:/rate", false, h.rate)
+	}
 }
 
 // itemParam finds the item a play-state call names, by ratingKey (timeline) or key (the others;
@@ -59,6 +62,28 @@ func (h *Handler) scrobble(played bool) gin.HandlerFunc {
 		}
 		c.Status(http.StatusOK) // an empty body without a Content-Type: plex-api parses it as ''
 	}
+}
+
+// rate is python-plexapi's rate(): rating=0..10 sets the user's rating, -1 clears it.
+func (h *Handler) rate(c *gin.Context) {
+	it, ok := h.itemParam(c, "key", "ratingKey")
+	if !ok {
+		return
+	}
+	r, err := strconv.ParseFloat(c.Query("rating"), 64)
+	if err != nil {
+		fail(c, http.StatusBadRequest)
+		return
+	}
+	var rating *float64
+	if r != -1 {
+		rating = &r
+	}
+	if _, err := h.UserData.SetRating(c.Request.Context(), callerOf(c), it.ID, rating); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusOK)
 }
 
 // position reads time= (milliseconds) and whether state= ends the playback.
