@@ -169,7 +169,7 @@ func (s *stamps) publish(ctx context.Context) error {
 		Name string `bun:"name"`
 		Gen  int64  `bun:"gen"`
 	}
-	err := s.db.W.NewRaw("UPDATE cache_stamps SET gen = gen + 1 WHERE name IN (?) RETURNING name, gen", bun.In(names)).Scan(ctx, &rows)
+	err := s.db.W.NewRaw("UPDATE cache_stamps SET gen = gen + 1 WHERE name IN (?) RETURNING name, gen", bun.List(names)).Scan(ctx, &rows)
 	if err != nil {
 		s.pending.Or(uint32(f)) // published with the next write, or at Close
 		return wrap(err, "bump cache stamps")

@@ -233,24 +233,38 @@ func duration(it core.Item, files []core.MediaFile) time.Duration {
 	return 0
 }
 
-// mediaNodes groups files into Plex Media (a version) with their Parts (the files of a
-// multi-part version, in order). A Media's id is the key of its first part.
-func mediaNodes(files []core.MediaFile, detail bool) []*node {
-	var out []*node
-	byVersion := map[string]*node{}
+// mediaVersions groups files into Plex Media (a version) and their Parts (the files of a
+// multi-part version, in order): the mediaIndex and partIndex of a transcode request.
+func mediaVersions(files []core.MediaFile) [][]core.MediaFile {
+	var out [][]core.MediaFile
+	byVersion := map[string]int{}
 	for _, f := range files {
 		if f.ProbeError != "" || f.Key == 0 {
 			continue
 		}
-		media := byVersion[f.Version]
-		if media == nil || f.Part == 0 {
-			media = mediaNode(f)
-			out = append(out, media)
+		i, ok := byVersion[f.Version]
+		if !ok || f.Part == 0 {
+			i = len(out)
+			out = append(out, nil)
 			if f.Part > 0 {
-				byVersion[f.Version] = media
+				byVersion[f.Version] = i
 			}
 		}
-		media.add(partNode(f, detail))
+		out[i] = append(out[i], f)
+	}
+	return out
+}
+
+// mediaNodes writes the versions of files as Media elements with their Parts. A Media's id is the
+// key of its first part.
+func mediaNodes(files []core.MediaFile, detail bool) []*node {
+	var out []*node
+	for _, parts := range mediaVersions(files) {
+		media := mediaNode(parts[0])
+		for _, f := range parts {
+			media.add(partNode(f, detail))
+		}
+		out = append(out, media)
 	}
 	return out
 }

@@ -30,8 +30,6 @@ const Version = "1.41.3.9314-a0bfb8370"
 
 type authService interface {
 	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
-	AuthenticateMedia(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
-	MediaToken(c core.Caller, item core.ItemID) (string, error)
 }
 
 // streamService is the HLS engine (transcoder/hls.Manager).
@@ -203,10 +201,7 @@ func (h *Handler) dispatch(c *gin.Context) {
 	c.Params = params
 	c.Header("X-Plex-Protocol", "1.0")
 	if !rt.anon {
-		token := c.GetHeader("X-Plex-Token")
-		if token == "" {
-			token = c.Query("X-Plex-Token")
-		}
+		token := plexToken(c)
 		if token == "" {
 			fail(c, http.StatusUnauthorized)
 			return
@@ -219,6 +214,14 @@ func (h *Handler) dispatch(c *gin.Context) {
 		c.Set(callerKey, caller)
 	}
 	rt.handler(c)
+}
+
+// plexToken is the request's X-Plex-Token: the header, else the query parameter.
+func plexToken(c *gin.Context) string {
+	if t := c.GetHeader("X-Plex-Token"); t != "" {
+		return t
+	}
+	return c.Query("X-Plex-Token")
 }
 
 func callerOf(c *gin.Context) core.Caller {

@@ -139,7 +139,7 @@ func (h *Handler) timeline(c *gin.Context) {
 			}
 			var transcode string
 			if id := sessionID(c); id != "" {
-				if _, ok := h.sessions.get(id); ok {
+				if e, ok := h.sessions.get(id); ok && e.user == caller.UserID {
 					transcode = id
 				}
 			}

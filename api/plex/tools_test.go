@@ -83,7 +83,7 @@ func TestSonarrRadarrReplay(t *testing.T) {
 					Directory []plexSection
 				}
 			}
-			if err := json.Unmarshal([]byte(body.String()), &sections); err != nil {
+			if err := json.Unmarshal(body.Bytes(), &sections); err != nil {
 				t.Fatalf("sections do not deserialize: %v: %s", err, body.String())
 			}
 			var mine *plexSection

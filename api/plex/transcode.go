@@ -2,6 +2,7 @@ package plex
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -35,12 +36,14 @@ func (h *Handler) transcodeRoutes(r *router) {
 	r.add(http.MethodGet, base+"/ping", false, h.ping)
 }
 
-// tcSession is one play session's stream.
+// tcSession is one play session's stream. Its playlists and segments are fetched with its secret
+// (a capability: players fetch them without headers), never with the starter's credential.
 type tcSession struct {
-	user core.UserID
-	file core.MediaFile
-	spec hls.Spec
-	used time.Time
+	user   core.UserID // "" for an API key
+	file   core.MediaFile
+	spec   hls.Spec
+	secret string
+	used   time.Time
 }
 
 // tcSessions are the live play sessions, bounded: the oldest goes when there are too many, and
@@ -51,8 +54,9 @@ type tcSessions struct {
 }
 
 const (
-	maxSessions = 1024
-	sessionIdle = 24 * time.Hour
+	maxSessions        = 1024
+	maxSessionsPerUser = 16
+	sessionIdle        = 24 * time.Hour
 )
 
 func (s *tcSessions) get(id string) (*tcSession, bool) {
@@ -66,28 +70,47 @@ func (s *tcSessions) get(id string) (*tcSession, bool) {
 	return e, true
 }
 
-// put keeps e under id unless another user's session holds it; it returns the id used.
+// put keeps e under id unless another user's session holds it; it returns the id used. A user
+// starting more than maxSessionsPerUser sessions loses their own oldest one; when the server is
+// full, the oldest session of all goes. Sessions unused for sessionIdle are dropped here.
 func (s *tcSessions) put(id string, e *tcSession) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.m == nil {
 		s.m = map[string]*tcSession{}
 	}
+	now := time.Now()
+	mine := 0
+	for k, v := range s.m {
+		switch {
+		case now.Sub(v.used) > sessionIdle:
+			delete(s.m, k)
+		case v.user == e.user && k != id:
+			mine++
+		}
+	}
 	if old, ok := s.m[id]; ok && old.user != e.user || id == "" {
 		id = randomID()
 	}
-	if len(s.m) >= maxSessions {
-		var oldest string
-		for k, v := range s.m {
-			if oldest == "" || v.used.Before(s.m[oldest].used) {
-				oldest = k
-			}
-		}
-		delete(s.m, oldest)
+	if mine >= maxSessionsPerUser {
+		s.evict(func(v *tcSession) bool { return v.user == e.user })
+	} else if len(s.m) >= maxSessions {
+		s.evict(func(*tcSession) bool { return true })
 	}
-	e.used = time.Now()
+	e.used = now
 	s.m[id] = e
 	return id
+}
+
+// evict drops the least recently used session that match accepts; s.mu is held.
+func (s *tcSessions) evict(match func(*tcSession) bool) {
+	var oldest string
+	for k, v := range s.m {
+		if match(v) && (oldest == "" || v.used.Before(s.m[oldest].used)) {
+			oldest = k
+		}
+	}
+	delete(s.m, oldest)
 }
 
 func (s *tcSessions) drop(id string, user core.UserID) {
@@ -142,20 +165,12 @@ func (h *Handler) transcodeFile(c *gin.Context) (core.Item, core.MediaFile, bool
 	}
 	mediaIndex, _ := strconv.Atoi(c.DefaultQuery("mediaIndex", "0"))
 	partIndex, _ := strconv.Atoi(c.DefaultQuery("partIndex", "0"))
-	var media []*node
-	media = mediaNodes(b.Files[it.ID], false)
-	if mediaIndex < 0 || mediaIndex >= len(media) || partIndex < 0 || partIndex >= len(media[mediaIndex].kids) {
+	versions := mediaVersions(b.Files[it.ID])
+	if mediaIndex < 0 || mediaIndex >= len(versions) || partIndex < 0 || partIndex >= len(versions[mediaIndex]) {
 		fail(c, http.StatusNotFound)
 		return core.Item{}, core.MediaFile{}, false
 	}
-	partKey := media[mediaIndex].kids[partIndex].attrs[0].v.(int64) // Part's first attribute is its id
-	for _, f := range b.Files[it.ID] {
-		if f.Key == partKey {
-			return it, f, true
-		}
-	}
-	fail(c, http.StatusNotFound)
-	return core.Item{}, core.MediaFile{}, false
+	return it, versions[mediaIndex][partIndex], true
 }
 
 // transcodeSpec plans the HLS rendition of f for the request: directStream=0 forbids copying the
@@ -240,26 +255,13 @@ func (h *Handler) transcodeSpec(c *gin.Context, f core.MediaFile) (hls.Spec, pla
 	return s, d, true
 }
 
-// mediaToken is the credential the playlists' URIs carry: a day-long token for the item, or the
-// caller's own API key (which has no session to bind one to).
-func (h *Handler) mediaToken(c *gin.Context, item core.ItemID) (string, error) {
-	tok, err := h.Auth.MediaToken(callerOf(c), item)
-	if err != nil || tok != "" {
-		return tok, err
-	}
-	if tok = c.GetHeader("X-Plex-Token"); tok == "" {
-		tok = c.Query("X-Plex-Token")
-	}
-	return tok, nil
-}
-
 // startTranscode answers the master playlist of a new (or renewed) play session.
 func (h *Handler) startTranscode(c *gin.Context) {
 	if p := c.DefaultQuery("protocol", "hls"); p != "hls" {
 		fail(c, http.StatusBadRequest) // DASH and progressive streams are not offered yet
 		return
 	}
-	it, f, ok := h.transcodeFile(c)
+	_, f, ok := h.transcodeFile(c)
 	if !ok {
 		return
 	}
@@ -267,13 +269,9 @@ func (h *Handler) startTranscode(c *gin.Context) {
 	if !ok {
 		return
 	}
-	tok, err := h.mediaToken(c, it.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	id := h.sessions.put(sessionID(c), &tcSession{user: callerOf(c).UserID, file: f, spec: spec})
-	uri := "session/" + id + "/base/index.m3u8?X-Plex-Token=" + tok
+	secret := randomID()
+	id := h.sessions.put(sessionID(c), &tcSession{user: callerOf(c).UserID, file: f, spec: spec, secret: secret})
+	uri := "session/" + id + "/base/index.m3u8?k=" + secret
 	videos := []hls.Spec{spec}
 	var audios []hls.AudioTrack
 	if spec.Kind == hls.Audio {
@@ -288,24 +286,36 @@ func (h *Handler) startTranscode(c *gin.Context) {
 	c.Data(http.StatusOK, "application/vnd.apple.mpegurl", body)
 }
 
-// session finds the play session of a session route and checks its token: the media token of its
-// item (or any credential of its user).
+// session finds the play session of a session route and checks the request: the session's secret
+// (k=, as the playlists give it) or a credential of the session's user, who must still be active
+// and see the item's library.
 func (h *Handler) session(c *gin.Context) (*tcSession, bool) {
 	e, ok := h.sessions.get(c.Param("session"))
 	if !ok {
 		fail(c, http.StatusNotFound)
 		return nil, false
 	}
-	tok := c.Query("X-Plex-Token")
-	if tok == "" {
-		tok = c.GetHeader("X-Plex-Token")
+	if k := c.Query("k"); k == "" || subtle.ConstantTimeCompare([]byte(k), []byte(e.secret)) != 1 {
+		caller, err := h.Auth.Authenticate(c.Request.Context(), plexToken(c), c.ClientIP())
+		if err != nil {
+			h.fail(c, err)
+			return nil, false
+		}
+		if caller.UserID != e.user {
+			fail(c, http.StatusNotFound)
+			return nil, false
+		}
 	}
-	caller, err := h.Auth.AuthenticateMedia(c.Request.Context(), tok, c.ClientIP(), e.file.ItemID)
-	if err != nil {
-		h.fail(c, err)
-		return nil, false
+	caller := core.Caller{Admin: true, AllLibraries: true} // an API key's session
+	if e.user != "" {
+		u, err := h.Users.Me(c.Request.Context(), core.Caller{UserID: e.user})
+		if err != nil || u.Disabled {
+			fail(c, http.StatusNotFound)
+			return nil, false
+		}
+		caller = core.Caller{UserID: u.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}
 	}
-	if caller.UserID != e.user {
+	if !caller.CanSee(e.file.LibraryID) { // a grant withdrawn since the session started
 		fail(c, http.StatusNotFound)
 		return nil, false
 	}
@@ -318,7 +328,7 @@ func (h *Handler) sessionPlaylist(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q := "?X-Plex-Token=" + c.Query("X-Plex-Token")
+	q := "?k=" + e.secret
 	body, err := h.Streams.MediaPlaylist(c.Request.Context(), mediaserve.HLSSource(e.file), e.spec, func(name string) string {
 		if n, ok := strings.CutSuffix(name, ".ts"); ok {
 			if i, err := strconv.Atoi(n); err == nil {
@@ -428,7 +438,7 @@ func (h *Handler) stop(c *gin.Context) {
 }
 
 func (h *Handler) ping(c *gin.Context) {
-	if _, ok := h.sessions.get(sessionID(c)); !ok {
+	if e, ok := h.sessions.get(sessionID(c)); !ok || e.user != callerOf(c).UserID {
 		fail(c, http.StatusNotFound)
 		return
 	}

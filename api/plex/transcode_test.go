@@ -71,8 +71,8 @@ func TestUniversalTranscode(t *testing.T) {
 		t.Errorf("Content-Type %q", ct)
 	}
 	// One video variant, encoded to H.264 within 1280x720 (TS with its audio), at a relative
-	// session URI that carries a media token, not the device token.
-	m := regexp.MustCompile(`#(\S+)\n(session/abc/base/index\.m3u8\?X-Plex-Token=(\S+))\n`).FindStringSubmatch(master.Body.String())
+	// session URI that carries the session's secret, not the caller's token.
+	m := regexp.MustCompile(`#(\S+)\n(session/abc/base/index\.m3u8\?k=(\S+))\n`).FindStringSubmatch(master.Body.String())
 	if m == nil {
 		t.Fatalf("master:\n%s", master.Body)
 	}
@@ -81,15 +81,15 @@ func TestUniversalTranscode(t *testing.T) {
 		t.Fatalf("rendition %s (%+v, %v)", m[1], spec, err)
 	}
 	tok, _ := url.QueryUnescape(m[3])
-	if tok == e.admin {
+	if tok == e.admin || strings.Contains(master.Body.String(), e.admin) {
 		t.Error("the device token is copied into the playlist URI")
 	}
 	base := "/video/:/transcode/universal/"
 	media := e.want(http.StatusOK, e.get(base+m[2], ""))
-	if !strings.Contains(media.Body.String(), "00000.ts?X-Plex-Token=") || !strings.Contains(media.Body.String(), "00012.ts?X-Plex-Token=") {
+	if !strings.Contains(media.Body.String(), "00000.ts?k="+tok) || !strings.Contains(media.Body.String(), "00012.ts?k="+tok) {
 		t.Errorf("media playlist:\n%s", media.Body)
 	}
-	seg := e.want(http.StatusOK, e.get(base+"session/abc/base/00012.ts?X-Plex-Token="+url.QueryEscape(tok), ""))
+	seg := e.want(http.StatusOK, e.get(base+"session/abc/base/00012.ts?k="+url.QueryEscape(tok), ""))
 	if seg.Body.String() != "segment bytes" || seg.Header().Get("Content-Type") != "video/mp2t" {
 		t.Errorf("segment %q %q", seg.Body, seg.Header().Get("Content-Type"))
 	}
@@ -99,18 +99,21 @@ func TestUniversalTranscode(t *testing.T) {
 		t.Errorf("directStream=1 did not copy:\n%s", copied)
 	}
 
-	// Session routes: no token, a wrong one, another user's token, an unknown session.
+	// The owner's own token works too (clients that build the URL themselves).
+	e.want(http.StatusOK, e.get(base+"session/abc/base/00000.ts", e.admin))
+	// Session routes: no secret, a wrong one, another user's token, an unknown session.
 	other := e.addUser("bob")
 	for _, tc := range []struct {
 		path string
 		code int
 	}{
 		{base + "session/abc/base/index.m3u8", http.StatusUnauthorized},
-		{base + "session/abc/base/index.m3u8?X-Plex-Token=wrong", http.StatusUnauthorized},
+		{base + "session/abc/base/index.m3u8?k=wrong", http.StatusUnauthorized},
 		{base + "session/abc/base/00000.ts?X-Plex-Token=" + url.QueryEscape(other), http.StatusNotFound},
-		{base + "session/nope/base/index.m3u8?X-Plex-Token=" + url.QueryEscape(tok), http.StatusNotFound},
-		{base + "session/abc/base/00000.m4s?X-Plex-Token=" + url.QueryEscape(tok), http.StatusNotFound},
-		{base + "session/abc/base/x.ts?X-Plex-Token=" + url.QueryEscape(tok), http.StatusNotFound},
+		{base + "session/def/base/00000.ts?k=" + url.QueryEscape(tok), http.StatusUnauthorized}, // another session's secret
+		{base + "session/nope/base/index.m3u8?k=" + url.QueryEscape(tok), http.StatusNotFound},
+		{base + "session/abc/base/00000.m4s?k=" + url.QueryEscape(tok), http.StatusNotFound},
+		{base + "session/abc/base/x.ts?k=" + url.QueryEscape(tok), http.StatusNotFound},
 	} {
 		if rec := e.get(tc.path, ""); rec.Code != tc.code {
 			t.Errorf("GET %s: %d, want %d", tc.path, rec.Code, tc.code)
@@ -153,5 +156,22 @@ func TestUniversalTranscode(t *testing.T) {
 	e.want(http.StatusOK, e.get(base+"ping?session=abc", e.admin))
 	e.want(http.StatusOK, e.get(base+"stop?session=abc", e.admin))
 	e.want(http.StatusNotFound, e.get(base+"ping?session=abc", e.admin))
-	e.want(http.StatusNotFound, e.get(base+"session/abc/base/index.m3u8?X-Plex-Token="+url.QueryEscape(tok), ""))
+	e.want(http.StatusNotFound, e.get(base+"session/abc/base/index.m3u8?k="+url.QueryEscape(tok), ""))
+
+	// An API key's session carries no key in its URLs; a user who loses the grant loses the stream.
+	_, key, err := e.auth.CreateAPIKey(e.ctx, e.operator, "tool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := e.want(http.StatusOK, e.get(start+"&session=keyed", key)).Body.String(); strings.Contains(body, key) {
+		t.Errorf("the API key is in the playlist:\n%s", body)
+	}
+	carolTok := e.addUser("carol2", movies.ID)
+	cm := regexp.MustCompile(`(session/\S+)\n`).FindStringSubmatch(e.want(http.StatusOK, e.get(start+"&session=carols", carolTok)).Body.String())
+	e.want(http.StatusOK, e.get(base+cm[1], ""))
+	carol, _ := e.stores.Users.UserByName(e.ctx, "carol2")
+	if _, err := e.users.Update(e.ctx, e.operator, carol.ID, core.UserPatch{AllLibraries: new(false), LibraryIDs: &[]core.LibraryID{}}); err != nil {
+		t.Fatal(err)
+	}
+	e.want(http.StatusNotFound, e.get(base+cm[1], ""))
 }
