@@ -19,19 +19,48 @@ import (
 // holding up the others; pings are answered by the reader (Tautulli drops a silent server).
 
 const (
-	maxSockets  = 256
-	socketQueue = 64
+	maxSockets        = 256
+	maxSocketsPerUser = 8
+	socketQueue       = 64
+	socketRecheck     = time.Minute // how often a socket's token is checked again
 )
 
 type notifySocket struct {
-	caller core.Caller
+	who    string      // whose socket: the user, or the API key
+	caller core.Caller // as of the last check; guarded by notifier.mu
 	out    chan []byte
 }
 
 type notifier struct {
 	mu      sync.Mutex
 	sockets map[*notifySocket]struct{}
-	conns   map[*notifySocket]*websocket.Conn
+	recheck time.Duration // socketRecheck; tests shorten it
+}
+
+// add registers a socket unless the server or its owner has too many.
+func (n *notifier) add(s *notifySocket) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.sockets == nil {
+		n.sockets = map[*notifySocket]struct{}{}
+	}
+	mine := 0
+	for o := range n.sockets {
+		if o.who == s.who {
+			mine++
+		}
+	}
+	if len(n.sockets) >= maxSockets || mine >= maxSocketsPerUser {
+		return false
+	}
+	n.sockets[s] = struct{}{}
+	return true
+}
+
+func (n *notifier) remove(s *notifySocket) {
+	n.mu.Lock()
+	delete(n.sockets, s)
+	n.mu.Unlock()
 }
 
 func (h *Handler) notifyRoutes(r *router) {
@@ -40,31 +69,23 @@ func (h *Handler) notifyRoutes(r *router) {
 }
 
 func (h *Handler) notifications(c *gin.Context) {
-	n := &h.notify
-	n.mu.Lock()
-	full := len(n.sockets) >= maxSockets
-	n.mu.Unlock()
-	if full {
+	n, caller, token, address := &h.notify, callerOf(c), plexToken(c), c.ClientIP()
+	s := &notifySocket{who: string(caller.UserID) + "/" + string(caller.APIKeyID), caller: caller, out: make(chan []byte, socketQueue)}
+	if !n.add(s) {
 		fail(c, http.StatusServiceUnavailable)
 		return
 	}
+	defer n.remove(s)
 	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return // Accept answered the client
 	}
-	s := &notifySocket{caller: callerOf(c), out: make(chan []byte, socketQueue)}
-	n.mu.Lock()
-	if n.sockets == nil {
-		n.sockets, n.conns = map[*notifySocket]struct{}{}, map[*notifySocket]*websocket.Conn{}
+	recheck := n.recheck
+	if recheck <= 0 {
+		recheck = socketRecheck
 	}
-	n.sockets[s], n.conns[s] = struct{}{}, conn
-	n.mu.Unlock()
-	defer func() {
-		n.mu.Lock()
-		delete(n.sockets, s)
-		delete(n.conns, s)
-		n.mu.Unlock()
-	}()
+	tick := time.NewTicker(recheck)
+	defer tick.Stop()
 	// The reader answers pings and notices the client leaving; clients send nothing else.
 	ctx := conn.CloseRead(context.WithoutCancel(c.Request.Context()))
 	for {
@@ -72,6 +93,16 @@ func (h *Handler) notifications(c *gin.Context) {
 		case <-ctx.Done():
 			conn.CloseNow()
 			return
+		case <-tick.C:
+			// A token unlinked or revoked, a user disabled, or grants changed since it opened.
+			fresh, err := h.Auth.Authenticate(ctx, token, address)
+			if err != nil {
+				go conn.Close(websocket.StatusPolicyViolation, "authentication failed")
+				return
+			}
+			n.mu.Lock()
+			s.caller = fresh
+			n.mu.Unlock()
 		case b, ok := <-s.out:
 			if !ok { // the close handshake may wait for a client that reads nothing: not here
 				go conn.Close(websocket.StatusGoingAway, "server shutting down")

@@ -40,6 +40,7 @@ func TestNotifications(t *testing.T) {
 	movies := e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
 	shows := e.library("Shows", core.LibraryShows, "Dark/Season 1/Dark S01E01.mkv")
 	ann := e.addUser("ann", shows.ID)
+	e.h.notify.recheck = 100 * time.Millisecond
 	srv := httptest.NewServer(e.engine)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -117,6 +118,35 @@ func TestNotifications(t *testing.T) {
 	if len(a) != 1 || a[0].Activity.Context.LibrarySectionID != strconv.FormatInt(shows.Key, 10) {
 		t.Fatalf("ann's first message %+v", a)
 	}
+	// A user gets at most maxSocketsPerUser sockets.
+	var extra []*websocket.Conn
+	for range maxSocketsPerUser - 1 {
+		c, err := dial(ann, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra = append(extra, c)
+	}
+	if _, err := dial(ann, false); err == nil {
+		t.Error("a ninth socket for ann")
+	}
+	for _, c := range extra {
+		c.CloseNow()
+	}
+	// A disabled user's socket closes at the next check.
+	annUser, err := e.stores.Users.UserByName(e.ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.users.Update(e.ctx, e.operator, annUser.ID, core.UserPatch{Disabled: new(true)}); err != nil {
+		t.Fatal(err)
+	}
+	rctx0, rcancel0 := context.WithTimeout(ctx, 3*time.Second)
+	defer rcancel0()
+	if _, _, err := user.Read(rctx0); websocket.CloseStatus(err) != websocket.StatusPolicyViolation {
+		t.Errorf("a disabled user's socket: %v", err)
+	}
+
 	// Close ends the sockets.
 	e.h.Close()
 	rctx, rcancel := context.WithTimeout(ctx, 3*time.Second)
