@@ -82,6 +82,7 @@ func newEnv(t *testing.T) *env {
 		Playlists: core.NewPlaylists(st.Playlists, e.items, time.Now, newID), History: core.NewHistory(st.History, e.items, time.Now), Scans: scanner, Artwork: art,
 		ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test", Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
+	t.Cleanup(e.h.Close) // before the database closes: it records the sessions still open
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
 		t.Fatal(err)
 	}

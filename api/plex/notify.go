@@ -189,5 +189,12 @@ func object(name string, n *node) *node {
 	return n
 }
 
-// Close ends the notification sockets: http.Server.Shutdown does not wait for them.
-func (h *Handler) Close() { h.notify.close() }
+// Close ends the notification sockets (http.Server.Shutdown does not wait for them) and records
+// the play sessions still open in the history.
+func (h *Handler) Close() {
+	h.closing.Do(func() {
+		h.notify.close()
+		close(h.quit)
+		<-h.stopped
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -125,9 +126,12 @@ type Handler struct {
 	Deps
 	routes   router
 	start    time.Time
-	sessions tcSessions   // the universal transcoder's play sessions (transcode.go)
-	live     liveSessions // what players report playing (sessions.go)
-	notify   notifier     // the notification sockets (notify.go)
+	sessions tcSessions    // the universal transcoder's play sessions (transcode.go)
+	live     liveSessions  // what players report playing (sessions.go)
+	quit     chan struct{} // ends the reaper of quiet sessions
+	stopped  chan struct{}
+	closing  sync.Once
+	notify   notifier // the notification sockets (notify.go)
 }
 
 // New returns the facade.
@@ -141,7 +145,8 @@ func New(d Deps) *Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{Deps: d, start: time.Now()}
+	h := &Handler{Deps: d, start: time.Now(), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go h.reaper(h.quit, h.stopped)
 	h.serverRoutes(&h.routes)
 	h.libraryRoutes(&h.routes)
 	h.stateRoutes(&h.routes)

@@ -18,8 +18,9 @@ import (
 // player reports through /:/timeline, kept per user and client identifier until it stops or goes
 // quiet for sessionQuiet.
 const (
-	sessionQuiet = 2 * time.Minute
-	maxLive      = 4096
+	sessionQuiet   = 2 * time.Minute
+	maxLive        = 4096
+	maxLivePerUser = 16
 )
 
 type liveSession struct {
@@ -69,19 +70,31 @@ func (l *liveSessions) report(u core.User, it core.Item, state string, offset ti
 	}
 	id := string(u.ID) + "\x00" + p.id
 	now := time.Now()
-	var ended []liveSession
-	for k, s := range l.m {
-		if now.Sub(s.updated) > sessionQuiet {
-			ended = append(ended, *s)
-			delete(l.m, k)
-		}
-	}
+	ended := l.reapLocked(now)
 	s := l.m[id]
 	if s != nil && s.item.ID != it.ID {
 		ended = append(ended, *s)
 		s = nil
 	}
 	if s == nil {
+		// A user's players beyond maxLivePerUser end their oldest session; a full table takes
+		// nobody new.
+		var mine []string
+		for k, o := range l.m {
+			if o.user.ID == u.ID {
+				mine = append(mine, k)
+			}
+		}
+		if len(mine) >= maxLivePerUser {
+			oldest := mine[0]
+			for _, k := range mine {
+				if l.m[k].updated.Before(l.m[oldest].updated) {
+					oldest = k
+				}
+			}
+			ended = append(ended, *l.m[oldest])
+			delete(l.m, oldest)
+		}
 		if len(l.m) >= maxLive {
 			return nil, ended
 		}
@@ -102,6 +115,48 @@ func (l *liveSessions) report(u core.User, it core.Item, state string, offset ti
 		l.m[id] = s
 	}
 	return &out, ended
+}
+
+// reap ends the sessions quiet for sessionQuiet (every one when all is set) and returns them.
+func (l *liveSessions) reap(now time.Time, all bool) []liveSession {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if all {
+		now = now.Add(sessionQuiet + time.Nanosecond)
+	}
+	return l.reapLocked(now)
+}
+
+func (l *liveSessions) reapLocked(now time.Time) []liveSession {
+	var ended []liveSession
+	for k, s := range l.m {
+		if now.Sub(s.updated) > sessionQuiet {
+			ended = append(ended, *s)
+			delete(l.m, k)
+		}
+	}
+	return ended
+}
+
+// reaper records the sessions that went quiet, every half minute, until stop is closed; then it
+// records those still open.
+func (h *Handler) reaper(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(sessionQuiet / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			h.record(ctx, h.live.reap(time.Now(), true))
+			cancel()
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			h.record(ctx, h.live.reap(time.Now(), false))
+			cancel()
+		}
+	}
 }
 
 // list returns the live sessions user may see (all of them for an admin), oldest first.

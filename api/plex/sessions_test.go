@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +138,20 @@ func TestHistory(t *testing.T) {
 		t.Errorf("future %+v", got)
 	}
 	e.want(http.StatusBadRequest, e.get("/status/sessions/history/all?accountID=x", e.admin))
+
+	// A user's players beyond 16 end their oldest session, which is recorded; Close records those
+	// still open.
+	for i := range maxLivePerUser + 1 {
+		play(e.admin, ronin, "player-"+strconv.Itoa(i), "playing")
+	}
+	if s := e.want(http.StatusOK, e.get("/status/sessions", e.admin)).Body.String(); strings.Count(s, "<Video ") != maxLivePerUser {
+		t.Errorf("%d live sessions, want %d", strings.Count(s, "<Video "), maxLivePerUser)
+	}
+	if _, total := list("/status/sessions/history/all", e.admin); total != 4 {
+		t.Errorf("history after the cap: %v entries, want 4", total)
+	}
+	e.h.Close()
+	if _, total := list("/status/sessions/history/all", e.admin); total != 4+maxLivePerUser {
+		t.Errorf("history after Close: %v entries, want %d", total, 4+maxLivePerUser)
+	}
 }

@@ -1,6 +1,7 @@
 package plex
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -147,7 +148,7 @@ func (h *Handler) timeline(c *gin.Context) {
 			if s != nil {
 				h.notifyPlaying(s)
 			}
-			h.record(c.Request.Context(), ended)
+			h.record(context.WithoutCancel(c.Request.Context()), ended) // the player may be gone: they still count
 		}
 	}
 	write(c, mediaContainer().set("size", 0))

@@ -57,6 +57,14 @@ func startPlex(cfg config.Config, h *plex.Handler, name, id string, log *slog.Lo
 // Addr is where the facade listens.
 func (p *plexServer) Addr() string { return p.ln.Addr().String() }
 
+// close stops discovery and the server at once, requests in flight included.
+func (p *plexServer) close() {
+	if p.discovery != nil {
+		p.discovery.Close()
+	}
+	p.srv.Close()
+}
+
 // shutdown stops discovery, then lets requests in flight finish until ctx ends.
 func (p *plexServer) shutdown(ctx context.Context) error {
 	if p.discovery != nil {

@@ -179,7 +179,12 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		px.close() // the Plex facade's requests must not outlive the database either
 		return fmt.Errorf("serve: %w", err)
+	case err := <-px.errc:
+		px.close()
+		srv.Close()
+		return fmt.Errorf("serve plex: %w", err)
 	case <-ctx.Done():
 	}
 	log.InfoContext(ctx, "shutting down", "grace", cfg.HTTP.ShutdownTimeout)
