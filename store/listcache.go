@@ -212,7 +212,8 @@ func (c *listCache) bump(f family) {
 
 // AfterQuery is the write pool's query hook: it invalidates the caches after each write to a table
 // they read, and again when a transaction that may hold one ends, since readers see the write only
-// from then on. Both times it tells other processes (stamps.go).
+// from then on. Other processes hear of a write once it is committed (stamps.go): at once outside
+// a transaction, at the end of the transaction otherwise.
 func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	switch e.Query {
 	case "BEGIN":
@@ -242,11 +243,14 @@ func (c *listCache) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	}
 	c.txMu.Lock()
 	c.bump(f)
-	if c.openTx > 0 {
+	inTx := c.openTx > 0
+	if inTx {
 		c.dirty |= f
 	}
 	c.txMu.Unlock()
-	c.stamps.Load().wrote(f)
+	if !inTx { // committed already; a transaction's writes go out when it ends
+		c.stamps.Load().wrote(f)
+	}
 }
 
 // BeforeQuery implements bun.QueryHook.

@@ -59,10 +59,11 @@ type stamps struct {
 	db    *DB
 	apply func(f family) // makes the caches of f out of date
 
-	mu      sync.Mutex // held across a publish or a poll, so neither sees the other half done
-	known   map[string]int64
-	pending atomic.Uint32 // the families of committed writes not yet published; apart from mu, which
-	// a publish holds while it waits for the write connection that a writer calling wrote may hold
+	mu    sync.Mutex // held across a publish or a poll, so neither sees the other half done
+	known map[string]int64
+	// pending holds the families of committed writes not yet published. It is apart from mu: a
+	// publish holds mu while it waits for the write connection, which a writer calling wrote holds.
+	pending atomic.Uint32
 
 	wake   chan struct{}
 	cancel context.CancelFunc
@@ -109,6 +110,9 @@ func (s *stamps) run(ctx context.Context) {
 			s.logErr(s.publish(ctx))
 		case <-poll.C:
 			s.logErr(s.poll(ctx))
+			if s.pending.Load() != 0 { // a publish that failed: try again
+				s.logErr(s.publish(ctx))
+			}
 		}
 	}
 }

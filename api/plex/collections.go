@@ -34,10 +34,8 @@ func (h *Handler) sectionCollections(c *gin.Context) {
 		fail(c, http.StatusBadRequest)
 		return
 	}
-	q := core.ItemQuery{Library: l.ID, Kinds: []core.ItemKind{core.KindCollection}, Sort: core.SortTitle, Offset: p.start, Limit: pageSize}
-	if !p.all {
-		q.Limit = min(p.size, pageSize)
-	}
+	q := core.ItemQuery{Library: l.ID, Kinds: []core.ItemKind{core.KindCollection}, Sort: core.SortTitle, Offset: p.start,
+		Limit: p.limit(pageSize)}
 	h.writeList(c, q, p, listView{section: &l})
 }
 

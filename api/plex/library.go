@@ -161,9 +161,15 @@ func (h *Handler) sectionAll(c *gin.Context) {
 		kind = k
 	}
 	q := core.ItemQuery{Library: l.ID, Kinds: []core.ItemKind{kind}, Sort: core.SortTitle, Offset: p.start,
-		Limit: pageSize, Text: c.Query("title"), Genre: c.Query("genre")}
-	if !p.all {
-		q.Limit = min(p.size, pageSize)
+		Limit: p.limit(pageSize), Text: c.Query("title"), Genre: c.Query("genre")}
+	if n, err := strconv.Atoi(c.Query("limit")); err == nil && n >= 0 { // python-plexapi's search(limit=)
+		q.Limit = min(q.Limit, n)
+	}
+	switch c.Query("unwatched") {
+	case "1":
+		q.Played = new(false)
+	case "0":
+		q.Played = new(true)
 	}
 	if y := c.Query("year"); y != "" {
 		n, err := strconv.Atoi(y)
@@ -211,7 +217,14 @@ func sortQuery(s string, q *core.ItemQuery) bool {
 	if s == "" {
 		return true
 	}
+	// "movie.addedAt:desc:nullsLast,titleSort": the first key rules; the type prefix and null
+	// placement (python-plexapi sends both) change nothing here.
+	s, _, _ = strings.Cut(s, ",")
 	field, dir, _ := strings.Cut(s, ":")
+	dir, _, _ = strings.Cut(dir, ":")
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
 	switch field {
 	case "titleSort", "title":
 		q.Sort = core.SortTitle
@@ -243,7 +256,7 @@ func (h *Handler) recentlyAdded(c *gin.Context) {
 		return
 	}
 	q := core.ItemQuery{Kinds: []core.ItemKind{core.KindMovie, core.KindEpisode, core.KindAlbum}, Sort: core.SortAdded,
-		Desc: true, Offset: p.start, Limit: 50}
+		Desc: true, Offset: p.start, Limit: p.limit(50)}
 	var section *core.Library
 	if c.Param("section") != "" {
 		l, ok := h.sectionOf(c)
@@ -252,24 +265,22 @@ func (h *Handler) recentlyAdded(c *gin.Context) {
 		}
 		section, q.Library = &l, l.ID
 	}
-	if !p.all {
-		q.Limit = min(p.size, pageSize)
-	}
 	h.writeList(c, q, p, listView{section: section})
 }
 
 // writeList answers with a page of a list query.
 func (h *Handler) writeList(c *gin.Context, q core.ItemQuery, p page, v listView) {
-	if q.Limit == 0 {
-		mc := mediaContainer()
-		paged(c, mc, p, 0, 0)
-		write(c, mc)
-		return
+	countOnly := q.Limit == 0 // Size=0: the total alone
+	if countOnly {
+		q.Limit = 1
 	}
 	items, total, err := h.Items.List(c.Request.Context(), callerOf(c), q)
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	if countOnly {
+		items = nil
 	}
 	h.writeItems(c, items, total, p, v)
 }
@@ -299,13 +310,13 @@ func (h *Handler) onDeck(c *gin.Context) {
 
 // metadata answers one item, or several (comma-separated keys), with everything about them.
 func (h *Handler) metadata(c *gin.Context) {
+	keys, ok := parseKeys(c.Param("ids"))
+	if !ok {
+		fail(c, http.StatusNotFound)
+		return
+	}
 	var items []core.Item
-	for _, s := range strings.Split(c.Param("ids"), ",") {
-		key, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			fail(c, http.StatusNotFound)
-			return
-		}
+	for _, key := range keys {
 		it, err := h.Items.GetByKey(c.Request.Context(), callerOf(c), key)
 		if err != nil {
 			h.fail(c, err)
@@ -345,10 +356,7 @@ func (h *Handler) children(c *gin.Context) {
 		fail(c, http.StatusBadRequest)
 		return
 	}
-	q := core.ItemQuery{Parent: parent.ID, Sort: core.SortIndex, Offset: p.start, Limit: pageSize}
-	if !p.all {
-		q.Limit = min(p.size, pageSize)
-	}
+	q := core.ItemQuery{Parent: parent.ID, Sort: core.SortIndex, Offset: p.start, Limit: p.limit(pageSize)}
 	items, total, err := h.Items.List(c.Request.Context(), callerOf(c), q)
 	if err != nil {
 		h.fail(c, err)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
@@ -42,15 +43,24 @@ func playlistType(entries []core.PlaylistEntry) string {
 	return "audio"
 }
 
-// playlistNode is a playlist's element.
+// playlistNode is a playlist's element, as the caller sees it: entries they may not see count
+// neither in its length nor in its duration.
 func playlistNode(p core.Playlist, entries []core.PlaylistEntry) *node {
-	typ := playlistType(entries)
 	key := strconv.FormatInt(p.Key, 10)
 	return item("Playlist").set("ratingKey", key).set("key", "/playlists/"+key+"/items").
 		set("guid", "com.plexapp.agents.none://"+string(p.ID)).set("type", "playlist").set("title", p.Name).
-		set("summary", "").set("smart", false).set("playlistType", typ).set("composite", "/playlists/"+key+"/composite/"+
-		strconv.FormatInt(p.UpdatedAt.Unix(), 10)).set("duration", p.Duration.Milliseconds()).set("leafCount", len(entries)).
+		set("summary", "").set("smart", false).set("playlistType", playlistType(entries)).
+		set("duration", entriesDuration(entries).Milliseconds()).set("leafCount", len(entries)).
 		set("addedAt", p.CreatedAt.Unix()).set("updatedAt", p.UpdatedAt.Unix())
+}
+
+// entriesDuration is the runtime of entries, as far as their items' runtimes are known.
+func entriesDuration(entries []core.PlaylistEntry) time.Duration {
+	var d time.Duration
+	for _, e := range entries {
+		d += e.Item.Runtime
+	}
+	return d
 }
 
 // writePlaylists answers playlists with what the caller sees of each.
@@ -113,13 +123,13 @@ func (h *Handler) uriItems(c *gin.Context) ([]core.ItemID, bool) {
 		return nil, false
 	}
 	keys, _, _ = strings.Cut(keys, "/") // .../library/metadata/42/children names 42's
+	list, ok := parseKeys(keys)
+	if !ok {
+		fail(c, http.StatusBadRequest)
+		return nil, false
+	}
 	var ids []core.ItemID
-	for _, k := range strings.Split(keys, ",") {
-		key, err := strconv.ParseInt(k, 10, 64)
-		if err != nil {
-			fail(c, http.StatusBadRequest)
-			return nil, false
-		}
+	for _, key := range list {
 		it, err := h.Items.GetByKey(c.Request.Context(), callerOf(c), key)
 		if err != nil {
 			h.fail(c, err)
@@ -195,12 +205,7 @@ func (h *Handler) playlistItems(c *gin.Context) {
 	}
 	total := len(entries)
 	page := entries[min(pg.start, total):]
-	if !pg.all {
-		page = page[:min(pg.size, len(page))]
-	}
-	if len(page) > pageSize {
-		page = page[:pageSize]
-	}
+	page = page[:min(pg.limit(pageSize), len(page))]
 	items := make([]core.Item, len(page))
 	for i, e := range page {
 		items[i] = e.Item
@@ -211,8 +216,8 @@ func (h *Handler) playlistItems(c *gin.Context) {
 		return
 	}
 	key := strconv.FormatInt(p.Key, 10)
-	mc := mediaContainer().set("composite", "/playlists/"+key+"/composite/"+strconv.FormatInt(p.UpdatedAt.Unix(), 10)).
-		set("duration", p.Duration.Milliseconds()).set("leafCount", total).set("playlistType", playlistType(entries)).
+	mc := mediaContainer().set("duration", entriesDuration(entries).Milliseconds()).set("leafCount", total).
+		set("playlistType", playlistType(entries)).
 		set("ratingKey", key).set("smart", false).set("title", p.Name)
 	paged(c, mc, pg, len(nodes), total)
 	for i, n := range nodes {

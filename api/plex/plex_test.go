@@ -129,6 +129,21 @@ func TestSectionsAndPaging(t *testing.T) {
 	if got := titles(mc); len(got) != 1 || got[0] != "Movie 24" {
 		t.Errorf("desc: %v", got)
 	}
+	// python-plexapi's sorts carry the type and null placement; the first of a list rules.
+	mc = e.getJSON(all+"?sort=movie.titleSort:desc:nullsLast,addedAt", e.admin, "X-Plex-Container-Size", "1")
+	if got := titles(mc); len(got) != 1 || got[0] != "Movie 24" {
+		t.Errorf("prefixed sort: %v", got)
+	}
+	if got := titles(e.getJSON(all+"?limit=3", e.admin)); len(got) != 3 {
+		t.Errorf("limit=3: %v", got)
+	}
+	e.want(http.StatusOK, e.get("/:/scrobble?key="+strconv.FormatInt(e.item(core.KindMovie, "Movie 03").Key, 10), e.admin))
+	if mc := e.getJSON(all+"?unwatched=1", e.admin, "X-Plex-Container-Size", "0"); mc["totalSize"] != float64(24) {
+		t.Errorf("unwatched: %v", mc["totalSize"])
+	}
+	if mc := e.getJSON("/library/recentlyAdded", e.admin, "X-Plex-Container-Size", "0"); mc["totalSize"] != float64(27) || mc["Metadata"] != nil {
+		t.Errorf("recentlyAdded with Size=0: %v", mc)
+	}
 	mc = e.getJSON(all+"?year=2007", e.admin)
 	if got := titles(mc); len(got) != 1 || got[0] != "Movie 07" {
 		t.Errorf("year filter: %v", got)
@@ -221,6 +236,7 @@ func TestMetadataChildrenAndParts(t *testing.T) {
 	}
 	e.want(http.StatusNotFound, e.get("/library/metadata/99999", e.admin))
 	e.want(http.StatusNotFound, e.get("/library/metadata/abc", e.admin))
+	e.want(http.StatusNotFound, e.get("/library/metadata/"+strings.Repeat(key+",", maxKeys)+key, e.admin)) // too many keys
 }
 
 func TestPlayState(t *testing.T) {

@@ -247,10 +247,8 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, core.ErrUnauthenticated):
 		fail(c, http.StatusUnauthorized)
-	case errors.Is(err, core.ErrForbidden):
-		fail(c, http.StatusForbidden)
-	case errors.Is(err, core.ErrNotFound):
-		fail(c, http.StatusNotFound)
+	case errors.Is(err, core.ErrNotFound), errors.Is(err, core.ErrForbidden):
+		fail(c, http.StatusNotFound) // never 403: ids must not reveal what exists
 	case errors.Is(err, core.ErrInvalid):
 		fail(c, http.StatusBadRequest)
 	case errors.Is(err, context.Canceled):
@@ -320,3 +318,36 @@ func paged(c *gin.Context, mc *node, p page, n, total int) {
 
 // pageSize is the most items one list answer holds, paged or not: core's page bound.
 const pageSize = core.MaxPage
+
+// limit is how many items a list answers: the page's size, or def when the page asks for all.
+func (p page) limit(def int) int {
+	if p.all {
+		return def
+	}
+	return min(p.size, pageSize)
+}
+
+// maxKeys bounds the comma-separated keys of one request (/library/metadata/1,2,3, a uri).
+const maxKeys = 100
+
+// parseKeys reads comma-separated integer keys, without repeats; ok is false for a malformed
+// list or one longer than maxKeys.
+func parseKeys(s string) ([]int64, bool) {
+	parts := strings.Split(s, ",")
+	if len(parts) > maxKeys {
+		return nil, false
+	}
+	var out []int64
+	seen := map[int64]bool{}
+	for _, p := range parts {
+		k, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out, true
+}

@@ -251,9 +251,10 @@ func (h *Handler) history(c *gin.Context) {
 		return
 	}
 	ctx, caller := c.Request.Context(), callerOf(c)
-	q := core.HistoryQuery{Offset: p.start, Limit: 100, Asc: c.Query("sort") == "viewedAt:asc"}
-	if !p.all {
-		q.Limit = min(max(p.size, 1), pageSize)
+	q := core.HistoryQuery{Offset: p.start, Limit: p.limit(100), Asc: c.Query("sort") == "viewedAt:asc"}
+	countOnly := q.Limit == 0 // Size=0: the total alone
+	if countOnly {
+		q.Limit = 1
 	}
 	query := c.Request.URL.Query()
 	num := func(name string) (int64, bool, bool) {
@@ -317,6 +318,9 @@ func (h *Handler) history(c *gin.Context) {
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	if countOnly {
+		entries = nil
 	}
 	ids := make([]core.ItemID, len(entries))
 	for i, e := range entries {
