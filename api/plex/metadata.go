@@ -312,7 +312,7 @@ func partNode(f core.MediaFile, detail bool) *node {
 		return n
 	}
 	audioSelected := false
-	for i, s := range f.Info.Streams {
+	for i, s := range f.Info.Streams[:min(len(f.Info.Streams), 1000)] { // stream ids hold 1000 per part
 		st := streamNode(f, i, s)
 		if st == nil {
 			continue

@@ -17,6 +17,9 @@ import (
 // part's key × 1000 + the stream's position). A SubRip sidecar goes as it is; any other text
 // subtitle, sidecar or embedded, as WebVTT. Picture subtitles can only be burnt in.
 
+// maxSubtitle is the largest sidecar sent as it is (the WebVTT conversion has its own bound).
+const maxSubtitle = 16 << 20
+
 func (h *Handler) streamRoutes(r *router) {
 	r.add(http.MethodGet, "/library/streams/{id}", false, h.subtitleStream)
 }
@@ -40,6 +43,10 @@ func (h *Handler) subtitleStream(c *gin.Context) {
 	s := f.Info.Streams[pos]
 	c.Header("Cache-Control", "private, max-age=3600")
 	if s.External != "" && strings.EqualFold(s.Codec, "subrip") && c.Query("format") != "vtt" {
+		if fi, err := os.Stat(s.External); err == nil && fi.Size() > maxSubtitle {
+			fail(c, http.StatusNotFound) // not a subtitle a player could use
+			return
+		}
 		if b, err := os.ReadFile(s.External); err == nil {
 			c.Data(http.StatusOK, "application/x-subrip; charset=utf-8", b)
 			return
