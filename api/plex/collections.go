@@ -36,7 +36,11 @@ func (h *Handler) sectionCollections(c *gin.Context) {
 	}
 	q := core.ItemQuery{Library: l.ID, Kinds: []core.ItemKind{core.KindCollection}, Sort: core.SortTitle, Offset: p.start,
 		Limit: p.limit(pageSize)}
-	h.writeList(c, q, p, listView{section: &l})
+	var extra []*node
+	if c.Query("includeMeta") == "1" {
+		extra = append(extra, metaNode(l))
+	}
+	h.writeList(c, q, p, listView{section: &l, extra: extra})
 }
 
 // collectionOf finds the box set in the route.

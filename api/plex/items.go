@@ -11,6 +11,7 @@ type listView struct {
 	parent  *core.Item    // the parent they all have (a children list)
 	detail  bool          // everything: streams, credits, Guids
 	guids   bool          // Guid children in a list (includeGuids=1)
+	extra   []*node       // elements the container holds besides the items (a Meta block)
 }
 
 // itemNodes builds the elements of items, reading what they show for the whole page at once.

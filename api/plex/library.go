@@ -203,6 +203,9 @@ func (h *Handler) sectionAll(c *gin.Context) {
 		set("librarySectionUUID", string(l.ID)).set("title1", l.Name).set("title2", "All "+typ+"s").
 		set("viewGroup", kinds[kind].typ)
 	paged(c, mc, p, len(items), total)
+	if c.Query("includeMeta") == "1" {
+		mc.add(metaNode(l))
+	}
 	nodes, err := h.itemNodes(c, items, listView{section: &l, guids: c.Query("includeGuids") == "1"})
 	if err != nil {
 		h.fail(c, err)
@@ -293,6 +296,7 @@ func (h *Handler) writeItems(c *gin.Context, items []core.Item, total int, p pag
 	}
 	mc := mediaContainer().set("allowSync", false)
 	paged(c, mc, p, len(items), total)
+	mc.add(v.extra...)
 	mc.add(nodes...)
 	write(c, mc)
 }

@@ -379,3 +379,53 @@ func TestNeverChildren(t *testing.T) {
 		}
 	}
 }
+
+// TestMetaBlock checks what python-plexapi's _loadFilters reads before a sorted search:
+// /all?includeMeta=1 with Size=0 lists each type's sorts (addedAt, for recentlyAdded()).
+func TestMetaBlock(t *testing.T) {
+	e := newEnv(t)
+	movies := e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	path := "/library/sections/" + strconv.FormatInt(movies.Key, 10) + "/all?includeMeta=1&includeAdvanced=1&X-Plex-Container-Start=0&X-Plex-Container-Size=0"
+	var x struct {
+		TotalSize int `xml:"totalSize,attr"`
+		Meta      struct {
+			Types []struct {
+				Type  string `xml:"type,attr"`
+				Key   string `xml:"key,attr"`
+				Sorts []struct {
+					Key     string `xml:"key,attr"`
+					DescKey string `xml:"descKey,attr"`
+				} `xml:"Sort"`
+				Filters []struct {
+					Filter string `xml:"filter,attr"`
+				} `xml:"Filter"`
+			} `xml:"Type"`
+			FieldTypes []struct {
+				Type string `xml:"type,attr"`
+			} `xml:"FieldType"`
+		} `xml:"Meta"`
+	}
+	if err := xml.Unmarshal(e.want(http.StatusOK, e.get(path, e.admin)).Body.Bytes(), &x); err != nil {
+		t.Fatal(err)
+	}
+	if x.TotalSize != 1 || len(x.Meta.Types) != 2 || x.Meta.Types[0].Type != "movie" || len(x.Meta.FieldTypes) == 0 {
+		t.Fatalf("meta %+v", x)
+	}
+	sorts := map[string]bool{}
+	for _, s := range x.Meta.Types[0].Sorts {
+		sorts[s.Key] = s.DescKey == s.Key+":desc"
+	}
+	for _, k := range []string{"titleSort", "addedAt", "year", "originallyAvailableAt"} {
+		if !sorts[k] {
+			t.Errorf("no sort %s in %v", k, sorts)
+		}
+		// Every listed sort is one the section answers.
+		e.want(http.StatusOK, e.get("/library/sections/"+strconv.FormatInt(movies.Key, 10)+"/all?sort="+k+":desc", e.admin))
+	}
+	// In JSON, Meta is one object, Type and FieldType its lists.
+	mc := e.getJSON(path, e.admin)
+	meta, ok := mc["Meta"].(map[string]any)
+	if !ok || len(meta["Type"].([]any)) != 2 {
+		t.Errorf("JSON meta %v", mc["Meta"])
+	}
+}
