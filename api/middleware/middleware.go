@@ -124,3 +124,17 @@ func BodyLimit(n int64, timeout time.Duration) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// CORS lets browser-hosted clients of any origin call a facade, as Jellyfin and Plex Media Server
+// do, and answers preflight requests itself.
+func CORS(c *gin.Context) {
+	c.Header("Access-Control-Allow-Origin", "*")
+	if c.Request.Method == http.MethodOptions {
+		c.Header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS")
+		if h := c.GetHeader("Access-Control-Request-Headers"); h != "" {
+			c.Header("Access-Control-Allow-Headers", h)
+		}
+		c.Header("Access-Control-Max-Age", "86400")
+		c.AbortWithStatus(http.StatusNoContent)
+	}
+}

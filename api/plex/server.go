@@ -167,26 +167,13 @@ func (h *Handler) Engine() *gin.Engine {
 	if err := e.SetTrustedProxies(h.TrustedProxies); err != nil {
 		panic(err) // config validated them at start
 	}
-	e.Use(middleware.RequestID(), cors)
+	e.Use(middleware.RequestID(), middleware.CORS)
 	if h.Metrics != nil {
 		e.Use(h.Metrics.Handler("plex"))
 	}
 	e.Use(middleware.AccessLog(h.Log), gin.Recovery(), middleware.BodyLimit(h.MaxBody, time.Minute))
 	e.NoRoute(h.dispatch)
 	return e
-}
-
-// cors lets Plex's browser-hosted clients of any origin call the API, as Plex Media Server does.
-func cors(c *gin.Context) {
-	c.Header("Access-Control-Allow-Origin", "*")
-	if c.Request.Method == http.MethodOptions {
-		c.Header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS")
-		if h := c.GetHeader("Access-Control-Request-Headers"); h != "" {
-			c.Header("Access-Control-Allow-Headers", h)
-		}
-		c.Header("Access-Control-Max-Age", "86400")
-		c.AbortWithStatus(http.StatusNoContent)
-	}
 }
 
 const callerKey = "plex.caller"
