@@ -37,6 +37,25 @@ type authService interface {
 	UnlinkToken(ctx context.Context, c core.Caller, id core.LinkedTokenID) error
 }
 
+// playlistService is core.Playlists.
+type playlistService interface {
+	Create(ctx context.Context, c core.Caller, name string, items []core.ItemID) (core.Playlist, error)
+	Get(ctx context.Context, c core.Caller, id core.PlaylistID) (core.Playlist, error)
+	List(ctx context.Context, c core.Caller) ([]core.Playlist, error)
+	Entries(ctx context.Context, c core.Caller, id core.PlaylistID) ([]core.PlaylistEntry, error)
+	Add(ctx context.Context, c core.Caller, id core.PlaylistID, items []core.ItemID) (core.Playlist, error)
+	Remove(ctx context.Context, c core.Caller, id core.PlaylistID, entries ...int64) (core.Playlist, error)
+	Move(ctx context.Context, c core.Caller, id core.PlaylistID, entry, after int64) (core.Playlist, error)
+	Rename(ctx context.Context, c core.Caller, id core.PlaylistID, name string) (core.Playlist, error)
+	Share(ctx context.Context, c core.Caller, id core.PlaylistID, users []core.UserID) (core.Playlist, error)
+	Delete(ctx context.Context, c core.Caller, id core.PlaylistID) error
+}
+
+// historyService is core.History.
+type historyService interface {
+	List(ctx context.Context, c core.Caller, q core.HistoryQuery) ([]core.HistoryEntry, int, error)
+}
+
 // userService is what the handlers need from core.Users.
 type userService interface {
 	Create(ctx context.Context, c core.Caller, n core.NewUser) (core.User, error)
@@ -90,6 +109,8 @@ type Deps struct {
 	Users     userService
 	Libraries libraryService
 	Items     itemService
+	Playlists playlistService
+	History   historyService
 	Scans     scanService
 	Artwork   artworkService
 	Streams   streamService
@@ -209,6 +230,16 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/apikeys", h.listAPIKeys)
 	a.POST("/apikeys", h.createAPIKey)
 	a.DELETE("/apikeys/:id", h.revokeAPIKey)
+	a.GET("/playlists", h.listPlaylists)
+	a.POST("/playlists", h.createPlaylist)
+	a.GET("/playlists/:id", h.getPlaylist)
+	a.PATCH("/playlists/:id", h.updatePlaylist)
+	a.DELETE("/playlists/:id", h.deletePlaylist)
+	a.GET("/playlists/:id/entries", h.playlistEntries)
+	a.POST("/playlists/:id/entries", h.addToPlaylist)
+	a.DELETE("/playlists/:id/entries/:entry", h.removeFromPlaylist)
+	a.POST("/playlists/:id/entries/:entry/move", h.movePlaylistEntry)
+	a.GET("/history", h.listHistory)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)
