@@ -97,6 +97,7 @@ type baseItemDto struct {
 	MediaType                string
 	EndDate                  *jfTime  `json:",omitempty"`
 	LockedFields             []string `json:",omitempty"`
+	PlaylistItemId           string   `json:",omitempty"`
 	LockData                 *bool    `json:",omitempty"`
 	Width                    *int     `json:",omitempty"`
 	Height                   *int     `json:",omitempty"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
@@ -85,6 +86,10 @@ func (h *Handler) getItems(c *gin.Context) {
 			return
 		}
 		h.writeItems(c, viewer, items, len(items), 0, o)
+		return
+	}
+	if inc := list(c, "includeItemTypes"); len(inc) == 1 && strings.EqualFold(inc[0], "Playlist") && h.Playlists != nil {
+		h.playlistsAsItems(c, viewer)
 		return
 	}
 	sc, err := h.scopeOf(ctx, viewer, str(c, "parentId"))
@@ -245,6 +250,15 @@ func (h *Handler) notItem(c *gin.Context, viewer core.Caller, id string) {
 	ctx := c.Request.Context()
 	if lib, err := h.Libraries.Get(ctx, viewer, core.LibraryID(id)); err == nil {
 		writeJSON(c, http.StatusOK, h.viewDto(lib))
+		return
+	}
+	if p, err := h.playlist(ctx, viewer, id); err == nil {
+		entries, err := h.Playlists.Entries(ctx, viewer, p.ID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		writeJSON(c, http.StatusOK, h.playlistDto(p, entries, viewer))
 		return
 	}
 	for _, kind := range []nameKind{namePerson, nameGenre, nameStudio} {

@@ -90,6 +90,20 @@ type userDataService interface {
 	NextUp(ctx context.Context, c core.Caller, q core.NextUpQuery) ([]core.Item, int, error)
 }
 
+// playlistService is core.Playlists.
+type playlistService interface {
+	Create(ctx context.Context, c core.Caller, name string, items []core.ItemID) (core.Playlist, error)
+	Get(ctx context.Context, c core.Caller, id core.PlaylistID) (core.Playlist, error)
+	List(ctx context.Context, c core.Caller) ([]core.Playlist, error)
+	Entries(ctx context.Context, c core.Caller, id core.PlaylistID) ([]core.PlaylistEntry, error)
+	Add(ctx context.Context, c core.Caller, id core.PlaylistID, items []core.ItemID) (core.Playlist, error)
+	Remove(ctx context.Context, c core.Caller, id core.PlaylistID, entries ...int64) (core.Playlist, error)
+	Move(ctx context.Context, c core.Caller, id core.PlaylistID, entry, after int64) (core.Playlist, error)
+	Rename(ctx context.Context, c core.Caller, id core.PlaylistID, name string) (core.Playlist, error)
+	Share(ctx context.Context, c core.Caller, id core.PlaylistID, users []core.UserID) (core.Playlist, error)
+	Delete(ctx context.Context, c core.Caller, id core.PlaylistID) error
+}
+
 // historyService records play sessions (core.History).
 type historyService interface {
 	Record(ctx context.Context, c core.Caller, e core.HistoryEntry) (core.HistoryEntry, error)
@@ -120,6 +134,7 @@ type Deps struct {
 	Artwork   artworkService
 	UserData  userDataService
 	History   historyService
+	Playlists playlistService
 	// Preferences keeps clients' display preferences per user.
 	Preferences preferencesService
 	Streams     streamService
@@ -166,6 +181,7 @@ func New(d Deps) *Handler {
 	h.stateRoutes(&h.routes)
 	h.playbackRoutes(&h.routes)
 	h.browseRoutes(&h.routes)
+	h.playlistRoutes(&h.routes)
 	h.registerFallbacks(&h.routes) // last: only what no route above serves
 	return h
 }

@@ -131,7 +131,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		return err
 	}
 	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
-		UserData: a.userData, History: a.history, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
+		UserData: a.userData, History: a.history, Playlists: a.playlists, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
 		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
 	defer jf.Close() // after the HTTP server: its web sockets outlive Shutdown
 	facade.Store(jf)
