@@ -150,7 +150,8 @@ func TestBinaryStopsOnSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildWalros(t)
-	cmd := exec.Command(bin, "serve", "--no-demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--log-format", "json")
+	cmd := exec.Command(bin, "serve", "--no-demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--plex-addr", "127.0.0.1:0",
+		"--log-format", "json")
 	cmd.Env = append(os.Environ(), "WALROS_ADMIN_PASSWORD=correct-horse")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
