@@ -51,9 +51,9 @@ func TestPlaylists(t *testing.T) {
 	}
 	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items?Ids="+jid(alien.ID)+","+jid(ronin.ID), e.admin, nil))
 	_, ids := entries()
-	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items/"+ids[3]+"/Move/0", e.admin, nil)) // Ronin first
-	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items/"+ids[0]+"/Move/3", e.admin, nil)) // Heat last
-	e.want(http.StatusNoContent, e.do("DELETE", "/Playlists/"+created.Id+"/Items?EntryIds="+ids[1], e.admin, nil))   // Episode 1 out
+	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items/"+ids[3]+"/Move/0", e.admin, nil))  // Ronin first
+	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items/"+ids[0]+"/Move/3", e.admin, nil))  // Heat last
+	e.want(http.StatusNoContent, e.do("DELETE", "/Playlists/"+created.Id+"/Items?EntryIds="+ids[1], e.admin, nil)) // Episode 1 out
 	if names, _ := entries(); strings.Join(names, "|") != "Ronin|Alien|Heat" {
 		t.Fatalf("after editing %v", names)
 	}
