@@ -88,7 +88,8 @@ func (h *Handler) getItems(c *gin.Context) {
 		h.writeItems(c, viewer, items, len(items), 0, o)
 		return
 	}
-	if inc := list(c, "includeItemTypes"); len(inc) == 1 && strings.EqualFold(inc[0], "Playlist") && h.Playlists != nil {
+	if inc := list(c, "includeItemTypes"); h.Playlists != nil && (len(inc) == 1 && strings.EqualFold(inc[0], "Playlist") ||
+		strings.EqualFold(strings.ReplaceAll(str(c, "parentId"), "-", ""), h.playlistsViewID())) {
 		h.playlistsAsItems(c, viewer)
 		return
 	}
@@ -250,6 +251,15 @@ func (h *Handler) notItem(c *gin.Context, viewer core.Caller, id string) {
 	ctx := c.Request.Context()
 	if lib, err := h.Libraries.Get(ctx, viewer, core.LibraryID(id)); err == nil {
 		writeJSON(c, http.StatusOK, h.viewDto(lib))
+		return
+	}
+	if h.Playlists != nil && strings.EqualFold(strings.ReplaceAll(id, "-", ""), h.playlistsViewID()) {
+		ps, err := h.Playlists.List(ctx, viewer)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		writeJSON(c, http.StatusOK, h.playlistsView(len(ps)))
 		return
 	}
 	if p, err := h.playlist(ctx, viewer, id); err == nil {

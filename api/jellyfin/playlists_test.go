@@ -32,6 +32,27 @@ func TestPlaylists(t *testing.T) {
 	if len(list.Items) != 1 || list.Items[0].Type != "Playlist" || list.Items[0].Name != "Friday" || *list.Items[0].ChildCount != 2 {
 		t.Fatalf("listed %+v", list)
 	}
+	// The Playlists view appears once there is one, and lists them.
+	var views queryResult[struct{ Id, Name, CollectionType string }]
+	e.decode(e.want(http.StatusOK, e.do("GET", "/UserViews", e.admin, nil)), &views)
+	viewID := ""
+	for _, v := range views.Items {
+		if v.CollectionType == "playlists" {
+			viewID = v.Id
+		}
+	}
+	if viewID == "" {
+		t.Fatalf("no playlists view in %+v", views)
+	}
+	e.decode(e.want(http.StatusOK, e.do("GET", "/Items?ParentId="+viewID+"&SortBy=SortName", e.admin, nil)), &list)
+	if len(list.Items) != 1 || list.Items[0].Id != created.Id {
+		t.Fatalf("the view lists %+v", list)
+	}
+	var view item
+	e.decode(e.want(http.StatusOK, e.do("GET", "/Items/"+viewID, e.admin, nil)), &view)
+	if view.Name != "Playlists" {
+		t.Errorf("view detail %+v", view)
+	}
 	var detail item
 	e.decode(e.want(http.StatusOK, e.do("GET", "/Items/"+created.Id, e.admin, nil)), &detail)
 	if detail.Type != "Playlist" || detail.Id != created.Id {

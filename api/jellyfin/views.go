@@ -32,7 +32,29 @@ func (h *Handler) views(c *gin.Context, viewer core.Caller) ([]baseItemDto, bool
 	for i, l := range libs {
 		out[i] = h.viewDto(l)
 	}
+	// As Jellyfin, a Playlists view once the user has playlists.
+	if h.Playlists != nil {
+		ps, err := h.Playlists.List(c.Request.Context(), viewer)
+		if err != nil {
+			h.fail(c, err)
+			return nil, false
+		}
+		if len(ps) > 0 {
+			out = append(out, h.playlistsView(len(ps)))
+		}
+	}
 	return out, true
+}
+
+// playlistsViewID is the id of the Playlists view, the same for every user.
+func (h *Handler) playlistsViewID() string { return nameID("root", "playlists:"+h.ServerID) }
+
+// playlistsView is the view that lists the user's playlists.
+func (h *Handler) playlistsView(n int) baseItemDto {
+	id := h.playlistsViewID()
+	return baseItemDto{Name: "Playlists", ServerId: h.ServerID, Id: id, Type: "ManualPlaylistsFolder", CollectionType: "playlists",
+		IsFolder: true, ChildCount: ptr(n), DisplayPreferencesId: id, SortName: "playlists", LocationType: "FileSystem",
+		MediaType: "Unknown", PlayAccess: "Full", ImageTags: map[string]string{}, BackdropImageTags: []string{}, LockedFields: []string{}}
 }
 
 // userViews is GET /UserViews and /Users/{userId}/Views.
