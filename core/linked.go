@@ -37,7 +37,7 @@ type LinkedTokenStore interface {
 	TouchLinkedToken(ctx context.Context, id LinkedTokenID, used time.Time) error
 }
 
-// LinkToken maps token to user; only admins may. Tokens are 8 to 512 printable characters
+// LinkToken maps token to user; only admins may. A linked token never carries admin rights. Tokens are 8 to 512 printable characters
 // without dots (which would read as a Walros JWT) and must not look like a Walros credential.
 func (a *Auth) LinkToken(ctx context.Context, c Caller, user UserID, label, token string) (LinkedToken, error) {
 	if err := c.requireAdmin(); err != nil {
@@ -105,5 +105,7 @@ func (a *Auth) authenticateLinked(ctx context.Context, token string) (Caller, er
 			return Caller{}, err
 		}
 	}
-	return Caller{UserID: u.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
+	// Never admin rights: the token is another service's, shared with its tools; an admin's linked
+	// token acts as a user who sees everything and administers nothing.
+	return Caller{UserID: u.ID, AllLibraries: u.AllLibraries || u.Admin, Libraries: u.LibraryIDs}, nil
 }

@@ -28,6 +28,13 @@ func TestLinkedTokens(t *testing.T) {
 		if list, _ := e.auth.LinkedTokens(e.ctx, e.admin, ann.ID); len(list) != 1 || list[0].LastUsedAt == nil {
 			t.Errorf("listed %+v", list)
 		}
+		// An admin's linked token administers nothing.
+		if _, err := e.auth.LinkToken(e.ctx, e.admin, e.admin.UserID, "plex.tv", "AdminPlexToken123"); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := e.auth.Authenticate(e.ctx, "AdminPlexToken123", ""); err != nil || c.Admin || !c.AllLibraries {
+			t.Errorf("an admin's linked token: %+v, %v", c, err)
+		}
 		// Only admins link and list; bad tokens are refused; one token links one user.
 		annCaller := core.Caller{UserID: ann.ID, Libraries: []core.LibraryID{lib.ID}}
 		wantErr(t, "a user links", func() error { _, err := e.auth.LinkToken(e.ctx, annCaller, ann.ID, "x", "abcdefghij"); return err }(), core.ErrForbidden)

@@ -86,17 +86,21 @@ func setShares(ctx context.Context, tx bun.Tx, id core.PlaylistID, users []core.
 }
 
 // writeEntries makes the stored entries (old, in their order) become entries: entries gone are
-// deleted, kept ones move to their new position, new ones (ID 0) are inserted.
+// deleted, new ones (ID 0) inserted. Positions only need to increase along the list, with gaps:
+// an entry keeps its position while it stays after the one before, so removing and appending
+// rewrite nothing else; a move rewrites what it jumps over.
 func writeEntries(ctx context.Context, tx bun.Tx, id core.PlaylistID, old []playlistEntryRow, entries []core.PlaylistEntry) error {
-	keep := map[int64]int{}
-	for i, e := range entries {
+	keep := map[int64]bool{}
+	for _, e := range entries {
 		if e.ID != 0 {
-			keep[e.ID] = i
+			keep[e.ID] = true
 		}
 	}
 	var gone []int64
+	pos := map[int64]int{}
 	for _, o := range old {
-		if _, ok := keep[o.Seq]; !ok {
+		pos[o.Seq] = o.Position
+		if !keep[o.Seq] {
 			gone = append(gone, o.Seq)
 		}
 	}
@@ -105,17 +109,22 @@ func writeEntries(ctx context.Context, tx bun.Tx, id core.PlaylistID, old []play
 			return wrap(err, "delete entries of playlist %s", id)
 		}
 	}
-	for _, o := range old {
-		if i, ok := keep[o.Seq]; ok && i != o.Position {
-			if _, err := tx.NewUpdate().Model((*playlistEntryRow)(nil)).Set("position = ?", i).Where("seq = ?", o.Seq).Exec(ctx); err != nil {
-				return wrap(err, "move an entry of playlist %s", id)
-			}
-		}
-	}
+	last := -1
 	var added []playlistEntryRow
-	for i, e := range entries {
-		if e.ID == 0 {
-			added = append(added, playlistEntryRow{PlaylistID: string(id), ItemID: string(e.Item.ID), Position: i})
+	for _, e := range entries {
+		p, ok := pos[e.ID]
+		switch {
+		case e.ID == 0:
+			last++
+			added = append(added, playlistEntryRow{PlaylistID: string(id), ItemID: string(e.Item.ID), Position: last})
+			continue
+		case ok && p > last:
+			last = p
+			continue
+		}
+		last++
+		if _, err := tx.NewUpdate().Model((*playlistEntryRow)(nil)).Set("position = ?", last).Where("seq = ?", e.ID).Exec(ctx); err != nil {
+			return wrap(err, "move an entry of playlist %s", id)
 		}
 	}
 	for len(added) > 0 {
@@ -254,7 +263,6 @@ func (s *Playlists) UpdatePlaylist(ctx context.Context, id core.PlaylistID, at t
 		}
 		entries := make([]core.PlaylistEntry, len(old))
 		for i, o := range old {
-			old[i].Position = i // positions may have gaps after deletes: compare with the order
 			entries[i] = core.PlaylistEntry{ID: o.Seq, Item: core.Item{ID: core.ItemID(o.ItemID)}}
 		}
 		before := slices.Clone(p.SharedWith)

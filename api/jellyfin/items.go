@@ -93,6 +93,12 @@ func (h *Handler) getItems(c *gin.Context) {
 		h.playlistsAsItems(c, viewer)
 		return
 	}
+	if pid, ok := parseID(str(c, "parentId")); ok { // jellyfin-web plays a playlist by listing it as a parent
+		if p, err := h.playlist(ctx, viewer, pid); err == nil {
+			h.writeEntries(c, p)
+			return
+		}
+	}
 	sc, err := h.scopeOf(ctx, viewer, str(c, "parentId"))
 	if err != nil {
 		h.fail(c, err)

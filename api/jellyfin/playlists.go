@@ -3,6 +3,7 @@ package jellyfin
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,6 +24,7 @@ func (h *Handler) playlistRoutes(r *router) {
 	r.add("DELETE", "/Playlists/{playlistId}/Items", user, h.removeFromPlaylist)
 	r.add("POST", "/Playlists/{playlistId}/Items/{entryId}/Move/{newIndex}", user, h.movePlaylistItem)
 	r.add("GET", "/Playlists/{playlistId}/Users", user, h.playlistUsers)
+	r.add("GET", "/Playlists/{playlistId}/Users/{userId}", user, h.playlistUser)
 	r.add("POST", "/Playlists/{playlistId}/Users/{userId}", user, h.sharePlaylist(true))
 	r.add("DELETE", "/Playlists/{playlistId}/Users/{userId}", user, h.sharePlaylist(false))
 	r.add("DELETE", "/Items/{itemId}", user, h.deleteItem)
@@ -191,6 +193,7 @@ func (h *Handler) updatePlaylist(c *gin.Context) {
 	}
 	var body struct {
 		Name  *string
+		Ids   *[]string
 		Users *[]struct{ UserId string }
 	}
 	if err := bind(c, &body); err != nil {
@@ -201,6 +204,23 @@ func (h *Handler) updatePlaylist(c *gin.Context) {
 	var err error
 	if body.Name != nil {
 		_, err = h.Playlists.Rename(ctx, caller, p.ID, *body.Name)
+	}
+	if err == nil && body.Ids != nil { // the new list of items, replacing the entries
+		ids, ok := idList(*body.Ids)
+		if !ok {
+			status(c, http.StatusNotFound)
+			return
+		}
+		var entries []core.PlaylistEntry
+		if entries, err = h.Playlists.Entries(ctx, caller, p.ID); err == nil {
+			old := make([]int64, len(entries))
+			for i, e := range entries {
+				old[i] = e.ID
+			}
+			if _, err = h.Playlists.Remove(ctx, caller, p.ID, old...); err == nil && len(ids) > 0 {
+				_, err = h.Playlists.Add(ctx, caller, p.ID, ids)
+			}
+		}
 	}
 	if err == nil && body.Users != nil {
 		users := make([]core.UserID, 0, len(*body.Users))
@@ -221,10 +241,14 @@ func (h *Handler) updatePlaylist(c *gin.Context) {
 // playlistItems is GET /Playlists/{playlistId}/Items: the entries the caller may see, each item
 // with its PlaylistItemId.
 func (h *Handler) playlistItems(c *gin.Context) {
-	p, ok := h.playlistParam(c)
-	if !ok {
-		return
+	if p, ok := h.playlistParam(c); ok {
+		h.writeEntries(c, p)
 	}
+}
+
+// writeEntries answers a page of a playlist's entries; it is also /Items?ParentId={playlistId},
+// which jellyfin-web plays a playlist with.
+func (h *Handler) writeEntries(c *gin.Context, p core.Playlist) {
 	ctx, caller := c.Request.Context(), callerOf(c)
 	entries, err := h.Playlists.Entries(ctx, caller, p.ID)
 	if err != nil {
@@ -324,6 +348,26 @@ func (h *Handler) movePlaylistItem(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// playlistUser is GET /Playlists/{playlistId}/Users/{userId}: jellyfin-web asks it whether the
+// user may edit (its owner and admins may; a user it is shared with may not).
+func (h *Handler) playlistUser(c *gin.Context) {
+	p, ok := h.playlistParam(c)
+	if !ok {
+		return
+	}
+	uid, ok := parseID(c.Param("userId"))
+	switch caller := callerOf(c); {
+	case !ok:
+		status(c, http.StatusNotFound)
+	case core.UserID(uid) == p.Owner || caller.Admin && core.UserID(uid) == caller.UserID:
+		writeJSON(c, http.StatusOK, playlistShare{UserId: jid(uid), CanEdit: true})
+	case slices.Contains(p.SharedWith, core.UserID(uid)):
+		writeJSON(c, http.StatusOK, playlistShare{UserId: jid(uid)})
+	default:
+		status(c, http.StatusNotFound)
+	}
 }
 
 func (h *Handler) playlistUsers(c *gin.Context) {

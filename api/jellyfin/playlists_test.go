@@ -70,6 +70,20 @@ func TestPlaylists(t *testing.T) {
 	if names, _ := entries(); strings.Join(names, "|") != "Heat|Episode 1" {
 		t.Fatalf("entries %v", names)
 	}
+	// jellyfin-web plays a playlist through /Items?ParentId=, and asks whether the user may edit it.
+	var asParent queryResult[item]
+	e.decode(e.want(http.StatusOK, e.do("GET", "/Items?ParentId="+created.Id+"&Fields=MediaSources", e.admin, nil)), &asParent)
+	if len(asParent.Items) != 2 || asParent.Items[0].PlaylistItemId == "" {
+		t.Fatalf("as a parent %+v", asParent)
+	}
+	var perm struct {
+		UserId  string
+		CanEdit bool
+	}
+	e.decode(e.want(http.StatusOK, e.do("GET", "/Playlists/"+created.Id+"/Users/"+e.adminID, e.admin, nil)), &perm)
+	if !perm.CanEdit {
+		t.Errorf("the owner may not edit: %+v", perm)
+	}
 	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items?Ids="+jid(alien.ID)+","+jid(ronin.ID), e.admin, nil))
 	_, ids := entries()
 	e.want(http.StatusNoContent, e.do("POST", "/Playlists/"+created.Id+"/Items/"+ids[3]+"/Move/0", e.admin, nil))  // Ronin first
@@ -98,6 +112,10 @@ func TestPlaylists(t *testing.T) {
 	// Jellyfin forbids edits by a user it is shared with (PlaylistsController's Forbid).
 	e.want(http.StatusForbidden, e.do("POST", "/Playlists/"+created.Id+"/Items?Ids="+jid(dark.ID), bob, nil))
 	e.want(http.StatusForbidden, e.do("DELETE", "/Items/"+created.Id, bob, nil))
+	e.decode(e.want(http.StatusOK, e.do("GET", "/Playlists/"+created.Id+"/Users/"+bobID, bob, nil)), &perm)
+	if perm.CanEdit {
+		t.Errorf("bob may edit: %+v", perm)
+	}
 	e.want(http.StatusNoContent, e.do("DELETE", "/Playlists/"+created.Id+"/Users/"+bobID, e.admin, nil))
 	e.want(http.StatusNotFound, e.do("GET", "/Playlists/"+created.Id+"/Items", bob, nil))
 	// Bad input; deleting it as an item.

@@ -182,7 +182,8 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 	now := time.Now()
 	var ended *nowPlaying // the play session this report ends, for the history
 	h.live.update(caller, func(s *liveSession) {
-		if prev := s.playing; prev != nil && !prev.paused && (ev == stopped && prev.item.ID == item.ID || prev.item.ID != item.ID) {
+		// Watched time is added where a session ends: its own stop, or another item replacing it.
+		if prev := s.playing; prev != nil && !prev.paused && (ev == stopped && prev.item.ID == item.ID || ev != stopped && prev.item.ID != item.ID) {
 			prev.watched += now.Sub(prev.checkIn)
 		}
 		if ev == stopped {
