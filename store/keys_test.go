@@ -44,6 +44,17 @@ func TestKeys(t *testing.T) {
 			t.Fatalf("file keys %v", files)
 		}
 		apply(1) // a rescan updates the file: its key stays
+		// A deleted key is never handed out again, even the newest.
+		if err := st.Media.MarkMissing(ctx, []core.FileID{b.ID}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Media.PurgeMissing(ctx, "m", t0); err != nil {
+			t.Fatal(err)
+		}
+		apply(3)
+		if fs, err := st.Media.ItemFiles(ctx, "m3"); err != nil || len(fs) != 1 || fs[0].Key <= files[b.ID] {
+			t.Fatalf("after deleting the newest file, a new one got key %v (%v), the deleted had %d", fs, err, files[b.ID])
+		}
 		if f, err := st.Media.FileByKey(ctx, files[a.ID]); err != nil || f.ID != a.ID || f.Key != files[a.ID] {
 			t.Fatalf("FileByKey = %+v, %v", f, err)
 		}
@@ -61,11 +72,11 @@ func TestKeys(t *testing.T) {
 		if l, err := st.Libraries.Library(ctx, "m"); err != nil || l.Key != libs[0].Key {
 			t.Fatalf("Library = %+v, %v", l, err)
 		}
-		it, err := st.Items.Item(ctx, "m2")
+		it, err := st.Items.Item(ctx, "m1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := st.Items.ItemByKey(ctx, it.Key); err != nil || got.ID != "m2" {
+		if got, err := st.Items.ItemByKey(ctx, it.Key); err != nil || got.ID != "m1" {
 			t.Fatalf("ItemByKey = %+v, %v", got, err)
 		}
 		if _, err := st.Items.ItemByKey(ctx, 999999); !errors.Is(err, core.ErrNotFound) {
