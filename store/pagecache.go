@@ -27,6 +27,11 @@ const (
 	pageBlock = 250     // keys of a list read together
 )
 
+// userTTL bounds how long a user (their rights, whether they are disabled) is kept: another
+// process's change normally arrives through the cache stamps within a quarter second, but one
+// that died between its commit and its bump announces nothing.
+const userTTL = 10 * time.Second
+
 // stamp is what a cached entry depends on: a write generation and, for user data, the user's.
 type stamp [2]uint64
 
@@ -38,6 +43,15 @@ type genCache[K comparable, V any] struct {
 	mu    sync.RWMutex
 	stamp stamp
 	m     map[K]timed[V]
+	ttl   time.Duration // how long an entry lives; 0 means listTTL
+}
+
+// fresh reports whether an entry of c read at at may still be served at now.
+func (c *genCache[K, V]) fresh(at, now time.Time) bool {
+	if c.ttl > 0 {
+		return now.Sub(at) < c.ttl
+	}
+	return fresh(at, now)
 }
 
 // timed is an entry and when its read began.
@@ -103,7 +117,7 @@ type pageCaches struct {
 	ahead   chan struct{}                 // holds a token while a read ahead runs
 	aheadWG sync.WaitGroup                // read aheads running, for tests and Close
 
-	users genCache[core.UserID, core.User] // at the users generation
+	users genCache[core.UserID, core.User] // at the users generation, for userTTL
 
 	userMu    sync.Mutex
 	userGen   map[core.UserID]uint64
@@ -119,7 +133,7 @@ type metaEntry struct {
 }
 
 func newPageCaches() *pageCaches {
-	return &pageCaches{now: time.Now, userGen: map[core.UserID]uint64{}, blocks: map[core.ItemID][]core.ItemID{}, ahead: make(chan struct{}, 1),
+	return &pageCaches{users: genCache[core.UserID, core.User]{ttl: userTTL}, now: time.Now, userGen: map[core.UserID]uint64{}, blocks: map[core.ItemID][]core.ItemID{}, ahead: make(chan struct{}, 1),
 		userData: map[core.UserID]*genCache[core.ItemID, core.UserData]{}}
 }
 
@@ -286,7 +300,7 @@ func cachedRead[K comparable, V any](ctx context.Context, db *DB, c *genCache[K,
 		for _, k := range keys {
 			e, ok := m[k]
 			switch {
-			case !ok || !fresh(e.at, start):
+			case !ok || !c.fresh(e.at, start):
 				missing = append(missing, k)
 			case isZero == nil || !isZero(e.v):
 				out[k] = clone(e.v)
@@ -328,7 +342,7 @@ func cachedRead[K comparable, V any](ctx context.Context, db *DB, c *genCache[K,
 			pc.prefetch(ctx, func(ctx context.Context) {
 				start := pc.now()
 				c.read(st, func(m map[K]timed[V]) {
-					extra = slices.DeleteFunc(extra, func(k K) bool { e, ok := m[k]; return ok && fresh(e.at, start) })
+					extra = slices.DeleteFunc(extra, func(k K) bool { e, ok := m[k]; return ok && c.fresh(e.at, start) })
 				})
 				if len(extra) > 0 {
 					keep(ctx, extra, start) //nolint:errcheck // a failed read ahead only leaves a miss
