@@ -26,6 +26,10 @@ type plexServer struct {
 // startPlex listens on cfg.PlexAddr and serves h there; it answers GDM discovery on UDP 32414 of
 // the same host when it can (another Plex server on the machine may hold it: then it logs why).
 func startPlex(cfg config.Config, h *plex.Handler, name, id string, log *slog.Logger) (*plexServer, error) {
+	if cfg.PlexAddr == "off" {
+		log.Info("plex facade off (plex_addr)")
+		return &plexServer{errc: make(chan error)}, nil // errc never sends
+	}
 	ln, err := net.Listen("tcp", cfg.PlexAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s (plex_addr): %w", cfg.PlexAddr, err)
@@ -54,21 +58,31 @@ func startPlex(cfg config.Config, h *plex.Handler, name, id string, log *slog.Lo
 	return p, nil
 }
 
-// Addr is where the facade listens.
-func (p *plexServer) Addr() string { return p.ln.Addr().String() }
+// Addr is where the facade listens; "" when it is off.
+func (p *plexServer) Addr() string {
+	if p.ln == nil {
+		return ""
+	}
+	return p.ln.Addr().String()
+}
 
 // close stops discovery and the server at once, requests in flight included.
 func (p *plexServer) close() {
 	if p.discovery != nil {
 		p.discovery.Close()
 	}
-	p.srv.Close()
+	if p.srv != nil {
+		p.srv.Close()
+	}
 }
 
 // shutdown stops discovery, then lets requests in flight finish until ctx ends.
 func (p *plexServer) shutdown(ctx context.Context) error {
 	if p.discovery != nil {
 		p.discovery.Close()
+	}
+	if p.srv == nil {
+		return nil
 	}
 	if err := p.srv.Shutdown(ctx); err != nil {
 		p.srv.Close()

@@ -191,13 +191,16 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	log.InfoContext(ctx, "shutting down", "grace", cfg.HTTP.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout)
 	defer cancel()
-	perr := px.shutdown(sctx)
+	// Both servers drain at once, within the same grace.
+	perr := make(chan error, 1)
+	go func() { perr <- px.shutdown(sctx) }()
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close() // requests still running must not outlive the database closed below
-		return fmt.Errorf("shutdown: %w", err)
+		px.close()
+		return errors.Join(fmt.Errorf("shutdown: %w", err), <-perr)
 	}
-	if perr != nil {
-		return perr
+	if err := <-perr; err != nil {
+		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

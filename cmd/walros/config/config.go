@@ -23,7 +23,8 @@ type Config struct {
 	Data string `yaml:"data"`
 	// Addr is the listen address of the native API, the Jellyfin facade and the web client.
 	Addr string `yaml:"addr"`
-	// PlexAddr is the listen address of the Plex facade; Plex clients assume port 32400.
+	// PlexAddr is the listen address of the Plex facade; Plex clients assume port 32400. "off"
+	// turns the facade (and its discovery) off, for a machine that also runs Plex Media Server.
 	PlexAddr string `yaml:"plex_addr"`
 	// DB selects the database: empty for SQLite in Data, a postgres:// or postgresql:// DSN,
 	// or sqlite:PATH for an SQLite file elsewhere.
@@ -217,8 +218,9 @@ func (c Config) problems() []problem {
 	if msg := checkAddr(c.Addr); msg != "" {
 		add("addr", msg, c.Addr)
 	}
-	if msg := checkAddr(c.PlexAddr); msg != "" {
-		add("plex_addr", msg, c.PlexAddr)
+	if c.PlexAddr == "off" { // no Plex facade (a Plex Media Server may hold 32400)
+	} else if msg := checkAddr(c.PlexAddr); msg != "" {
+		add("plex_addr", msg+`, or "off"`, c.PlexAddr)
 	} else if c.PlexAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
 		add("plex_addr", "must differ from addr", c.PlexAddr)
 	}

@@ -115,6 +115,7 @@ func TestPrecedence(t *testing.T) {
 			func(c Config) any { return [2]string{c.FFmpeg, c.FFprobe} }, [2]string{"/opt/ffmpeg", "/usr/bin/ffprobe"}},
 		{"null value keeps default", "addr:\nlog:\n", nil, nil,
 			func(c Config) any { return c.Addr }, ":8096"},
+		{"plex facade off", "plex_addr: \"off\"\n", nil, nil, func(c Config) any { return c.PlexAddr }, "off"},
 		{"plex addr flag", "plex_addr: :32401\n", nil, []string{"--plex-addr", "127.0.0.1:32402"},
 			func(c Config) any { return c.PlexAddr }, "127.0.0.1:32402"},
 	} {
