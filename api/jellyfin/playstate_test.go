@@ -198,10 +198,15 @@ func TestUserDataRoutes(t *testing.T) {
 	if d.PlaybackPositionTicks != runtime90/2 || !d.IsFavorite || d.Likes == nil || !*d.Likes || d.Played || d.Rating == nil || *d.Rating != 7.5 {
 		t.Fatalf("update = %+v", d)
 	}
+	// null changes nothing, as in Jellyfin: clients send back the whole DTO.
 	d = e.ud(e.do("POST", "/Users/"+bobID+"/Items/"+jid(heat.ID)+"/UserData", bob,
 		`{"Likes":null,"Played":true,"Rating":null}`))
-	if d.Likes != nil || !d.Played || !d.IsFavorite || d.PlaybackPositionTicks != 0 || d.Rating != nil {
+	if d.Likes == nil || !*d.Likes || !d.Played || !d.IsFavorite || d.PlaybackPositionTicks != 0 || d.Rating == nil || *d.Rating != 7.5 {
 		t.Fatalf("second update = %+v", d)
+	}
+	d = e.ud(e.do("DELETE", "/UserItems/"+jid(heat.ID)+"/Rating", bob, nil)) // forgets Likes
+	if d.Likes != nil {
+		t.Fatalf("after DELETE Rating = %+v", d)
 	}
 	e.want(http.StatusBadRequest, e.do("POST", "/UserItems/"+jid(heat.ID)+"/UserData", bob, `{"Rating":11}`))
 	d = e.ud(e.do("GET", "/Users/"+bobID+"/Items/"+jid(heat.ID)+"/UserData", bob, nil))

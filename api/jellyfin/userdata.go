@@ -1,8 +1,6 @@
 package jellyfin
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -149,21 +147,22 @@ func (h *Handler) getUserData(c *gin.Context) {
 }
 
 // updateUserItemData is Jellyfin's UpdateUserItemDataDto: every field is optional, and only
-// those sent change. Likes may be sent as null to forget it.
+// those sent with a value change. null changes nothing, as in Jellyfin (clients send back the
+// whole UserItemDataDto, nulls included); DELETE /UserItems/{itemId}/Rating forgets Likes.
 type updateUserItemData struct {
 	PlaybackPositionTicks *flexInt
 	Played                *bool
 	IsFavorite            *bool
-	Likes                 json.RawMessage
-	Rating                json.RawMessage
+	Likes                 *bool
+	Rating                *float64
 	LastPlayedDate        *jfTime
 }
 
 // updateUserData is POST /UserItems/{itemId}/UserData. It applies, in this order, Played (at
 // LastPlayedDate when given), PlaybackPositionTicks (a playback report of that position, so the
 // resume rules apply: under 5 % keeps none, past 90 % marks the item played), IsFavorite and
-// Likes and Rating (0 to 10, null clears). PlayCount and the derived fields are not settable: core
-// counts plays itself.
+// Likes and Rating (0 to 10). PlayCount and the derived fields are not settable: core counts
+// plays itself.
 func (h *Handler) updateUserData(c *gin.Context) {
 	caller, id, ok := h.actingFor(c)
 	if !ok {
@@ -191,27 +190,11 @@ func (h *Handler) updateUserData(c *gin.Context) {
 	if err == nil && body.IsFavorite != nil {
 		d, err = h.UserData.SetFavorite(ctx, caller, id, *body.IsFavorite)
 	}
-	if err == nil && len(body.Likes) > 0 {
-		var likes *bool
-		if !bytes.Equal(bytes.TrimSpace(body.Likes), []byte("null")) {
-			likes = new(bool)
-			if err := json.Unmarshal(body.Likes, likes); err != nil {
-				status(c, http.StatusBadRequest)
-				return
-			}
-		}
-		d, err = h.UserData.SetLikes(ctx, caller, id, likes)
+	if err == nil && body.Likes != nil {
+		d, err = h.UserData.SetLikes(ctx, caller, id, body.Likes)
 	}
-	if err == nil && len(body.Rating) > 0 {
-		var rating *float64
-		if !bytes.Equal(bytes.TrimSpace(body.Rating), []byte("null")) {
-			rating = new(float64)
-			if err := json.Unmarshal(body.Rating, rating); err != nil {
-				status(c, http.StatusBadRequest)
-				return
-			}
-		}
-		d, err = h.UserData.SetRating(ctx, caller, id, rating)
+	if err == nil && body.Rating != nil {
+		d, err = h.UserData.SetRating(ctx, caller, id, body.Rating)
 	}
 	h.userDataResult(c, d, err)
 }
