@@ -31,11 +31,13 @@ type PlaylistEntry struct {
 	Item Item
 }
 
-// Bounds of playlists, which users fill freely.
+// Bounds of playlists, which users fill freely: listing a user's playlists reads their entries,
+// so the entries of all of a user's playlists are bounded too.
 const (
-	MaxPlaylistEntries  = 10_000
-	MaxPlaylistsPerUser = 1_000
-	maxPlaylistName     = 200
+	MaxPlaylistEntries     = 10_000
+	MaxPlaylistsPerUser    = 1_000
+	MaxPlaylistEntriesUser = 50_000
+	maxPlaylistName        = 200
 )
 
 // PlaylistStore persists playlists.
@@ -50,6 +52,8 @@ type PlaylistStore interface {
 	Playlists(ctx context.Context, user UserID) ([]Playlist, error)
 	// PlaylistEntries returns every entry, in order.
 	PlaylistEntries(ctx context.Context, id PlaylistID) ([]PlaylistEntry, error)
+	// OwnedEntries counts the entries of all the playlists user owns.
+	OwnedEntries(ctx context.Context, user UserID) (int, error)
 	// UpdatePlaylist applies fn to the playlist and its entries' item ids in order (fn may change
 	// the name, the shares and the order, remove ids and append new items, as entries with ID 0),
 	// in one transaction; entries keep their ids.
@@ -117,6 +121,9 @@ func (s *Playlists) Create(ctx context.Context, c Caller, name string, items []I
 	}
 	ids, err := s.playable(ctx, c, items)
 	if err != nil {
+		return Playlist{}, err
+	}
+	if err := s.checkOwned(ctx, c.UserID, len(ids)); err != nil {
 		return Playlist{}, err
 	}
 	now := s.now().UTC()
@@ -194,10 +201,35 @@ func (s *Playlists) update(ctx context.Context, c Caller, id PlaylistID, fn func
 	return s.store.UpdatePlaylist(ctx, id, s.now().UTC(), fn)
 }
 
+// checkOwned refuses adding n entries past MaxPlaylistEntriesUser for user.
+func (s *Playlists) checkOwned(ctx context.Context, user UserID, n int) error {
+	if n == 0 {
+		return nil
+	}
+	have, err := s.store.OwnedEntries(ctx, user)
+	if err != nil {
+		return err
+	}
+	if have+n > MaxPlaylistEntriesUser {
+		return Invalid("items", "a user's playlists hold at most %d entries in all", MaxPlaylistEntriesUser)
+	}
+	return nil
+}
+
 // Add appends items (folders stand for what they hold) to a playlist the caller owns.
 func (s *Playlists) Add(ctx context.Context, c Caller, id PlaylistID, items []ItemID) (Playlist, error) {
+	p, err := s.Get(ctx, c, id)
+	if err != nil {
+		return Playlist{}, err
+	}
+	if !canWrite(c, p) { // before expanding folders: a reader learns nothing from an edit
+		return Playlist{}, ErrForbidden
+	}
 	ids, err := s.playable(ctx, c, items)
 	if err != nil {
+		return Playlist{}, err
+	}
+	if err := s.checkOwned(ctx, p.Owner, len(ids)); err != nil {
 		return Playlist{}, err
 	}
 	return s.update(ctx, c, id, func(_ *Playlist, entries *[]PlaylistEntry) error {

@@ -84,8 +84,11 @@ func TestPlaylists(t *testing.T) {
 		if _, err := pl.Rename(e.ctx, bob, p.ID, "mine"); !errors.Is(err, core.ErrForbidden) {
 			t.Errorf("bob renames: %v", err)
 		}
-		if _, err := pl.Add(e.ctx, bob, p.ID, []core.ItemID{dark.ID}); !errors.Is(err, core.ErrNotFound) {
-			t.Errorf("bob adds an item he cannot see: %v", err)
+		if _, err := pl.Add(e.ctx, bob, p.ID, []core.ItemID{heat.ID}); !errors.Is(err, core.ErrForbidden) {
+			t.Errorf("bob adds to a playlist shared with him: %v", err)
+		}
+		if n, err := e.st.Playlists.OwnedEntries(e.ctx, ann.UserID); err != nil || n != 5 {
+			t.Errorf("ann's entries in all: %d, %v", n, err)
 		}
 		// Bad input.
 		for _, name := range []string{"", "   ", string(make([]byte, 300))} {

@@ -237,6 +237,13 @@ func (s *Playlists) PlaylistEntries(ctx context.Context, id core.PlaylistID) ([]
 	return out, nil
 }
 
+// OwnedEntries counts the entries of all the playlists user owns.
+func (s *Playlists) OwnedEntries(ctx context.Context, user core.UserID) (int, error) {
+	n, err := s.db.R.NewSelect().TableExpr("playlist_entries AS e").Join("JOIN playlists AS p ON p.id = e.playlist_id").
+		Where("p.owner_id = ?", string(user)).Count(ctx)
+	return n, wrap(err, "count the playlist entries of %s", user)
+}
+
 // UpdatePlaylist applies fn to a playlist and its entries in one write transaction (the row is
 // locked FOR UPDATE on PostgreSQL).
 func (s *Playlists) UpdatePlaylist(ctx context.Context, id core.PlaylistID, at time.Time, fn func(p *core.Playlist, entries *[]core.PlaylistEntry) error) (core.Playlist, error) {
