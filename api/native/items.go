@@ -29,17 +29,10 @@ func (h *Handler) listItems(c *gin.Context) {
 		return
 	}
 	var ok bool
-	if q.Limit, ok = h.intQuery(c, "limit", 100); !ok {
-		return
-	}
-	if q.Offset, ok = h.intQuery(c, "offset", 0); !ok {
+	if q.Limit, q.Offset, ok = h.pageQuery(c); !ok {
 		return
 	}
 	if q.Year, ok = h.intQuery(c, "year", 0); !ok {
-		return
-	}
-	if q.Limit == 0 {
-		h.fail(c, core.Invalid("limit", "must be between 1 and %d", core.MaxPage))
 		return
 	}
 	items, total, err := h.Items.List(c.Request.Context(), callerOf(c), q)
@@ -234,6 +227,21 @@ func (h *Handler) intQuery(c *gin.Context, name string, def int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// pageQuery reads limit (default 100, at least 1) and offset, answering 400 when they are wrong.
+func (h *Handler) pageQuery(c *gin.Context) (limit, offset int, ok bool) {
+	if limit, ok = h.intQuery(c, "limit", 100); !ok {
+		return 0, 0, false
+	}
+	if offset, ok = h.intQuery(c, "offset", 0); !ok {
+		return 0, 0, false
+	}
+	if limit == 0 {
+		h.fail(c, core.Invalid("limit", "must be between 1 and %d", core.MaxPage))
+		return 0, 0, false
+	}
+	return limit, offset, true
 }
 
 // boolQuery reads an optional boolean query parameter, answering 400 when it is not one.

@@ -245,14 +245,7 @@ func (h *Handler) listHistory(c *gin.Context) {
 		}
 	}
 	var ok bool
-	if q.Limit, ok = h.intQuery(c, "limit", 100); !ok {
-		return
-	}
-	if q.Offset, ok = h.intQuery(c, "offset", 0); !ok {
-		return
-	}
-	if q.Limit == 0 {
-		h.fail(c, core.Invalid("limit", "must be between 1 and %d", core.MaxPage))
+	if q.Limit, q.Offset, ok = h.pageQuery(c); !ok {
 		return
 	}
 	entries, total, err := h.History.List(c.Request.Context(), callerOf(c), q)

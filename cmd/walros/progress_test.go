@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -52,29 +49,7 @@ func TestProgressSurvivesKill9(t *testing.T) {
 	if out, err := exec.Command(bin, "scan", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("scan: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--no-demo", "--data", data, "--addr", "127.0.0.1:0", "--plex-addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "WALROS_ADMIN_PASSWORD=correct-horse", "WALROS_SCAN_INTERVAL=0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	base := ""
-	for base == "" && sc.Scan() {
-		if m := regexp.MustCompile(`running at (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-	}
-	go io.Copy(io.Discard, stdout)
+	cmd, base, _ := startBinary(t, bin, data)
 
 	// Sign in as a Jellyfin client does, and list the movies.
 	auth := `MediaBrowser Client="test", Device="go", DeviceId="kill9", Version="1.0"`

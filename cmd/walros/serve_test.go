@@ -149,31 +149,7 @@ func TestBinaryStopsOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildWalros(t)
-	cmd := exec.Command(bin, "serve", "--no-demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--plex-addr", "127.0.0.1:0",
-		"--log-format", "json")
-	cmd.Env = append(os.Environ(), "WALROS_ADMIN_PASSWORD=correct-horse")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	base := ""
-	for base == "" && sc.Scan() {
-		if m := regexp.MustCompile(`running at (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-	}
-	go io.Copy(io.Discard, stdout)
+	cmd, base, stderr := startBinary(t, buildWalros(t), t.TempDir(), "--log-format", "json")
 	var tok struct{ AccessToken string }
 	post(t, base+"/api/v1/auth/login", `{"username":"admin","password":"correct-horse"}`, "", http.StatusOK, &tok)
 	get(t, base+"/readyz", "", http.StatusOK, nil)
@@ -194,6 +170,37 @@ func TestBinaryStopsOnSIGTERM(t *testing.T) {
 	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
 		t.Fatalf("no clean stop in the log:\n%s", stderr.String())
 	}
+}
+
+// startBinary runs `walros serve` on loopback ports over data, with the admin password
+// "correct-horse", and returns it, its base URL and its stderr. The test kills it at the end.
+func startBinary(t *testing.T, bin, data string, args ...string) (*exec.Cmd, string, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--no-demo", "--data", data, "--addr", "127.0.0.1:0", "--plex-addr", "127.0.0.1:0"},
+		args...)...)
+	cmd.Env = append(os.Environ(), "WALROS_ADMIN_PASSWORD=correct-horse", "WALROS_SCAN_INTERVAL=0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	base := ""
+	for base == "" && sc.Scan() {
+		if m := regexp.MustCompile(`running at (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
+	}
+	go io.Copy(io.Discard, stdout)
+	return cmd, base, stderr
 }
 
 func post(t *testing.T, url, body, token string, want int, v any) string {
