@@ -74,6 +74,11 @@ func TestPageCaches(t *testing.T) {
 		ctx := context.Background()
 		st := pageFixture(t, db)
 		var sel selects
+		// The stamps loop queries the pools, and bun's hooks may not be added while queries run;
+		// this test does not need other processes' writes.
+		if err := db.lists.stamps.Load().close(); err != nil {
+			t.Fatal(err)
+		}
 		db.R.AddQueryHook(&sel)
 		ids := []core.ItemID{"s", "se", "e1", "e2", "missing"}
 		const parts = core.MetaColumns | core.MetaImages
