@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -164,17 +165,23 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		ready(ln.Addr().String(), px.Addr())
 	}
 
+	// The background work stops, and is waited for, before the streams and the database close:
+	// the keyframe indexer still wrote into the data directory after run returned.
 	bg, stopBackground := context.WithCancel(ctx)
-	defer stopBackground()
-	go pruneSessions(bg, a, log)
-	go scheduleScans(bg, a, scanner, cfg.Scan.Interval, log)
-	go streams.indexKeyframes(bg, a, 10*time.Minute, log)
+	var background sync.WaitGroup
+	defer func() {
+		stopBackground()
+		background.Wait()
+	}()
+	background.Go(func() { pruneSessions(bg, a, log) })
+	background.Go(func() { scheduleScans(bg, a, scanner, cfg.Scan.Interval, log) })
+	background.Go(func() { streams.indexKeyframes(bg, a, 10*time.Minute, log) })
 	if cfg.Scan.Watch {
-		go func() {
+		background.Go(func() {
 			if err := scanner.Watch(bg, scan.WatchOptions{Poll: cfg.Scan.Poll}); err != nil {
 				log.WarnContext(bg, "library folders are not watched; new files appear at the next scheduled scan", "err", err)
 			}
-		}()
+		})
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
