@@ -115,6 +115,10 @@ func (a *Auth) login(ctx context.Context, username, password string, dev Device,
 	hash := a.dummy // checked even for unknown users, so timing does not tell who exists
 	if nameErr == nil {
 		switch found, err := a.users.UserByName(ctx, name); {
+		case err == nil && !found.HasPassword():
+			// A passwordless user is a profile, reached only by switching on a signed-in device
+			// (profile.go): signing in needs a password, so the dummy's check fails.
+			u = found
 		case err == nil:
 			u, hash = found, found.PasswordHash
 		case !errors.Is(err, ErrNotFound):
@@ -125,7 +129,7 @@ func (a *Auth) login(ctx context.Context, username, password string, dev Device,
 	if err != nil {
 		return Tokens{}, fmt.Errorf("check password of %q: %w", name, err)
 	}
-	if !ok || u.ID == "" || u.Disabled {
+	if !ok || u.ID == "" || u.Disabled || !u.HasPassword() {
 		at.fail(now)
 		return Tokens{}, fmt.Errorf("login %q: %w", name, ErrUnauthenticated)
 	}

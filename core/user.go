@@ -24,9 +24,20 @@ type User struct {
 	Disabled     bool
 	AllLibraries bool
 	LibraryIDs   []LibraryID // the libraries granted when AllLibraries is false
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	LastLoginAt  *time.Time
+	// Hidden keeps the user off the public sign-in list (Jellyfin's IsHidden): true by default.
+	Hidden bool
+	// PINHash is the argon2id hash of the user's PIN for switching users (profile.go), "" for none;
+	// PINFailures counts wrong PINs in a row, and MaxPINFailures of them lock the PIN.
+	PINHash     string
+	PINFailures int
+	// Playback are the user's preferences for the playback decision.
+	Playback PlaybackPrefs
+	// MaxBitrate caps the bitrate of every stream the user plays, in bits per second; 0 for none.
+	// Admins set it (Jellyfin's RemoteClientBitrateLimit, though Walros caps every client).
+	MaxBitrate  int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	LastLoginAt *time.Time
 }
 
 // UserStore persists users. Usernames compare without regard to case.
@@ -45,29 +56,47 @@ type UserStore interface {
 
 // NewUser is what an admin gives to create a user.
 type NewUser struct {
-	Username     string
-	Password     string
+	Username string
+	Password string
+	// Passwordless makes a user without a password, reached only by switching from a signed-in
+	// device; Password must then be empty. Admins always need a password.
+	Passwordless bool
 	DisplayName  string
 	Admin        bool
 	AllLibraries bool
 	LibraryIDs   []LibraryID
+	// Hidden keeps the user off the public list; nil means hidden, as in Jellyfin.
+	Hidden     *bool
+	PIN        string // "" for none
+	MaxBitrate int64
 }
 
 // UserPatch is an admin's change to a user; nil fields stay as they are.
 type UserPatch struct {
-	DisplayName  *string
-	Password     *string
-	Admin        *bool
-	Disabled     *bool
-	AllLibraries *bool
-	LibraryIDs   *[]LibraryID
+	// Username renames the user: the name they sign in with (Jellyfin's Name).
+	Username    *string
+	DisplayName *string
+	Password    *string
+	// RemovePassword makes the user passwordless (not an admin's, and not with Password).
+	RemovePassword bool
+	Admin          *bool
+	Disabled       *bool
+	AllLibraries   *bool
+	LibraryIDs     *[]LibraryID
+	Hidden         *bool
+	PIN            *string // "" removes it
+	MaxBitrate     *int64
+	Playback       PlaybackPatch
 }
 
-// SelfPatch is a user's change to their own account. A new password needs the current one.
+// SelfPatch is a user's change to their own account. A new password or PIN needs the current
+// password, when the user has one.
 type SelfPatch struct {
 	DisplayName     *string
 	CurrentPassword string
 	NewPassword     *string
+	PIN             *string // "" removes it, which needs no password
+	Playback        PlaybackPatch
 }
 
 // Users manages accounts. Every method checks the caller's rights.
@@ -79,6 +108,8 @@ type Users struct {
 	throttle *throttle // guards the current-password check of UpdateMe, like a login
 	now      Clock
 	newID    func() string
+	// publicList is whether Public lists anyone (Jellyfin's /Users/Public).
+	publicList bool
 }
 
 // UsersDeps are what Users needs.
@@ -89,12 +120,14 @@ type UsersDeps struct {
 	Password  PasswordParams
 	Now       Clock
 	NewID     func() string
+	// PublicList lets anyone list the users that are not hidden, for a sign-in screen.
+	PublicList bool
 }
 
 // NewUsers returns the user service.
 func NewUsers(d UsersDeps) *Users {
 	return &Users{store: d.Users, libs: d.Libraries, sessions: d.Sessions, hasher: newHasher(d.Password),
-		throttle: newThrottle(DefaultThrottle), now: d.Now, newID: d.NewID}
+		throttle: newThrottle(DefaultThrottle), now: d.Now, newID: d.NewID, publicList: d.PublicList}
 }
 
 // Create adds a user; only admins may.
@@ -110,7 +143,22 @@ func (s *Users) create(ctx context.Context, n NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	if err := validatePassword("password", n.Password); err != nil {
+	switch {
+	case n.Passwordless && n.Password != "":
+		return User{}, Invalid("password", "must be empty for a passwordless user")
+	case n.Passwordless && n.Admin:
+		return User{}, Invalid("passwordless", "an admin needs a password")
+	case !n.Passwordless:
+		if err := validatePassword("password", n.Password); err != nil {
+			return User{}, err
+		}
+	}
+	if n.PIN != "" {
+		if err := validatePIN(n.PIN); err != nil {
+			return User{}, err
+		}
+	}
+	if err := validateMaxBitrate(n.MaxBitrate); err != nil {
 		return User{}, err
 	}
 	display, err := validateDisplayName(n.DisplayName, name)
@@ -121,13 +169,21 @@ func (s *Users) create(ctx context.Context, n NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := s.hasher.hash(ctx, n.Password)
-	if err != nil {
-		return User{}, err
+	var hash, pin string
+	if !n.Passwordless {
+		if hash, err = s.hasher.hash(ctx, n.Password); err != nil {
+			return User{}, err
+		}
+	}
+	if n.PIN != "" {
+		if pin, err = s.hasher.hash(ctx, n.PIN); err != nil {
+			return User{}, err
+		}
 	}
 	now := s.now().UTC()
 	u := User{ID: UserID(s.newID()), Username: name, DisplayName: display, PasswordHash: hash, Admin: n.Admin,
-		AllLibraries: n.AllLibraries, LibraryIDs: libs, CreatedAt: now, UpdatedAt: now}
+		AllLibraries: n.AllLibraries, LibraryIDs: libs, Hidden: n.Hidden == nil || *n.Hidden, PINHash: pin,
+		Playback: DefaultPlaybackPrefs, MaxBitrate: n.MaxBitrate, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return User{}, err
 	}
@@ -171,20 +227,37 @@ func (s *Users) Me(ctx context.Context, c Caller) (User, error) {
 	return s.store.User(ctx, c.UserID)
 }
 
-// Update changes a user; only admins may. Admins cannot lock themselves out.
+// Update changes a user; only admins may. Admins cannot lock themselves out, and an admin always
+// has a password.
 func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (User, error) {
 	if err := c.requireAdmin(); err != nil {
 		return User{}, err
 	}
-	if id == c.UserID && ((p.Admin != nil && !*p.Admin) || (p.Disabled != nil && *p.Disabled)) {
-		return User{}, Invalid("admin", "you cannot remove your own admin rights or disable yourself")
+	if id == c.UserID && ((p.Admin != nil && !*p.Admin) || (p.Disabled != nil && *p.Disabled) || p.RemovePassword) {
+		return User{}, Invalid("admin", "you cannot remove your own admin rights or password, or disable yourself")
 	}
-	var display, hash string
+	if p.RemovePassword && p.Password != nil {
+		return User{}, Invalid("passwordless", "cannot be set with a new password")
+	}
+	var name, display, hash string
 	var err error
+	if p.Username != nil {
+		if name, err = validateUsername(*p.Username); err != nil {
+			return User{}, err
+		}
+	}
 	if p.DisplayName != nil {
 		if display, err = validateDisplayName(*p.DisplayName, ""); err != nil {
 			return User{}, err
 		}
+	}
+	if p.MaxBitrate != nil {
+		if err := validateMaxBitrate(*p.MaxBitrate); err != nil {
+			return User{}, err
+		}
+	}
+	if _, err := p.Playback.resolve(PlaybackPrefs{}); err != nil { // checked before the transaction
+		return User{}, err
 	}
 	if p.Password != nil { // hashed before the transaction, which must stay short
 		if err := validatePassword("password", *p.Password); err != nil {
@@ -194,6 +267,10 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 			return User{}, err
 		}
 	}
+	pin, err := s.pinHash(ctx, p.PIN)
+	if err != nil {
+		return User{}, err
+	}
 	var libs []LibraryID
 	if p.LibraryIDs != nil {
 		if libs, err = s.checkLibraries(ctx, false, *p.LibraryIDs); err != nil {
@@ -201,6 +278,12 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 		}
 	}
 	u, err := s.store.ModifyUser(ctx, id, func(u *User) error {
+		if name != "" {
+			if u.DisplayName == u.Username {
+				u.DisplayName = name // a display name that was the username follows it
+			}
+			u.Username = name
+		}
 		if p.DisplayName != nil {
 			u.DisplayName = cmp.Or(display, u.Username)
 		}
@@ -222,6 +305,26 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 		if hash != "" {
 			u.PasswordHash = hash
 		}
+		if p.RemovePassword {
+			u.PasswordHash = ""
+		}
+		if u.Admin && u.PasswordHash == "" {
+			return Invalid("passwordless", "an admin needs a password")
+		}
+		if p.Hidden != nil {
+			u.Hidden = *p.Hidden
+		}
+		if p.PIN != nil {
+			u.PINHash, u.PINFailures = pin, 0
+		}
+		if p.MaxBitrate != nil {
+			u.MaxBitrate = *p.MaxBitrate
+		}
+		prefs, err := p.Playback.resolve(u.Playback)
+		if err != nil {
+			return err
+		}
+		u.Playback = prefs
 		u.UpdatedAt = s.now().UTC()
 		return nil
 	})
@@ -237,7 +340,8 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 	return u, nil
 }
 
-// UpdateMe changes the caller's own display name or password. Wrong current passwords are
+// UpdateMe changes the caller's own display name, password, PIN or playback preferences. A new
+// password or PIN needs the current password (unless the user has none); wrong ones are
 // throttled like logins, so a stolen token cannot be used to guess the password.
 func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, error) {
 	u, err := s.Me(ctx, c)
@@ -250,28 +354,32 @@ func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, erro
 			return User{}, err
 		}
 	}
+	if _, err := p.Playback.resolve(PlaybackPrefs{}); err != nil {
+		return User{}, err
+	}
 	if p.NewPassword != nil {
-		now := s.now()
-		at, err := s.throttle.acquire(ctx, s.now, []throttleKey{{"p:" + string(u.ID), s.throttle.cfg.MaxFailures}})
-		if err != nil {
-			return User{}, err
-		}
-		defer at.done()
-		ok, err := s.hasher.check(ctx, u.PasswordHash, p.CurrentPassword)
-		if err != nil {
-			return User{}, fmt.Errorf("check password of %s: %w", u.ID, err)
-		}
-		if !ok {
-			at.fail(now)
-			return User{}, Invalid("currentPassword", "does not match")
-		}
-		at.succeed()
 		if err := validatePassword("newPassword", *p.NewPassword); err != nil {
 			return User{}, err
 		}
+	}
+	if p.PIN != nil && *p.PIN != "" {
+		if err := validatePIN(*p.PIN); err != nil {
+			return User{}, err
+		}
+	}
+	if (p.NewPassword != nil || p.PIN != nil && *p.PIN != "") && u.HasPassword() {
+		if err := s.checkCurrent(ctx, u, p.CurrentPassword); err != nil {
+			return User{}, err
+		}
+	}
+	if p.NewPassword != nil {
 		if hash, err = s.hasher.hash(ctx, *p.NewPassword); err != nil {
 			return User{}, err
 		}
+	}
+	pin, err := s.pinHash(ctx, p.PIN)
+	if err != nil {
+		return User{}, err
 	}
 	u, err = s.store.ModifyUser(ctx, u.ID, func(u *User) error {
 		if display != "" {
@@ -280,6 +388,14 @@ func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, erro
 		if hash != "" {
 			u.PasswordHash = hash
 		}
+		if p.PIN != nil {
+			u.PINHash, u.PINFailures = pin, 0
+		}
+		prefs, err := p.Playback.resolve(u.Playback)
+		if err != nil {
+			return err
+		}
+		u.Playback = prefs
 		u.UpdatedAt = s.now().UTC()
 		return nil
 	})
@@ -293,6 +409,37 @@ func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, erro
 		}
 	}
 	return u, nil
+}
+
+// checkCurrent checks the user's current password, throttled like a login.
+func (s *Users) checkCurrent(ctx context.Context, u User, password string) error {
+	now := s.now()
+	at, err := s.throttle.acquire(ctx, s.now, []throttleKey{{"p:" + string(u.ID), s.throttle.cfg.MaxFailures}})
+	if err != nil {
+		return err
+	}
+	defer at.done()
+	ok, err := s.hasher.check(ctx, u.PasswordHash, password)
+	if err != nil {
+		return fmt.Errorf("check password of %s: %w", u.ID, err)
+	}
+	if !ok {
+		at.fail(now)
+		return Invalid("currentPassword", "does not match")
+	}
+	at.succeed()
+	return nil
+}
+
+// pinHash validates and hashes a new PIN; nil and "" (no change, removal) give "".
+func (s *Users) pinHash(ctx context.Context, pin *string) (string, error) {
+	if pin == nil || *pin == "" {
+		return "", nil
+	}
+	if err := validatePIN(*pin); err != nil {
+		return "", err
+	}
+	return s.hasher.hash(ctx, *pin)
 }
 
 // Delete removes a user and their sessions; only admins may, and not themselves.

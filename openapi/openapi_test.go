@@ -90,6 +90,7 @@ func TestOperations(t *testing.T) {
 		"GET /api/v1/tags",
 		"GET /api/v1/users",
 		"GET /api/v1/users/me",
+		"GET /api/v1/users/public",
 		"GET /api/v1/users/{id}",
 		"GET /api/v1/users/{id}/linked-tokens",
 		"HEAD /api/v1/items/{id}/stream",
@@ -102,6 +103,7 @@ func TestOperations(t *testing.T) {
 		"POST /api/v1/auth/login",
 		"POST /api/v1/auth/logout",
 		"POST /api/v1/auth/refresh",
+		"POST /api/v1/auth/switch",
 		"POST /api/v1/items/{id}/identify",
 		"POST /api/v1/items/{id}/media-token",
 		"POST /api/v1/items/{id}/playback",
@@ -125,6 +127,8 @@ func TestStatuses(t *testing.T) {
 		"POST /auth/login":                                "200 400 401 413 429",
 		"POST /auth/refresh":                              "200 400 401 413 429",
 		"POST /auth/logout":                               "204 400 401",
+		"POST /auth/switch":                               "200 400 401 404 413 429",
+		"GET /users/public":                               "200",
 		"GET /users/me":                                   "200 401 404",
 		"PATCH /users/me":                                 "200 400 401 404 413",
 		"GET /users":                                      "200 401 404",
@@ -207,7 +211,7 @@ func TestStatuses(t *testing.T) {
 // new operation cannot forget it.
 func TestOperationConventions(t *testing.T) {
 	doc := mustLoad(t)
-	public := []string{"POST /auth/login", "POST /auth/refresh", "GET /openapi.yaml"}
+	public := []string{"POST /auth/login", "POST /auth/refresh", "GET /openapi.yaml", "GET /users/public"}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			name := method + " " + path

@@ -432,3 +432,40 @@ func TestFacets(t *testing.T) {
 		}
 	})
 }
+
+// TestUserProfiles checks that a user's profile fields (migration 0019) round-trip, and that a
+// row written before them reads with Jellyfin's defaults.
+func TestUserProfiles(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		st := db.Stores()
+		kid := testUser("u1", "kid")
+		kid.PasswordHash, kid.Hidden, kid.PINHash, kid.PINFailures, kid.MaxBitrate = "", false, "$argon2id$pin", 3, 4_000_000
+		kid.Playback = core.PlaybackPrefs{AudioLanguage: "fre", SubtitleLanguage: "pt-BR", SubtitleMode: core.SubtitlesSmart}
+		if err := st.Users.CreateUser(ctx, kid); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Users.User(ctx, "u1")
+		if err != nil || got.HasPassword() || got.Hidden || got.PINHash != kid.PINHash || got.PINFailures != 3 ||
+			got.MaxBitrate != 4_000_000 || got.Playback != kid.Playback {
+			t.Fatalf("User = %+v, %v", got, err)
+		}
+		got, err = st.Users.ModifyUser(ctx, "u1", func(u *core.User) error {
+			u.PINFailures++
+			u.Playback.PlayDefaultAudio = true
+			return nil
+		})
+		if err != nil || got.PINFailures != 4 || !got.Playback.PlayDefaultAudio {
+			t.Fatalf("ModifyUser = %+v, %v", got, err)
+		}
+		// A user made before the migration, with only the old columns: the defaults.
+		if _, err := db.W.ExecContext(ctx, `INSERT INTO users (id, username, username_key, display_name, password_hash,
+			created_at, updated_at) VALUES ('u2', 'old', 'old', 'old', 'h', ?, ?)`, t0, t0); err != nil {
+			t.Fatal(err)
+		}
+		old, err := st.Users.User(ctx, "u2")
+		if err != nil || !old.Hidden || old.HasPIN() || old.MaxBitrate != 0 || old.Playback != core.DefaultPlaybackPrefs {
+			t.Fatalf("a user from before profiles = %+v, %v", old, err)
+		}
+	})
+}

@@ -21,6 +21,14 @@ type userRow struct {
 	Admin        bool       `bun:"admin"`
 	Disabled     bool       `bun:"disabled"`
 	AllLibraries bool       `bun:"all_libraries"`
+	Hidden       bool       `bun:"hidden"`
+	PINHash      string     `bun:"pin_hash"`
+	PINFailures  int        `bun:"pin_failures"`
+	AudioLang    string     `bun:"audio_language"`
+	SubtitleLang string     `bun:"subtitle_language"`
+	SubtitleMode string     `bun:"subtitle_mode"`
+	DefaultAudio bool       `bun:"play_default_audio"`
+	MaxBitrate   int64      `bun:"max_bitrate"`
 	CreatedAt    time.Time  `bun:"created_at"`
 	UpdatedAt    time.Time  `bun:"updated_at"`
 	LastLoginAt  *time.Time `bun:"last_login_at"`
@@ -36,7 +44,9 @@ type userLibraryRow struct {
 func newUserRow(u core.User) *userRow {
 	return &userRow{ID: string(u.ID), Username: u.Username, UsernameKey: foldKey(u.Username), DisplayName: u.DisplayName,
 		PasswordHash: u.PasswordHash, Admin: u.Admin, Disabled: u.Disabled, AllLibraries: u.AllLibraries,
-		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), LastLoginAt: utcPtr(u.LastLoginAt)}
+		Hidden: u.Hidden, PINHash: u.PINHash, PINFailures: u.PINFailures, AudioLang: u.Playback.AudioLanguage,
+		SubtitleLang: u.Playback.SubtitleLanguage, SubtitleMode: string(u.Playback.SubtitleMode),
+		DefaultAudio: u.Playback.PlayDefaultAudio, MaxBitrate: u.MaxBitrate, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), LastLoginAt: utcPtr(u.LastLoginAt)}
 }
 
 func (r *userRow) toCore(libs []core.LibraryID) core.User {
@@ -44,7 +54,10 @@ func (r *userRow) toCore(libs []core.LibraryID) core.User {
 		libs = []core.LibraryID{}
 	}
 	return core.User{ID: core.UserID(r.ID), Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
-		Admin: r.Admin, Disabled: r.Disabled, AllLibraries: r.AllLibraries, LibraryIDs: libs,
+		Admin: r.Admin, Disabled: r.Disabled, AllLibraries: r.AllLibraries, LibraryIDs: libs, Hidden: r.Hidden,
+		PINHash: r.PINHash, PINFailures: r.PINFailures, MaxBitrate: r.MaxBitrate,
+		Playback: core.PlaybackPrefs{AudioLanguage: r.AudioLang, SubtitleLanguage: r.SubtitleLang,
+			SubtitleMode: core.SubtitleMode(r.SubtitleMode), PlayDefaultAudio: r.DefaultAudio},
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt)}
 }
 

@@ -83,7 +83,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	users := core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions,
-		Password: cheap, Now: clk.Now, NewID: newID})
+		Password: cheap, Now: clk.Now, NewID: newID, PublicList: true})
 	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now,
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)

@@ -183,6 +183,14 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile, audioOnly bool) (hlsPla
 	req.DisableDirectPlay, req.DisableAudioCopy = true, true
 	req.DisableVideoCopy = q.noVideoCopy || burn > 0
 	req.MaxBitrate = q.maxBitrate
+	if caller := callerOf(c); caller.IsUser() {
+		u, err := h.Users.Me(c.Request.Context(), caller)
+		if err != nil {
+			h.fail(c, err)
+			return hlsPlan{}, false
+		}
+		req.MaxBitrate = minPositive64(req.MaxBitrate, u.MaxBitrate) // the user's cap, whatever the URL asks
+	}
 	if q.videoBitrate > 0 {
 		audioRate := q.audioBitrate
 		if audioRate == 0 {

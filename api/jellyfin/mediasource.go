@@ -242,38 +242,15 @@ func toMediaSource(f core.MediaFile, name string) mediaSourceInfo {
 			continue
 		}
 		ms.MediaStreams = append(ms.MediaStreams, toMediaStream(s))
-		switch s.Kind {
-		case core.StreamVideo:
-			hasVideo = true
-		case core.StreamAudio:
-			// The first audio track, or the first one flagged default.
-			if ms.DefaultAudioStreamIndex == nil || s.Default && !defaultAt(f.Info.Streams, *ms.DefaultAudioStreamIndex) {
-				ms.DefaultAudioStreamIndex = ptr(s.Index)
-			}
-		case core.StreamSubtitle:
-			if s.Default || s.Forced {
-				if ms.DefaultSubtitleStreamIndex == nil {
-					ms.DefaultSubtitleStreamIndex = ptr(s.Index)
-				}
-			}
-		}
+		hasVideo = hasVideo || s.Kind == core.StreamVideo
 	}
-	if ms.DefaultSubtitleStreamIndex == nil {
-		ms.DefaultSubtitleStreamIndex = ptr(-1)
-	}
+	// Without a user, Jellyfin's defaults pick the tracks; PlaybackInfo applies the user's.
+	req := playback.ForFile(f).ForUser(core.User{Playback: core.DefaultPlaybackPrefs})
+	setDefaultStreams(&ms, req)
 	if hasVideo {
 		ms.VideoType = "VideoFile"
 	}
 	return ms
-}
-
-func defaultAt(streams []core.Stream, index int) bool {
-	for _, s := range streams {
-		if s.Index == index {
-			return s.Default
-		}
-	}
-	return false
 }
 
 // etag changes whenever the file does: clients pass it back as Tag= for caching.

@@ -131,6 +131,10 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	viewer, ok := h.playbackUser(c, in.UserId)
+	if !ok {
+		return
+	}
 	res := playbackInfoResponse{MediaSources: []mediaSourceInfo{}, PlaySessionId: newPlaySession()}
 	for _, f := range files {
 		if f.ProbeError != "" || f.MissingSince != nil || f.Part > 1 || want != "" && string(f.ID) != want {
@@ -138,8 +142,13 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		}
 		ms := toMediaSource(f, f.Version)
 		if in.DeviceProfile != nil {
-			h.decide(c, &ms, f, &in, item, token, res.PlaySessionId)
+			h.decide(c, &ms, f, &in, viewer, item, token, res.PlaySessionId)
 		} else {
+			req := playback.ForFile(f)
+			if viewer != nil {
+				req = req.ForUser(*viewer)
+			}
+			setDefaultStreams(&ms, req)
 			setSubtitleDelivery(&ms, f, item, token, nil, false)
 		}
 		res.MediaSources = append(res.MediaSources, ms)
@@ -149,6 +158,38 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		return
 	}
 	writeJSON(c, http.StatusOK, res)
+}
+
+// playbackUser is the user whose preferences and cap a play follows: the caller, or whom an
+// admin or API key names by userId (in the query or the body); nil for an API key naming nobody.
+// ok is false when the answer was already written.
+func (h *Handler) playbackUser(c *gin.Context, bodyUserID string) (u *core.User, ok bool) {
+	raw := str(c, "userId")
+	if _, ok := parseID(bodyUserID); raw == "" && ok { // a body's malformed UserId is ignored, as it always was
+		raw = bodyUserID
+	}
+	as, ok := h.actAs(c, raw)
+	if !ok || !as.IsUser() {
+		return nil, ok
+	}
+	user, err := h.Users.Me(c.Request.Context(), as)
+	if err != nil {
+		h.fail(c, err)
+		return nil, false
+	}
+	return &user, true
+}
+
+// setDefaultStreams sets a source's DefaultAudioStreamIndex and DefaultSubtitleStreamIndex to
+// what the request plays when the client asks for nothing: the user's languages, default-track
+// choice and subtitle mode (Jellyfin's MediaStreamSelector).
+func setDefaultStreams(ms *mediaSourceInfo, req playback.Request) {
+	audio, sub := req.DefaultStreams()
+	ms.DefaultAudioStreamIndex = nil
+	if audio >= 0 {
+		ms.DefaultAudioStreamIndex = ptr(audio)
+	}
+	ms.DefaultSubtitleStreamIndex = ptr(sub)
 }
 
 // newPlaySession returns a PlaySessionId: 32 hex digits, as Jellyfin's Guid "N".
@@ -173,20 +214,27 @@ func (h *Handler) urlToken(c *gin.Context, item core.ItemID) (string, error) {
 }
 
 // decide fills the playback fields of one source for the client's profile.
-func (h *Handler) decide(c *gin.Context, ms *mediaSourceInfo, f core.MediaFile, in *playbackInfoDto, item core.ItemID, token, session string) {
+func (h *Handler) decide(c *gin.Context, ms *mediaSourceInfo, f core.MediaFile, in *playbackInfoDto, viewer *core.User,
+	item core.ItemID, token, session string) {
 	req := playback.ForFile(f)
 	if in.AudioStreamIndex.Set {
 		req.AudioStream = ptr(int(in.AudioStreamIndex.V))
 	}
+	if in.SubtitleStreamIndex.Set {
+		req.SubtitleStream = ptr(int(in.SubtitleStreamIndex.V)) // -1: none
+	}
 	req.MaxBitrate, req.MaxAudioChannels = in.MaxStreamingBitrate.V, int(in.MaxAudioChannels.V)
 	req.DisableDirectPlay = in.EnableDirectPlay.off()
 	req.DisableVideoCopy, req.DisableAudioCopy = in.AllowVideoStreamCopy.off(), in.AllowAudioStreamCopy.off()
-	caps := in.DeviceProfile.capabilities(f, req.AudioStream)
-
-	var sub *core.Stream
-	if in.SubtitleStreamIndex.Set && in.SubtitleStreamIndex.V >= 0 {
-		sub = subtitleByIndex(f.Info, int(in.SubtitleStreamIndex.V))
+	if viewer != nil {
+		req = req.ForUser(*viewer) // languages and subtitle mode fill what the client left open; the cap
 	}
+	setDefaultStreams(ms, req)
+	// Jellyfin's StreamBuilder plays what the client asked for, else the source's defaults.
+	audio, _ := req.DefaultStreams()
+	caps := in.DeviceProfile.capabilities(f, &audio)
+	sub := req.Subtitle()
+	req.SubtitleStream = ptr(-1) // the subtitle is handled below, as Jellyfin delivers it
 	d := playback.Decide(req, caps)
 	// Text subtitles always travel beside the video, as WebVTT. Pictures the client reads from the
 	// file it direct plays stay there; any other picture subtitle shown must be burnt in, which
@@ -200,9 +248,6 @@ func (h *Handler) decide(c *gin.Context, ms *mediaSourceInfo, f core.MediaFile, 
 	reasons := d.Reasons
 	if burn {
 		reasons = append(reasons, playback.SubtitleCodecNotSupported)
-	}
-	if d.Audio != nil && d.Audio.StreamIndex >= 0 {
-		ms.DefaultAudioStreamIndex = ptr(d.Audio.StreamIndex)
 	}
 	setSubtitleDelivery(ms, f, item, token, &caps, d.Method == playback.DirectPlay)
 

@@ -47,7 +47,7 @@ type playbackInfoResult struct {
 		Id, Container, ETag                                           string
 		SupportsDirectPlay, SupportsDirectStream, SupportsTranscoding bool
 		TranscodingUrl, TranscodingSubProtocol, TranscodingContainer  string
-		DefaultAudioStreamIndex                                       *int
+		DefaultAudioStreamIndex, DefaultSubtitleStreamIndex           *int
 		MediaStreams                                                  []struct {
 			Type, Codec, DeliveryMethod, DeliveryUrl string
 			Index                                    int

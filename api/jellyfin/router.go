@@ -67,7 +67,8 @@ func (r *router) add(method, pattern string, a access, h ...gin.HandlerFunc) {
 }
 
 // match finds the route for a method and an escaped path (URL.EscapedPath: a %2F inside a name
-// must not split it), with its parameters, each unescaped once. A path that matches only
+// must not split it), with its parameters, each unescaped once; literal segments win over
+// parameters. A path that matches only
 // with other methods gives allowed = true and no route.
 func (r *router) match(method, path string) (rt *route, params gin.Params, allowed bool) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
@@ -79,12 +80,28 @@ func (r *router) match(method, path string) (rt *route, params gin.Params, allow
 		if !ok {
 			continue
 		}
-		if cand.method == method {
-			return cand, ps, true
+		if cand.method == method && (rt == nil || cand.before(rt)) {
+			rt, params = cand, ps
 		}
 		allowed = true
 	}
-	return nil, nil, allowed
+	if rt == nil {
+		return nil, nil, allowed
+	}
+	return rt, params, true
+}
+
+// before reports whether rt takes precedence over other, both matching one path: as in ASP.NET,
+// a literal segment wins over a parameter at the first place they differ
+// (/Users/AuthenticateWithQuickConnect is not /Users/{userId}); otherwise the first added wins.
+func (rt *route) before(other *route) bool {
+	for i, s := range rt.segs {
+		o := other.segs[i]
+		if lit, olit := s.param == "", o.param == ""; lit != olit {
+			return lit
+		}
+	}
+	return false
 }
 
 func (rt *route) matches(parts []string) (gin.Params, bool) {

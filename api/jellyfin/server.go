@@ -48,6 +48,11 @@ type userService interface {
 	Get(ctx context.Context, c core.Caller, id core.UserID) (core.User, error)
 	List(ctx context.Context, c core.Caller) ([]core.User, error)
 	Me(ctx context.Context, c core.Caller) (core.User, error)
+	Public(ctx context.Context) ([]core.User, error)
+	Create(ctx context.Context, c core.Caller, n core.NewUser) (core.User, error)
+	Update(ctx context.Context, c core.Caller, id core.UserID, p core.UserPatch) (core.User, error)
+	UpdateMe(ctx context.Context, c core.Caller, p core.SelfPatch) (core.User, error)
+	Delete(ctx context.Context, c core.Caller, id core.UserID) error
 }
 
 type libraryService interface {

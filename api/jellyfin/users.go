@@ -16,10 +16,20 @@ import (
 
 func (h *Handler) userRoutes(r *router) {
 	r.add("POST", "/Users/AuthenticateByName", anonymous, h.authenticateByName)
-	r.add("GET", "/Users/Public", anonymous, publicUsers)
+	r.add("GET", "/Users/Public", anonymous, h.publicUsers)
 	r.add("GET", "/Users", user, h.listUsers)
 	r.add("GET", "/Users/Me", user, h.me)
 	r.add("GET", "/Users/{userId}", user, h.getUser)
+	// Literal paths before {userId}: the router tries routes in the order they were added.
+	r.add("POST", "/Users/New", user, h.admin, h.createUser)
+	r.add("POST", "/Users/Configuration", user, h.updateConfiguration)
+	r.add("POST", "/Users/Password", user, h.updatePassword)
+	r.add("POST", "/Users", user, h.updateUser)
+	r.add("POST", "/Users/{userId}", user, h.updateUser)
+	r.add("DELETE", "/Users/{userId}", user, h.admin, h.deleteUser)
+	r.add("POST", "/Users/{userId}/Configuration", user, h.updateConfiguration)
+	r.add("POST", "/Users/{userId}/Policy", user, h.admin, h.updatePolicy)
+	r.add("POST", "/Users/{userId}/Password", user, h.updatePassword)
 	r.add("POST", "/Sessions/Logout", user, h.logout)
 	r.add("GET", "/Auth/Keys", user, h.admin, h.listKeys)
 	r.add("POST", "/Auth/Keys", user, h.admin, h.createKey)
@@ -43,6 +53,7 @@ type userDto struct {
 }
 
 type userConfiguration struct {
+	AudioLanguagePreference    string `json:",omitempty"`
 	PlayDefaultAudioTrack      bool
 	SubtitleLanguagePreference string
 	DisplayMissingEpisodes     bool
@@ -61,12 +72,16 @@ type userConfiguration struct {
 }
 
 type userPolicy struct {
-	IsAdministrator                  bool
-	IsHidden                         bool
-	EnableCollectionManagement       bool
-	EnableSubtitleManagement         bool
-	EnableLyricManagement            bool
-	IsDisabled                       bool
+	IsAdministrator            bool
+	IsHidden                   bool
+	EnableCollectionManagement bool
+	EnableSubtitleManagement   bool
+	EnableLyricManagement      bool
+	IsDisabled                 bool
+	// The parental fields (MaxParentalRating ... AccessSchedules) belong to parental controls
+	// (issue 7), mapped by their own work; Walros sends Jellyfin's defaults meanwhile.
+	MaxParentalRating                *int `json:",omitempty"`
+	MaxParentalSubRating             *int `json:",omitempty"`
 	BlockedTags                      []string
 	AllowedTags                      []string
 	EnableUserPreferenceAccess       bool
@@ -110,12 +125,15 @@ func (h *Handler) toUser(u core.User) userDto {
 	for i, l := range u.LibraryIDs {
 		folders[i] = jid(l)
 	}
-	d := userDto{Name: u.Username, ServerId: h.ServerID, ServerName: h.ServerName, Id: jid(u.ID), HasPassword: true,
-		HasConfiguredPassword: true, LastLoginDate: timePtrOf(u.LastLoginAt), LastActivityDate: timePtrOf(u.LastLoginAt),
-		Configuration: userConfiguration{PlayDefaultAudioTrack: true, GroupedFolders: []string{}, SubtitleMode: "Default",
+	d := userDto{Name: u.Username, ServerId: h.ServerID, ServerName: h.ServerName, Id: jid(u.ID), HasPassword: u.HasPassword(),
+		HasConfiguredPassword: u.HasPassword(), HasConfiguredEasyPassword: u.HasPIN(), LastLoginDate: timePtrOf(u.LastLoginAt),
+		LastActivityDate: timePtrOf(u.LastLoginAt),
+		Configuration: userConfiguration{AudioLanguagePreference: u.Playback.AudioLanguage,
+			PlayDefaultAudioTrack: u.Playback.PlayDefaultAudio, SubtitleLanguagePreference: u.Playback.SubtitleLanguage,
+			GroupedFolders: []string{}, SubtitleMode: subtitleModeName(u.Playback.SubtitleMode),
 			DisplayCollectionsView: true, OrderedViews: []string{}, LatestItemsExcludes: []string{}, MyMediaExcludes: []string{},
 			HidePlayedInLatest: true, RememberAudioSelections: true, RememberSubtitleSelections: true, EnableNextEpisodeAutoPlay: true},
-		Policy: userPolicy{IsAdministrator: u.Admin, IsHidden: true, IsDisabled: u.Disabled, EnableCollectionManagement: u.Admin,
+		Policy: userPolicy{IsAdministrator: u.Admin, IsHidden: u.Hidden, IsDisabled: u.Disabled, EnableCollectionManagement: u.Admin,
 			BlockedTags: []string{}, AllowedTags: []string{}, EnableUserPreferenceAccess: true, AccessSchedules: []any{},
 			BlockUnratedItems: []string{}, EnableRemoteControlOfOtherUsers: u.Admin, EnableSharedDeviceControl: true,
 			EnableRemoteAccess: true, EnableMediaPlayback: true, EnableAudioPlaybackTranscoding: true,
@@ -124,6 +142,7 @@ func (h *Handler) toUser(u core.User) userDto {
 			EnableMediaConversion: true, EnabledDevices: []string{}, EnableAllDevices: true, EnabledChannels: []string{},
 			EnableAllChannels: true, EnabledFolders: folders, EnableAllFolders: u.Admin || u.AllLibraries,
 			LoginAttemptsBeforeLockout: -1, EnablePublicSharing: true, BlockedMediaFolders: []string{}, BlockedChannels: []string{},
+			RemoteClientBitrateLimit: int(u.MaxBitrate),
 			AuthenticationProviderId: "Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider",
 			PasswordResetProviderId:  "Jellyfin.Server.Implementations.Users.DefaultPasswordResetProvider",
 			SyncPlayAccess:           "None"},
@@ -225,12 +244,26 @@ func (h *Handler) authResult(tok core.Tokens, version string) authenticationResu
 		AccessToken: tok.Device, ServerId: h.ServerID}
 }
 
-// publicUsers is GET /Users/Public: users are hidden by default in Jellyfin, so the login page
-// asks for a name; Walros lists nobody.
-func publicUsers(c *gin.Context) { writeJSON(c, http.StatusOK, []userDto{}) }
+// subtitleModeName is Jellyfin's name of a subtitle mode.
+func subtitleModeName(m core.SubtitleMode) string {
+	switch m {
+	case core.SubtitlesAlways:
+		return "Always"
+	case core.SubtitlesOnlyForced:
+		return "OnlyForced"
+	case core.SubtitlesNone:
+		return "None"
+	case core.SubtitlesSmart:
+		return "Smart"
+	}
+	return "Default"
+}
 
-func (h *Handler) listUsers(c *gin.Context) {
-	us, err := h.Users.List(c.Request.Context(), callerOf(c))
+// publicUsers is GET /Users/Public: the enabled users not hidden (Policy.IsHidden, true for a
+// new user as in Jellyfin, so the list is usually empty and the login page asks for a name), as
+// full UserDtos like Jellyfin's; empty when the server's public list is off.
+func (h *Handler) publicUsers(c *gin.Context) {
+	us, err := h.Users.Public(c.Request.Context())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -238,6 +271,24 @@ func (h *Handler) listUsers(c *gin.Context) {
 	out := make([]userDto, len(us))
 	for i, u := range us {
 		out[i] = h.toUser(u)
+	}
+	writeJSON(c, http.StatusOK, out)
+}
+
+// listUsers is GET /Users (admin), which Jellyfin filters by isHidden and isDisabled.
+func (h *Handler) listUsers(c *gin.Context) {
+	us, err := h.Users.List(c.Request.Context(), callerOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	hidden, disabled := boolean(c, "isHidden"), boolean(c, "isDisabled")
+	out := make([]userDto, 0, len(us))
+	for _, u := range us {
+		if hidden != nil && *hidden != u.Hidden || disabled != nil && *disabled != u.Disabled {
+			continue
+		}
+		out = append(out, h.toUser(u))
 	}
 	writeJSON(c, http.StatusOK, out)
 }
@@ -257,7 +308,15 @@ func (h *Handler) getUser(c *gin.Context) {
 		status(c, http.StatusNotFound)
 		return
 	}
-	u, err := h.Users.Get(c.Request.Context(), callerOf(c), core.UserID(id))
+	var (
+		u   core.User
+		err error
+	)
+	if caller := callerOf(c); core.UserID(id) == caller.UserID {
+		u, err = h.Users.Me(c.Request.Context(), caller) // jellyfin-web reads its own user at start
+	} else {
+		u, err = h.Users.Get(c.Request.Context(), caller, core.UserID(id))
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -65,6 +65,32 @@ func (h *Handler) refresh(c *gin.Context) {
 	h.tokens(c, t)
 }
 
+// switchUser is POST /auth/switch: the device signed in with the caller's session changes to
+// another user, with that user's PIN or password (none for a user without either). The caller's
+// session ends; the answer is the new user's tokens.
+func (h *Handler) switchUser(c *gin.Context) {
+	var req struct {
+		UserID   string `json:"userId"`
+		PIN      string `json:"pin"`
+		Password string `json:"password"`
+	}
+	if err := bind(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if req.UserID == "" {
+		h.fail(c, core.Invalid("userId", "is required"))
+		return
+	}
+	t, err := h.Auth.Switch(c.Request.Context(), callerOf(c), core.SwitchRequest{User: core.UserID(req.UserID),
+		PIN: req.PIN, Password: req.Password, Address: c.ClientIP()})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.tokens(c, t)
+}
+
 func (h *Handler) tokens(c *gin.Context, t core.Tokens) {
 	c.Header("Cache-Control", "no-store") // RFC 6749 §5.1
 	c.JSON(http.StatusOK, tokenResponse{AccessToken: t.Access, RefreshToken: t.Refresh, TokenType: "Bearer",

@@ -22,8 +22,22 @@ type userDTO struct {
 	Disabled     bool       `json:"disabled"`
 	AllLibraries bool       `json:"allLibraries"`
 	LibraryIDs   []string   `json:"libraryIds"`
+	Hidden       bool       `json:"hidden"`
+	HasPassword  bool       `json:"hasPassword"`
+	HasPIN       bool       `json:"hasPin"`
+	PINLocked    bool       `json:"pinLocked"`
+	Playback     prefsDTO   `json:"playback"`
+	MaxBitrate   int64      `json:"maxBitrate"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	LastLoginAt  *time.Time `json:"lastLoginAt"`
+}
+
+// prefsDTO is a user's playback preferences.
+type prefsDTO struct {
+	AudioLanguage    string `json:"audioLanguage"`
+	SubtitleLanguage string `json:"subtitleLanguage"`
+	SubtitleMode     string `json:"subtitleMode"`
+	PlayDefaultAudio bool   `json:"playDefaultAudio"`
 }
 
 func toUser(u core.User) userDTO {
@@ -32,7 +46,10 @@ func toUser(u core.User) userDTO {
 		libs[i] = string(l)
 	}
 	return userDTO{ID: string(u.ID), Username: u.Username, DisplayName: u.DisplayName, Admin: u.Admin, Disabled: u.Disabled,
-		AllLibraries: u.AllLibraries, LibraryIDs: libs, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt}
+		AllLibraries: u.AllLibraries, LibraryIDs: libs, Hidden: u.Hidden, HasPassword: u.HasPassword(), HasPIN: u.HasPIN(),
+		PINLocked: u.PINLocked(), MaxBitrate: u.MaxBitrate, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
+		Playback: prefsDTO{AudioLanguage: u.Playback.AudioLanguage, SubtitleLanguage: u.Playback.SubtitleLanguage,
+			SubtitleMode: string(u.Playback.SubtitleMode), PlayDefaultAudio: u.Playback.PlayDefaultAudio}}
 }
 
 type libraryDTO struct {

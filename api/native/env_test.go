@@ -76,7 +76,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	users := core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions,
-		Password: cheap, Now: clk.Now, NewID: newID})
+		Password: cheap, Now: clk.Now, NewID: newID, PublicList: true})
 	reg := prometheus.NewRegistry()
 	metrics, err := middleware.NewMetrics(reg)
 	if err != nil {
@@ -208,6 +208,17 @@ func (fakeProber) Probe(_ context.Context, path string) (core.MediaInfo, error) 
 	}
 	if strings.HasSuffix(path, ".broken.mkv") {
 		return core.MediaInfo{}, core.Invalid("", "Invalid data found when processing input")
+	}
+	if strings.Contains(path, "Languages") { // two audio tracks and three subtitles, for preferences
+		return core.MediaInfo{Container: "mov,mp4,m4a,3gp,3g2,mj2", Duration: 90 * time.Minute, Bitrate: 5_000_000,
+			Streams: []core.Stream{
+				{Index: 0, Kind: core.StreamVideo, Codec: "h264", Profile: "High", Level: 41, Width: 1920, Height: 1080, BitDepth: 8, Default: true},
+				{Index: 1, Kind: core.StreamAudio, Codec: "aac", Language: "eng", Channels: 2, SampleRate: 48000, Default: true},
+				{Index: 2, Kind: core.StreamAudio, Codec: "aac", Language: "fre", Channels: 2, SampleRate: 48000},
+				{Index: 3, Kind: core.StreamSubtitle, Codec: "mov_text", Language: "eng"},
+				{Index: 4, Kind: core.StreamSubtitle, Codec: "mov_text", Language: "fre"},
+				{Index: 5, Kind: core.StreamSubtitle, Codec: "mov_text", Language: "eng", Forced: true},
+			}}, nil
 	}
 	return core.MediaInfo{Container: "matroska,webm", Duration: 90 * time.Minute, Bitrate: 8_000_000,
 		Streams: []core.Stream{

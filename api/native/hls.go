@@ -77,6 +77,13 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 		return plan{}, false
 	}
 	req.MaxBitrate = int64(maxBitrate)
+	none := -1
+	req.SubtitleStream = &none // the subtitle to show comes in the query, handled below
+	var err error
+	if req, err = h.forUser(c, req); err != nil { // the preferred audio track is the default one
+		h.fail(c, err)
+		return plan{}, false
+	}
 	if s := c.Query("audioTrack"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {

@@ -44,6 +44,10 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 	}
 	req := playback.ForFile(f)
 	req.MaxHeight, req.MaxBitrate, req.AudioStream, req.SubtitleStream = in.MaxHeight, in.MaxBitrate, in.AudioTrack, in.Subtitle
+	if req, err = h.forUser(c, req); err != nil {
+		h.fail(c, err)
+		return
+	}
 	d := playback.Decide(req, caps)
 	q := url.Values{"file": {string(f.ID)}}
 	base := "/api/v1/items/" + url.PathEscape(c.Param("id"))
@@ -61,8 +65,8 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		if in.MaxHeight > 0 {
 			q.Set("maxHeight", strconv.Itoa(in.MaxHeight))
 		}
-		if in.MaxBitrate > 0 {
-			q.Set("maxBitrate", strconv.FormatInt(in.MaxBitrate, 10))
+		if req.MaxBitrate > 0 { // the client's limit or the user's cap, which the playlist applies anyway
+			q.Set("maxBitrate", strconv.FormatInt(req.MaxBitrate, 10))
 		}
 		if d.Audio != nil {
 			q.Set("audioTrack", strconv.Itoa(d.Audio.StreamIndex))
@@ -86,6 +90,20 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		out["subtitle"] = gin.H{"stream": d.Subtitle.StreamIndex, "mode": string(d.Subtitle.Mode), "format": d.Subtitle.Format}
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// forUser applies the caller's playback preferences and bitrate cap to a request; an API key has
+// none.
+func (h *Handler) forUser(c *gin.Context, req playback.Request) (playback.Request, error) {
+	caller := callerOf(c)
+	if !caller.IsUser() {
+		return req, nil
+	}
+	u, err := h.Users.Me(c.Request.Context(), caller)
+	if err != nil {
+		return req, err
+	}
+	return req.ForUser(u), nil
 }
 
 // capabilities returns the client profile a request names: the web client's (Chromium with

@@ -32,6 +32,7 @@ type authService interface {
 	CreateAPIKey(ctx context.Context, c core.Caller, name string) (core.APIKey, string, error)
 	APIKeys(ctx context.Context, c core.Caller) ([]core.APIKey, error)
 	RevokeAPIKey(ctx context.Context, c core.Caller, id core.APIKeyID) error
+	Switch(ctx context.Context, c core.Caller, r core.SwitchRequest) (core.Tokens, error)
 	LinkToken(ctx context.Context, c core.Caller, user core.UserID, label, token string) (core.LinkedToken, error)
 	LinkedTokens(ctx context.Context, c core.Caller, user core.UserID) ([]core.LinkedToken, error)
 	UnlinkToken(ctx context.Context, c core.Caller, id core.LinkedTokenID) error
@@ -65,6 +66,7 @@ type userService interface {
 	Update(ctx context.Context, c core.Caller, id core.UserID, p core.UserPatch) (core.User, error)
 	UpdateMe(ctx context.Context, c core.Caller, p core.SelfPatch) (core.User, error)
 	Delete(ctx context.Context, c core.Caller, id core.UserID) error
+	Public(ctx context.Context) ([]core.User, error)
 }
 
 // libraryService is what the handlers need from core.Libraries.
@@ -150,7 +152,7 @@ func New(d Deps) (*Handler, error) {
 // router to this list.
 var PublicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/docs", "GET /api/v1/openapi.yaml",
-	"POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+	"POST /api/v1/auth/login", "POST /api/v1/auth/refresh", "GET /api/v1/users/public",
 }
 
 // Engine builds the gin engine with every route.
@@ -181,6 +183,7 @@ func (h *Handler) Engine() *gin.Engine {
 	v1.GET("/openapi.yaml", gin.WrapH(openapi.SpecHandler()))
 	v1.POST("/auth/login", h.login)
 	v1.POST("/auth/refresh", h.refresh)
+	v1.GET("/users/public", h.publicUsers)
 
 	// Media routes also take the token in the query: <img> and <video> cannot send headers.
 	media := v1.Group("", h.authenticateMedia)
@@ -198,6 +201,7 @@ func (h *Handler) Engine() *gin.Engine {
 
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)
+	a.POST("/auth/switch", h.switchUser)
 	a.GET("/users/me", h.me)
 	a.PATCH("/users/me", h.updateMe)
 	a.GET("/users", h.listUsers)

@@ -207,6 +207,16 @@ func (h *Handler) transcodeSpec(c *gin.Context, f core.MediaFile) (hls.Spec, pla
 			req.AudioStream = &f.Info.Streams[id%1000].Index
 		}
 	}
+	if caller := callerOf(c); caller.IsUser() { // the user's audio language and bitrate cap
+		u, err := h.Users.Me(c.Request.Context(), caller)
+		if err != nil {
+			h.fail(c, err)
+			return hls.Spec{}, playback.Decision{}, false
+		}
+		none := -1 // Plex clients pick subtitles themselves; nothing is burnt in here
+		req = req.ForUser(u)
+		req.SubtitleStream = &none
+	}
 	caps := playback.Capabilities{
 		Video:     map[string]playback.VideoLimits{"h264": {Interlaced: true, MaxWidth: maxW, MaxHeight: maxH}},
 		Transcode: playback.TranscodeTarget{Protocol: "hls", Container: "ts", VideoCodecs: []string{"h264"}, AudioCodecs: []string{"aac"}, MaxAudioChannels: 2},

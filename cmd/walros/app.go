@@ -55,7 +55,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		db:   db,
 		auth: auth,
 		users: core.NewUsers(core.UsersDeps{Users: st.Users, Libraries: st.Libraries, Sessions: st.Sessions,
-			Now: time.Now, NewID: newID}),
+			Now: time.Now, NewID: newID, PublicList: cfg.Auth.PublicUsers}),
 		libraries: core.NewLibraries(st.Libraries, time.Now, newID),
 		items:     items,
 		userData:  core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, time.Now),

@@ -133,6 +133,10 @@ type Auth struct {
 	AccessTTL time.Duration `yaml:"access_ttl"`
 	// RefreshTTL is the lifetime of a refresh token; it must be longer than AccessTTL.
 	RefreshTTL time.Duration `yaml:"refresh_ttl"`
+	// PublicUsers lets anyone list the users not hidden from the sign-in screen (GET
+	// /api/v1/users/public, Jellyfin's /Users/Public). On by default, as Jellyfin's list is, where
+	// users are hidden until an admin shows them; off, both lists are empty.
+	PublicUsers bool `yaml:"public_users"`
 }
 
 // HTTP sets limits and timeouts shared by the HTTP servers.
@@ -160,7 +164,7 @@ func Default() Config {
 		ServerName: "walros",
 		Admin:      Admin{Username: "admin"},
 		Log:        Log{Level: "info", Format: "auto"},
-		Auth:       Auth{AccessTTL: 15 * time.Minute, RefreshTTL: 720 * time.Hour},
+		Auth:       Auth{AccessTTL: 15 * time.Minute, RefreshTTL: 720 * time.Hour, PublicUsers: true},
 		HTTP: HTTP{
 			MaxBody:           1 << 20,
 			ReadHeaderTimeout: 10 * time.Second,

@@ -77,8 +77,9 @@ type fileLog struct {
 }
 
 type fileAuth struct {
-	AccessTTL  yaml.Node `yaml:"access_ttl"`
-	RefreshTTL yaml.Node `yaml:"refresh_ttl"`
+	AccessTTL   yaml.Node `yaml:"access_ttl"`
+	RefreshTTL  yaml.Node `yaml:"refresh_ttl"`
+	PublicUsers yaml.Node `yaml:"public_users"`
 }
 
 type fileHTTP struct {

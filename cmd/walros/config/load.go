@@ -128,6 +128,8 @@ func settings() []setting {
 			set: duration(func(c *Config) *time.Duration { return &c.Auth.AccessTTL })},
 		{key: "auth.refresh_ttl", env: "WALROS_AUTH_REFRESH_TTL",
 			set: duration(func(c *Config) *time.Duration { return &c.Auth.RefreshTTL })},
+		{key: "auth.public_users", env: "WALROS_AUTH_PUBLIC_USERS",
+			set: boolean(func(c *Config) *bool { return &c.Auth.PublicUsers })},
 		{key: "http.max_body", env: "WALROS_HTTP_MAX_BODY",
 			set: func(c *Config, v string) error {
 				n, err := parseSize(v)
