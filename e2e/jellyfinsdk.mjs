@@ -4,7 +4,9 @@
 // images, PlaybackInfo for a direct-playable file and for one that must be
 // transcoded (then the master and media playlists and a segment, fetched
 // with the token in the URL only, as players do), progress reported from one
-// device and read back from another, favourites, played, search and next up.
+// device and read back from another, favourites, played, search, next up, and
+// profiles (a user made, shown on the public list, with French preferences and a
+// bitrate cap that PlaybackInfo follows).
 //
 // Usage: node jellyfinsdk.mjs --base URL --user NAME --password PW
 //        [--movie TITLE] [--show TITLE] [--timeout SEC]
@@ -234,6 +236,51 @@ await run.step('next-up', async () => {
 	const next = (await tv.getNextUp({ userId: state.userId })).data;
 	check(next.Items.length >= 1 && next.Items[0].Id === episodes.Items[1].Id && next.Items[0].SeriesName === opts.show, 'next up is episode 2', next.Items);
 	return { nextUp: next.Items.map((i) => `${i.SeriesName} S${i.ParentIndexNumber}E${i.IndexNumber}`) };
+});
+
+// Profiles: a user made and shown by the admin, listed anonymously, who sets French audio and
+// subtitles (UserConfiguration) and is capped at 100 kb/s (UserPolicy): PlaybackInfo then picks
+// the French tracks and transcodes what it would have played directly.
+await run.step('profiles', async () => {
+	const users = getUserApi(api);
+	const name = 'sdk-profile';
+	const password = 'sdk-profile-password';
+	const created = (await users.createUserByName({ createUserByName: { Name: name, Password: password } })).data;
+	check(created.Name === name && created.HasPassword && created.Policy.IsHidden && !created.Policy.IsAdministrator, 'a new user, hidden as in Jellyfin', created);
+	const anon = getUserApi(client('sdk-anonymous'));
+	let listed = (await anon.getPublicUsers()).data;
+	check(!listed.some((u) => u.Id === created.Id), 'a hidden user is not listed', listed.map((u) => u.Name));
+	await users.updateUserPolicy({ userId: created.Id, userPolicy: { ...created.Policy, IsHidden: false, RemoteClientBitrateLimit: 100_000 } });
+	listed = (await anon.getPublicUsers()).data;
+	check(listed.some((u) => u.Id === created.Id && u.Configuration && u.Policy && !u.Policy.IsHidden), 'listed to anyone once shown, as a UserDto', listed);
+
+	const profile = client('sdk-device-3');
+	await getUserApi(profile).authenticateUserByName({ authenticateUserByName: { Username: name, Pw: password } });
+	const me = (await getUserApi(profile).getCurrentUser()).data;
+	await getUserApi(profile).updateUserConfiguration({ userConfiguration: { ...me.Configuration, AudioLanguagePreference: 'fre',
+		PlayDefaultAudioTrack: false, SubtitleLanguagePreference: 'fre', SubtitleMode: 'Always' } });
+	const after = (await getUserApi(profile).getCurrentUser()).data;
+	check(after.Configuration.AudioLanguagePreference === 'fre' && after.Configuration.SubtitleMode === 'Always' &&
+		after.Policy.RemoteClientBitrateLimit === 100_000, 'the configuration and policy read back', after);
+
+	const streams = state.detail.MediaSources[0].MediaStreams;
+	const french = (s) => ['fre', 'fra', 'fr'].includes((s.Language || '').toLowerCase());
+	const audio = streams.find((s) => s.Type === 'Audio' && french(s));
+	const sub = streams.find((s) => s.Type === 'Subtitle' && french(s) && !s.IsForced);
+	check(audio && sub, 'the movie has French audio and subtitles', streams);
+	const { data } = await getMediaInfoApi(profile).getPostedPlaybackInfo({ itemId: state.movie.Id,
+		playbackInfoDto: { MaxStreamingBitrate: 120_000_000, DeviceProfile: directProfile, AutoOpenLiveStream: true } });
+	const src = data.MediaSources[0];
+	check(src.DefaultAudioStreamIndex === audio.Index && src.DefaultSubtitleStreamIndex === sub.Index, 'French audio and subtitles by default',
+		{ audio: src.DefaultAudioStreamIndex, subtitle: src.DefaultSubtitleStreamIndex, want: [audio.Index, sub.Index] });
+	const url = src.TranscodingUrl ? new URL(src.TranscodingUrl, opts.base) : null;
+	check(!src.SupportsDirectPlay && url && /ContainerBitrateExceedsLimit/.test(url.searchParams.get('TranscodeReasons')) &&
+		url.searchParams.get('AudioStreamIndex') === String(audio.Index), 'the cap transcodes, with the French track', src);
+
+	await users.deleteUser({ userId: created.Id });
+	const status = await users.getUserById({ userId: created.Id }).then(() => 200, (e) => e.response?.status);
+	check(status === 404, 'the user is deleted', { status });
+	return { audio: audio.Index, subtitle: sub.Index, transcodeReasons: url.searchParams.get('TranscodeReasons') };
 });
 
 await run.finish();
