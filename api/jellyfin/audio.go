@@ -184,7 +184,9 @@ func (h *Handler) universalAudio(c *gin.Context) {
 	}
 	caps.MaxAudioChannels = integer(c, "maxAudioChannels", 0)
 	req := playback.ForFile(f)
-	req.MaxBitrate = int64(integer(c, "maxStreamingBitrate", 0))
+	if req.MaxBitrate, ok = h.capBitrate(c, int64(integer(c, "maxStreamingBitrate", 0))); !ok {
+		return
+	}
 	if a := chosenAudio(f.Info, nil); a != nil {
 		caps.Audio[playback.Codec(a.Codec)] = playback.AudioLimits{MaxSampleRate: integer(c, "maxAudioSampleRate", 0)}
 	}

@@ -182,14 +182,9 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile, audioOnly bool) (hlsPla
 	req.AudioStream = q.audioStream
 	req.DisableDirectPlay, req.DisableAudioCopy = true, true
 	req.DisableVideoCopy = q.noVideoCopy || burn > 0
-	req.MaxBitrate = q.maxBitrate
-	if caller := callerOf(c); caller.IsUser() {
-		u, err := h.Users.Me(c.Request.Context(), caller)
-		if err != nil {
-			h.fail(c, err)
-			return hlsPlan{}, false
-		}
-		req.MaxBitrate = minPositive64(req.MaxBitrate, u.MaxBitrate) // the user's cap, whatever the URL asks
+	var capped bool
+	if req.MaxBitrate, capped = h.capBitrate(c, q.maxBitrate); !capped {
+		return hlsPlan{}, false
 	}
 	if q.videoBitrate > 0 {
 		audioRate := q.audioBitrate
@@ -277,6 +272,21 @@ func (h *Handler) videoSpec(src hls.Source, tl hls.Timeline, d playback.Decision
 		spec.Stream, spec.Channels, spec.AudioBitrate = a.Stream, a.Channels, a.Bitrate
 	}
 	return spec, h.Streams.Check(src, tl, spec)
+}
+
+// capBitrate lowers a bitrate limit to the caller's cap (UserPolicy.RemoteClientBitrateLimit),
+// whatever the URL asks; ok is false when the answer was already written.
+func (h *Handler) capBitrate(c *gin.Context, limit int64) (capped int64, ok bool) {
+	caller := callerOf(c)
+	if !caller.IsUser() {
+		return limit, true
+	}
+	u, err := h.Users.Me(c.Request.Context(), caller)
+	if err != nil {
+		h.fail(c, err)
+		return 0, false
+	}
+	return minPositive64(limit, u.MaxBitrate), true
 }
 
 func minPositive64(a, b int64) int64 {

@@ -156,7 +156,17 @@ func (h *Handler) plan(c *gin.Context, f core.MediaFile) (plan, bool) {
 				p.videos = append(p.videos, cp)
 			}
 		}
-		for _, r := range playback.Ladder(*video, req.MaxBitrate) {
+		rungs := playback.Ladder(*video, req.MaxBitrate)
+		if len(rungs) == 0 && req.MaxBitrate > 0 {
+			// A limit under the smallest rung (a user's low cap): that rung's size, at what the
+			// limit leaves beside the audio.
+			if all := playback.Ladder(*video, 0); len(all) > 0 {
+				r := all[len(all)-1]
+				r.Bitrate = max(req.MaxBitrate-128_000, 100_000) / 1000 * 1000
+				rungs = []playback.Rung{r}
+			}
+		}
+		for _, r := range rungs {
 			if req.MaxHeight > 0 && r.Height > req.MaxHeight {
 				continue
 			}

@@ -209,6 +209,20 @@ func TestStreamingWithFFmpegClients(t *testing.T) {
 	get(t, item+"/hls/../../stream"+q, "", http.StatusNotFound, nil)
 	get(t, item+"/hls/master.m3u8", "", http.StatusUnauthorized, nil)
 
+	// A user capped at 300 kb/s (under the 400 kb/s rung) gets no copy and one encode under the
+	// cap, whatever the URL asks; it plays.
+	post(t, base+"/api/v1/users", `{"username":"bob","password":"bob-password","maxBitrate":300000}`, tok.AccessToken,
+		http.StatusCreated, nil)
+	var bob struct{ AccessToken string }
+	post(t, base+"/api/v1/auth/login", `{"username":"bob","password":"bob-password"}`, "", http.StatusOK, &bob)
+	capped := get(t, item+"/hls/master.m3u8?maxBitrate=20000000&token="+bob.AccessToken, "", http.StatusOK, nil)
+	if strings.Contains(capped, "v-copy/") || !strings.Contains(capped, "v-h264-320x180-172k/") {
+		t.Fatalf("bob's master playlist:\n%s", capped)
+	}
+	if n := decode("-i", item+"/hls/master.m3u8?token="+bob.AccessToken, "-map", "0:v:0", "-map", "0:a:0"); n != 24*24 {
+		t.Fatalf("bob's master: %d video frames", n)
+	}
+
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
