@@ -24,6 +24,7 @@ type User struct {
 	Disabled     bool
 	AllLibraries bool
 	LibraryIDs   []LibraryID // the libraries granted when AllLibraries is false
+	Parental     ParentalControls
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	LastLoginAt  *time.Time
@@ -61,6 +62,7 @@ type UserPatch struct {
 	Disabled     *bool
 	AllLibraries *bool
 	LibraryIDs   *[]LibraryID
+	Parental     *ParentalControls
 }
 
 // SelfPatch is a user's change to their own account. A new password needs the current one.
@@ -200,7 +202,16 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 			return User{}, err
 		}
 	}
+	var parental ParentalControls
+	if p.Parental != nil {
+		if parental, err = p.Parental.normalize(); err != nil {
+			return User{}, err
+		}
+	}
 	u, err := s.store.ModifyUser(ctx, id, func(u *User) error {
+		if p.Parental != nil {
+			u.Parental = parental
+		}
 		if p.DisplayName != nil {
 			u.DisplayName = cmp.Or(display, u.Username)
 		}

@@ -24,6 +24,7 @@ type userRow struct {
 	CreatedAt    time.Time  `bun:"created_at"`
 	UpdatedAt    time.Time  `bun:"updated_at"`
 	LastLoginAt  *time.Time `bun:"last_login_at"`
+	Parental     string     `bun:"parental"` // JSON: parentalJSON
 }
 
 type userLibraryRow struct {
@@ -36,16 +37,20 @@ type userLibraryRow struct {
 func newUserRow(u core.User) *userRow {
 	return &userRow{ID: string(u.ID), Username: u.Username, UsernameKey: foldKey(u.Username), DisplayName: u.DisplayName,
 		PasswordHash: u.PasswordHash, Admin: u.Admin, Disabled: u.Disabled, AllLibraries: u.AllLibraries,
-		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), LastLoginAt: utcPtr(u.LastLoginAt)}
+		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), LastLoginAt: utcPtr(u.LastLoginAt),
+		Parental: toJSON(newParentalJSON(u.Parental), "{}")}
 }
 
 func (r *userRow) toCore(libs []core.LibraryID) core.User {
 	if libs == nil {
 		libs = []core.LibraryID{}
 	}
+	var p parentalJSON
+	fromJSON(r.Parental, &p)
 	return core.User{ID: core.UserID(r.ID), Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
 		Admin: r.Admin, Disabled: r.Disabled, AllLibraries: r.AllLibraries, LibraryIDs: libs,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt)}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt),
+		Parental: p.toCore()}
 }
 
 // Users implements core.UserStore.
