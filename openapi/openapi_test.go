@@ -85,6 +85,7 @@ func TestOperations(t *testing.T) {
 		"GET /api/v1/playlists",
 		"GET /api/v1/playlists/{id}",
 		"GET /api/v1/playlists/{id}/entries",
+		"GET /api/v1/ratings",
 		"GET /api/v1/sessions",
 		"GET /api/v1/studios",
 		"GET /api/v1/tags",
@@ -181,6 +182,7 @@ func TestStatuses(t *testing.T) {
 		"GET /history":                                    "200 400 401 404",
 		"POST /users/{id}/linked-tokens":                  "201 400 401 404 409 413",
 		"DELETE /linked-tokens/{id}":                      "204 401 404",
+		"GET /ratings":                                    "200 401",
 	}
 	doc := mustLoad(t)
 	for path, item := range doc.Paths.Map() {

@@ -111,6 +111,41 @@ func TestParentalValues(t *testing.T) {
 	})
 }
 
+// TestParentalHistory checks that history lists only entries of items the controls allow.
+func TestParentalHistory(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		st := db.Stores()
+		if err := st.Users.CreateUser(ctx, testUser("u", "u")); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Libraries.CreateLibrary(ctx, core.Library{ID: "l", Name: "l", Type: core.LibraryMovies, Paths: []string{"/l"},
+			CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		for id, rating := range map[core.ItemID]string{"pg": "PG", "r": "R"} {
+			if _, err := st.Items.CreateItem(ctx, core.Item{ID: id, Kind: core.KindMovie, Title: string(id), LibraryID: "l", CreatedAt: t0, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Metadata.SetMetadata(ctx, id, core.Metadata{Title: string(id), OfficialRating: rating}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.History.AddHistory(ctx, core.HistoryEntry{User: "u", Item: id, Library: "l", Started: t0, Stopped: t0,
+				Method: core.PlayDirect}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ten := 10
+		got, n, err := st.History.History(ctx, core.HistoryQuery{User: "u", Parental: &core.ParentalControls{MaxLevel: &ten}, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || len(got) != 1 || got[0].Item != "pg" {
+			t.Errorf("history = %+v (%d), want the PG movie's alone", got, n)
+		}
+	})
+}
+
 // TestParentalBackfill checks that items stored before parental values existed get them at start.
 func TestParentalBackfill(t *testing.T) {
 	dir := t.TempDir()

@@ -24,6 +24,8 @@ type userDTO struct {
 	LibraryIDs   []string   `json:"libraryIds"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	LastLoginAt  *time.Time `json:"lastLoginAt"`
+	// ParentalControls are shown to admins and to the user themselves.
+	ParentalControls parentalDTO `json:"parentalControls"`
 }
 
 func toUser(u core.User) userDTO {
@@ -32,7 +34,8 @@ func toUser(u core.User) userDTO {
 		libs[i] = string(l)
 	}
 	return userDTO{ID: string(u.ID), Username: u.Username, DisplayName: u.DisplayName, Admin: u.Admin, Disabled: u.Disabled,
-		AllLibraries: u.AllLibraries, LibraryIDs: libs, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt}
+		AllLibraries: u.AllLibraries, LibraryIDs: libs, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
+		ParentalControls: toParental(u.Parental)}
 }
 
 type libraryDTO struct {

@@ -240,6 +240,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.DELETE("/playlists/:id/entries/:entry", h.removeFromPlaylist)
 	a.POST("/playlists/:id/entries/:entry/move", h.movePlaylistEntry)
 	a.GET("/history", h.listHistory)
+	a.GET("/ratings", h.listRatings)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)

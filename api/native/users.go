@@ -62,12 +62,13 @@ func (h *Handler) getUser(c *gin.Context) {
 
 func (h *Handler) updateUser(c *gin.Context) {
 	var req struct {
-		DisplayName  *string   `json:"displayName"`
-		Password     *string   `json:"password"`
-		Admin        *bool     `json:"admin"`
-		Disabled     *bool     `json:"disabled"`
-		AllLibraries *bool     `json:"allLibraries"`
-		LibraryIDs   *[]string `json:"libraryIds"`
+		DisplayName  *string      `json:"displayName"`
+		Password     *string      `json:"password"`
+		Admin        *bool        `json:"admin"`
+		Disabled     *bool        `json:"disabled"`
+		AllLibraries *bool        `json:"allLibraries"`
+		LibraryIDs   *[]string    `json:"libraryIds"`
+		Parental     *parentalDTO `json:"parentalControls"`
 	}
 	if err := bind(c, &req); err != nil {
 		h.fail(c, err)
@@ -75,6 +76,14 @@ func (h *Handler) updateUser(c *gin.Context) {
 	}
 	p := core.UserPatch{DisplayName: req.DisplayName, Password: req.Password, Admin: req.Admin, Disabled: req.Disabled,
 		AllLibraries: req.AllLibraries}
+	if req.Parental != nil {
+		parental, err := req.Parental.toCore()
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		p.Parental = &parental
+	}
 	if req.LibraryIDs != nil {
 		ids := libraryIDs(*req.LibraryIDs)
 		p.LibraryIDs = &ids
