@@ -53,6 +53,8 @@ func TestLoadReturnsFreshDocuments(t *testing.T) {
 func TestOperations(t *testing.T) {
 	want := []string{
 		"DELETE /api/v1/apikeys/{id}",
+		"DELETE /api/v1/boxsets/{id}",
+		"DELETE /api/v1/boxsets/{id}/items/{item}",
 		"DELETE /api/v1/libraries/{id}",
 		"DELETE /api/v1/linked-tokens/{id}",
 		"DELETE /api/v1/playlists/{id}",
@@ -103,6 +105,8 @@ func TestOperations(t *testing.T) {
 		"POST /api/v1/auth/login",
 		"POST /api/v1/auth/logout",
 		"POST /api/v1/auth/refresh",
+		"POST /api/v1/boxsets",
+		"POST /api/v1/boxsets/{id}/items",
 		"POST /api/v1/items/{id}/identify",
 		"POST /api/v1/items/{id}/media-token",
 		"POST /api/v1/items/{id}/playback",
@@ -183,6 +187,10 @@ func TestStatuses(t *testing.T) {
 		"POST /users/{id}/linked-tokens":                  "201 400 401 404 409 413",
 		"DELETE /linked-tokens/{id}":                      "204 401 404",
 		"GET /ratings":                                    "200 401",
+		"POST /boxsets":                                   "201 400 401 404 413",
+		"DELETE /boxsets/{id}":                            "204 400 401 404",
+		"POST /boxsets/{id}/items":                        "204 400 401 404 413",
+		"DELETE /boxsets/{id}/items/{item}":               "204 400 401 404",
 	}
 	doc := mustLoad(t)
 	for path, item := range doc.Paths.Map() {

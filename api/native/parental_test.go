@@ -88,30 +88,7 @@ func TestParentalScheduleAPI(t *testing.T) {
 // queries, and finds none of them in any answer; the admin's walk meets them all.
 func TestParentalWalk(t *testing.T) {
 	e := newEnv(t)
-	var libIDs []string
-	for _, lib := range []struct {
-		typ   string
-		files map[string]string
-	}{{"movies", parentaltest.MovieFiles}, {"shows", parentaltest.ShowFiles}} {
-		root := filepath.Join(e.media, lib.typ)
-		parentaltest.Write(t, root, lib.files)
-		var l libraryDTO
-		e.decode(e.want(http.StatusCreated, e.as(e.admin, "POST", "/api/v1/libraries",
-			map[string]any{"name": lib.typ, "type": lib.typ, "paths": []string{root}})), &l)
-		e.want(http.StatusAccepted, e.as(e.admin, "POST", "/api/v1/libraries/"+l.ID+"/scan", nil))
-		for deadline := time.Now().Add(10 * time.Second); ; {
-			var st scanStatusDTO
-			e.decode(e.want(http.StatusOK, e.as(e.admin, "GET", "/api/v1/libraries/"+l.ID+"/scan", nil)), &st)
-			if !st.Running {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("scan still running")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		libIDs = append(libIDs, l.ID)
-	}
+	libIDs := []string{e.scanned("movies", parentaltest.MovieFiles), e.scanned("shows", parentaltest.ShowFiles)}
 	all, _, err := e.stores.Items.Items(context.Background(), core.ItemQuery{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -217,6 +194,29 @@ func TestParentalWalk(t *testing.T) {
 	}
 	parentaltest.Walk(t, reqs, markers, do(kidToken, true), do(e.admin, false), nativeCategory,
 		[]string{"list", "search", "detail", "image", "media", "people", "playlist"})
+}
+
+// scanned makes a library of typ over files written under the artwork folder, scans it, and
+// returns its id.
+func (e *env) scanned(typ string, files map[string]string) string {
+	e.t.Helper()
+	root := filepath.Join(e.media, typ)
+	parentaltest.Write(e.t, root, files)
+	var l libraryDTO
+	e.decode(e.want(http.StatusCreated, e.as(e.admin, "POST", "/api/v1/libraries",
+		map[string]any{"name": typ, "type": typ, "paths": []string{root}})), &l)
+	e.want(http.StatusAccepted, e.as(e.admin, "POST", "/api/v1/libraries/"+l.ID+"/scan", nil))
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var st scanStatusDTO
+		e.decode(e.want(http.StatusOK, e.as(e.admin, "GET", "/api/v1/libraries/"+l.ID+"/scan", nil)), &st)
+		if !st.Running {
+			return l.ID
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatal("scan still running")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func nativeCategory(path string) string {

@@ -111,6 +111,7 @@ type Deps struct {
 	Items     itemService
 	Playlists playlistService
 	History   historyService
+	BoxSets   boxSetService
 	Scans     scanService
 	Artwork   artworkService
 	Streams   streamService
@@ -241,6 +242,10 @@ func (h *Handler) Engine() *gin.Engine {
 	a.POST("/playlists/:id/entries/:entry/move", h.movePlaylistEntry)
 	a.GET("/history", h.listHistory)
 	a.GET("/ratings", h.listRatings)
+	a.POST("/boxsets", h.createBoxSet)
+	a.POST("/boxsets/:id/items", h.addToBoxSet)
+	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)
+	a.DELETE("/boxsets/:id", h.deleteBoxSet)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)
