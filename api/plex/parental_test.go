@@ -95,7 +95,7 @@ func TestParentalWalk(t *testing.T) {
 	if err != nil || len(playlists) != 1 || playlists[0].ID != pl.ID {
 		t.Fatalf("playlists %+v, %v", playlists, err)
 	}
-	subst := map[string][]string{"section": sections, "id": keys, "ids": append(slices.Clone(keys), strings.Join(keys, ",")),
+	subst := map[string][]string{"section": sections, "id": append(slices.Clone(keys), streams...), "ids": append(slices.Clone(keys), strings.Join(keys, ",")),
 		"part": partKeys, "stamp": {"1"}, "file": {"file.mkv"}, "key": {strconv.FormatInt(playlists[0].Key, 10)}}
 	lists := []string{"", "type=1", "type=2", "type=4", "query=grim", "query=film", "query=show", "includeGuids=1&includeMeta=1",
 		"sort=addedAt:desc", "genre=Grimgenre", "X-Plex-Container-Size=50", "accountID=" + "1", "metadataItemID=" + keys[0]}
