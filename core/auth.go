@@ -145,6 +145,9 @@ func (a *Auth) login(ctx context.Context, username, password string, dev Device,
 // with a device token too when device is set.
 func (a *Auth) openSession(ctx context.Context, u User, dev Device, device bool) (Tokens, error) {
 	now := a.now()
+	if !u.Parental.AllowedAt(now.Local()) {
+		return Tokens{}, fmt.Errorf("user %s: %w", u.ID, ErrOutsideHours)
+	}
 	if dev.DeviceID != "" {
 		if err := a.sessions.DeleteDeviceSessions(ctx, u.ID, dev.DeviceID); err != nil {
 			return Tokens{}, err
@@ -331,7 +334,7 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 			return Caller{}, err
 		}
 	}
-	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
+	return CallerOf(u, s.ID), nil
 }
 
 // Sessions lists the caller's sessions, or everyone's when all is set and the caller is an admin.
@@ -370,6 +373,9 @@ func (a *Auth) activeUser(ctx context.Context, id UserID) (User, error) {
 	u, err := a.users.User(ctx, id)
 	if errors.Is(err, ErrNotFound) || err == nil && u.Disabled {
 		return User{}, fmt.Errorf("user %s: %w", id, ErrUnauthenticated)
+	}
+	if err == nil && !u.Parental.AllowedAt(a.now().Local()) {
+		return User{}, fmt.Errorf("user %s: %w", id, ErrOutsideHours)
 	}
 	return u, err
 }

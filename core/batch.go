@@ -88,7 +88,7 @@ func (s *Items) Batch(ctx context.Context, c Caller, items []Item, parts BatchPa
 		Ancestors: map[ItemID]Item{}, ChildCounts: map[ItemID]int{}}
 	ids := make([]ItemID, 0, len(items))
 	for _, it := range items {
-		if c.CanSee(it.LibraryID) {
+		if c.CanSeeItem(it) {
 			ids = append(ids, it.ID)
 		}
 	}
@@ -279,7 +279,7 @@ func (s *Items) GetMany(ctx context.Context, c Caller, ids []ItemID) ([]Item, er
 	out := make([]Item, 0, len(got))
 	seen := make(map[ItemID]bool, len(got))
 	for _, id := range ids {
-		if it, ok := got[id]; ok && !seen[id] && c.CanSee(it.LibraryID) {
+		if it, ok := got[id]; ok && !seen[id] && c.CanSeeItem(it) {
 			seen[id] = true
 			out = append(out, it)
 		}

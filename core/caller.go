@@ -10,6 +10,23 @@ type Caller struct {
 	// AllLibraries and Libraries say which libraries the caller may see; admins see all.
 	AllLibraries bool
 	Libraries    []LibraryID
+	// Parental, when set, hides items its rules block (see ParentalControls.Allows).
+	Parental *ParentalControls
+}
+
+// CallerOf returns the caller a user is, on session s (empty for a token without one).
+func CallerOf(u User, s SessionID) Caller {
+	c := Caller{UserID: u.ID, SessionID: s, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}
+	if u.Parental.Restricts() {
+		p := u.Parental
+		c.Parental = &p
+	}
+	return c
+}
+
+// CanSeeItem reports whether the caller may see the item: its library, and its rating and tags.
+func (c Caller) CanSeeItem(it Item) bool {
+	return c.CanSee(it.LibraryID) && c.Parental.Allows(it)
 }
 
 // IsUser reports whether the caller is a user (as opposed to an API key, which has none).

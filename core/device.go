@@ -64,5 +64,5 @@ func (a *Auth) authenticateDevice(ctx context.Context, token, address string) (C
 		s.LastSeenAt, s.ExpiresAt, s.Address = now.UTC(), now.Add(a.cfg.RefreshTTL).UTC(), addr
 		a.devices.update(hash, s)
 	}
-	return Caller{UserID: u.ID, SessionID: s.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, nil
+	return CallerOf(u, s.ID), nil
 }

@@ -38,8 +38,10 @@ type HistoryEntry struct {
 type HistoryQuery struct {
 	User      UserID // only this user's; set from the caller unless they are an admin
 	Libraries []LibraryID
-	Item      ItemID
-	Since     time.Time // stopped at or after
+	// Parental keeps only entries of existing items its rules allow; set from the caller.
+	Parental *ParentalControls
+	Item     ItemID
+	Since    time.Time // stopped at or after
 	Until     time.Time // stopped before
 	Asc       bool
 	Limit     int
@@ -121,6 +123,7 @@ func (h *History) List(ctx context.Context, c Caller, q HistoryQuery) ([]History
 	if q.Libraries != nil && len(q.Libraries) == 0 {
 		return []HistoryEntry{}, 0, nil
 	}
+	q.Parental = c.Parental
 	return h.store.History(ctx, q)
 }
 

@@ -44,6 +44,11 @@ type Item struct {
 	Year      int // 0 when unknown
 	LibraryID LibraryID
 	ParentID  ItemID // empty at the top of a library
+	// RatingLevel is the item's parental rating level (RatingLevel), or its nearest ancestor's
+	// when it has none; nil when unrated. ParentalTags holds the folded tags and genres of the
+	// item and its ancestors as "|horror|gore|". Both are kept by the store.
+	RatingLevel  *int
+	ParentalTags string
 	Path      string // the file or folder it comes from
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -84,8 +89,10 @@ const (
 // ItemQuery selects and pages items.
 type ItemQuery struct {
 	Libraries []LibraryID // restrict to these; nil means every library (set by Items from the caller)
-	Library   LibraryID
-	Kinds     []ItemKind
+	// Parental hides what its rules block; nil hides nothing (set by Items from the caller).
+	Parental *ParentalControls
+	Library  LibraryID
+	Kinds    []ItemKind
 	Parent    ItemID // its children; for a box set, its members
 	// TopLevel keeps only the items at the top of their library (no parent): movies, series and
 	// artists, without seasons, episodes, albums, tracks or extras.
@@ -131,8 +138,8 @@ type ItemStore interface {
 	// Facets counts the items per genre, studio, tag, collection or person, within q's libraries.
 	Facets(ctx context.Context, q FacetQuery) ([]Facet, int, error)
 	// Person returns a person by name (ignoring case) with what the items of libs (nil: every
-	// library) credit them for; Items is 0 when none does.
-	Person(ctx context.Context, name string, libs []LibraryID) (Person, error)
+	// library) that parental allows credit them for; Items is 0 when none does.
+	Person(ctx context.Context, name string, libs []LibraryID, parental *ParentalControls) (Person, error)
 }
 
 // FacetKind is what items are grouped by in a facet list.
@@ -151,6 +158,7 @@ const (
 type FacetQuery struct {
 	Kind      FacetKind
 	Libraries []LibraryID // set by Items from the caller; nil means every library
+	Parental  *ParentalControls
 	Library   LibraryID
 	Text      string // names containing this, ignoring case
 	Limit     int
@@ -173,7 +181,7 @@ func (s *Items) Facets(ctx context.Context, c Caller, q FacetQuery) ([]Facet, in
 		return nil, 0, err
 	}
 	q.Text = strings.TrimSpace(q.Text)
-	q.Libraries = c.visibleLibraries()
+	q.Libraries, q.Parental = c.visibleLibraries(), c.Parental
 	if q.Library != "" && !c.CanSee(q.Library) {
 		return []Facet{}, 0, nil
 	}
@@ -195,7 +203,7 @@ func (s *Items) Person(ctx context.Context, c Caller, name string) (Person, erro
 	if name == "" {
 		return Person{}, fmt.Errorf("person %q: %w", name, ErrNotFound)
 	}
-	p, err := s.store.Person(ctx, name, c.visibleLibraries())
+	p, err := s.store.Person(ctx, name, c.visibleLibraries(), c.Parental)
 	if err != nil {
 		return Person{}, err
 	}
@@ -264,7 +272,7 @@ func (s *Items) Image(ctx context.Context, c Caller, id ItemID, kind ImageKind, 
 		return Image{}, err
 	}
 	if it.Kind == KindCollection && !slices.ContainsFunc(m.Images, func(im Image) bool { return strings.EqualFold(string(im.Kind), string(kind)) }) {
-		first, _, err := s.store.Items(ctx, ItemQuery{InCollection: id, Sort: SortYear, Limit: 1})
+		first, _, err := s.store.Items(ctx, ItemQuery{InCollection: id, Sort: SortYear, Limit: 1, Libraries: c.visibleLibraries(), Parental: c.Parental})
 		if err != nil {
 			return Image{}, err
 		}
@@ -392,11 +400,14 @@ func (s *Items) PlayableFile(ctx context.Context, c Caller, id ItemID, file File
 	s.files.mu.Lock()
 	e, ok := s.files.entries[key]
 	s.files.mu.Unlock()
-	if ok && now.Before(e.until) && c.CanSee(e.file.LibraryID) {
+	if ok && now.Before(e.until) && c.CanSee(e.file.LibraryID) && c.Parental == nil {
 		return e.file, nil
 	}
 	f, err := s.media.PlayableFile(ctx, id, file, c.visibleLibraries())
 	if err != nil {
+		return MediaFile{}, err
+	}
+	if err := s.checkParental(ctx, c, id); err != nil {
 		return MediaFile{}, err
 	}
 	s.files.mu.Lock()
@@ -406,6 +417,21 @@ func (s *Items) PlayableFile(ctx context.Context, c Caller, id ItemID, file File
 	s.files.entries[key] = cachedFile{file: f, until: now.Add(2 * time.Second)}
 	s.files.mu.Unlock()
 	return f, nil
+}
+
+// checkParental returns ErrNotFound when the caller's parental controls block the item.
+func (s *Items) checkParental(ctx context.Context, c Caller, id ItemID) error {
+	if c.Parental == nil {
+		return nil
+	}
+	it, err := s.store.Item(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !c.Parental.Allows(it) {
+		return fmt.Errorf("item %s: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 // cachedFile is a recent answer of PlayableFile.
@@ -420,7 +446,7 @@ func (s *Items) Get(ctx context.Context, c Caller, id ItemID) (Item, error) {
 	if err != nil {
 		return Item{}, err
 	}
-	if !c.CanSee(it.LibraryID) {
+	if !c.CanSeeItem(it) {
 		return Item{}, ErrNotFound
 	}
 	return it, nil
@@ -432,7 +458,7 @@ func (s *Items) GetByKey(ctx context.Context, c Caller, key int64) (Item, error)
 	if err != nil {
 		return Item{}, err
 	}
-	if !c.CanSee(it.LibraryID) {
+	if !c.CanSeeItem(it) {
 		return Item{}, ErrNotFound
 	}
 	return it, nil
@@ -447,6 +473,9 @@ func (s *Items) FileByKey(ctx context.Context, c Caller, key int64) (MediaFile, 
 	}
 	if !c.CanSee(f.LibraryID) || f.ItemID == "" || f.ProbeError != "" {
 		return MediaFile{}, ErrNotFound
+	}
+	if err := s.checkParental(ctx, c, f.ItemID); err != nil {
+		return MediaFile{}, err
 	}
 	return f, nil
 }
@@ -471,7 +500,7 @@ func (s *Items) List(ctx context.Context, c Caller, q ItemQuery) ([]Item, int, e
 	if q.Letter != "" && q.Letter != "#" && (len([]rune(q.Letter)) != 1 || !unicode.IsLetter([]rune(q.Letter)[0])) {
 		return nil, 0, Invalid("letter", "must be one letter, or # for titles that start with anything else")
 	}
-	q.Libraries = c.visibleLibraries()
+	q.Libraries, q.Parental = c.visibleLibraries(), c.Parental
 	q.User = c.UserID // an API key has no user data: nothing is played or a favorite
 	if q.Library != "" && !c.CanSee(q.Library) {
 		return []Item{}, 0, nil // a library the caller may not see looks empty, not forbidden

@@ -201,7 +201,7 @@ func (s *queryLog) Items(_ context.Context, q core.ItemQuery) ([]core.Item, int,
 	return out, len(out), nil
 }
 
-func (s *queryLog) Person(context.Context, string, []core.LibraryID) (core.Person, error) {
+func (s *queryLog) Person(context.Context, string, []core.LibraryID, *core.ParentalControls) (core.Person, error) {
 	return core.Person{}, core.ErrNotFound
 }
 

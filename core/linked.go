@@ -107,5 +107,7 @@ func (a *Auth) authenticateLinked(ctx context.Context, token string) (Caller, er
 	}
 	// Never admin rights: the token is another service's, shared with its tools; an admin's linked
 	// token acts as a user who sees everything and administers nothing.
-	return Caller{UserID: u.ID, AllLibraries: u.AllLibraries || u.Admin, Libraries: u.LibraryIDs}, nil
+	c := CallerOf(u, "")
+	c.Admin, c.AllLibraries = false, u.AllLibraries || u.Admin // a linked token never carries admin rights
+	return c, nil
 }

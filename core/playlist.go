@@ -182,7 +182,7 @@ func (s *Playlists) Entries(ctx context.Context, c Caller, id PlaylistID) ([]Pla
 	}
 	out := all[:0]
 	for _, e := range all {
-		if c.CanSee(e.Item.LibraryID) {
+		if c.CanSeeItem(e.Item) {
 			out = append(out, e)
 		}
 	}

@@ -34,7 +34,9 @@ type User struct {
 	Playback PlaybackPrefs
 	// MaxBitrate caps the bitrate of every stream the user plays, in bits per second; 0 for none.
 	// Admins set it (Jellyfin's RemoteClientBitrateLimit, though Walros caps every client).
-	MaxBitrate  int64
+	MaxBitrate int64
+	// Parental are the user's parental controls.
+	Parental    ParentalControls
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	LastLoginAt *time.Time
@@ -87,6 +89,7 @@ type UserPatch struct {
 	PIN            *string // "" removes it
 	MaxBitrate     *int64
 	Playback       PlaybackPatch
+	Parental       *ParentalControls
 }
 
 // SelfPatch is a user's change to their own account. A new password or PIN needs the current
@@ -277,12 +280,21 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 			return User{}, err
 		}
 	}
+	var parental ParentalControls
+	if p.Parental != nil {
+		if parental, err = p.Parental.normalize(); err != nil {
+			return User{}, err
+		}
+	}
 	u, err := s.store.ModifyUser(ctx, id, func(u *User) error {
 		if name != "" {
 			if u.DisplayName == u.Username {
 				u.DisplayName = name // a display name that was the username follows it
 			}
 			u.Username = name
+		}
+		if p.Parental != nil {
+			u.Parental = parental
 		}
 		if p.DisplayName != nil {
 			u.DisplayName = cmp.Or(display, u.Username)

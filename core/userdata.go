@@ -44,9 +44,10 @@ type NextUpQuery struct {
 	// Since drops series whose last played episode is older; zero means no limit beyond the
 	// service's NextUpCutoff.
 	Since time.Time
-	// User and Libraries are set by the service from the caller.
+	// User, Libraries and Parental are set by the service from the caller.
 	User      UserID
 	Libraries []LibraryID // nil means every library
+	Parental  *ParentalControls
 }
 
 // UserDataStore persists user data.
@@ -297,7 +298,7 @@ func (s *UserDataService) Resume(ctx context.Context, c Caller, q ItemQuery) ([]
 	if !c.IsUser() || (q.Library != "" && !c.CanSee(q.Library)) {
 		return []Item{}, 0, nil
 	}
-	q.Libraries, q.User = c.visibleLibraries(), c.UserID
+	q.Libraries, q.Parental, q.User = c.visibleLibraries(), c.Parental, c.UserID
 	q.Resumable, q.Played, q.Sort, q.Desc = true, nil, SortPlayed, true
 	return s.items.Items(ctx, q)
 }
@@ -328,7 +329,7 @@ func (s *UserDataService) NextUp(ctx context.Context, c Caller, q NextUpQuery) (
 	if !q.Since.IsZero() {
 		q.Since = q.Since.UTC()
 	}
-	q.User, q.Libraries = c.UserID, c.visibleLibraries()
+	q.User, q.Libraries, q.Parental = c.UserID, c.visibleLibraries(), c.Parental
 	return s.store.NextUp(ctx, q)
 }
 
@@ -338,7 +339,7 @@ func (s *UserDataService) visible(ctx context.Context, c Caller, id ItemID) (Ite
 	if err != nil {
 		return Item{}, err
 	}
-	if !c.CanSee(it.LibraryID) {
+	if !c.CanSeeItem(it) {
 		return Item{}, fmt.Errorf("item %s: %w", id, ErrNotFound)
 	}
 	return it, nil

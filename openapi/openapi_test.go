@@ -53,6 +53,8 @@ func TestLoadReturnsFreshDocuments(t *testing.T) {
 func TestOperations(t *testing.T) {
 	want := []string{
 		"DELETE /api/v1/apikeys/{id}",
+		"DELETE /api/v1/boxsets/{id}",
+		"DELETE /api/v1/boxsets/{id}/items/{item}",
 		"DELETE /api/v1/libraries/{id}",
 		"DELETE /api/v1/linked-tokens/{id}",
 		"DELETE /api/v1/playlists/{id}",
@@ -85,6 +87,7 @@ func TestOperations(t *testing.T) {
 		"GET /api/v1/playlists",
 		"GET /api/v1/playlists/{id}",
 		"GET /api/v1/playlists/{id}/entries",
+		"GET /api/v1/ratings",
 		"GET /api/v1/sessions",
 		"GET /api/v1/studios",
 		"GET /api/v1/tags",
@@ -104,6 +107,8 @@ func TestOperations(t *testing.T) {
 		"POST /api/v1/auth/logout",
 		"POST /api/v1/auth/refresh",
 		"POST /api/v1/auth/switch",
+		"POST /api/v1/boxsets",
+		"POST /api/v1/boxsets/{id}/items",
 		"POST /api/v1/items/{id}/identify",
 		"POST /api/v1/items/{id}/media-token",
 		"POST /api/v1/items/{id}/playback",
@@ -185,6 +190,11 @@ func TestStatuses(t *testing.T) {
 		"GET /history":                                    "200 400 401 404",
 		"POST /users/{id}/linked-tokens":                  "201 400 401 404 409 413",
 		"DELETE /linked-tokens/{id}":                      "204 401 404",
+		"GET /ratings":                                    "200 401",
+		"POST /boxsets":                                   "201 400 401 404 413",
+		"DELETE /boxsets/{id}":                            "204 400 401 404",
+		"POST /boxsets/{id}/items":                        "204 400 401 404 413",
+		"DELETE /boxsets/{id}/items/{item}":               "204 400 401 404",
 	}
 	doc := mustLoad(t)
 	for path, item := range doc.Paths.Map() {

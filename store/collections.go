@@ -78,6 +78,9 @@ func (s *Metadata) SyncCollections(ctx context.Context, lib core.LibraryID) erro
 				if _, err := tx.NewInsert().Model(set).ExcludeColumn("seq").Returning("seq").Exec(ctx, &set.Seq); err != nil {
 					return wrap(err, "insert box set %q", names[key])
 				}
+				if err := inheritParental(ctx, tx, set.ID); err != nil {
+					return err
+				}
 			}
 			keep[set.ID] = true
 			if _, err := tx.NewDelete().Model((*collectionItemRow)(nil)).Where("collection_id = ?", set.ID).Exec(ctx); err != nil {

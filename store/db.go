@@ -70,6 +70,10 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := backfillParental(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	st, err := startStamps(ctx, db, func(f family) {
 		db.lists.bump(f)
 		if f&famUserData != 0 {

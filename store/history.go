@@ -63,6 +63,10 @@ func (s *History) History(ctx context.Context, q core.HistoryQuery) ([]core.Hist
 	if q.Item != "" {
 		sel = sel.Where("item_id = ?", string(q.Item))
 	}
+	if q.Parental != nil {
+		cond, args := parentalCondition("item", q.Parental)
+		sel = sel.Where("item_id IN (SELECT item.id FROM items item WHERE "+cond+")", args...)
+	}
 	if !q.Since.IsZero() {
 		sel = sel.Where("stopped_at >= ?", q.Since.UTC())
 	}

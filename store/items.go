@@ -41,6 +41,9 @@ type itemRow struct {
 	ExtraType     string `bun:"extra_type"`
 	ProviderIDs   string `bun:"provider_ids"`
 	Review        string `bun:"review"`
+
+	RatingLevel  *int    `bun:"parental_level"` // see store/parental.go
+	ParentalTags *string `bun:"parental_tags"`
 }
 
 func newItemRow(it core.Item) *itemRow {
@@ -79,6 +82,10 @@ func (r *itemRow) toCore() core.Item {
 	it.AirDate, it.Runtime, it.ExtraType = r.AirDate, time.Duration(r.RuntimeMS)*time.Millisecond, r.ExtraType
 	fromJSON(r.ProviderIDs, &it.ProviderIDs)
 	it.Review = r.Review
+	it.RatingLevel = r.RatingLevel
+	if r.ParentalTags != nil {
+		it.ParentalTags = *r.ParentalTags
+	}
 	return it
 }
 
@@ -90,8 +97,18 @@ var _ core.ItemStore = (*Items)(nil)
 // CreateItem inserts an item and returns it with the key the database gave it.
 func (s *Items) CreateItem(ctx context.Context, it core.Item) (core.Item, error) {
 	row := newItemRow(it)
-	if _, err := s.db.W.NewInsert().Model(row).ExcludeColumn("seq").Returning("seq").Exec(ctx, &row.Seq); err != nil {
-		return core.Item{}, wrap(err, "insert item %q", it.Title)
+	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).ExcludeColumn("seq").Returning("seq").Exec(ctx, &row.Seq); err != nil {
+			return wrap(err, "insert item %q", it.Title)
+		}
+		if err := inheritParental(ctx, tx, row.ID); err != nil {
+			return err
+		}
+		return tx.NewSelect().Table("items").Column("parental_level", "parental_tags").Where("id = ?", row.ID).
+			Scan(ctx, &row.RatingLevel, &row.ParentalTags)
+	})
+	if err != nil {
+		return core.Item{}, err
 	}
 	return row.toCore(), nil
 }
@@ -311,7 +328,7 @@ func (s *Items) filter(sel *bun.SelectQuery, q core.ItemQuery) *bun.SelectQuery 
 	case l != "":
 		sel = sel.Where("sort_title LIKE ? ESCAPE '\\'", escapeLike(l)+"%")
 	}
-	return userDataFilters(sel, q, s.db.Dialect)
+	return userDataFilters(parentalFilter(sel, "item", q.Parental), q, s.db.Dialect)
 }
 
 // order adds q's order to sel; the title and then the key follow any order, so that pages never
@@ -358,6 +375,7 @@ func (s *Items) Facets(ctx context.Context, q core.FacetQuery) ([]core.Facet, in
 	if q.Library != "" {
 		sel = sel.Where("item.library_id = ?", string(q.Library))
 	}
+	sel = parentalFilter(sel, "item", q.Parental)
 	if q.Text != "" {
 		sel = sel.Where("lower("+name+") LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(q.Text))+"%")
 	}
@@ -397,7 +415,7 @@ func escapeLike(s string) string {
 
 // Person returns a person by name with their picture, the number of items of libs crediting them
 // and their parts, the most frequent first.
-func (s *Items) Person(ctx context.Context, name string, libs []core.LibraryID) (core.Person, error) {
+func (s *Items) Person(ctx context.Context, name string, libs []core.LibraryID, parental *core.ParentalControls) (core.Person, error) {
 	var p personRow
 	if err := s.db.R.NewSelect().Model(&p).Where("name_key = ?", foldKey(name)).Scan(ctx); err != nil {
 		return core.Person{}, wrap(err, "select person %q", name)
@@ -416,6 +434,7 @@ func (s *Items) Person(ctx context.Context, name string, libs []core.LibraryID) 
 	if libs != nil {
 		sel = sel.Where("item.library_id IN (?)", bun.List(libs))
 	}
+	sel = parentalFilter(sel, "item", parental)
 	if err := sel.Scan(ctx, &kinds); err != nil {
 		return core.Person{}, wrap(err, "select parts of person %q", name)
 	}
@@ -427,6 +446,7 @@ func (s *Items) Person(ctx context.Context, name string, libs []core.LibraryID) 
 	if libs != nil {
 		count = count.Where("item.library_id IN (?)", bun.List(libs))
 	}
+	count = parentalFilter(count, "item", parental)
 	if err := count.Scan(ctx, &out.Items); err != nil {
 		return core.Person{}, wrap(err, "count items of person %q", name)
 	}

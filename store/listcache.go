@@ -315,7 +315,7 @@ func listKey(q core.ItemQuery) (key string, cacheable bool) {
 	slices.Sort(libs)
 	kinds := slices.Clone(q.Kinds)
 	slices.Sort(kinds)
-	return fmt.Sprintf("%t%q|%q|%q|%q|%t|%q|%q|%q|%q|%q|%q|%q|%d|%q|%q|%t", q.Libraries != nil, libs, q.Library, kinds,
+	return fmt.Sprintf("%t%q|%q|%q|%q|%t|%q|%q|%q|%q|%q|%q|%q|%d|%q|%q|%t|%s", q.Libraries != nil, libs, q.Library, kinds,
 		q.Parent, q.TopLevel, q.InCollection, q.Text, q.Genre, q.Studio, q.Tag, q.Collection, q.Person, q.Year,
-		q.Letter, q.Sort, q.Desc), true
+		q.Letter, q.Sort, q.Desc, parentalKey(q.Parental)), true
 }

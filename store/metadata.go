@@ -238,7 +238,7 @@ func (s *Metadata) write(ctx context.Context, tx bun.Tx, id core.ItemID, m core.
 			return wrap(err, "image of item %s", id)
 		}
 	}
-	return nil
+	return refreshParental(ctx, tx, string(id))
 }
 
 // SetReview records why an item needs an admin's look, or clears it.

@@ -290,6 +290,10 @@ func (s *UserData) NextUp(ctx context.Context, q core.NextUpQuery) ([]core.Item,
 	if q.Series != "" {
 		filter, args = filter+" AND n.series_id = ?", append(args, string(q.Series))
 	}
+	if q.Parental != nil {
+		cond, cargs := parentalCondition("e", q.Parental)
+		filter, args = filter+" AND "+cond, append(args, cargs...)
+	}
 	// The next episode is the first unplayed one after the last played: further in its season
 	// (by number, or for a daily show without numbers by sort title, which starts with the air
 	// date), else in a later season, else (for episodes made by hand right under their series)

@@ -97,7 +97,8 @@ func newEnv(t *testing.T) *env {
 		operator: core.Caller{Admin: true, AllLibraries: true}}
 	e.history = core.NewHistory(st.History, e.items, clk.Now)
 	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, Scans: scanner, Artwork: art,
-		UserData: e.userData, History: e.history, Playlists: core.NewPlaylists(st.Playlists, e.items, clk.Now, newID), ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test",
+		UserData: e.userData, History: e.history, Playlists: core.NewPlaylists(st.Playlists, e.items, clk.Now, newID),
+		BoxSets: core.NewBoxSets(st.BoxSets, e.items, st.Libraries, clk.Now, newID), ServerID: "0123456789abcdef0123456789abcdef", ServerName: "test",
 		Log: slog.New(slog.DiscardHandler), MaxBody: 1 << 16})
 	e.engine = e.h.Engine()
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {

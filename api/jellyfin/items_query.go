@@ -58,7 +58,7 @@ func (h *Handler) actAs(c *gin.Context, raw string) (core.Caller, bool) {
 		status(c, http.StatusForbidden)
 		return core.Caller{}, false
 	}
-	return core.Caller{UserID: u.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}, true
+	return core.CallerOf(u, ""), true
 }
 
 // paging reads startIndex and limit; limit 0 means everything (up to maxUnpaged).

@@ -47,6 +47,14 @@ func (h *Handler) deleteItem(c *gin.Context) {
 		return
 	}
 	ctx, caller := c.Request.Context(), callerOf(c)
+	if done, err := h.deleteBoxSet(ctx, caller, id); done || err != nil {
+		if err != nil {
+			h.fail(c, err)
+		} else {
+			c.Status(http.StatusNoContent)
+		}
+		return
+	}
 	p, err := h.playlist(ctx, caller, string(id))
 	if err == nil {
 		err = h.Playlists.Delete(ctx, caller, p.ID)

@@ -140,6 +140,7 @@ type Deps struct {
 	UserData  userDataService
 	History   historyService
 	Playlists playlistService
+	BoxSets   boxSetService
 	// Preferences keeps clients' display preferences per user.
 	Preferences preferencesService
 	Streams     streamService
@@ -187,6 +188,7 @@ func New(d Deps) *Handler {
 	h.playbackRoutes(&h.routes)
 	h.browseRoutes(&h.routes)
 	h.playlistRoutes(&h.routes)
+	h.boxSetRoutes(&h.routes)
 	h.registerFallbacks(&h.routes) // last: only what no route above serves
 	return h
 }

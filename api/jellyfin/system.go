@@ -10,6 +10,7 @@ import (
 
 func (h *Handler) systemRoutes(r *router) {
 	r.add("GET", "/System/Info/Public", anonymous, h.publicInfo)
+	r.add("GET", "/Localization/ParentalRatings", user, parentalRatings)
 	r.add("GET", "/System/Info", user, h.systemInfo)
 	r.add("GET", "/System/Ping", anonymous, ping)
 	r.add("POST", "/System/Ping", anonymous, ping)

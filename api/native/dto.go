@@ -30,6 +30,8 @@ type userDTO struct {
 	MaxBitrate   int64      `json:"maxBitrate"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	LastLoginAt  *time.Time `json:"lastLoginAt"`
+	// ParentalControls are shown to admins and to the user themselves.
+	ParentalControls parentalDTO `json:"parentalControls"`
 }
 
 // prefsDTO is a user's playback preferences.
@@ -49,7 +51,8 @@ func toUser(u core.User) userDTO {
 		AllLibraries: u.AllLibraries, LibraryIDs: libs, Hidden: u.Hidden, HasPassword: u.HasPassword(), HasPIN: u.HasPIN(),
 		PINLocked: u.PINLocked(), MaxBitrate: u.MaxBitrate, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
 		Playback: prefsDTO{AudioLanguage: u.Playback.AudioLanguage, SubtitleLanguage: u.Playback.SubtitleLanguage,
-			SubtitleMode: string(u.Playback.SubtitleMode), PlayDefaultAudio: u.Playback.PlayDefaultAudio}}
+			SubtitleMode: string(u.Playback.SubtitleMode), PlayDefaultAudio: u.Playback.PlayDefaultAudio},
+		ParentalControls: toParental(u.Parental)}
 }
 
 type libraryDTO struct {

@@ -113,6 +113,7 @@ type Deps struct {
 	Items     itemService
 	Playlists playlistService
 	History   historyService
+	BoxSets   boxSetService
 	Scans     scanService
 	Artwork   artworkService
 	Streams   streamService
@@ -244,6 +245,11 @@ func (h *Handler) Engine() *gin.Engine {
 	a.DELETE("/playlists/:id/entries/:entry", h.removeFromPlaylist)
 	a.POST("/playlists/:id/entries/:entry/move", h.movePlaylistEntry)
 	a.GET("/history", h.listHistory)
+	a.GET("/ratings", h.listRatings)
+	a.POST("/boxsets", h.createBoxSet)
+	a.POST("/boxsets/:id/items", h.addToBoxSet)
+	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)
+	a.DELETE("/boxsets/:id", h.deleteBoxSet)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)

@@ -120,6 +120,7 @@ func (h *Handler) updateUser(c *gin.Context) {
 		PIN          *string        `json:"pin"`
 		MaxBitrate   *int64         `json:"maxBitrate"`
 		Playback     *playbackPatch `json:"playback"`
+		Parental     *parentalDTO   `json:"parentalControls"`
 	}
 	if err := bind(c, &req); err != nil {
 		h.fail(c, err)
@@ -128,6 +129,14 @@ func (h *Handler) updateUser(c *gin.Context) {
 	p := core.UserPatch{Username: req.Username, DisplayName: req.DisplayName, Password: req.Password, RemovePassword: req.Passwordless,
 		Admin: req.Admin, Disabled: req.Disabled, AllLibraries: req.AllLibraries, Hidden: req.Hidden, PIN: req.PIN,
 		MaxBitrate: req.MaxBitrate, Playback: req.Playback.core()}
+	if req.Parental != nil {
+		parental, err := req.Parental.toCore()
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		p.Parental = &parental
+	}
 	if req.LibraryIDs != nil {
 		ids := libraryIDs(*req.LibraryIDs)
 		p.LibraryIDs = &ids

@@ -156,7 +156,7 @@ func (h *Handler) notifyPlaying(s *liveSession) {
 		set("url", "").set("key", metadataKey(s.item)).set("viewOffset", s.offset.Milliseconds()).
 		set("playQueueItemID", 1).set("state", s.state).set("transcodeSession", s.transcod))
 	h.notify.send(mc, func(c core.Caller) bool {
-		return (c.Admin || c.UserID == s.user.ID) && c.CanSee(s.item.LibraryID)
+		return (c.Admin || c.UserID == s.user.ID) && c.CanSeeItem(s.item)
 	})
 }
 

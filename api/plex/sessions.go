@@ -232,7 +232,7 @@ func (h *Handler) record(ctx context.Context, ended []liveSession) {
 		if s.transcod != "" {
 			method = core.PlayTranscode
 		}
-		c := core.Caller{UserID: s.user.ID, Admin: s.user.Admin, AllLibraries: s.user.AllLibraries, Libraries: s.user.LibraryIDs}
+		c := core.CallerOf(s.user, "")
 		if _, err := h.History.Record(ctx, c, core.HistoryEntry{Item: s.item.ID, DeviceID: s.player.id, DeviceName: s.player.title,
 			Client: s.player.product, Started: s.started, Stopped: s.updated, Watched: s.playing, Position: s.offset,
 			Method: method}); err != nil && ctx.Err() == nil {

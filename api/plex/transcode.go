@@ -323,7 +323,7 @@ func (h *Handler) session(c *gin.Context) (*tcSession, bool) {
 			fail(c, http.StatusNotFound)
 			return nil, false
 		}
-		caller = core.Caller{UserID: u.ID, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}
+		caller = core.CallerOf(u, "")
 	}
 	if !caller.CanSee(e.file.LibraryID) { // a grant withdrawn since the session started
 		fail(c, http.StatusNotFound)

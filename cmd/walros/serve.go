@@ -119,7 +119,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		return err
 	}
 	defer streams.Close() // after the HTTP server has stopped: no request waits on an encoder
-	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Playlists: a.playlists,
+	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Playlists: a.playlists, BoxSets: a.boxSets,
 		History: a.history, Scans: scanner, Artwork: art,
 		Streams: streams.manager, Subtitles: streams.subtitles, Audio: streams.audio, Thumbs: streams.thumbs,
 		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
@@ -132,7 +132,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		return err
 	}
 	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
-		UserData: a.userData, History: a.history, Playlists: a.playlists, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
+		UserData: a.userData, History: a.history, Playlists: a.playlists, BoxSets: a.boxSets, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
 		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
 	defer jf.Close() // after the HTTP server: its web sockets outlive Shutdown
 	facade.Store(jf)

@@ -42,7 +42,8 @@ func userJSON(lastLogin string) string {
 	return `{"id":"` + userID + `","username":"alice","displayName":"Alice","admin":false,"disabled":false,` +
 		`"allLibraries":true,"libraryIds":[],"hidden":true,"hasPassword":true,"hasPin":false,"pinLocked":false,` +
 		`"playback":{"audioLanguage":"","subtitleLanguage":"","subtitleMode":"default","playDefaultAudio":true},` +
-		`"maxBitrate":0,"createdAt":"` + when + `","lastLoginAt":` + lastLogin + `}`
+		`"maxBitrate":0,"parentalControls":{"maxRatingLevel":null,"blockUnrated":[],"blockedTags":[],"schedule":[]},` +
+		`"createdAt":"` + when + `","lastLoginAt":` + lastLogin + `}`
 }
 
 // userWith is a valid user with old replaced by new.
