@@ -42,10 +42,10 @@ type HistoryQuery struct {
 	Parental *ParentalControls
 	Item     ItemID
 	Since    time.Time // stopped at or after
-	Until     time.Time // stopped before
-	Asc       bool
-	Limit     int
-	Offset    int
+	Until    time.Time // stopped before
+	Asc      bool
+	Limit    int
+	Offset   int
 }
 
 // HistoryStore persists play history.

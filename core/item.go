@@ -49,9 +49,9 @@ type Item struct {
 	// item and its ancestors as "|horror|gore|". Both are kept by the store.
 	RatingLevel  *int
 	ParentalTags string
-	Path      string // the file or folder it comes from
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Path         string // the file or folder it comes from
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 
 	// MatchKey identifies the item among its library's for the scanner ("series:doctor who (2005)"),
 	// so a rescan updates it instead of adding another; empty for items made by hand.
@@ -93,7 +93,7 @@ type ItemQuery struct {
 	Parental *ParentalControls
 	Library  LibraryID
 	Kinds    []ItemKind
-	Parent    ItemID // its children; for a box set, its members
+	Parent   ItemID // its children; for a box set, its members
 	// TopLevel keeps only the items at the top of their library (no parent): movies, series and
 	// artists, without seasons, episodes, albums, tracks or extras.
 	TopLevel bool

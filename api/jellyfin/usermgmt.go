@@ -31,10 +31,10 @@ func (in *userConfigurationIn) patch() core.PlaybackPatch {
 		SubtitleMode: in.SubtitleMode, PlayDefaultAudio: in.PlayDefaultAudioTrack}
 }
 
-// userPolicyIn is the part of a posted UserPolicy that this file applies. The parental fields
-// (MaxParentalRating, BlockedTags, AllowedTags, BlockUnratedItems, AccessSchedules) are parental
-// controls' to read; the rest (remote control, Live TV, deletion, devices...) has no Walros
-// counterpart.
+// userPolicyIn is the part of a posted UserPolicy that Walros applies; the rest (remote control,
+// Live TV, deletion, devices...) has no Walros counterpart. The parental fields go together, as
+// the dashboard's parental control page posts them: when any is there, they replace the user's
+// parental controls (a null or absent MaxParentalRating then means no limit).
 type userPolicyIn struct {
 	IsAdministrator          *bool
 	IsHidden                 *bool
@@ -42,6 +42,29 @@ type userPolicyIn struct {
 	EnableAllFolders         *bool
 	EnabledFolders           *[]string
 	RemoteClientBitrateLimit *int64
+	MaxParentalRating        *int
+	BlockedTags              *[]string
+	BlockUnratedItems        *[]string
+	AccessSchedules          *[]accessSchedule
+}
+
+// parental returns the posted parental controls, or nil when the policy carries none.
+func (in userPolicyIn) parental() *core.ParentalControls {
+	if in.MaxParentalRating == nil && in.BlockedTags == nil && in.BlockUnratedItems == nil && in.AccessSchedules == nil {
+		return nil
+	}
+	p := parentalPolicy{MaxParentalRating: in.MaxParentalRating}
+	if in.BlockedTags != nil {
+		p.BlockedTags = *in.BlockedTags
+	}
+	if in.BlockUnratedItems != nil {
+		p.BlockUnratedItems = *in.BlockUnratedItems
+	}
+	if in.AccessSchedules != nil {
+		p.AccessSchedules = *in.AccessSchedules
+	}
+	out := p.parental()
+	return &out
 }
 
 // targetUser is the user a management route is about: {userId}, else ?userId=, else the caller.
@@ -162,8 +185,8 @@ func (h *Handler) updateConfiguration(c *gin.Context) {
 }
 
 // updatePolicy is POST /Users/{userId}/Policy (admin): administrator, disabled, hidden, the
-// libraries (EnableAllFolders, EnabledFolders) and the bitrate cap (RemoteClientBitrateLimit,
-// which Walros applies to every client, not only remote ones).
+// libraries (EnableAllFolders, EnabledFolders), the bitrate cap (RemoteClientBitrateLimit, which
+// Walros applies to every client, not only remote ones) and the parental controls.
 func (h *Handler) updatePolicy(c *gin.Context) {
 	id, ok := targetUser(c)
 	if !ok {
@@ -176,7 +199,7 @@ func (h *Handler) updatePolicy(c *gin.Context) {
 		return
 	}
 	p := core.UserPatch{Admin: body.IsAdministrator, Disabled: body.IsDisabled, Hidden: body.IsHidden,
-		AllLibraries: body.EnableAllFolders, MaxBitrate: body.RemoteClientBitrateLimit}
+		AllLibraries: body.EnableAllFolders, MaxBitrate: body.RemoteClientBitrateLimit, Parental: body.parental()}
 	if body.EnabledFolders != nil && (body.EnableAllFolders == nil || !*body.EnableAllFolders) {
 		libs := make([]core.LibraryID, 0, len(*body.EnabledFolders))
 		for _, f := range *body.EnabledFolders {

@@ -78,14 +78,13 @@ type userPolicy struct {
 	EnableSubtitleManagement   bool
 	EnableLyricManagement      bool
 	IsDisabled                 bool
-	// The parental fields (MaxParentalRating ... AccessSchedules) belong to parental controls
-	// (issue 7), mapped by their own work; Walros sends Jellyfin's defaults meanwhile.
+	// The parental fields come from the user's parental controls (parental.go).
 	MaxParentalRating                *int `json:",omitempty"`
 	MaxParentalSubRating             *int `json:",omitempty"`
 	BlockedTags                      []string
 	AllowedTags                      []string
 	EnableUserPreferenceAccess       bool
-	AccessSchedules                  []any
+	AccessSchedules                  []accessSchedule
 	BlockUnratedItems                []string
 	EnableRemoteControlOfOtherUsers  bool
 	EnableSharedDeviceControl        bool
@@ -125,6 +124,7 @@ func (h *Handler) toUser(u core.User) userDto {
 	for i, l := range u.LibraryIDs {
 		folders[i] = jid(l)
 	}
+	parental := toParentalPolicy(u.Parental)
 	d := userDto{Name: u.Username, ServerId: h.ServerID, ServerName: h.ServerName, Id: jid(u.ID), HasPassword: u.HasPassword(),
 		HasConfiguredPassword: u.HasPassword(), HasConfiguredEasyPassword: u.HasPIN(), LastLoginDate: timePtrOf(u.LastLoginAt),
 		LastActivityDate: timePtrOf(u.LastLoginAt),
@@ -134,8 +134,9 @@ func (h *Handler) toUser(u core.User) userDto {
 			DisplayCollectionsView: true, OrderedViews: []string{}, LatestItemsExcludes: []string{}, MyMediaExcludes: []string{},
 			HidePlayedInLatest: true, RememberAudioSelections: true, RememberSubtitleSelections: true, EnableNextEpisodeAutoPlay: true},
 		Policy: userPolicy{IsAdministrator: u.Admin, IsHidden: u.Hidden, IsDisabled: u.Disabled, EnableCollectionManagement: u.Admin,
-			BlockedTags: []string{}, AllowedTags: []string{}, EnableUserPreferenceAccess: true, AccessSchedules: []any{},
-			BlockUnratedItems: []string{}, EnableRemoteControlOfOtherUsers: u.Admin, EnableSharedDeviceControl: true,
+			BlockedTags: parental.BlockedTags, AllowedTags: parental.AllowedTags, MaxParentalRating: parental.MaxParentalRating,
+			EnableUserPreferenceAccess: true, AccessSchedules: parental.AccessSchedules, BlockUnratedItems: parental.BlockUnratedItems,
+			EnableRemoteControlOfOtherUsers: u.Admin, EnableSharedDeviceControl: true,
 			EnableRemoteAccess: true, EnableMediaPlayback: true, EnableAudioPlaybackTranscoding: true,
 			EnableVideoPlaybackTranscoding: true, EnablePlaybackRemuxing: true, EnableContentDeletion: false,
 			EnableContentDeletionFromFolders: []string{}, EnableContentDownloading: true, EnableSyncTranscoding: true,

@@ -16,8 +16,9 @@ type userOut struct {
 	}
 	Policy struct {
 		IsAdministrator, IsHidden, IsDisabled, EnableAllFolders bool
-		EnabledFolders                                          []string
+		EnabledFolders, BlockedTags, BlockUnratedItems          []string
 		RemoteClientBitrateLimit                                int
+		MaxParentalRating                                       *int
 		AuthenticationProviderId                                string
 	}
 }
@@ -54,6 +55,19 @@ func TestPublicUsersList(t *testing.T) {
 	if len(us) != 2 || us[0].Name != "bob" || us[0].Policy.IsHidden || !us[0].HasPassword ||
 		us[0].Policy.AuthenticationProviderId == "" || us[0].Configuration.SubtitleMode != "Default" {
 		t.Fatalf("public = %+v, want bob and carol as UserDtos", us)
+	}
+	// The policy's parental part is the user's parental controls; a policy without it leaves them.
+	if p := us[0].Policy; p.MaxParentalRating == nil || *p.MaxParentalRating != 13 || len(p.BlockedTags) != 1 || p.BlockedTags[0] != "horror" {
+		t.Fatalf("bob's parental policy = %+v", p)
+	}
+	e.want(http.StatusNoContent, e.do("POST", "/Users/"+bobID+"/Policy", e.admin, map[string]any{"IsHidden": false}))
+	if p := e.user(e.admin, bobID).Policy; p.MaxParentalRating == nil || len(p.BlockedTags) != 1 {
+		t.Fatalf("after a policy without parental fields: %+v", p)
+	}
+	e.want(http.StatusNoContent, e.do("POST", "/Users/"+bobID+"/Policy", e.admin, map[string]any{"MaxParentalRating": nil,
+		"BlockedTags": []string{}, "BlockUnratedItems": []string{"Movie"}, "AccessSchedules": []any{}}))
+	if p := e.user(e.admin, bobID).Policy; p.MaxParentalRating != nil || len(p.BlockedTags) != 0 || len(p.BlockUnratedItems) != 1 {
+		t.Fatalf("after clearing the rating and tags: %+v", p)
 	}
 	policy["IsDisabled"] = true
 	e.want(http.StatusNoContent, e.do("POST", "/Users/"+carolID+"/Policy", e.admin, policy))
