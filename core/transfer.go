@@ -667,9 +667,9 @@ func mergeImported(cur, in UserData) UserData {
 	out.Played = cur.Played || in.Played
 	out.PlayCount = max(cur.PlayCount, in.PlayCount)
 	if in.LastPlayedAt != nil && (cur.LastPlayedAt == nil || in.LastPlayedAt.After(*cur.LastPlayedAt)) {
-		out.LastPlayedAt, out.Position = new(*in.LastPlayedAt), in.Position
+		out.LastPlayedAt, out.Position, out.File = new(*in.LastPlayedAt), in.Position, in.File
 	} else if cur.LastPlayedAt == nil && cur.Position == 0 {
-		out.Position = in.Position
+		out.Position, out.File = in.Position, in.File
 	}
 	out.Favorite = cur.Favorite || in.Favorite
 	if in.Likes != nil {

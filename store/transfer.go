@@ -172,7 +172,7 @@ func (s *Transfer) importUserData(ctx context.Context, tx bun.Tx, user core.User
 	}
 	for chunk := range slices.Chunk(changed, 500) {
 		if _, err := tx.NewInsert().Model(&chunk).On("CONFLICT (user_id, item_id) DO UPDATE").
-			Set("position_ms = EXCLUDED.position_ms, played = EXCLUDED.played, play_count = EXCLUDED.play_count").
+			Set("position_ms = EXCLUDED.position_ms, file_id = EXCLUDED.file_id, played = EXCLUDED.played, play_count = EXCLUDED.play_count").
 			Set("last_played_at = EXCLUDED.last_played_at, favorite = EXCLUDED.favorite, likes = EXCLUDED.likes").
 			Set("rating = EXCLUDED.rating, updated_at = EXCLUDED.updated_at").Exec(ctx); err != nil {
 			return wrap(err, "import user data of %s", user)
@@ -185,7 +185,7 @@ func (s *Transfer) importUserData(ctx context.Context, tx bun.Tx, user core.User
 }
 
 func sameUserData(a, b core.UserData) bool {
-	return a.Position == b.Position && a.Played == b.Played && a.PlayCount == b.PlayCount && equalTime(a.LastPlayedAt, b.LastPlayedAt) &&
+	return a.Position == b.Position && a.File == b.File && a.Played == b.Played && a.PlayCount == b.PlayCount && equalTime(a.LastPlayedAt, b.LastPlayedAt) &&
 		a.Favorite == b.Favorite && equalPtr(a.Likes, b.Likes) && equalPtr(a.Rating, b.Rating)
 }
 

@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -16,19 +17,24 @@ import (
 // core service, with the same rules, as the Jellyfin and Plex facades.
 
 type userDataDTO struct {
-	PositionMS    int64      `json:"positionMs"`
-	Played        bool       `json:"played"`
-	PlayCount     int        `json:"playCount"`
-	LastPlayedAt  *time.Time `json:"lastPlayedAt"`
-	Favorite      bool       `json:"favorite"`
-	Likes         *bool      `json:"likes"`
-	Rating        *float64   `json:"rating"`
-	PlayedPercent float64    `json:"playedPercent"`
-	UnplayedCount *int       `json:"unplayedCount,omitempty"`
+	PositionMS     int64      `json:"positionMs"`
+	PositionFileID *string    `json:"positionFileId"`
+	Played         bool       `json:"played"`
+	PlayCount      int        `json:"playCount"`
+	LastPlayedAt   *time.Time `json:"lastPlayedAt"`
+	Favorite       bool       `json:"favorite"`
+	Likes          *bool      `json:"likes"`
+	Rating         *float64   `json:"rating"`
+	PlayedPercent  float64    `json:"playedPercent"`
+	UnplayedCount  *int       `json:"unplayedCount,omitempty"`
 }
 
 func toUserData(d core.UserData) userDataDTO {
-	return userDataDTO{PositionMS: d.Position.Milliseconds(), Played: d.Played, PlayCount: d.PlayCount, LastPlayedAt: d.LastPlayedAt,
+	var file *string
+	if d.File != "" {
+		file = new(string(d.File))
+	}
+	return userDataDTO{PositionMS: d.Position.Milliseconds(), PositionFileID: file, Played: d.Played, PlayCount: d.PlayCount, LastPlayedAt: d.LastPlayedAt,
 		Favorite: d.Favorite, Likes: d.Likes, Rating: d.Rating, PlayedPercent: d.PlayedPercent, UnplayedCount: d.UnplayedCount}
 }
 
@@ -193,6 +199,12 @@ func (h *Handler) reportProgress(c *gin.Context) {
 		return
 	}
 	it, err := h.Items.Get(ctx, caller, id)
+	if err == nil && req.FileID != "" {
+		// The version must be one of the item's: the resume point remembers it.
+		if _, err = h.Items.PlayableFile(ctx, caller, id, core.FileID(req.FileID)); errors.Is(err, core.ErrNotFound) {
+			err = core.Invalid("fileId", "is not a version of this item")
+		}
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -207,7 +219,7 @@ func (h *Handler) reportProgress(c *gin.Context) {
 		// with a start at 0, that report leaves the resume point alone.
 		d, err = h.UserData.GetOne(ctx, caller, id)
 	} else {
-		d, err = h.UserData.Progress(ctx, caller, id, pos, req.Stopped)
+		d, err = h.UserData.ProgressOn(ctx, caller, id, core.FileID(req.FileID), pos, req.Stopped)
 	}
 	if err != nil {
 		h.fail(c, err)

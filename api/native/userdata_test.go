@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +85,7 @@ func TestUserDataThroughTheAPI(t *testing.T) {
 	}
 	// A stop past 90 % is a play; the resume point goes.
 	e.decode(e.want(200, e.as(tv, "POST", path(heat, "/progress"), map[string]any{"positionMs": 95 * 60_000, "stopped": true,
-		"watchedMs": 65 * 60_000, "method": "transcode", "fileId": "f1"})), &d)
+		"watchedMs": 65 * 60_000, "method": "transcode"})), &d)
 	if !d.Played || d.PlayCount != 1 || d.PositionMS != 0 {
 		t.Fatalf("after a stop at 95 %% %+v", d)
 	}
@@ -92,8 +94,7 @@ func TestUserDataThroughTheAPI(t *testing.T) {
 		Total int          `json:"total"`
 	}
 	e.decode(e.want(200, e.as(ann, "GET", "/api/v1/history", nil)), &hist)
-	if hist.Total != 1 || hist.Items[0].WatchedMS != 65*60_000 || hist.Items[0].Method != "transcode" || hist.Items[0].DeviceID != "tv" ||
-		hist.Items[0].FileID != "f1" {
+	if hist.Total != 1 || hist.Items[0].WatchedMS != 65*60_000 || hist.Items[0].Method != "transcode" || hist.Items[0].DeviceID != "tv" {
 		t.Fatalf("history %+v", hist)
 	}
 	// A report at 0 (a player starting before it seeks) leaves the resume point alone.
@@ -112,6 +113,7 @@ func TestUserDataThroughTheAPI(t *testing.T) {
 	e.want(400, e.as(ann, "POST", path(ronin, "/progress"), map[string]any{}))
 	e.want(400, e.as(ann, "POST", path(ronin, "/progress"), map[string]any{"positionMs": 1, "method": "teleport"}))
 	e.want(400, e.as(ann, "POST", path(dark, "/progress"), map[string]any{"positionMs": 1}))
+	e.want(400, e.as(ann, "POST", path(ronin, "/progress"), map[string]any{"positionMs": 1, "fileId": "not-a-file"}))
 
 	// PATCH: favorite, likes, rating, null forgets.
 	e.decode(e.want(200, e.as(ann, "PATCH", path(ronin, "/userdata"), map[string]any{"favorite": true, "likes": false, "rating": 7.5})), &d)
@@ -277,4 +279,75 @@ func TestListsThroughTheAPI(t *testing.T) {
 	e.want(404, e.as(ann, "GET", "/api/v1/items/"+string(cars.ID)+"/lists", nil))
 	e.want(204, e.as(ann, "DELETE", "/api/v1/lists/"+l.ID, nil))
 	e.want(404, e.as(ann, "GET", "/api/v1/lists/"+l.ID, nil))
+}
+
+// TestResumeRemembersTheVersion plays one version of a movie that has two: the resume point says
+// which, for the device that resumes.
+func TestResumeRemembersTheVersion(t *testing.T) {
+	e := newEnv(t)
+	root := t.TempDir()
+	for _, name := range []string{"Heat (1995) - 1080p.mkv", "Heat (1995) - 2160p.mkv"} {
+		path := filepath.Join(root, "Heat (1995)", name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("movie"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lib libraryDTO
+	e.decode(e.want(201, e.as(e.admin, "POST", "/api/v1/libraries", map[string]any{"name": "Movies", "type": "movies", "paths": []string{root}})), &lib)
+	var st scanStatusDTO
+	e.decode(e.want(202, e.as(e.admin, "POST", "/api/v1/libraries/"+lib.ID+"/scan", nil)), &st)
+	for deadline := time.Now().Add(10 * time.Second); st.Running; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("scan still running: %+v", st)
+		}
+		e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/libraries/"+lib.ID+"/scan", nil)), &st)
+	}
+	var page struct {
+		Items []itemDTO `json:"items"`
+	}
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items?type=movie", nil)), &page)
+	if len(page.Items) != 1 {
+		t.Fatalf("movies %+v", page.Items)
+	}
+	var movie itemDetailDTO
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items/"+page.Items[0].ID, nil)), &movie)
+	if len(movie.Files) != 2 {
+		t.Fatalf("files %+v", movie.Files)
+	}
+	uhd := movie.Files[1].ID
+	progress := "/api/v1/items/" + movie.ID + "/progress"
+	var d userDataDTO
+	e.decode(e.want(200, e.as(e.admin, "POST", progress, map[string]any{"positionMs": 30 * 60_000, "fileId": uhd})), &d)
+	if d.PositionFileID == nil || *d.PositionFileID != uhd {
+		t.Fatalf("after a report on the 2160p version %+v", d)
+	}
+	tv := loginOn(e, "admin", "tv")
+	e.decode(e.want(200, e.as(tv, "GET", "/api/v1/items/"+movie.ID+"/userdata", nil)), &d)
+	if d.PositionFileID == nil || *d.PositionFileID != uhd || d.PositionMS != 30*60_000 {
+		t.Fatalf("the tv reads %+v", d)
+	}
+	// A report that does not name the version keeps it while the position holds...
+	e.decode(e.want(200, e.as(tv, "POST", progress, map[string]any{"positionMs": 0})), &d)
+	if d.PositionFileID == nil {
+		t.Fatalf("a start at 0 forgot the version %+v", d)
+	}
+	// ...and a stop on the other version moves it there; played forgets it.
+	e.decode(e.want(200, e.as(tv, "POST", progress, map[string]any{"positionMs": 40 * 60_000, "stopped": true, "fileId": movie.Files[0].ID})), &d)
+	if d.PositionFileID == nil || *d.PositionFileID != movie.Files[0].ID {
+		t.Fatalf("after a stop on the 1080p version %+v", d)
+	}
+	var hist struct {
+		Items []historyDTO `json:"items"`
+	}
+	e.decode(e.want(200, e.as(tv, "GET", "/api/v1/history", nil)), &hist)
+	if len(hist.Items) != 1 || hist.Items[0].FileID != movie.Files[0].ID {
+		t.Fatalf("history %+v", hist.Items)
+	}
+	e.decode(e.want(200, e.as(tv, "POST", "/api/v1/items/"+movie.ID+"/played", nil)), &d)
+	if d.PositionFileID != nil || d.PositionMS != 0 {
+		t.Fatalf("played %+v", d)
+	}
 }

@@ -20,3 +20,7 @@ CREATE TABLE user_list_items (
 );
 CREATE INDEX user_list_items_added ON user_list_items (list_id, added_at);
 CREATE INDEX user_list_items_item ON user_list_items (item_id);
+
+-- The version (media file) a resume point was reached in, when the player said; '' otherwise.
+-- No foreign key: a rescan that replaces the file leaves a stale id, which players ignore.
+ALTER TABLE user_data ADD COLUMN file_id TEXT NOT NULL DEFAULT '';
