@@ -565,6 +565,7 @@ func (s *Transfer) Import(ctx context.Context, c Caller, user UserID, doc Transf
 	}
 	now := s.d.Now().UTC()
 	plan := ImportPlan{At: now, Merge: mergeImported, NewID: s.d.NewID}
+	planned := map[ItemID]int{} // index in plan.UserData
 	for _, d := range doc.UserData {
 		it, ok := match[d.Item]
 		if !ok {
@@ -577,9 +578,10 @@ func (s *Transfer) Import(ctx context.Context, c Caller, user UserID, doc Transf
 		if !it.Kind.Playable() {
 			ud.Position, ud.Played, ud.PlayCount, ud.LastPlayedAt = 0, false, 0, nil // theirs comes from the items under them
 		}
-		if i := slices.IndexFunc(plan.UserData, func(x UserData) bool { return x.ItemID == it.ID }); i >= 0 {
+		if i, ok := planned[it.ID]; ok {
 			plan.UserData[i] = mergeImported(plan.UserData[i], ud) // two exported items matched one here
 		} else {
+			planned[it.ID] = len(plan.UserData)
 			plan.UserData = append(plan.UserData, ud)
 		}
 	}
