@@ -12,9 +12,12 @@ import (
 // UserData is what one user's playing has left on an item: where to resume, whether it was played
 // and how often, and their favorites and likes.
 type UserData struct {
-	ItemID       ItemID
-	Position     time.Duration // resume point; 0 when none
-	Played       bool          // for a series, season, album or box set: every playable item under it is
+	ItemID   ItemID
+	Position time.Duration // resume point; 0 when none
+	// File is the version (media file) the resume point was reached in, when the player said;
+	// empty when unknown or when there is no resume point.
+	File         FileID
+	Played       bool // for a series, season, album or box set: every playable item under it is
 	PlayCount    int
 	LastPlayedAt *time.Time
 	Favorite     bool
@@ -144,6 +147,13 @@ func (s *UserDataService) GetOne(ctx context.Context, c Caller, id ItemID) (User
 // the end, marks the item played, and a stop there counts one more play; a stop anywhere in a
 // short item (under MinResumeDuration), or in one whose runtime is unknown, is a complete play.
 func (s *UserDataService) Progress(ctx context.Context, c Caller, id ItemID, position time.Duration, stopped bool) (UserData, error) {
+	return s.ProgressOn(ctx, c, id, "", position, stopped)
+}
+
+// ProgressOn is Progress from a player that says which version of the item it plays: the
+// resume point remembers it, so that a device resuming can pick the same version (another
+// version's cut or intro may not line up). The caller checks that file is one of the item's.
+func (s *UserDataService) ProgressOn(ctx context.Context, c Caller, id ItemID, file FileID, position time.Duration, stopped bool) (UserData, error) {
 	if err := c.requireUser(); err != nil {
 		return UserData{}, err
 	}
@@ -159,7 +169,14 @@ func (s *UserDataService) Progress(ctx context.Context, c Caller, id ItemID, pos
 	}
 	now := s.now().UTC()
 	d, err := s.store.UpdateUserData(ctx, c.UserID, id, now, func(d *UserData) error {
+		before := d.Position
 		s.playState(d, it.Runtime, position, stopped, now)
+		switch {
+		case d.Position == 0:
+			d.File = ""
+		case d.Position != before || file != "":
+			d.File = file // a player that does not say leaves it unknown
+		}
 		return nil
 	})
 	if err != nil {

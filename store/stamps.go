@@ -42,7 +42,7 @@ func tableFamily(table string) family {
 	switch table {
 	case "":
 		return famAll
-	case "cache_stamps", "key_counters", "sessions", "preferences", "api_keys", "playlists", "playlist_shares", "playlist_entries", "play_history", "linked_tokens":
+	case "cache_stamps", "key_counters", "sessions", "preferences", "api_keys", "playlists", "playlist_shares", "playlist_entries", "play_history", "linked_tokens", "user_lists", "user_list_items":
 		return 0
 	case "users", "user_libraries":
 		return famUsers

@@ -17,11 +17,13 @@ type Stores struct {
 	History     *History
 	Links       *LinkedTokens
 	BoxSets     *BoxSets
+	Lists       *Lists
+	Transfer    *Transfer
 }
 
 // Stores returns the repositories backed by db.
 func (db *DB) Stores() Stores {
 	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db},
 		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}, UserData: &UserData{db}, Preferences: &Preferences{db}, Playlists: &Playlists{db}, History: &History{db}, Links: &LinkedTokens{db},
-		BoxSets: &BoxSets{db}}
+		BoxSets: &BoxSets{db}, Lists: &Lists{db}, Transfer: &Transfer{db}}
 }

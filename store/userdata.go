@@ -16,6 +16,7 @@ type userDataRow struct {
 	UserID       string     `bun:"user_id,pk"`
 	ItemID       string     `bun:"item_id,pk"`
 	PositionMS   int64      `bun:"position_ms"`
+	FileID       string     `bun:"file_id"`
 	Played       bool       `bun:"played"`
 	PlayCount    int        `bun:"play_count"`
 	LastPlayedAt *time.Time `bun:"last_played_at"`
@@ -26,13 +27,13 @@ type userDataRow struct {
 }
 
 func newUserDataRow(user core.UserID, d core.UserData, at time.Time) *userDataRow {
-	return &userDataRow{UserID: string(user), ItemID: string(d.ItemID), PositionMS: d.Position.Milliseconds(),
+	return &userDataRow{UserID: string(user), ItemID: string(d.ItemID), PositionMS: d.Position.Milliseconds(), FileID: string(d.File),
 		Played: d.Played, PlayCount: d.PlayCount, LastPlayedAt: utcPtr(d.LastPlayedAt), Favorite: d.Favorite,
 		Likes: d.Likes, Rating: d.Rating, UpdatedAt: at.UTC()}
 }
 
 func (r *userDataRow) toCore() core.UserData {
-	return core.UserData{ItemID: core.ItemID(r.ItemID), Position: time.Duration(r.PositionMS) * time.Millisecond,
+	return core.UserData{ItemID: core.ItemID(r.ItemID), Position: time.Duration(r.PositionMS) * time.Millisecond, File: core.FileID(r.FileID),
 		Played: r.Played, PlayCount: r.PlayCount, LastPlayedAt: utcPtr(r.LastPlayedAt), Favorite: r.Favorite, Likes: r.Likes,
 		Rating: r.Rating}
 }
@@ -43,6 +44,7 @@ type userDataCountRow struct {
 	ItemID       string     `bun:"item_id"`
 	Kind         string     `bun:"kind"`
 	PositionMS   int64      `bun:"position_ms"`
+	FileID       string     `bun:"file_id"`
 	Played       bool       `bun:"played"`
 	PlayCount    int        `bun:"play_count"`
 	LastPlayedAt *time.Time `bun:"last_played_at"`
@@ -128,7 +130,7 @@ func (s *UserData) readUserData(ctx context.Context, user core.UserID, ids []cor
 	out := make(map[core.ItemID]core.UserData, len(ids))
 	desc, args := under(s.db.Dialect, "IN (?)", "", bun.List(ids))
 	var rows []userDataCountRow
-	err := s.db.R.NewRaw(`SELECT i.id AS item_id, i.kind, i.runtime_ms, COALESCE(ud.position_ms, 0) AS position_ms,
+	err := s.db.R.NewRaw(`SELECT i.id AS item_id, i.kind, i.runtime_ms, COALESCE(ud.position_ms, 0) AS position_ms, COALESCE(ud.file_id, '') AS file_id,
 			COALESCE(ud.played, FALSE) AS played, COALESCE(ud.play_count, 0) AS play_count, ud.last_played_at,
 			COALESCE(ud.favorite, FALSE) AS favorite, ud.likes, ud.rating, c.total, c.done
 		FROM items i
@@ -142,7 +144,7 @@ func (s *UserData) readUserData(ctx context.Context, user core.UserID, ids []cor
 		return nil, wrap(err, "select user data of %d items", len(ids))
 	}
 	for _, r := range rows {
-		d := (&userDataRow{ItemID: r.ItemID, PositionMS: r.PositionMS, Played: r.Played, PlayCount: r.PlayCount,
+		d := (&userDataRow{ItemID: r.ItemID, PositionMS: r.PositionMS, FileID: r.FileID, Played: r.Played, PlayCount: r.PlayCount,
 			LastPlayedAt: r.LastPlayedAt, Favorite: r.Favorite, Likes: r.Likes, Rating: r.Rating}).toCore()
 		switch {
 		case !core.ItemKind(r.Kind).Playable() && r.Total != nil && *r.Total > 0:
@@ -219,13 +221,13 @@ func (s *UserData) MarkPlayed(ctx context.Context, user core.UserID, id core.Ite
 			return nil
 		}
 		if !played {
-			_, err = tx.NewRaw(`UPDATE user_data SET played = FALSE, position_ms = 0, play_count = 0, last_played_at = NULL,
+			_, err = tx.NewRaw(`UPDATE user_data SET played = FALSE, position_ms = 0, file_id = '', play_count = 0, last_played_at = NULL,
 				updated_at = ? WHERE user_id = ? AND item_id IN (?)`, at, string(user), bun.List(ids)).Exec(ctx)
 		} else {
 			// The SELECT has a WHERE: without one SQLite would read ON CONFLICT as a join constraint.
 			_, err = tx.NewRaw(`INSERT INTO user_data (user_id, item_id, position_ms, played, play_count, last_played_at, favorite, updated_at)
 				SELECT ?, i.id, 0, TRUE, 1, ?, FALSE, ? FROM items i WHERE i.id IN (?)
-				ON CONFLICT (user_id, item_id) DO UPDATE SET position_ms = 0, played = TRUE,
+				ON CONFLICT (user_id, item_id) DO UPDATE SET position_ms = 0, file_id = '', played = TRUE,
 					play_count = CASE WHEN user_data.played THEN user_data.play_count ELSE user_data.play_count + 1 END,
 					last_played_at = excluded.last_played_at, updated_at = excluded.updated_at`,
 				string(user), at, at, bun.List(ids)).Exec(ctx)

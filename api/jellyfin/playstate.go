@@ -180,7 +180,8 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 		}
 	}
 	now := time.Now()
-	var ended *nowPlaying // the play session this report ends, for the history
+	var ended *nowPlaying     // the play session this report ends, for the history
+	source := r.MediaSourceId // the version playing: this report's, or the session's
 	h.live.update(caller, func(s *liveSession) {
 		// Watched time is added where a session ends: its own stop, or another item replacing it.
 		if prev := s.playing; prev != nil && !prev.paused && (ev == stopped && prev.item.ID == item.ID || ev != stopped && prev.item.ID != item.ID) {
@@ -189,6 +190,7 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 		if ev == stopped {
 			if s.playing != nil && s.playing.item.ID == item.ID {
 				ended, s.playing = s.playing, nil
+				source = or(source, ended.source)
 				if r.PositionTicks != nil {
 					ended.position = fromTicks(max(int64(*r.PositionTicks), 0))
 				}
@@ -226,7 +228,7 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 		} else {
 			p.started = now
 		}
-		s.playing = p
+		s.playing, source = p, p.source
 	})
 	if ended != nil {
 		h.recordPlay(c, ended, now)
@@ -248,7 +250,14 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 	default:
 		pos = fromTicks(max(int64(*r.PositionTicks), 0))
 	}
-	if _, err := h.UserData.Progress(ctx, caller, item.ID, pos, ev == stopped); err != nil {
+	// The resume point remembers the version, when it is one of the item's.
+	file, _ := parseID(source)
+	if file != "" {
+		if _, err := h.Items.PlayableFile(ctx, caller, item.ID, core.FileID(file)); err != nil {
+			file = ""
+		}
+	}
+	if _, err := h.UserData.ProgressOn(ctx, caller, item.ID, core.FileID(file), pos, ev == stopped); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -113,6 +113,30 @@ func TestPlaybackReports(t *testing.T) {
 		t.Errorf("alien's play %+v", h)
 	}
 
+	// The resume point remembers the version the report names (a media source of the item's).
+	files, err := e.stores.Media.ItemFiles(e.ctx, alien.ID)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("alien's files %v, %v", files, err)
+	}
+	version := func() core.FileID {
+		t.Helper()
+		got, err := e.stores.UserData.UserData(e.ctx, bobUser.ID, []core.ItemID{alien.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[alien.ID].File
+	}
+	e.want(http.StatusNoContent, e.do("POST", "/Sessions/Playing/Progress", bob, map[string]any{"ItemId": jid(alien.ID),
+		"PositionTicks": runtime90 / 3, "MediaSourceId": jid(files[0].ID)}))
+	if got := version(); got != files[0].ID {
+		t.Fatalf("the resume point's version %q, want %q", got, files[0].ID)
+	}
+	e.want(http.StatusNoContent, e.do("POST", "/Sessions/Playing/Progress", bob, map[string]any{"ItemId": jid(heat.ID),
+		"PositionTicks": runtime90 / 3, "MediaSourceId": jid(files[0].ID)}))
+	if got, _ := e.stores.UserData.UserData(e.ctx, bobUser.ID, []core.ItemID{heat.ID}); got[heat.ID].File != "" {
+		t.Fatalf("heat's resume point took alien's file %q", got[heat.ID].File)
+	}
+
 	// Unknown and malformed items are 404; an unreadable body is 400.
 	e.want(http.StatusNotFound, e.do("POST", "/Sessions/Playing", bob, map[string]any{"ItemId": "0123456789abcdef0123456789abcdef"}))
 	e.want(http.StatusNotFound, e.do("POST", "/Sessions/Playing", bob, map[string]any{"ItemId": "nope"}))

@@ -87,6 +87,7 @@ type userDataService interface {
 	Get(ctx context.Context, c core.Caller, ids ...core.ItemID) (map[core.ItemID]core.UserData, error)
 	GetOne(ctx context.Context, c core.Caller, id core.ItemID) (core.UserData, error)
 	Progress(ctx context.Context, c core.Caller, id core.ItemID, position time.Duration, stopped bool) (core.UserData, error)
+	ProgressOn(ctx context.Context, c core.Caller, id core.ItemID, file core.FileID, position time.Duration, stopped bool) (core.UserData, error)
 	SetPlayed(ctx context.Context, c core.Caller, id core.ItemID, played bool, at *time.Time) (core.UserData, error)
 	SetFavorite(ctx context.Context, c core.Caller, id core.ItemID, fav bool) (core.UserData, error)
 	SetLikes(ctx context.Context, c core.Caller, id core.ItemID, likes *bool) (core.UserData, error)

@@ -45,6 +45,9 @@ func (c *clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// maxImport is the tests' bound on import documents, small enough to pass.
+const maxImport = 256 << 10
+
 // env is a native API over a real SQLite store, with every response checked against the spec.
 type env struct {
 	t      *testing.T
@@ -93,7 +96,10 @@ func newEnv(t *testing.T) *env {
 	items := core.NewItems(st.Items, st.Media, st.Metadata)
 	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
 		Items: items, Playlists: core.NewPlaylists(st.Playlists, items, clk.Now, newID), BoxSets: core.NewBoxSets(st.BoxSets, items, st.Libraries, clk.Now, newID), History: core.NewHistory(st.History, items, clk.Now),
-		Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
+		UserData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), Lists: core.NewLists(st.Lists, items, clk.Now, newID),
+		Transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History, Lists: st.Lists,
+			Playlists: st.Playlists, Now: clk.Now, NewID: newID}),
+		Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096, MaxImport: maxImport})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,6 +108,14 @@ func TestParentalWalk(t *testing.T) {
 	kidToken, kid := e.addUser("kid")
 	var pl playlistDTO
 	e.decode(e.want(http.StatusCreated, e.as(kidToken, "POST", "/api/v1/playlists", map[string]any{"name": "Mine", "items": []string{grim, family}})), &pl)
+	// Before the controls the kid also lists, watches and likes the blocked movie.
+	var list struct {
+		ID string `json:"id"`
+	}
+	e.decode(e.want(http.StatusCreated, e.as(kidToken, "POST", "/api/v1/lists", map[string]any{"name": "Later", "items": []string{grim, family}})), &list)
+	e.want(http.StatusNoContent, e.as(kidToken, "PUT", "/api/v1/users/me/watchlist/"+grim, nil))
+	e.want(http.StatusOK, e.as(kidToken, "PATCH", "/api/v1/items/"+grim+"/userdata", map[string]any{"favorite": true, "rating": 9}))
+	e.want(http.StatusOK, e.as(kidToken, "POST", "/api/v1/items/"+grim+"/progress", map[string]any{"positionMs": 600_000, "stopped": true, "watchedMs": 600_000}))
 	e.want(http.StatusOK, e.as(e.admin, "PATCH", "/api/v1/users/"+kid.ID, map[string]any{"parentalControls": map[string]any{
 		"maxRatingLevel": *parentaltest.Controls().MaxLevel, "blockUnrated": []string{"movie"}, "blockedTags": []string{"horror"}}}))
 
@@ -148,6 +156,8 @@ func TestParentalWalk(t *testing.T) {
 				values = libIDs
 			case s == ":id" && segs[i-1] == "playlists":
 				values = []string{pl.ID}
+			case s == ":id" && segs[i-1] == "lists":
+				values = []string{list.ID}
 			case s == ":name" && segs[i-1] == "people":
 				values = append(slices.Clone(parentaltest.BlockedNames), "Kind Actor")
 			case s == ":kind":
@@ -193,7 +203,7 @@ func TestParentalWalk(t *testing.T) {
 		}
 	}
 	parentaltest.Walk(t, reqs, markers, do(kidToken, true), do(e.admin, false), nativeCategory,
-		[]string{"list", "search", "detail", "image", "media", "people", "playlist"})
+		[]string{"list", "search", "detail", "image", "media", "people", "playlist", "mine"})
 }
 
 // scanned makes a library of typ over files written under the artwork folder, scans it, and
@@ -229,6 +239,8 @@ func nativeCategory(path string) string {
 		return "people"
 	case strings.Contains(path, "/playlists"):
 		return "playlist"
+	case strings.Contains(path, "/users/me/"), strings.Contains(path, "/lists"), strings.Contains(path, "/history"):
+		return "mine"
 	case strings.Contains(path, "/stream"), strings.Contains(path, "/hls/"), strings.Contains(path, "/dash/"), strings.Contains(path, "/audio"):
 		return "media"
 	case strings.HasPrefix(path, "/api/v1/items/"):

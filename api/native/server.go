@@ -55,6 +55,43 @@ type playlistService interface {
 // historyService is core.History.
 type historyService interface {
 	List(ctx context.Context, c core.Caller, q core.HistoryQuery) ([]core.HistoryEntry, int, error)
+	Record(ctx context.Context, c core.Caller, e core.HistoryEntry) (core.HistoryEntry, error)
+}
+
+// userDataService is core.UserDataService.
+type userDataService interface {
+	Get(ctx context.Context, c core.Caller, ids ...core.ItemID) (map[core.ItemID]core.UserData, error)
+	GetOne(ctx context.Context, c core.Caller, id core.ItemID) (core.UserData, error)
+	Progress(ctx context.Context, c core.Caller, id core.ItemID, position time.Duration, stopped bool) (core.UserData, error)
+	ProgressOn(ctx context.Context, c core.Caller, id core.ItemID, file core.FileID, position time.Duration, stopped bool) (core.UserData, error)
+	SetPlayed(ctx context.Context, c core.Caller, id core.ItemID, played bool, at *time.Time) (core.UserData, error)
+	SetFavorite(ctx context.Context, c core.Caller, id core.ItemID, fav bool) (core.UserData, error)
+	SetLikes(ctx context.Context, c core.Caller, id core.ItemID, likes *bool) (core.UserData, error)
+	SetRating(ctx context.Context, c core.Caller, id core.ItemID, rating *float64) (core.UserData, error)
+	Resume(ctx context.Context, c core.Caller, q core.ItemQuery) ([]core.Item, int, error)
+	NextUp(ctx context.Context, c core.Caller, q core.NextUpQuery) ([]core.Item, int, error)
+}
+
+// listService is core.Lists.
+type listService interface {
+	Watchlist(ctx context.Context, c core.Caller, p core.ListPage) ([]core.ListEntry, int, error)
+	AddToWatchlist(ctx context.Context, c core.Caller, id core.ItemID) error
+	RemoveFromWatchlist(ctx context.Context, c core.Caller, id core.ItemID) error
+	Lists(ctx context.Context, c core.Caller) ([]core.List, error)
+	Containing(ctx context.Context, c core.Caller, id core.ItemID) (bool, []core.List, error)
+	Create(ctx context.Context, c core.Caller, name string, items []core.ItemID) (core.List, error)
+	Get(ctx context.Context, c core.Caller, id core.ListID) (core.List, error)
+	Rename(ctx context.Context, c core.Caller, id core.ListID, name string) (core.List, error)
+	Delete(ctx context.Context, c core.Caller, id core.ListID) error
+	Entries(ctx context.Context, c core.Caller, id core.ListID, p core.ListPage) ([]core.ListEntry, int, error)
+	Add(ctx context.Context, c core.Caller, id core.ListID, items []core.ItemID) (core.List, error)
+	Remove(ctx context.Context, c core.Caller, id core.ListID, item core.ItemID) (core.List, error)
+}
+
+// transferService is core.Transfer.
+type transferService interface {
+	Export(ctx context.Context, c core.Caller, user core.UserID) (core.TransferDoc, error)
+	Import(ctx context.Context, c core.Caller, user core.UserID, doc core.TransferDoc) (core.ImportReport, error)
 }
 
 // userService is what the handlers need from core.Users.
@@ -114,6 +151,9 @@ type Deps struct {
 	Playlists playlistService
 	History   historyService
 	BoxSets   boxSetService
+	UserData  userDataService
+	Lists     listService
+	Transfer  transferService
 	Scans     scanService
 	Artwork   artworkService
 	Streams   streamService
@@ -127,6 +167,8 @@ type Deps struct {
 	Gatherer prometheus.Gatherer // nil: no /metrics
 	Log      *slog.Logger
 	MaxBody  int64 // bytes per request body
+	// MaxImport is the largest import document, in bytes (64 MiB by default).
+	MaxImport int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address; none by default.
 	TrustedProxies []string
 }
@@ -145,6 +187,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	if d.MaxBody <= 0 {
 		d.MaxBody = 1 << 20
+	}
+	if d.MaxImport <= 0 {
+		d.MaxImport = 64 << 20
 	}
 	return &Handler{Deps: d, docs: docs}, nil
 }
@@ -167,7 +212,7 @@ func (h *Handler) Engine() *gin.Engine {
 	if h.Metrics != nil {
 		e.Use(h.Metrics.Handler("native"))
 	}
-	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), middleware.BodyLimit(h.MaxBody, time.Minute))
+	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), h.bodyLimit())
 	e.NoRoute(func(c *gin.Context) { h.problem(c, http.StatusNotFound, "Not Found", "no such route") })
 	e.NoMethod(func(c *gin.Context) {
 		h.problem(c, http.StatusMethodNotAllowed, "Method Not Allowed", "the route exists with other methods")
@@ -250,10 +295,47 @@ func (h *Handler) Engine() *gin.Engine {
 	a.POST("/boxsets/:id/items", h.addToBoxSet)
 	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)
 	a.DELETE("/boxsets/:id", h.deleteBoxSet)
+	a.GET("/items/:id/userdata", h.getUserData)
+	a.PATCH("/items/:id/userdata", h.updateUserData)
+	a.POST("/items/:id/played", h.markPlayed(true))
+	a.DELETE("/items/:id/played", h.markPlayed(false))
+	a.POST("/items/:id/progress", h.reportProgress)
+	a.GET("/items/:id/lists", h.itemLists)
+	a.GET("/users/me/resume", h.listResume)
+	a.GET("/users/me/nextup", h.listNextUp)
+	a.GET("/users/me/favorites", h.listFavorites)
+	a.GET("/users/me/watchlist", h.listWatchlist)
+	a.PUT("/users/me/watchlist/:item", h.addToWatchlist)
+	a.DELETE("/users/me/watchlist/:item", h.removeFromWatchlist)
+	a.GET("/lists", h.listLists)
+	a.POST("/lists", h.createList)
+	a.GET("/lists/:id", h.getList)
+	a.PATCH("/lists/:id", h.renameList)
+	a.DELETE("/lists/:id", h.deleteList)
+	a.GET("/lists/:id/items", h.listEntries)
+	a.POST("/lists/:id/items", h.addToList)
+	a.DELETE("/lists/:id/items/:item", h.removeFromList)
+	a.GET("/users/me/export", h.exportUserData)
+	a.GET("/users/:id/export", h.exportUserData)
+	a.POST("/users/me/import", h.importUserData)
+	a.POST("/users/:id/import", h.importUserData)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)
 	return e
+}
+
+// bodyLimit bounds request bodies: MaxBody, or MaxImport for the import routes, whose documents
+// hold a user's whole history.
+func (h *Handler) bodyLimit() gin.HandlerFunc {
+	normal, large := middleware.BodyLimit(h.MaxBody, time.Minute), middleware.BodyLimit(max(h.MaxBody, h.MaxImport), 5*time.Minute)
+	return func(c *gin.Context) {
+		if strings.HasSuffix(c.FullPath(), "/import") {
+			large(c)
+			return
+		}
+		normal(c)
+	}
 }
 
 func (h *Handler) ready(c *gin.Context) {

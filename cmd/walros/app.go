@@ -26,6 +26,8 @@ type app struct {
 	playlists *core.Playlists
 	history   *core.History
 	boxSets   *core.BoxSets
+	lists     *core.Lists
+	transfer  *core.Transfer
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -59,12 +61,22 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 			Now: time.Now, NewID: newID, PublicList: cfg.Auth.PublicUsers}),
 		libraries: core.NewLibraries(st.Libraries, time.Now, newID),
 		items:     items,
-		userData:  core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, time.Now),
+		userData:  core.NewUserData(st.UserData, st.Items, userDataConfig(cfg.UserData), time.Now),
 		prefs:     core.NewPreferences(st.Preferences, time.Now),
 		playlists: core.NewPlaylists(st.Playlists, items, time.Now, newID),
 		history:   core.NewHistory(st.History, items, time.Now),
 		boxSets:   core.NewBoxSets(st.BoxSets, items, st.Libraries, time.Now, newID),
+		lists:     core.NewLists(st.Lists, items, time.Now, newID),
+		transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History,
+			Lists: st.Lists, Playlists: st.Playlists, Now: time.Now, NewID: newID}),
 	}, nil
+}
+
+// userDataConfig is Jellyfin's rules with the configured played threshold and next up cutoff.
+func userDataConfig(c config.UserData) core.UserDataConfig {
+	cfg := core.DefaultUserDataConfig
+	cfg.PlayedAt, cfg.NextUpCutoff = c.PlayedAt/100, c.NextUpCutoff
+	return cfg
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -53,6 +53,8 @@ type Config struct {
 	Metadata Metadata `yaml:"metadata"`
 	// Transcode configures the streaming engine.
 	Transcode Transcode `yaml:"transcode"`
+	// UserData sets the rules that turn playback into played state and next up.
+	UserData UserData `yaml:"user_data"`
 	// Metrics serves /metrics.
 	Metrics bool `yaml:"metrics"`
 	// File is the config file Load read, or empty if it read none. It is not a key of the file.
@@ -94,6 +96,14 @@ type Transcode struct {
 	HWAccel string `yaml:"hwaccel"`
 	// HWDevice is the VAAPI or QSV device.
 	HWDevice string `yaml:"hwaccel_device"`
+}
+
+// UserData sets the rules of played state and next up.
+type UserData struct {
+	// PlayedAt is the share of its runtime, in percent, past which an item counts as played.
+	PlayedAt float64 `yaml:"played_at"`
+	// NextUpCutoff drops a series from next up when its last play is older; 0 keeps it forever.
+	NextUpCutoff time.Duration `yaml:"next_up_cutoff"`
 }
 
 // Scan configures library scanning.
@@ -175,7 +185,8 @@ func Default() Config {
 		Metadata: Metadata{Language: "en-US"},
 		Transcode: Transcode{MaxEncodesPerUser: 2, Preset: "veryfast", CacheSize: 20 << 30,
 			IdleTimeout: 20 * time.Second},
-		Metrics: true,
+		UserData: UserData{PlayedAt: 90, NextUpCutoff: 365 * 24 * time.Hour},
+		Metrics:  true,
 	}
 }
 
@@ -277,6 +288,12 @@ func (c Config) problems() []problem {
 	}
 	if c.Transcode.IdleTimeout < time.Second || c.Transcode.IdleTimeout > time.Hour {
 		add("transcode.idle_timeout", "must be between 1s and 1h", formatDuration(c.Transcode.IdleTimeout))
+	}
+	if c.UserData.PlayedAt < 50 || c.UserData.PlayedAt > 100 {
+		add("user_data.played_at", "must be a percentage from 50 to 100", strconv.FormatFloat(c.UserData.PlayedAt, 'f', -1, 64))
+	}
+	if c.UserData.NextUpCutoff < 0 || c.UserData.NextUpCutoff > 10*8760*time.Hour {
+		add("user_data.next_up_cutoff", "must be 0 (never) or up to 87600h (ten years)", formatDuration(c.UserData.NextUpCutoff))
 	}
 	if c.Scan.Parallel < 0 || c.Scan.Parallel > 64 {
 		add("scan.parallel", "must be between 0 (one per CPU) and 64", fmt.Sprint(c.Scan.Parallel))

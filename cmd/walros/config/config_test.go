@@ -626,3 +626,23 @@ func TestMetadataKeys(t *testing.T) {
 		t.Fatalf("defaults: %+v", c.Metadata)
 	}
 }
+
+func TestUserDataKeys(t *testing.T) {
+	c, _, err := load(t, "user_data:\n  played_at: 85%\n  next_up_cutoff: 720h\n", nil)
+	if err != nil || c.UserData.PlayedAt != 85 || c.UserData.NextUpCutoff != 720*time.Hour {
+		t.Fatalf("user_data = %+v, %v", c.UserData, err)
+	}
+	if c, _, err := load(t, "", []string{"WALROS_USER_DATA_PLAYED_AT=95", "WALROS_USER_DATA_NEXT_UP_CUTOFF=0s"}); err != nil ||
+		c.UserData.PlayedAt != 95 || c.UserData.NextUpCutoff != 0 {
+		t.Fatalf("from the environment: %+v, %v", c.UserData, err)
+	}
+	for _, env := range []string{"WALROS_USER_DATA_PLAYED_AT=40", "WALROS_USER_DATA_PLAYED_AT=most", "WALROS_USER_DATA_PLAYED_AT=101",
+		"WALROS_USER_DATA_NEXT_UP_CUTOFF=-1h", "WALROS_USER_DATA_NEXT_UP_CUTOFF=a year"} {
+		if _, _, err := load(t, "", []string{env}); err == nil || !strings.Contains(err.Error(), "user_data.") {
+			t.Errorf("%s: %v", env, err)
+		}
+	}
+	if c, _, _ := load(t, "", nil); c.UserData.PlayedAt != 90 || c.UserData.NextUpCutoff != 8760*time.Hour {
+		t.Fatalf("defaults: %+v", c.UserData)
+	}
+}

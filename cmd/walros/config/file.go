@@ -35,6 +35,12 @@ type fileConfig struct {
 	Scan        fileScan      `yaml:"scan"`
 	Metadata    fileMeta      `yaml:"metadata"`
 	Transcode   fileTranscode `yaml:"transcode"`
+	UserData    fileUserData  `yaml:"user_data"`
+}
+
+type fileUserData struct {
+	PlayedAt     yaml.Node `yaml:"played_at"`
+	NextUpCutoff yaml.Node `yaml:"next_up_cutoff"`
 }
 
 type fileTranscode struct {

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -218,6 +219,17 @@ func settings() []setting {
 				c.Metadata.Language = v
 				return nil
 			}},
+		{key: "user_data.played_at", env: "WALROS_USER_DATA_PLAYED_AT",
+			set: func(c *Config, v string) error {
+				n, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+				if err != nil || math.IsNaN(n) {
+					return errors.New(`must be a percentage such as "90" or "90%"`)
+				}
+				c.UserData.PlayedAt = n
+				return nil
+			}},
+		{key: "user_data.next_up_cutoff", env: "WALROS_USER_DATA_NEXT_UP_CUTOFF",
+			set: duration(func(c *Config) *time.Duration { return &c.UserData.NextUpCutoff })},
 		{key: "metrics", env: "WALROS_METRICS",
 			set: boolean(func(c *Config) *bool { return &c.Metrics })},
 	}
