@@ -194,5 +194,6 @@ func (s *streaming) Close() {
 	s.manager.Close()
 	s.audio.Close()
 	s.thumbs.Close()
+	s.keyframes.Close() // its scans outlive their callers: they must not write after run returns
 	s.cache.Close()
 }

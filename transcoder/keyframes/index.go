@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -29,6 +30,31 @@ type Index struct {
 	Log *slog.Logger // receives cache write failures
 
 	flights singleflight.Group
+
+	mu     sync.Mutex
+	closed bool
+	scans  sync.WaitGroup
+	once   sync.Once
+	stop   context.Context // cancelled by Close: scans run under it, not under a caller's
+	cancel context.CancelFunc
+}
+
+// ErrClosed is returned by Get once the index is closed.
+var ErrClosed = errors.New("keyframe index closed")
+
+func (ix *Index) init() {
+	ix.once.Do(func() { ix.stop, ix.cancel = context.WithCancel(context.Background()) })
+}
+
+// Close stops the scans under way and waits for them: nothing is written into Dir after it
+// returns. Get fails with ErrClosed from then on.
+func (ix *Index) Close() {
+	ix.init()
+	ix.mu.Lock()
+	ix.closed = true
+	ix.mu.Unlock()
+	ix.cancel()
+	ix.scans.Wait()
 }
 
 // cacheMagic starts every cache file; a format change bumps its digit, and
@@ -42,22 +68,35 @@ var cacheMagic = []byte("WKF1")
 // rebuilt; a failure to write one is logged, not returned.
 //
 // Concurrent calls for the same file share one scan. The scan runs detached
-// from ctx, so a caller that gives up does not waste the work of the others,
-// and the list is cached for the next call; each caller still returns as
-// soon as its own ctx is done. Errors are those of Scan, and are not cached.
+// from ctx (until Close), so a caller that gives up does not waste the work of
+// the others, and the list is cached for the next call; each caller still
+// returns as soon as its own ctx is done. Errors are those of Scan, and are
+// not cached.
 // The caller owns the returned slice.
 func (ix *Index) Get(ctx context.Context, runner ffmpeg.Runner, path string, size int64, modTime time.Time) ([]time.Duration, error) {
 	name := ix.file(path, size, modTime)
 	if keys, err := readCache(name); err == nil {
 		return keys, nil
 	}
+	ix.init()
 	ch := ix.flights.DoChan(name, func() (any, error) {
+		ix.mu.Lock()
+		if ix.closed {
+			ix.mu.Unlock()
+			return nil, ErrClosed
+		}
+		ix.scans.Add(1) // under mu: Close, once it has set closed, waits for every flight
+		ix.mu.Unlock()
+		defer ix.scans.Done()
 		if keys, err := readCache(name); err == nil {
 			return keys, nil // a flight that just ended wrote it
 		}
-		keys, err := Scan(context.WithoutCancel(ctx), runner, path)
+		keys, err := Scan(ix.stop, runner, path)
 		if err != nil {
 			return nil, err
+		}
+		if ix.stop.Err() != nil {
+			return nil, ErrClosed
 		}
 		if err := ix.write(name, keys); err != nil {
 			ix.log().WarnContext(ctx, "keyframe cache not written", "path", path, "err", err)

@@ -322,3 +322,33 @@ func BenchmarkScan(b *testing.B) {
 		}
 	}
 }
+
+// TestIndexClose checks that Close stops a scan whose caller gave up and waits for it, so that
+// nothing is written into Dir once it returns, and that Get fails after it.
+func TestIndexClose(t *testing.T) {
+	dir, probe := fixtures(t)
+	path := filepath.Join(dir, "a.mp4")
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	slow := filepath.Join(tmp, "ffprobe")
+	if err := os.WriteFile(slow, []byte("#!/bin/sh\nsleep 1\nexec '"+probe.Bin+"' \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ix := &Index{Dir: filepath.Join(tmp, "cache")}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := ix.Get(ctx, ffmpeg.Runner{Bin: slow}, path, fi.Size(), fi.ModTime()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Get = %v, want the caller's deadline", err)
+	}
+	ix.Close() // the scan is still running: Close stops it and waits
+	time.Sleep(1500 * time.Millisecond)
+	if files, _ := os.ReadDir(ix.Dir); len(files) > 0 {
+		t.Errorf("written after Close: %v", files)
+	}
+	if _, err := ix.Get(t.Context(), probe, path, fi.Size(), fi.ModTime()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Get after Close = %v, want ErrClosed", err)
+	}
+}
