@@ -14,7 +14,9 @@ bash scripts/deps.sh web
 cd web
 
 log=$(mktemp "${TMPDIR:-/tmp}/walros-web.XXXXXX")
-trap 'rm -f "$log"' EXIT
+# Vite empties dist/ first: put back the committed placeholder even when the build fails, so
+# that go:embed still matches.
+trap 'rm -f "$log"; mkdir -p dist && touch dist/.gitkeep' EXIT
 
 # run runs an npm script with its output in $log, shown only when it fails.
 run() {

@@ -100,12 +100,19 @@ function UserMenu({ account, onAccount }: { account: Account; onAccount: (a: Acc
 	const [open, setOpen] = useState(false);
 	const [error, setError] = useState('');
 	const ref = useRef<HTMLDivElement>(null);
+	const button = useRef<HTMLButtonElement>(null);
 	const others = open ? api.store.accounts().filter((a) => a.userId !== account.userId) : [];
 
 	useEffect(() => {
 		if (!open) return;
 		const close = (e: Event) => {
-			if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
+			if (e instanceof KeyboardEvent) {
+				if (e.key !== 'Escape') return;
+				button.current?.focus(); // back where the keyboard user was
+			} else if (ref.current?.contains(e.target as Node)) {
+				return;
+			}
+			setOpen(false);
 		};
 		addEventListener('keydown', close);
 		addEventListener('pointerdown', close);
@@ -135,7 +142,7 @@ function UserMenu({ account, onAccount }: { account: Account; onAccount: (a: Acc
 
 	return (
 		<div class="usermenu" ref={ref}>
-			<button type="button" class="user-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+			<button ref={button} type="button" class="user-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
 				<span class="avatar" aria-hidden="true">
 					{account.displayName.slice(0, 1).toUpperCase()}
 				</span>
