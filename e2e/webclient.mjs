@@ -197,6 +197,54 @@ async function main() {
 			return { me: me.username, remembered: accounts, shot: await shot('switched') };
 		});
 	}
+	await run.step('big-grid', async () => {
+		// The library's list answers are replaced by a synthetic library of 50,000 items: the grid
+		// must keep only the rows in view in the DOM, fetch the pages it shows, and scroll.
+		const total = 50_000;
+		await p().route((u) => u.pathname === '/api/v1/items' && u.searchParams.has('library'), (route) => {
+			const u = new URL(route.request().url());
+			const offset = Number(u.searchParams.get('offset') || 0);
+			const limit = Number(u.searchParams.get('limit') || 100);
+			const items = [];
+			for (let i = offset; i < Math.min(total, offset + limit); i++) {
+				items.push({ id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, type: 'movie', title: `Item ${String(i).padStart(5, '0')}`, year: 2000 + (i % 25), libraryId: 'x', parentId: null });
+			}
+			route.fulfill({ json: { items, total } });
+		});
+		// Their posters do not exist: answer at once rather than ask the server 50,000 times.
+		await p().route((u) => /^\/api\/v1\/items\/00000000-0000-7000-8000-/.test(u.pathname), (route) => route.fulfill({ status: 404, body: '' }));
+		await p().getByRole('link', { name: 'Home' }).click();
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await until('the big grid', async () => Number(await p().locator('.vgrid').getAttribute('data-total')) === total);
+		// Scroll to the middle over two seconds, counting frames.
+		const scroll = await p().evaluate(async () => {
+			const g = document.querySelector('.vgrid');
+			const target = g.scrollHeight / 2;
+			const frames = [];
+			const t0 = performance.now();
+			await new Promise((done) => {
+				const tick = (t) => {
+					frames.push(t);
+					const f = Math.min(1, (t - t0) / 2000);
+					g.scrollTop = target * f;
+					if (f < 1) requestAnimationFrame(tick);
+					else done();
+				};
+				requestAnimationFrame(tick);
+			});
+			let worst = 0;
+			for (let i = 1; i < frames.length; i++) worst = Math.max(worst, frames[i] - frames[i - 1]);
+			const secs = (frames[frames.length - 1] - frames[0]) / 1000;
+			return { frames: frames.length, fps: +(frames.length / secs).toFixed(1), worstFrameMs: +worst.toFixed(1), scrollTop: g.scrollTop, scrollHeight: g.scrollHeight };
+		});
+		const mid = await until('the middle rows to load', async () => {
+			const titles = await p().locator('.vgrid a.card .card-title').allInnerTexts();
+			return titles.length > 0 && titles.some((t) => t >= 'Item 20000' && t <= 'Item 30000') && titles;
+		});
+		const inDom = await p().locator('.vgrid .card').count();
+		if (inDom > 300) throw new Error(`${inDom} cards in the DOM for a 50,000-item grid: it is not virtualized`);
+		return { total, cardsInDom: inDom, first: mid[0], last: mid[mid.length - 1], ...scroll, shot: await shot('big-grid') };
+	});
 	return run.finish();
 }
 
