@@ -140,6 +140,17 @@ async function main() {
 		return { url: p().url(), facts, shot: await shot('details') };
 	});
 
+	await run.step('favorite-watchlist', async () => {
+		await p().getByRole('button', { name: /Favorite/ }).click();
+		await p().getByRole('button', { name: /Watchlist/i }).click();
+		await until('both buttons pressed', async () => {
+			const fav = await p().getByRole('button', { name: /Favorite/ }).getAttribute('aria-pressed');
+			const wl = await p().getByRole('button', { name: /watchlist/i }).getAttribute('aria-pressed');
+			return fav === 'true' && wl === 'true';
+		});
+		return null;
+	});
+
 	let itemId = '';
 	await run.step('play', async () => {
 		itemId = decodeURIComponent(p().url().split('#/item/')[1]);
@@ -197,6 +208,34 @@ async function main() {
 			return { me: me.username, remembered: accounts, shot: await shot('switched') };
 		});
 	}
+
+	await run.step('home-shelves', async () => {
+		// Back on the first user's home: what they did shows in their shelves.
+		await p().getByRole('link', { name: 'Home' }).click();
+		const want = ['Favorites', 'Watchlist'];
+		for (const name of want) {
+			const shelf = p().getByRole('region', { name });
+			await shelf.waitFor({ timeout: ms() });
+			const titles = await shelf.locator('.card-title').allInnerTexts();
+			if (!titles.includes(opts.title)) throw new Error(`the ${name} shelf holds ${JSON.stringify(titles)}, not ${opts.title}`);
+		}
+		return { shelves: await p().locator('.shelf h2').allInnerTexts(), shot: await shot('home-shelves') };
+	});
+
+	await run.step('mobile', async () => {
+		await p().setViewportSize({ width: 390, height: 844 });
+		await p().getByRole('link', { name: 'Home' }).click();
+		const nav = await p().getByRole('navigation', { name: 'Libraries' }).boundingBox();
+		const overflow = await p().evaluate(() => document.documentElement.scrollWidth > innerWidth);
+		if (overflow) throw new Error('the page is wider than a phone screen');
+		const home = await shot('mobile-home');
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await p().locator('.vgrid a.card').first().waitFor({ timeout: ms() });
+		const columns = await p().evaluate(() => getComputedStyle(document.querySelector('.vrow')).gridTemplateColumns.split(' ').length);
+		const browse = await shot('mobile-browse');
+		await p().setViewportSize({ width: 1280, height: 720 });
+		return { nav, columns, shots: [home, browse] };
+	});
 	await run.step('big-grid', async () => {
 		// The library's list answers are replaced by a synthetic library of 50,000 items: the grid
 		// must keep only the rows in view in the DOM, fetch the pages it shows, and scroll.

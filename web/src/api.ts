@@ -130,13 +130,14 @@ export class Api {
 		return (await this.refresh(a.userId)).accessToken;
 	}
 
-	/** call sends an authenticated request; a 401 refreshes the token and tries once more. */
-	async call<T = unknown>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+	/** call sends an authenticated request; a 401 refreshes the token and tries once more.
+	 * keepalive lets the request outlive the page (a last progress report as the tab closes). */
+	async call<T = unknown>(method: string, path: string, body?: unknown, query?: Query, keepalive = false): Promise<T> {
 		const a = this.store.current();
 		if (!a) throw new ApiError(401, 'Signed out', 'Sign in first.');
 		const token = await this.token();
 		try {
-			return await this.send<T>(method, path, body, query, token);
+			return await this.send<T>(method, path, body, query, token, keepalive);
 		} catch (e) {
 			if (!(e instanceof ApiError) || e.status !== 401) throw e;
 		}
@@ -145,7 +146,7 @@ export class Api {
 		const cur = this.store.get(a.userId);
 		if (cur) this.store.save({ ...cur, expiresAt: 0 });
 		const fresh = await this.refresh(a.userId);
-		return this.send<T>(method, path, body, query, fresh.accessToken);
+		return this.send<T>(method, path, body, query, fresh.accessToken, keepalive);
 	}
 
 	get<T = unknown>(path: string, query?: Query): Promise<T> {
@@ -163,13 +164,13 @@ export class Api {
 		return this.url(path, { ...query, token: a ? a.accessToken : undefined });
 	}
 
-	private async send<T>(method: string, path: string, body?: unknown, query?: Query, token?: string): Promise<T> {
+	private async send<T>(method: string, path: string, body?: unknown, query?: Query, token?: string, keepalive = false): Promise<T> {
 		const headers: Record<string, string> = { Accept: 'application/json' };
 		if (body !== undefined) headers['Content-Type'] = 'application/json';
 		if (token) headers.Authorization = `Bearer ${token}`;
 		let resp: Response;
 		try {
-			resp = await this.fetchFn(this.url(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+			resp = await this.fetchFn(this.url(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive });
 		} catch (e) {
 			throw new ApiError(0, 'Network error', e instanceof Error ? e.message : String(e));
 		}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { useApi, useAsync } from './context';
+import { message, useApi, useAsync } from './context';
 import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
@@ -10,10 +10,35 @@ export function Details({ id }: { id: string }) {
 	const api = useApi();
 	const item = useAsync(() => api.get<ItemDetail>(`/items/${id}`), [id]);
 	const userData = useAsync(() => api.get<UserData>(`/items/${id}/userdata`), [id]);
+	const lists = useAsync(() => api.get<{ watchlist: boolean }>(`/items/${id}/lists`), [id]);
+	// What the buttons changed since the page loaded; null: as the server said.
+	const [favorite, setFavorite] = useState<boolean | null>(null);
+	const [watchlist, setWatchlist] = useState<boolean | null>(null);
+	const [actionError, setActionError] = useState('');
 	if (item.error) return <ErrorBox error={item.error} />;
 	const it = item.data;
 	if (!it) return <Spinner />;
 	const ud = userData.data;
+	const isFavorite = favorite ?? !!ud?.favorite;
+	const onWatchlist = watchlist ?? !!lists.data?.watchlist;
+	const toggleFavorite = async () => {
+		setActionError('');
+		try {
+			const u = await api.call<UserData>('PATCH', `/items/${id}/userdata`, { favorite: !isFavorite });
+			setFavorite(u.favorite);
+		} catch (e) {
+			setActionError(message(e));
+		}
+	};
+	const toggleWatchlist = async () => {
+		setActionError('');
+		try {
+			await api.call(onWatchlist ? 'DELETE' : 'PUT', `/users/me/watchlist/${id}`);
+			setWatchlist(!onWatchlist);
+		} catch (e) {
+			setActionError(message(e));
+		}
+	};
 	const resumeMs = ud && !ud.played ? ud.positionMs : 0;
 	const runtime = it.runtimeMs || it.files[0]?.durationMs || 0;
 	const cast = it.people.filter((p) => p.kind === 'Actor' || p.kind === 'GuestStar').slice(0, 24);
@@ -37,14 +62,21 @@ export function Details({ id }: { id: string }) {
 						))}
 					</p>
 					{it.tagline && <p class="tagline">{it.tagline}</p>}
-					{playable(it) && it.files.length > 0 && (
-						<div class="actions">
+					<div class="actions">
+						{playable(it) && it.files.length > 0 && (
 							<a class="button primary" href={href({ name: 'play', id: it.id })}>
 								{resumeMs > 0 ? `Resume from ${clock(resumeMs)}` : 'Play'}
 							</a>
-							{ud?.played && <span class="badge">Played</span>}
-						</div>
-					)}
+						)}
+						<button type="button" aria-pressed={isFavorite} onClick={toggleFavorite}>
+							{isFavorite ? '★ Favorite' : '☆ Favorite'}
+						</button>
+						<button type="button" aria-pressed={onWatchlist} onClick={toggleWatchlist}>
+							{onWatchlist ? '✓ On watchlist' : '+ Watchlist'}
+						</button>
+						{ud?.played && <span class="badge">Played</span>}
+					</div>
+					{actionError && <ErrorBox error={actionError} />}
 					{it.overview && <p class="overview">{it.overview}</p>}
 					{crew.length > 0 && (
 						<p class="crew">

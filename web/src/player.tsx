@@ -42,8 +42,16 @@ export function Player({ id }: { id: string }) {
 			if (!file) throw new Error('This item has no media file.');
 			const start = ud.played ? 0 : ud.positionMs / 1000;
 			const src = api.url(`/items/${id}/hls/master.m3u8`, { file: file.id, token: mt.token });
-			reporter = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body), () => v.currentTime, { fileId: file.id });
+			reporter = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, { fileId: file.id });
 			const r = reporter;
+			// Closing the tab ends playback too; keepalive lets that last report outlive the page.
+			const onHide = () => r.stopped();
+			addEventListener('pagehide', onHide);
+			const prevDestroy = destroy;
+			destroy = () => {
+				removeEventListener('pagehide', onHide);
+				prevDestroy();
+			};
 			on('playing', () => r.playing());
 			on('pause', () => !v.ended && r.paused());
 			on('seeked', () => v.paused && r.paused());
