@@ -5,11 +5,13 @@ ARGS ?=
 .PHONY: build run test check fmt clean
 
 build:
+	bash scripts/web.sh
 	$(GO) build -o walros ./cmd/walros
 
 # Serves $WALROS_DATA (default ./data); ARGS adds flags to `walros serve`.
 run:
 	bash scripts/deps.sh ffmpeg
+	bash scripts/web.sh
 	$(GO) build -o walros ./cmd/walros
 	exec ./walros serve --data "$${WALROS_DATA:-./data}" $(ARGS)
 
@@ -24,3 +26,4 @@ fmt:
 
 clean:
 	rm -f walros
+	find web/dist -mindepth 1 ! -name .gitkeep -delete

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh installs the system tools Walros needs, only when they are missing.
 #
-#   scripts/deps.sh [ffmpeg] [postgres] [chromium] [cc] [node]
+#   scripts/deps.sh [ffmpeg] [postgres] [chromium] [cc] [node] [web]
 #
 #   ffmpeg    ffmpeg and ffprobe on PATH                    (Debian: ffmpeg)
 #   postgres  initdb and pg_ctl, on PATH or under
@@ -12,17 +12,20 @@
 #   node      node and npm on PATH, then e2e/node_modules
 #             from e2e/package-lock.json (`npm ci`), for
 #             the browser playback checks in e2e/           (Debian: nodejs npm)
+#   web       node and npm on PATH, then web/node_modules
+#             from web/package-lock.json, to build the
+#             web client (scripts/web.sh)                   (Debian: nodejs npm)
 #
 # It is silent when everything is present. Otherwise it runs `apt-get update`
 # once, installs the missing packages, and prints one line per installed
 # component; on failure it prints apt's whole output. Not root: it uses sudo
 # when there is one, and otherwise names the packages to install and exits 1.
-# For node it then runs `npm ci` in e2e/ when e2e/node_modules is missing or
-# older than e2e/package-lock.json (as root or not: it writes only there).
+# For node (web) it then runs `npm ci` in e2e/ (web/) when its node_modules is
+# missing or older than its package-lock.json (as root or not: it writes only there).
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 [ffmpeg] [postgres] [chromium] [cc] [node]" >&2
+	echo "usage: $0 [ffmpeg] [postgres] [chromium] [cc] [node] [web]" >&2
 	exit 2
 }
 
@@ -54,10 +57,10 @@ have_cc() { { command -v gcc >/dev/null || command -v cc >/dev/null; } && [[ -e 
 
 have_node() { command -v node >/dev/null && command -v npm >/dev/null; }
 
-# e2e_dir is the Node project of the browser checks; npm records what it
-# installed in node_modules/.package-lock.json.
-e2e_dir=$(cd "$(dirname "$0")/.." && pwd)/e2e
-e2e_current() { [[ $e2e_dir/node_modules/.package-lock.json -nt $e2e_dir/package-lock.json ]]; }
+# e2e/ is the Node project of the browser checks, web/ the web client's; npm
+# records what it installed in node_modules/.package-lock.json.
+root_dir=$(cd "$(dirname "$0")/.." && pwd)
+npm_current() { [[ $1/node_modules/.package-lock.json -nt $1/package-lock.json ]]; }
 
 # describe prints a short version string for a component just installed.
 describe() {
@@ -74,7 +77,7 @@ describe() {
 
 missing=() # components
 pkgs=()    # Debian packages for them
-e2e=''     # set when e2e/node_modules is wanted
+npm_dirs=() # Node projects whose node_modules are wanted
 for c in "$@"; do
 	[[ " ${missing[*]} " != *" $c "* ]] || continue
 	case $c in
@@ -84,7 +87,11 @@ for c in "$@"; do
 	cc | gcc) have_cc || { missing+=(cc) && pkgs+=(gcc libc6-dev); } ;;
 	node | npm)
 		have_node || { missing+=(node) && pkgs+=(nodejs npm); }
-		e2e=1
+		npm_dirs+=("$root_dir/e2e")
+		;;
+	web)
+		have_node || [[ " ${missing[*]} " == *" node "* ]] || { missing+=(node) && pkgs+=(nodejs npm); }
+		npm_dirs+=("$root_dir/web")
 		;;
 	-h | --help) usage ;;
 	*)
@@ -96,26 +103,28 @@ done
 log=''
 trap '[[ -z $log ]] || rm -f "$log"' EXIT
 
-# npm_ci installs e2e/node_modules exactly as e2e/package-lock.json pins it.
+# npm_ci installs each wanted DIR/node_modules exactly as DIR/package-lock.json pins it.
 npm_ci() {
-	if [[ -z $e2e ]] || e2e_current; then
-		return 0
-	fi
-	if [[ ! -f $e2e_dir/package-lock.json ]]; then
-		echo "deps: $e2e_dir/package-lock.json is missing" >&2
-		exit 1
-	fi
-	[[ -n $log ]] || log=$(mktemp "${TMPDIR:-/tmp}/walros-deps.XXXXXX")
-	echo "deps: installing e2e/node_modules with npm ci"
-	if ! (cd "$e2e_dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
-		echo "deps: npm ci in $e2e_dir failed; its output follows:" >&2
-		cat "$log" >&2
-		exit 1
-	fi
-	if (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
-		echo "deps: warning: node $(node --version) is older than 20, which playwright-core and dashjs require" >&2
-	fi
-	echo "deps: installed e2e/node_modules ($(cd "$e2e_dir" && node -p 'const l = require("./package-lock.json").packages[""].dependencies; Object.entries(l).map(([k, v]) => k + " " + v).join(", ")'))"
+	local dir name
+	for dir in "${npm_dirs[@]}"; do
+		npm_current "$dir" && continue
+		name=${dir##*/}
+		if [[ ! -f $dir/package-lock.json ]]; then
+			echo "deps: $dir/package-lock.json is missing" >&2
+			exit 1
+		fi
+		[[ -n $log ]] || log=$(mktemp "${TMPDIR:-/tmp}/walros-deps.XXXXXX")
+		echo "deps: installing $name/node_modules with npm ci"
+		if ! (cd "$dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+			echo "deps: npm ci in $dir failed; its output follows:" >&2
+			cat "$log" >&2
+			exit 1
+		fi
+		if (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
+			echo "deps: warning: node $(node --version) is older than 20, which playwright-core, dashjs and vite require" >&2
+		fi
+		echo "deps: installed $name/node_modules ($(cd "$dir" && node -p 'const l = require("./package-lock.json").packages[""].dependencies; Object.entries(l).map(([k, v]) => k + " " + v).join(", ")'))"
+	done
 }
 
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test.sh is `make test`: it installs what the suite needs, runs the linters,
-# then runs every Go test with the race detector against a throwaway
+# test.sh is `make test`: it installs what the suite needs, builds the web
+# client and runs its unit tests, runs the linters, then runs every Go test with the race detector against a throwaway
 # PostgreSQL server, and ends with one PASS or FAIL line.
 #
 # Environment:
@@ -117,7 +117,10 @@ go_test() {
 
 # cc: `go test -race` needs cgo, and cgo a C compiler.
 # chromium and node (with e2e/node_modules): the browser playback checks in e2e/.
-step deps bash scripts/deps.sh ffmpeg postgres cc chromium node
+# web: web/node_modules, to build the web client that the binary embeds.
+step deps bash scripts/deps.sh ffmpeg postgres cc chromium node web
+# Before the Go steps: the binary embeds web/dist, and e2e/ drives the built client.
+step web bash scripts/web.sh test
 if [[ ${SKIP_LINT:-} != 1 ]]; then
 	step gofmt gofmt_check
 	step "go vet" go vet ./...

@@ -8,32 +8,52 @@ import (
 	"strings"
 )
 
-// facadeMux shares the main port between the native API (its own paths) and the Jellyfin facade
-// (everything else, as Jellyfin serves its API at the root), and serves a jellyfin-web folder at
-// /web/ when one is configured.
-func facadeMux(native, jellyfin http.Handler, webDir string) http.Handler {
-	web := webHandler(webDir)
+// webClient is Walros's own web client (web.Client): a handler, and whether a path is one of its files.
+type webClient interface {
+	http.Handler
+	Has(path string) bool
+}
+
+// facadeMux shares the main port between the native API (its own paths), Walros's own web client
+// (the root and its files) and the Jellyfin facade (everything else, as Jellyfin serves its API
+// at the root). /web/ is Jellyfin's web path: it serves the jellyfin-web folder when one is
+// configured, and otherwise the same client as the root.
+func facadeMux(native, jellyfin http.Handler, webDir string, client webClient) http.Handler {
+	web := http.Handler(stripWeb(client))
+	if webDir != "" {
+		web = webHandler(webDir)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
 		case strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics":
 			native.ServeHTTP(w, r)
-		case p == "/" || strings.EqualFold(p, "/web"):
+		case strings.EqualFold(p, "/web"):
 			http.Redirect(w, r, "/web/", http.StatusFound)
 		case len(p) >= 5 && strings.EqualFold(p[:5], "/web/"):
 			web.ServeHTTP(w, r)
+		case p == "/" || client.Has(p):
+			client.ServeHTTP(w, r)
 		default:
 			jellyfin.ServeHTTP(w, r)
 		}
 	})
 }
 
+// stripWeb serves the client under /web/ (in any case, as Jellyfin clients spell it): its asset
+// URLs are relative, and its routes live in the URL's hash.
+func stripWeb(client http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = r.URL.Path[len("/web"):]
+		r2.URL.RawPath = ""
+		client.ServeHTTP(w, r2)
+	})
+}
+
 // webHandler serves an installed jellyfin-web: its files, and index.html for the client's own
-// routes. Without one, /web/ is 404 until Walros's own web client exists.
+// routes.
 func webHandler(dir string) http.Handler {
-	if dir == "" {
-		return http.NotFoundHandler()
-	}
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rel := path.Clean("/" + r.URL.Path[len("/web/"):])

@@ -28,6 +28,7 @@ import (
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/web"
 )
 
 func serveCommand() *cobra.Command {
@@ -137,8 +138,12 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	defer jf.Close() // after the HTTP server: its web sockets outlive Shutdown
 	facade.Store(jf)
 	a.userData.OnChange = jf.NotifyUserData
+	client := web.New()
+	if !client.Built() {
+		log.WarnContext(ctx, "the web client was not built into this binary: / shows how to build it (make run, or npm ci && npm run build in web/)")
+	}
 	srv := &http.Server{
-		Handler:           facadeMux(api.Engine(), jf.Engine(), cfg.JellyfinWeb),
+		Handler:           facadeMux(api.Engine(), jf.Engine(), cfg.JellyfinWeb, client),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		IdleTimeout:       cfg.HTTP.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,

@@ -1,0 +1,295 @@
+#!/usr/bin/env node
+// webclient.mjs drives Walros's own web client (web/, served at /) in headless Chromium as a
+// person would: sign in with the keyboard, open a library, search, open an item's page, play it
+// (its currentTime must advance), pause (the server must hold the position), leave the player
+// (the server must count the play), then add a second user and switch back to the first without
+// a password. It keeps a screenshot of each page and prints one JSON object on stdout, like
+// hlsplay.mjs (see README.md); exit 0 when every step passed, 1 otherwise, 2 on bad usage.
+//
+//   node e2e/webclient.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
+//       --user2 bob --password2 PW2 --library Movies --search big --title 'Big Test' --shots DIR
+
+import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { join } from 'node:path';
+
+const SPEC = {
+	origin: { type: 'string' },
+	username: { type: 'string' },
+	password: { type: 'string' },
+	user2: { type: 'string' },
+	password2: { type: 'string' },
+	library: { type: 'string', default: 'Movies' },
+	search: { type: 'string' },
+	title: { type: 'string' },
+	shots: { type: 'string' },
+	timeout: { type: 'number', default: 30 },
+	verbose: { type: 'bool', default: false },
+	headed: { type: 'bool', default: false },
+};
+
+let opts;
+try {
+	opts = parseArgs(process.argv.slice(2), SPEC);
+	for (const k of ['origin', 'username', 'password', 'search', 'title']) {
+		if (!opts[k]) throw new UsageError(`--${k} is required`);
+	}
+	opts.origin = new URL(opts.origin).origin;
+} catch (e) {
+	process.stderr.write(`webclient: ${e.message}\n`);
+	process.exit(2);
+}
+
+const run = new Run(opts);
+watchdog(run, opts.timeout * 12 + 30);
+const ms = () => opts.timeout * 1000;
+
+async function shot(name) {
+	if (!opts.shots) return null;
+	const path = join(opts.shots, `web-${name}.png`);
+	await run.page.screenshot({ path, fullPage: false });
+	return path;
+}
+
+// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
+async function until(what, fn) {
+	const deadline = Date.now() + ms();
+	let last;
+	for (;;) {
+		try {
+			last = await fn();
+			if (last) return last;
+		} catch (e) {
+			last = e.message;
+		}
+		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+// api calls the native API from Node with the token the page keeps for the current user.
+async function api(path) {
+	const token = await run.page.evaluate(() => {
+		const id = localStorage.getItem('walros.current');
+		const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
+		return a && a.accessToken;
+	});
+	const r = await fetch(opts.origin + '/api/v1' + path, { headers: { Authorization: `Bearer ${token}` } });
+	if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+	return r.json();
+}
+
+const videoState = () => run.page.evaluate(() => {
+	const v = document.querySelector('video');
+	return v && { currentTime: v.currentTime, paused: v.paused, readyState: v.readyState, videoWidth: v.videoWidth, error: v.error && v.error.message };
+});
+
+async function main() {
+	const p = () => run.page;
+	await run.step('launch', () => run.launch());
+	if (opts.verbose) run.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+
+	await run.step('open', async () => {
+		const resp = await p().goto(opts.origin + '/', { waitUntil: 'load' });
+		await p().getByLabel('Username').waitFor({ timeout: ms() });
+		const focused = await p().evaluate(() => document.activeElement && document.activeElement.id);
+		if (focused !== 'username') throw new Error(`the Username field is not focused (${focused})`);
+		return { status: resp && resp.status(), csp: resp && resp.headers()['content-security-policy'], shot: await shot('signin') };
+	});
+
+	await run.step('sign-in', async () => {
+		// With the keyboard only: the field has the focus, Tab moves to the password, Enter submits.
+		await p().keyboard.type(opts.username);
+		await p().keyboard.press('Tab');
+		await p().keyboard.type(opts.password);
+		await p().keyboard.press('Enter');
+		await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+		await p().getByRole('heading', { name: `Recently added in ${opts.library}` }).waitFor({ timeout: ms() });
+		const shelves = await p().locator('.shelf h2').allInnerTexts();
+		return { shelves, shot: await shot('home') };
+	});
+
+	let total = 0;
+	await run.step('browse', async () => {
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await p().getByRole('heading', { name: opts.library, level: 1 }).waitFor({ timeout: ms() });
+		total = await until('the grid to show its items', async () => {
+			const n = Number(await p().locator('.vgrid').getAttribute('data-total'));
+			const cards = await p().locator('.vgrid a.card').count();
+			return n > 0 && cards === Math.min(n, cards) && cards > 0 && n;
+		});
+		const titles = await p().locator('.vgrid a.card .card-title').allInnerTexts();
+		if (!titles.includes(opts.title)) throw new Error(`the grid shows ${JSON.stringify(titles)}, not ${opts.title}`);
+		return { total, titles, shot: await shot('browse') };
+	});
+
+	await run.step('search', async () => {
+		await p().getByLabel('Search').fill(opts.search);
+		const titles = await until(`the search for ${opts.search}`, async () => {
+			const t = await p().locator('.vgrid a.card .card-title').allInnerTexts();
+			const n = Number(await p().locator('.vgrid').getAttribute('data-total'));
+			return n > 0 && n < total && t.length === n && t;
+		});
+		if (!titles.every((t) => t.toLowerCase().includes(opts.search.toLowerCase()))) throw new Error(`search results ${JSON.stringify(titles)}`);
+		return { titles, shot: await shot('search') };
+	});
+
+	await run.step('details', async () => {
+		await p().locator('.vgrid a.card', { hasText: opts.title }).click();
+		await p().getByRole('heading', { name: opts.title, level: 1 }).waitFor({ timeout: ms() });
+		const facts = await p().locator('.facts').innerText();
+		return { url: p().url(), facts, shot: await shot('details') };
+	});
+
+	await run.step('favorite-watchlist', async () => {
+		await p().getByRole('button', { name: /Favorite/ }).click();
+		await p().getByRole('button', { name: /Watchlist/i }).click();
+		await until('both buttons pressed', async () => {
+			const fav = await p().getByRole('button', { name: /Favorite/ }).getAttribute('aria-pressed');
+			const wl = await p().getByRole('button', { name: /watchlist/i }).getAttribute('aria-pressed');
+			return fav === 'true' && wl === 'true';
+		});
+		return null;
+	});
+
+	let itemId = '';
+	await run.step('play', async () => {
+		itemId = decodeURIComponent(p().url().split('#/item/')[1]);
+		await p().getByRole('link', { name: /^(Play|Resume)/ }).click();
+		const st = await until('currentTime ≥ 3 s', async () => {
+			const s = await videoState();
+			if (s && s.error) throw new Error(`<video> error: ${s.error}`);
+			const err = await p().locator('.player-error').count();
+			if (err) throw new Error(await p().locator('.player-error').innerText());
+			return s && s.currentTime >= 3 && s.videoWidth > 0 && s;
+		});
+		return { ...st, shot: await shot('player') };
+	});
+
+	await run.step('pause-reports-position', async () => {
+		await p().evaluate(() => document.querySelector('video').pause());
+		const at = await videoState();
+		const ud = await until('the server to hold the paused position', async () => {
+			const u = await api(`/items/${itemId}/userdata`);
+			return u.positionMs > 0 && u;
+		});
+		if (Math.abs(ud.positionMs - at.currentTime * 1000) > 1500) throw new Error(`paused at ${at.currentTime} s, the server says ${ud.positionMs} ms`);
+		return { pausedAt: at.currentTime, positionMs: ud.positionMs };
+	});
+
+	await run.step('stop-reports-play', async () => {
+		await p().getByRole('link', { name: 'Back' }).click();
+		await p().getByRole('heading', { name: opts.title, level: 1 }).waitFor({ timeout: ms() });
+		// A stop in an item shorter than five minutes is a complete play (the progress rules).
+		const ud = await until('the server to count the play', async () => {
+			const u = await api(`/items/${itemId}/userdata`);
+			return u.playCount > 0 && u;
+		});
+		return { played: ud.played, playCount: ud.playCount };
+	});
+
+	if (opts.user2) {
+		await run.step('add-user', async () => {
+			await p().getByRole('button', { name: opts.username }).click();
+			await p().getByRole('menuitem', { name: 'Add user' }).click();
+			await p().getByLabel('Username').fill(opts.user2);
+			await p().getByLabel('Password').fill(opts.password2);
+			await p().getByRole('button', { name: 'Sign in' }).click();
+			await p().getByRole('button', { name: opts.user2 }).waitFor({ timeout: ms() });
+			return { shot: await shot('user2-home') };
+		});
+
+		await run.step('switch-user', async () => {
+			await p().getByRole('button', { name: opts.user2 }).click();
+			await p().getByRole('menuitem', { name: `Switch to ${opts.username}` }).click();
+			await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+			const me = await api('/users/me');
+			if (me.username !== opts.username) throw new Error(`switched, but the API says ${me.username}`);
+			const accounts = await p().evaluate(() => JSON.parse(localStorage.getItem('walros.accounts')).map((a) => a.username));
+			return { me: me.username, remembered: accounts, shot: await shot('switched') };
+		});
+	}
+
+	await run.step('home-shelves', async () => {
+		// Back on the first user's home: what they did shows in their shelves.
+		await p().getByRole('link', { name: 'Home' }).click();
+		const want = ['Favorites', 'Watchlist'];
+		for (const name of want) {
+			const shelf = p().getByRole('region', { name });
+			await shelf.waitFor({ timeout: ms() });
+			const titles = await shelf.locator('.card-title').allInnerTexts();
+			if (!titles.includes(opts.title)) throw new Error(`the ${name} shelf holds ${JSON.stringify(titles)}, not ${opts.title}`);
+		}
+		return { shelves: await p().locator('.shelf h2').allInnerTexts(), shot: await shot('home-shelves') };
+	});
+
+	await run.step('mobile', async () => {
+		await p().setViewportSize({ width: 390, height: 844 });
+		await p().getByRole('link', { name: 'Home' }).click();
+		const nav = await p().getByRole('navigation', { name: 'Libraries' }).boundingBox();
+		const overflow = await p().evaluate(() => document.documentElement.scrollWidth > innerWidth);
+		if (overflow) throw new Error('the page is wider than a phone screen');
+		const home = await shot('mobile-home');
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await p().locator('.vgrid a.card').first().waitFor({ timeout: ms() });
+		const columns = await p().evaluate(() => getComputedStyle(document.querySelector('.vrow')).gridTemplateColumns.split(' ').length);
+		const browse = await shot('mobile-browse');
+		await p().setViewportSize({ width: 1280, height: 720 });
+		return { nav, columns, shots: [home, browse] };
+	});
+	await run.step('big-grid', async () => {
+		// The library's list answers are replaced by a synthetic library of 50,000 items: the grid
+		// must keep only the rows in view in the DOM, fetch the pages it shows, and scroll.
+		const total = 50_000;
+		await p().route((u) => u.pathname === '/api/v1/items' && u.searchParams.has('library'), (route) => {
+			const u = new URL(route.request().url());
+			const offset = Number(u.searchParams.get('offset') || 0);
+			const limit = Number(u.searchParams.get('limit') || 100);
+			const items = [];
+			for (let i = offset; i < Math.min(total, offset + limit); i++) {
+				items.push({ id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, type: 'movie', title: `Item ${String(i).padStart(5, '0')}`, year: 2000 + (i % 25), libraryId: 'x', parentId: null });
+			}
+			route.fulfill({ json: { items, total } });
+		});
+		// Their posters do not exist: answer at once rather than ask the server 50,000 times.
+		await p().route((u) => /^\/api\/v1\/items\/00000000-0000-7000-8000-/.test(u.pathname), (route) => route.fulfill({ status: 404, body: '' }));
+		await p().getByRole('link', { name: 'Home' }).click();
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await until('the big grid', async () => Number(await p().locator('.vgrid').getAttribute('data-total')) === total);
+		// Scroll to the middle over two seconds, counting frames.
+		const scroll = await p().evaluate(async () => {
+			const g = document.querySelector('.vgrid');
+			const target = g.scrollHeight / 2;
+			const frames = [];
+			const t0 = performance.now();
+			await new Promise((done) => {
+				const tick = (t) => {
+					frames.push(t);
+					const f = Math.min(1, (t - t0) / 2000);
+					g.scrollTop = target * f;
+					if (f < 1) requestAnimationFrame(tick);
+					else done();
+				};
+				requestAnimationFrame(tick);
+			});
+			let worst = 0;
+			for (let i = 1; i < frames.length; i++) worst = Math.max(worst, frames[i] - frames[i - 1]);
+			const secs = (frames[frames.length - 1] - frames[0]) / 1000;
+			return { frames: frames.length, fps: +(frames.length / secs).toFixed(1), worstFrameMs: +worst.toFixed(1), scrollTop: g.scrollTop, scrollHeight: g.scrollHeight };
+		});
+		const mid = await until('the middle rows to load', async () => {
+			const titles = await p().locator('.vgrid a.card .card-title').allInnerTexts();
+			return titles.length > 0 && titles.some((t) => t >= 'Item 20000' && t <= 'Item 30000') && titles;
+		});
+		const inDom = await p().locator('.vgrid .card').count();
+		if (inDom > 300) throw new Error(`${inDom} cards in the DOM for a 50,000-item grid: it is not virtualized`);
+		return { total, cardsInDom: inDom, first: mid[0], last: mid[mid.length - 1], ...scroll, shot: await shot('big-grid') };
+	});
+	return run.finish();
+}
+
+main().catch(async (e) => {
+	log(`webclient: ${e.stack || e}`);
+	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
+	run.failed = true;
+	await run.finish();
+});

@@ -1,0 +1,140 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useApi } from './context';
+import { topTypes } from './format';
+import { layout, PagedList, totalHeight, visible } from './grid';
+import type { Item, Library, Page } from './types';
+import { Card } from './ui';
+
+const sorts = [
+	{ value: 'title:asc', label: 'Title' },
+	{ value: 'added:desc', label: 'Recently added' },
+	{ value: 'year:desc', label: 'Newest' },
+	{ value: 'year:asc', label: 'Oldest' },
+];
+
+/** searchDelay is how long typing must pause before the search runs. */
+export const searchDelay = 250;
+
+/** useDebounced is value once it has not changed for ms. */
+function useDebounced<T>(value: T, ms: number): T {
+	const [v, setV] = useState(value);
+	useEffect(() => {
+		const t = setTimeout(() => setV(value), ms);
+		return () => clearTimeout(t);
+	}, [value, ms]);
+	return v;
+}
+
+/** Browse is a library's poster grid, with sort and search as you type. */
+export function Browse({ library }: { library: Library }) {
+	const api = useApi();
+	const [text, setText] = useState('');
+	const [sortKey, setSortKey] = useState(sorts[0].value);
+	const q = useDebounced(text.trim(), searchDelay);
+	const [, setTick] = useState(0);
+	const list = useMemo(() => {
+		const [sort, order] = sortKey.split(':');
+		return new PagedList<Item>(
+			(offset, limit) => api.get<Page<Item>>('/items', { library: library.id, type: topTypes(library.type), q, sort, order, offset, limit }),
+			200,
+			() => setTick((t) => t + 1),
+		);
+	}, [api, library.id, library.type, q, sortKey]);
+	const total = list.total;
+	return (
+		<div class="page browse">
+			<div class="toolbar">
+				<h1>{library.name}</h1>
+				<div class="controls" role="search">
+					<label class="field">
+						<span>Search</span>
+						<input type="search" value={text} placeholder={`Search ${library.name}`} onInput={(e) => setText(e.currentTarget.value)} />
+					</label>
+					<label class="field">
+						<span>Sort by</span>
+						<select value={sortKey} onChange={(e) => setSortKey(e.currentTarget.value)}>
+							{sorts.map((s) => (
+								<option key={s.value} value={s.value}>
+									{s.label}
+								</option>
+							))}
+						</select>
+					</label>
+				</div>
+				<p class="count" aria-live="polite">
+					{total < 0 ? (list.hasFailed ? 'Could not load the library.' : 'Loading…') : total === 1 ? '1 item' : `${total.toLocaleString()} items`}
+				</p>
+			</div>
+			<VirtualGrid key={`${q}|${sortKey}`} list={list} total={total} />
+		</div>
+	);
+}
+
+/** VirtualGrid renders only the rows in view (and two more on each side) of a PagedList. */
+export function VirtualGrid({ list, total }: { list: PagedList<Item>; total: number }) {
+	const ref = useRef<HTMLDivElement>(null);
+	const [size, setSize] = useState({ w: 0, h: 0 });
+	const [top, setTop] = useState(0);
+	const frame = useRef(0);
+
+	useLayoutEffect(() => {
+		const el = ref.current!;
+		const measure = () => {
+			const cs = getComputedStyle(el);
+			const pad = parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
+			setSize({ w: el.clientWidth - pad, h: el.clientHeight });
+		};
+		measure();
+		const ro = new ResizeObserver(measure);
+		ro.observe(el);
+		return () => {
+			ro.disconnect();
+			cancelAnimationFrame(frame.current);
+		};
+	}, []);
+
+	const l = layout(size.w);
+	// Until the first page says how many there are, ask for the first screenful.
+	const r = visible(top, size.h, total < 0 ? l.columns * 10 : total, l);
+	useEffect(() => {
+		void list.ensure(r.start, Math.max(r.end, 1));
+	}, [list, r.start, r.end]);
+
+	const onScroll = () => {
+		cancelAnimationFrame(frame.current);
+		frame.current = requestAnimationFrame(() => setTop(ref.current?.scrollTop ?? 0));
+	};
+
+	const rowsOut = [];
+	if (total > 0 && size.w > 0) {
+		for (let row = r.firstRow; row < r.endRow; row++) {
+			const cells = [];
+			for (let i = row * l.columns; i < Math.min(total, (row + 1) * l.columns); i++) {
+				const it = list.at(i);
+				cells.push(it ? <Card key={it.id} item={it} /> : <div key={`p${i}`} class="card placeholder" aria-hidden="true" />);
+			}
+			rowsOut.push(
+				<div
+					key={row}
+					class="vrow"
+					style={{
+						transform: `translateY(${row * l.rowHeight}px)`,
+						gridTemplateColumns: `repeat(${l.columns}, ${l.cardWidth}px)`,
+						columnGap: `${l.gap}px`,
+						'--poster-h': `${l.posterHeight}px`,
+					}}
+				>
+					{cells}
+				</div>,
+			);
+		}
+	}
+	return (
+		<div class="vgrid" ref={ref} onScroll={onScroll} data-total={total}>
+			<div class="vgrid-inner" style={{ height: `${totalHeight(Math.max(0, total), l)}px` }}>
+				{rowsOut}
+			</div>
+			{total === 0 && <p class="empty">Nothing matches.</p>}
+		</div>
+	);
+}

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProgressReporter, type ProgressBody } from './progress';
+
+describe('ProgressReporter', () => {
+	beforeEach(() => vi.useFakeTimers());
+	afterEach(() => vi.useRealTimers());
+
+	function setup() {
+		const sent: ProgressBody[] = [];
+		const pos = { s: 0 };
+		const clock = { t: 0 };
+		const r = new ProgressReporter(
+			async (b) => {
+				sent.push(b);
+			},
+			() => pos.s,
+			{ fileId: 'f1', now: () => clock.t },
+		);
+		return { sent, pos, clock, r };
+	}
+
+	it('reports every 10 s while playing, on pause, and once on stop', () => {
+		const { sent, pos, clock, r } = setup();
+		r.playing();
+		pos.s = 10.2;
+		clock.t = 10_000;
+		vi.advanceTimersByTime(10_000);
+		expect(sent).toEqual([{ positionMs: 10200, fileId: 'f1' }]);
+		pos.s = 14;
+		clock.t = 14_000;
+		r.paused();
+		vi.advanceTimersByTime(30_000); // paused: no more periodic reports
+		expect(sent).toHaveLength(2);
+		expect(sent[1]).toEqual({ positionMs: 14000, fileId: 'f1' });
+		r.paused(); // same position: nothing new to say
+		expect(sent).toHaveLength(2);
+		r.playing();
+		pos.s = 20;
+		clock.t = 20_000;
+		r.stopped();
+		r.stopped();
+		expect(sent).toHaveLength(3);
+		expect(sent[2]).toEqual({ positionMs: 20000, fileId: 'f1', stopped: true, watchedMs: 20_000, method: undefined });
+		r.playing();
+		vi.advanceTimersByTime(20_000);
+		expect(sent).toHaveLength(3); // nothing after the stop
+	});
+
+	it('swallows failed reports', async () => {
+		const r = new ProgressReporter(() => Promise.reject(new Error('offline')), () => 5);
+		r.paused();
+		await Promise.resolve();
+	});
+});

@@ -1,0 +1,77 @@
+// ProgressReporter tells the server where the player is: every interval while playing, at once on
+// a pause or a seek while paused, and once with stopped: true when playback ends or the player
+// is left (POST /items/{id}/progress).
+
+export interface ProgressBody {
+	positionMs?: number;
+	stopped?: boolean;
+	fileId?: string;
+	watchedMs?: number;
+	method?: 'direct' | 'remux' | 'transcode';
+}
+
+export type Send = (body: ProgressBody) => Promise<unknown>;
+
+export class ProgressReporter {
+	private timer: ReturnType<typeof setInterval> | undefined;
+	private lastSent = -1;
+	private done = false;
+	private watchedMs = 0;
+	private playingSince: number | undefined;
+
+	constructor(
+		private readonly send: Send,
+		private readonly position: () => number, // seconds, as <video>.currentTime
+		private readonly opts: { intervalMs?: number; fileId?: string; method?: ProgressBody['method']; now?: () => number } = {},
+	) {}
+
+	private now(): number {
+		return (this.opts.now ?? Date.now)();
+	}
+
+	private ms(): number {
+		return Math.max(0, Math.round(this.position() * 1000));
+	}
+
+	private report(extra: ProgressBody = {}): void {
+		const positionMs = this.ms();
+		this.lastSent = positionMs;
+		// A lost report is not worth an error on screen: the next one carries the position again.
+		this.send({ positionMs, fileId: this.opts.fileId, ...extra }).catch(() => {});
+	}
+
+	/** playing starts the periodic reports. */
+	playing(): void {
+		if (this.done) return;
+		if (this.playingSince === undefined) this.playingSince = this.now();
+		if (this.timer === undefined) {
+			this.timer = setInterval(() => this.report(), this.opts.intervalMs ?? 10_000);
+		}
+	}
+
+	/** paused stops the periodic reports and reports the position once. */
+	paused(): void {
+		if (this.done) return;
+		this.stopTimer();
+		if (this.ms() !== this.lastSent) this.report();
+	}
+
+	/** stopped reports the end of playback, once. */
+	stopped(): void {
+		if (this.done) return;
+		this.stopTimer();
+		this.done = true;
+		this.report({ stopped: true, watchedMs: this.watchedMs, method: this.opts.method });
+	}
+
+	private stopTimer(): void {
+		if (this.playingSince !== undefined) {
+			this.watchedMs += this.now() - this.playingSince;
+			this.playingSince = undefined;
+		}
+		if (this.timer !== undefined) {
+			clearInterval(this.timer);
+			this.timer = undefined;
+		}
+	}
+}

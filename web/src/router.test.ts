@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { href, parse } from './router';
+
+describe('router', () => {
+	it('parses the hash', () => {
+		expect(parse('')).toEqual({ name: 'home' });
+		expect(parse('#/')).toEqual({ name: 'home' });
+		expect(parse('#/library/abc')).toEqual({ name: 'library', id: 'abc' });
+		expect(parse('#/item/a%2Fb')).toEqual({ name: 'item', id: 'a/b' });
+		expect(parse('#/play/x?t=1')).toEqual({ name: 'play', id: 'x' });
+		expect(parse('#/signin')).toEqual({ name: 'signin', add: false });
+		expect(parse('#/signin/add')).toEqual({ name: 'signin', add: true });
+		expect(parse('#/nope/1/2')).toEqual({ name: 'notfound', path: '/nope/1/2' });
+	});
+
+	it('round-trips links', () => {
+		for (const r of [{ name: 'home' }, { name: 'item', id: 'a/b c' }, { name: 'library', id: 'L' }, { name: 'play', id: 'P' }, { name: 'signin', add: true }] as const) {
+			expect(parse(href(r))).toEqual(r);
+		}
+	});
+});

@@ -1,0 +1,37 @@
+// Routes live in the URL's hash (#/item/ID), so the same embedded files serve the client at /
+// and at /web/ with no server-side knowledge of the client's routes.
+
+export type Route =
+	| { name: 'home' }
+	| { name: 'library'; id: string }
+	| { name: 'item'; id: string }
+	| { name: 'play'; id: string }
+	| { name: 'signin'; add: boolean }
+	| { name: 'notfound'; path: string };
+
+/** parse reads a route from location.hash. */
+export function parse(hash: string): Route {
+	const path = hash.replace(/^#/, '').split('?')[0] || '/';
+	const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+	if (parts.length === 0) return { name: 'home' };
+	const [head, id] = parts;
+	if (parts.length === 2 && (head === 'library' || head === 'item' || head === 'play') && id) return { name: head, id };
+	if (head === 'signin' && parts.length <= 2) return { name: 'signin', add: parts[1] === 'add' };
+	return { name: 'notfound', path };
+}
+
+/** href is the link to a route. */
+export function href(r: Route): string {
+	switch (r.name) {
+		case 'home':
+			return '#/';
+		case 'library':
+		case 'item':
+		case 'play':
+			return `#/${r.name}/${encodeURIComponent(r.id)}`;
+		case 'signin':
+			return r.add ? '#/signin/add' : '#/signin';
+		case 'notfound':
+			return `#${r.path}`;
+	}
+}

@@ -1,0 +1,77 @@
+// Wire shapes of the native API, as openapi/openapi.yaml describes them (only the fields the
+// client reads).
+
+export interface User {
+	id: string;
+	username: string;
+	displayName: string;
+	admin: boolean;
+}
+
+export interface TokenResponse {
+	accessToken: string;
+	refreshToken: string;
+	tokenType: string;
+	expiresIn: number;
+	user: User;
+}
+
+export type LibraryType = 'movies' | 'shows' | 'music' | 'mixed' | string;
+
+export interface Library {
+	id: string;
+	name: string;
+	type: LibraryType;
+}
+
+export type ItemType = 'movie' | 'series' | 'season' | 'episode' | 'artist' | 'album' | 'track' | 'video' | 'collection';
+
+export interface Item {
+	id: string;
+	type: ItemType;
+	title: string;
+	year: number | null;
+	libraryId: string;
+	parentId: string | null;
+	overview?: string;
+	indexNumber?: number | null;
+	parentIndexNumber?: number | null;
+	runtimeMs?: number;
+}
+
+export interface UserData {
+	positionMs: number;
+	positionFileId: string | null;
+	played: boolean;
+	playCount: number;
+	favorite: boolean;
+	playedPercent: number;
+	unplayedCount?: number;
+}
+
+export interface ItemWithData extends Item {
+	userData: UserData;
+}
+
+export interface MediaFile {
+	id: string;
+	durationMs: number;
+	version: string;
+	streams: { index: number; type: string; codec: string; language?: string; title?: string }[];
+}
+
+export interface ItemDetail extends Item {
+	files: MediaFile[];
+	tagline?: string;
+	genres: string[];
+	studios: string[];
+	people: { name: string; kind: string; role?: string }[];
+	images: { kind: string; index: number; blurHash?: string }[];
+	officialRating?: string;
+	communityScore?: number;
+}
+
+export interface Page<T> {
+	items: T[];
+	total: number;
+}

@@ -1,0 +1,90 @@
+import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useApi } from './context';
+import { subtitle } from './format';
+import { href } from './router';
+import type { Item, UserData } from './types';
+
+/** Poster is an item's primary image, or its initial on a tinted tile when it has none. */
+export function Poster({ item, width = 300 }: { item: Item; width?: number }) {
+	const api = useApi();
+	const [failed, setFailed] = useState(false);
+	if (failed) {
+		return (
+			<div class="poster poster-empty" style={{ '--hue': String(hue(item.id)) }} aria-hidden="true">
+				<span>{item.title.slice(0, 1).toUpperCase()}</span>
+			</div>
+		);
+	}
+	return (
+		<img
+			class="poster"
+			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80 })}
+			alt=""
+			loading="lazy"
+			decoding="async"
+			onError={() => setFailed(true)}
+		/>
+	);
+}
+
+/** Card is a poster with its title, linking to the item's page. */
+export function Card({ item, userData }: { item: Item; userData?: UserData }) {
+	const sub = subtitle(item);
+	const pct = userData && !userData.played ? userData.playedPercent : 0;
+	return (
+		<a class="card" href={href({ name: 'item', id: item.id })} data-id={item.id}>
+			<div class="poster-box">
+				<Poster item={item} />
+				{pct > 0 && (
+					<div class="progress" role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} aria-label="Watched">
+						<div style={{ width: `${pct}%` }} />
+					</div>
+				)}
+				{userData?.played && <span class="badge">Played</span>}
+			</div>
+			<span class="card-title">{item.title}</span>
+			<span class="card-sub">{sub || '\u00a0'}</span>
+		</a>
+	);
+}
+
+/** Shelf is a titled, horizontally scrolling row of cards on the home page. */
+export function Shelf({ title, children, more }: { title: string; children: ComponentChildren; more?: string }) {
+	const id = 'shelf-' + title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+	return (
+		<section class="shelf" aria-labelledby={id}>
+			<h2 id={id}>
+				{title}
+				{more && (
+					<a class="more" href={more}>
+						See all
+					</a>
+				)}
+			</h2>
+			<div class="shelf-row">{children}</div>
+		</section>
+	);
+}
+
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+	return (
+		<div class="spinner" role="status">
+			{label}…
+		</div>
+	);
+}
+
+export function ErrorBox({ error }: { error: string }) {
+	return (
+		<p class="error" role="alert">
+			{error}
+		</p>
+	);
+}
+
+function hue(id: string): number {
+	let h = 0;
+	for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360;
+	return h;
+}
