@@ -82,8 +82,11 @@ func TestParentalWalk(t *testing.T) {
 		"Recursive=true&Genres=Grimgenre", "Recursive=true&Tags=Horror", "Recursive=true&Filters=IsFavorite",
 		"Recursive=true&SortBy=DatePlayed&SortOrder=Descending&Filters=IsPlayed", "Recursive=true&PersonIds=" + url.QueryEscape("Grim Actor"),
 		"Recursive=true&Person=" + url.QueryEscape("Grim Actor")}
-	for _, id := range append(libIDs, itemParams...) {
-		lists = append(lists, "ParentId="+id, "ParentId="+id+"&Recursive=true", "SeriesId="+id)
+	for _, id := range libIDs {
+		lists = append(lists, "ParentId="+id, "ParentId="+id+"&Recursive=true")
+	}
+	for _, it := range parentaltest.Parents(blocked) {
+		lists = append(lists, "ParentId="+jid(it.ID)+"&Recursive=true", "SeriesId="+jid(it.ID))
 	}
 
 	var reqs []string

@@ -100,7 +100,8 @@ func TestParentalWalk(t *testing.T) {
 		"part": partKeys, "stamp": {"1"}, "file": {"file.mkv"}, "key": {strconv.FormatInt(playlists[0].Key, 10)}}
 	lists := []string{"", "type=1", "type=2", "type=4", "query=grim", "query=film", "query=show", "includeGuids=1&includeMeta=1",
 		"sort=addedAt:desc", "genre=Grimgenre", "X-Plex-Container-Size=50", "accountID=" + "1", "metadataItemID=" + keys[0]}
-	for _, k := range keys {
+	for _, it := range parentaltest.Parents(blocked) {
+		k := strconv.FormatInt(it.Key, 10)
 		lists = append(lists, "path=%2Flibrary%2Fmetadata%2F"+k, "key=%2Flibrary%2Fmetadata%2F"+k, "url=%2Flibrary%2Fmetadata%2F"+k+"%2Fthumb%2F1")
 	}
 	var reqs []string

@@ -255,3 +255,16 @@ func Expand(pattern string, subst map[string][]string) []string {
 	}
 	return out
 }
+
+// Parents returns the blocked items that hold or head others (movies, series, seasons): the
+// values a walk puts in parent and series filters, where every blocked item goes in item
+// parameters.
+func Parents(blocked []core.Item) []core.Item {
+	var out []core.Item
+	for _, it := range blocked {
+		if it.Kind != core.KindEpisode && it.Kind != core.KindTrack {
+			out = append(out, it)
+		}
+	}
+	return out
+}
