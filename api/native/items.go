@@ -20,15 +20,10 @@ func (h *Handler) listItems(c *gin.Context) {
 			q.Kinds = append(q.Kinds, core.ItemKind(t))
 		}
 	}
-	switch c.Query("order") {
-	case "", "asc":
-	case "desc":
-		q.Desc = true
-	default:
-		h.fail(c, core.Invalid("order", "must be asc or desc"))
+	var ok bool
+	if q.Desc, ok = h.descQuery(c, false); !ok {
 		return
 	}
-	var ok bool
 	if q.Limit, q.Offset, ok = h.pageQuery(c); !ok {
 		return
 	}
@@ -256,4 +251,18 @@ func (h *Handler) boolQuery(c *gin.Context, name string) (bool, bool) {
 		return false, false
 	}
 	return b, true
+}
+
+// descQuery reads ?order=asc|desc, def when absent; a bad value answers 400.
+func (h *Handler) descQuery(c *gin.Context, def bool) (desc, ok bool) {
+	switch c.Query("order") {
+	case "":
+		return def, true
+	case "asc":
+		return false, true
+	case "desc":
+		return true, true
+	}
+	h.fail(c, core.Invalid("order", "must be asc or desc"))
+	return false, false
 }

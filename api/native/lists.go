@@ -30,15 +30,11 @@ type listEntryDTO struct {
 // listPage reads ?order= (desc, the most recently added first, by default) and the page.
 func (h *Handler) listPage(c *gin.Context) (core.ListPage, bool) {
 	var p core.ListPage
-	switch c.Query("order") {
-	case "", "desc":
-	case "asc":
-		p.Asc = true
-	default:
-		h.fail(c, core.Invalid("order", "must be asc or desc"))
+	desc, ok := h.descQuery(c, true)
+	if !ok {
 		return p, false
 	}
-	var ok bool
+	p.Asc = !desc
 	p.Limit, p.Offset, ok = h.pageQuery(c)
 	return p, ok
 }

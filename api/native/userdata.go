@@ -289,15 +289,10 @@ func (h *Handler) listNextUp(c *gin.Context) {
 func (h *Handler) listFavorites(c *gin.Context) {
 	q := core.ItemQuery{Kinds: kindsQuery(c), Library: core.LibraryID(c.Query("library")), Sort: core.ItemSort(c.Query("sort")),
 		Favorite: new(true)}
-	switch c.Query("order") {
-	case "", "asc":
-	case "desc":
-		q.Desc = true
-	default:
-		h.fail(c, core.Invalid("order", "must be asc or desc"))
+	var ok bool
+	if q.Desc, ok = h.descQuery(c, false); !ok {
 		return
 	}
-	var ok bool
 	if q.Limit, q.Offset, ok = h.pageQuery(c); !ok {
 		return
 	}
