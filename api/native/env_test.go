@@ -93,6 +93,7 @@ func newEnv(t *testing.T) *env {
 	items := core.NewItems(st.Items, st.Media, st.Metadata)
 	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
 		Items: items, Playlists: core.NewPlaylists(st.Playlists, items, clk.Now, newID), History: core.NewHistory(st.History, items, clk.Now),
+		Stats: core.NewStats(st.Stats, st.Users, clk.Now),
 		Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096})
 	if err != nil {
 		t.Fatal(err)

@@ -56,6 +56,12 @@ type historyService interface {
 	List(ctx context.Context, c core.Caller, q core.HistoryQuery) ([]core.HistoryEntry, int, error)
 }
 
+// statsService is core.Stats.
+type statsService interface {
+	Server(ctx context.Context, c core.Caller, q core.StatsQuery) (core.ServerStats, error)
+	User(ctx context.Context, c core.Caller, user core.UserID, q core.StatsQuery) (core.UserStats, error)
+}
+
 // userService is what the handlers need from core.Users.
 type userService interface {
 	Create(ctx context.Context, c core.Caller, n core.NewUser) (core.User, error)
@@ -111,6 +117,7 @@ type Deps struct {
 	Items     itemService
 	Playlists playlistService
 	History   historyService
+	Stats     statsService
 	Scans     scanService
 	Artwork   artworkService
 	Streams   streamService
@@ -200,6 +207,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.POST("/auth/logout", h.logout)
 	a.GET("/users/me", h.me)
 	a.PATCH("/users/me", h.updateMe)
+	a.GET("/users/me/stats", h.myStats)
 	a.GET("/users", h.listUsers)
 	a.POST("/users", h.createUser)
 	a.GET("/users/:id", h.getUser)
@@ -240,6 +248,8 @@ func (h *Handler) Engine() *gin.Engine {
 	a.DELETE("/playlists/:id/entries/:entry", h.removeFromPlaylist)
 	a.POST("/playlists/:id/entries/:entry/move", h.movePlaylistEntry)
 	a.GET("/history", h.listHistory)
+	a.GET("/stats", h.serverStats)
+	a.GET("/users/:id/stats", h.userStats)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)

@@ -25,6 +25,7 @@ type app struct {
 	prefs     *core.Preferences
 	playlists *core.Playlists
 	history   *core.History
+	stats     *core.Stats
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -62,6 +63,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		prefs:     core.NewPreferences(st.Preferences, time.Now),
 		playlists: core.NewPlaylists(st.Playlists, items, time.Now, newID),
 		history:   core.NewHistory(st.History, items, time.Now),
+		stats:     core.NewStats(st.Stats, st.Users, time.Now),
 	}, nil
 }
 
