@@ -47,6 +47,7 @@ type env struct {
 	t     testing.TB
 	ctx   context.Context
 	clock *clock
+	db    *store.DB
 	st    store.Stores
 	auth  *core.Auth
 	users *core.Users
@@ -77,7 +78,7 @@ func newBareEnvOn(t testing.TB, dsn string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{t: t, ctx: ctx, clock: &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}, st: db.Stores()}
+	e := &env{t: t, ctx: ctx, clock: &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}, db: db, st: db.Stores()}
 	e.auth = e.newAuth(e.st.Users)
 	e.users = core.NewUsers(core.UsersDeps{Users: e.st.Users, Libraries: e.st.Libraries, Sessions: e.st.Sessions,
 		Password: cheap, Now: e.clock.Now, NewID: newID})

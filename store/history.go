@@ -25,6 +25,7 @@ type historyRow struct {
 	PositionMS int64     `bun:"position_ms"`
 	Method     string    `bun:"method"`
 	Reason     string    `bun:"reason"`
+	TitleID    string    `bun:"title_id"` // the top of the item's hierarchy when played, for statistics
 }
 
 func (r *historyRow) toCore() core.HistoryEntry {
@@ -39,13 +40,24 @@ type History struct{ db *DB }
 
 var _ core.HistoryStore = (*History)(nil)
 
-// AddHistory stores an entry and returns it with its id.
+// AddHistory stores an entry, and counts it in the statistics rollups in the same transaction, and
+// returns it with its id.
 func (s *History) AddHistory(ctx context.Context, e core.HistoryEntry) (core.HistoryEntry, error) {
 	row := &historyRow{UserID: string(e.User), ItemID: string(e.Item), LibraryID: string(e.Library), FileID: string(e.File),
 		DeviceID: e.DeviceID, DeviceName: e.DeviceName, Client: e.Client, StartedAt: e.Started.UTC(), StoppedAt: e.Stopped.UTC(),
 		WatchedMS: e.Watched.Milliseconds(), PositionMS: e.Position.Milliseconds(), Method: string(e.Method), Reason: e.Reason}
-	if _, err := s.db.W.NewInsert().Model(row).ExcludeColumn("seq").Returning("seq").Exec(ctx); err != nil {
-		return core.HistoryEntry{}, wrap(err, "insert history of %s", e.Item)
+	err := s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if row.TitleID, err = titleOf(ctx, tx, row.ItemID); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(row).ExcludeColumn("seq").Returning("seq").Exec(ctx); err != nil {
+			return wrap(err, "insert history of %s", e.Item)
+		}
+		return addStats(ctx, tx, s.db.Dialect, row)
+	})
+	if err != nil {
+		return core.HistoryEntry{}, err
 	}
 	return row.toCore(), nil
 }

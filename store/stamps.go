@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,9 @@ var familyNames = map[family]string{famLists: "lists", famContent: "content", fa
 // tableFamily is the family a write to table changes; "" (a statement the hook cannot name) changes
 // every family.
 func tableFamily(table string) family {
+	if strings.HasPrefix(table, "stats_") { // the statistics rollups: no cache reads them
+		return 0
+	}
 	switch table {
 	case "":
 		return famAll

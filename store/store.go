@@ -15,6 +15,7 @@ type Stores struct {
 	Preferences *Preferences
 	Playlists   *Playlists
 	History     *History
+	Stats       *Stats
 	Links       *LinkedTokens
 	BoxSets     *BoxSets
 	Lists       *Lists
@@ -24,6 +25,6 @@ type Stores struct {
 // Stores returns the repositories backed by db.
 func (db *DB) Stores() Stores {
 	return Stores{Users: &Users{db}, Libraries: &Libraries{db}, Sessions: &Sessions{db}, APIKeys: &APIKeys{db}, Items: &Items{db}, Media: &Media{db},
-		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}, UserData: &UserData{db}, Preferences: &Preferences{db}, Playlists: &Playlists{db}, History: &History{db}, Links: &LinkedTokens{db},
+		Metadata: &Metadata{db: db, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}, UserData: &UserData{db}, Preferences: &Preferences{db}, Playlists: &Playlists{db}, History: &History{db}, Stats: &Stats{db: db, titles: &titleIndex{}}, Links: &LinkedTokens{db},
 		BoxSets: &BoxSets{db}, Lists: &Lists{db}, Transfer: &Transfer{db}}
 }

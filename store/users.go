@@ -210,10 +210,15 @@ func setUserLibraries(ctx context.Context, tx bun.Tx, u core.User) error {
 	return wrap(err, "grant libraries to user %s", u.ID)
 }
 
-// DeleteUser removes a user; sessions and grants go with it.
+// DeleteUser removes a user; sessions, grants, history and their statistics go with it.
 func (s *Users) DeleteUser(ctx context.Context, id core.UserID) error {
-	res, err := s.db.W.NewDelete().Model((*userRow)(nil)).Where("id = ?", string(id)).Exec(ctx)
-	return mustAffect(res, err, "delete user %s", id)
+	return s.db.W.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := subtractUserStats(ctx, tx, s.db.Dialect, string(id)); err != nil {
+			return err
+		}
+		res, err := tx.NewDelete().Model((*userRow)(nil)).Where("id = ?", string(id)).Exec(ctx)
+		return mustAffect(res, err, "delete user %s", id)
+	})
 }
 
 // CountUsers returns how many users exist.

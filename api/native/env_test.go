@@ -99,6 +99,7 @@ func newEnv(t *testing.T) *env {
 		UserData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), Lists: core.NewLists(st.Lists, items, clk.Now, newID),
 		Transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History, Lists: st.Lists,
 			Playlists: st.Playlists, Now: clk.Now, NewID: newID}),
+		Stats: core.NewStats(st.Stats, st.Users, st.Items, clk.Now),
 		Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096, MaxImport: maxImport})
 	if err != nil {
 		t.Fatal(err)

@@ -117,6 +117,7 @@ func TestParentalWalk(t *testing.T) {
 	e.want(http.StatusNoContent, e.as(kidToken, "PUT", "/api/v1/users/me/watchlist/"+grim, nil))
 	e.want(http.StatusOK, e.as(kidToken, "PATCH", "/api/v1/items/"+grim+"/userdata", map[string]any{"favorite": true, "rating": 9}))
 	e.want(http.StatusOK, e.as(kidToken, "POST", "/api/v1/items/"+grim+"/progress", map[string]any{"positionMs": 600_000, "stopped": true, "watchedMs": 600_000}))
+	e.clock.Add(time.Minute) // statistics count plays stopped before now
 	e.want(http.StatusOK, e.as(e.admin, "PATCH", "/api/v1/users/"+kid.ID, map[string]any{"parentalControls": map[string]any{
 		"maxRatingLevel": *parentaltest.Controls().MaxLevel, "blockUnrated": []string{"movie"}, "blockedTags": []string{"horror"}}}))
 

@@ -94,6 +94,12 @@ type transferService interface {
 	Import(ctx context.Context, c core.Caller, user core.UserID, doc core.TransferDoc) (core.ImportReport, error)
 }
 
+// statsService is core.Stats.
+type statsService interface {
+	Server(ctx context.Context, c core.Caller, q core.StatsQuery) (core.ServerStats, error)
+	User(ctx context.Context, c core.Caller, user core.UserID, q core.StatsQuery) (core.UserStats, error)
+}
+
 // userService is what the handlers need from core.Users.
 type userService interface {
 	Create(ctx context.Context, c core.Caller, n core.NewUser) (core.User, error)
@@ -154,6 +160,7 @@ type Deps struct {
 	UserData  userDataService
 	Lists     listService
 	Transfer  transferService
+	Stats     statsService
 	Scans     scanService
 	Artwork   artworkService
 	Streams   streamService
@@ -250,6 +257,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.POST("/auth/switch", h.switchUser)
 	a.GET("/users/me", h.me)
 	a.PATCH("/users/me", h.updateMe)
+	a.GET("/users/me/stats", h.myStats)
 	a.GET("/users", h.listUsers)
 	a.POST("/users", h.createUser)
 	a.GET("/users/:id", h.getUser)
@@ -319,6 +327,8 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/users/:id/export", h.exportUserData)
 	a.POST("/users/me/import", h.importUserData)
 	a.POST("/users/:id/import", h.importUserData)
+	a.GET("/stats", h.serverStats)
+	a.GET("/users/:id/stats", h.userStats)
 	a.GET("/users/:id/linked-tokens", h.listLinkedTokens)
 	a.POST("/users/:id/linked-tokens", h.linkToken)
 	a.DELETE("/linked-tokens/:id", h.unlinkToken)

@@ -28,6 +28,7 @@ type app struct {
 	boxSets   *core.BoxSets
 	lists     *core.Lists
 	transfer  *core.Transfer
+	stats     *core.Stats
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -69,6 +70,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		lists:     core.NewLists(st.Lists, items, time.Now, newID),
 		transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History,
 			Lists: st.Lists, Playlists: st.Playlists, Now: time.Now, NewID: newID}),
+		stats: core.NewStats(st.Stats, st.Users, st.Items, time.Now),
 	}, nil
 }
 
