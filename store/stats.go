@@ -133,19 +133,20 @@ func (p pack) text(kind string) string {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var b strings.Builder
+	b := make([]byte, 0, len(p)*24)
 	for i, k := range keys {
 		e := p[k]
 		if i > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(k)
+		b = append(b, k...)
 		if kind == packUsers {
-			fmt.Fprintf(&b, " %d", e.hours)
+			b = strconv.AppendUint(append(b, ' '), uint64(e.hours), 10)
 		}
-		fmt.Fprintf(&b, " %d %d", e.plays, e.ms)
+		b = strconv.AppendInt(append(b, ' '), e.plays, 10)
+		b = strconv.AppendInt(append(b, ' '), e.ms, 10)
 	}
-	return b.String()
+	return string(b)
 }
 
 // packID names a pack: a user's, or the server's when user is empty.
@@ -191,8 +192,9 @@ func (d packDelta) play(user, library, method string, itemKey, titleKey int64, s
 	}
 }
 
-// apply adds (sign 1) or takes out (-1) the delta, pack by pack, in a write transaction. Packs go
-// in one order, so that transactions on PostgreSQL lock them in the same order.
+// apply adds (sign 1) or takes out (-1) the delta in a write transaction, a few hundred packs of
+// a kind per statement (deleting a heavy user rewrites thousands). Packs go in one order, so that
+// transactions on PostgreSQL lock them in the same order.
 func (d packDelta) apply(ctx context.Context, tx bun.IDB, dialect Dialect, sign int64) error {
 	ids := make([]packID, 0, len(d))
 	for id := range d {
@@ -201,40 +203,88 @@ func (d packDelta) apply(ctx context.Context, tx bun.IDB, dialect Dialect, sign 
 	slices.SortFunc(ids, func(a, b packID) int {
 		return cmp.Or(strings.Compare(a.user, b.user), strings.Compare(a.kind, b.kind), cmp.Compare(a.period, b.period))
 	})
+	const chunk = 500
+	for len(ids) > 0 {
+		n := 1
+		for n < len(ids) && n < chunk && ids[n].user == ids[0].user && ids[n].kind == ids[0].kind {
+			n++
+		}
+		if err := d.applyKind(ctx, tx, dialect, sign, ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// applyKind applies the delta to packs of one kind (and user), ids in period order.
+func (d packDelta) applyKind(ctx context.Context, tx bun.IDB, dialect Dialect, sign int64, ids []packID) error {
+	user, kind := ids[0].user, ids[0].kind
+	// t is the table, owner its condition on the user and kind (and its arguments), lead the
+	// values that lead a new row's.
+	t, owner, args, lead := "stats_packs", "stats_packs.kind = ?", []any{kind}, "?"
+	if user != "" {
+		t, owner, args, lead = "stats_user_packs", "stats_user_packs.user_id = ? AND stats_user_packs.kind = ?", []any{user, kind}, "?, ?"
+	}
+	periods := make([]int64, len(ids))
+	for i, id := range ids {
+		periods[i] = id.period
+	}
+	if sign > 0 {
+		// The rows first exist, so that two transactions adding to a new pack both lock it.
+		cols := "kind, period, data"
+		if user != "" {
+			cols = "user_id, " + cols
+		}
+		var rows []string
+		var vals []any
+		for _, p := range periods {
+			rows = append(rows, "("+lead+", ?, '')")
+			vals = append(vals, append(slices.Clone(args), p)...)
+		}
+		if _, err := tx.NewRaw("INSERT INTO "+t+" ("+cols+") VALUES "+strings.Join(rows, ", ")+" ON CONFLICT DO NOTHING", vals...).Exec(ctx); err != nil {
+			return wrap(err, "create statistics packs %s", kind)
+		}
+	}
 	lock := ""
 	if dialect == Postgres {
 		lock = " FOR UPDATE"
 	}
-	for _, id := range ids {
-		table, where, args := "stats_packs", "kind = ? AND period = ?", []any{id.kind, id.period}
-		cols, vals := "kind, period, data", "?, ?, ''"
-		if id.user != "" {
-			table, where, args = "stats_user_packs", "user_id = ? AND kind = ? AND period = ?", []any{id.user, id.kind, id.period}
-			cols, vals = "user_id, kind, period, data", "?, ?, ?, ''"
-		}
-		// The row first exists, so that two transactions adding to a new pack both lock it.
-		if _, err := tx.NewRaw("INSERT INTO "+table+" ("+cols+") VALUES ("+vals+") ON CONFLICT DO NOTHING", args...).Exec(ctx); err != nil {
-			return wrap(err, "create statistics pack %v", id)
-		}
-		var data string
-		if err := tx.NewRaw("SELECT data FROM "+table+" WHERE "+where+lock, args...).Scan(ctx, &data); err != nil {
-			return wrap(err, "read statistics pack %v", id)
-		}
-		p, err := parsePack(id.kind, data)
+	var cur []struct {
+		Period int64  `bun:"period"`
+		Data   string `bun:"data"`
+	}
+	if err := tx.NewRaw("SELECT period, data FROM "+t+" WHERE "+owner+" AND period IN (?) ORDER BY period"+lock,
+		append(slices.Clone(args), bun.List(periods))...).Scan(ctx, &cur); err != nil {
+		return wrap(err, "read statistics packs %s", kind)
+	}
+	var gone []int64
+	var rows []string
+	var vals []any
+	for _, c := range cur {
+		p, err := parsePack(kind, c.Data)
 		if err != nil {
 			return err
 		}
-		for key, e := range d[id] {
+		for key, e := range d[packID{user, kind, c.Period}] {
 			p.add(key, e, sign)
 		}
-		var q *bun.RawQuery
 		if len(p) == 0 {
-			q = tx.NewRaw("DELETE FROM "+table+" WHERE "+where, args...)
-		} else {
-			q = tx.NewRaw("UPDATE "+table+" SET data = ? WHERE "+where, append([]any{p.text(id.kind)}, args...)...)
+			gone = append(gone, c.Period)
+			continue
 		}
-		if _, err := q.Exec(ctx); err != nil {
-			return wrap(err, "write statistics pack %v", id)
+		rows = append(rows, "(?, ?)")
+		vals = append(vals, c.Period, p.text(kind))
+	}
+	if len(gone) > 0 {
+		if _, err := tx.NewRaw("DELETE FROM "+t+" WHERE "+owner+" AND period IN (?)", append(slices.Clone(args), bun.List(gone))...).Exec(ctx); err != nil {
+			return wrap(err, "drop emptied statistics packs %s", kind)
+		}
+	}
+	if len(rows) > 0 {
+		if _, err := tx.NewRaw("UPDATE "+t+" SET data = v.column2 FROM (VALUES "+strings.Join(rows, ", ")+") AS v WHERE "+owner+
+			" AND "+t+".period = v.column1", append(vals, args...)...).Exec(ctx); err != nil {
+			return wrap(err, "write statistics packs %s", kind)
 		}
 	}
 	return nil
