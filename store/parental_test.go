@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -52,7 +53,7 @@ func TestParentalValues(t *testing.T) {
 			if rated != (it.RatingLevel != nil) || rated && *it.RatingLevel != level || it.ParentalTags != tags {
 				got := "nil"
 				if it.RatingLevel != nil {
-					got = string(rune('0'+*it.RatingLevel/10)) + string(rune('0'+*it.RatingLevel%10))
+					got = fmt.Sprint(*it.RatingLevel)
 				}
 				t.Errorf("%s: level %s tags %q; want %d (rated %t) %q", id, got, it.ParentalTags, level, rated, tags)
 			}
