@@ -126,6 +126,12 @@ type ItemQuery struct {
 	Resumable bool  // only items with a resume point that are not played
 }
 
+// ReadsUserData reports whether q's matches depend on its user's data (played, favorite,
+// resumable, or the order of plays): such lists change with every play, so they are not kept.
+func (q ItemQuery) ReadsUserData() bool {
+	return q.Played != nil || q.Favorite != nil || q.Resumable || q.Sort == SortPlayed
+}
+
 // ItemStore persists items.
 type ItemStore interface {
 	// CreateItem stores an item and returns it with its Key.

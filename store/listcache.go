@@ -308,7 +308,7 @@ func written(query string) (table string, write bool) {
 // listKey is what identifies a cacheable list: every field of q but the page and the count;
 // cacheable is false for lists that read user data.
 func listKey(q core.ItemQuery) (key string, cacheable bool) {
-	if q.Played != nil || q.Favorite != nil || q.Resumable || q.Sort == core.SortPlayed {
+	if q.ReadsUserData() {
 		return "", false
 	}
 	libs := slices.Clone(q.Libraries)

@@ -2,6 +2,7 @@ package jellyfin
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
@@ -53,26 +55,59 @@ var userDataField = func() []byte {
 
 // writeCards is writeItems through cs; ok is false when it wrote nothing and writeItems must.
 func (h *Handler) writeCards(c *gin.Context, cs cardStore, viewer core.Caller, items []core.Item, total, offset int, o dtoOptions) (ok bool) {
+	cards, data, ok, err := h.cards(c.Request.Context(), cs, viewer, items, o)
+	switch {
+	case !ok:
+		return false
+	case err != nil:
+		h.fail(c, err)
+		return true
+	}
+	buf := pageBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) <= maxPooledPage {
+			pageBuffers.Put(buf)
+		}
+	}()
+	b, err := appendCards((*buf)[:0], items, cards, data, o.userData, total, offset)
+	if err != nil {
+		return false
+	}
+	*buf = b
+	c.Data(http.StatusOK, "application/json; charset=utf-8", b) // written before it returns
+	return true
+}
+
+// pageBuffers hold the bytes of list pages between requests: a page of 100 cards is 75 KB, which
+// allocated afresh for each request was a good part of the garbage a busy server collected.
+var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledPage is the largest page buffer kept for another request.
+const maxPooledPage = 1 << 20
+
+// cards returns the cards of items, encoding and keeping those cs lacks, and the viewer's data of
+// each when o asks for it; ok is false when o's lists have no cards or cs keeps none, or when a
+// card could not be encoded.
+func (h *Handler) cards(ctx context.Context, cs cardStore, viewer core.Caller, items []core.Item, o dtoOptions) (cards [][]byte, data map[core.ItemID]core.UserData, ok bool, err error) {
 	sig, ok := o.cardKey()
 	if !ok {
-		return false
+		return nil, nil, false, nil
 	}
 	gen, ok := cs.CardStamp() // before anything is read: a write after it makes what is kept unused
 	if !ok {
-		return false
+		return nil, nil, false, nil
 	}
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = h.ServerID + "|" + string(it.ID) + "|" + strconv.FormatInt(it.UpdatedAt.UnixNano(), 36) + "|" + sig
 	}
-	cards := cs.Cards(gen, keys)
+	cards = cs.Cards(gen, keys)
 	var missing []core.Item
 	for i, it := range items {
 		if cards[i] == nil {
 			missing = append(missing, it)
 		}
 	}
-	ctx := c.Request.Context()
 	p := &page{opts: o}
 	g, gctx := errgroup.WithContext(ctx)
 	if len(missing) > 0 {
@@ -92,8 +127,7 @@ func (h *Handler) writeCards(c *gin.Context, cs cardStore, viewer core.Caller, i
 		})
 	}
 	if err := g.Wait(); err != nil {
-		h.fail(c, err)
-		return true
+		return nil, nil, true, err
 	}
 	if len(missing) > 0 {
 		var newKeys []string
@@ -104,19 +138,14 @@ func (h *Handler) writeCards(c *gin.Context, cs cardStore, viewer core.Caller, i
 			}
 			card, err := encodeCard(h.itemDto(it, p))
 			if err != nil {
-				return false
+				return nil, nil, false, nil
 			}
 			cards[i] = card
 			newKeys, newCards = append(newKeys, keys[i]), append(newCards, card)
 		}
 		cs.KeepCards(gen, newKeys, newCards)
 	}
-	b, err := appendCards(items, cards, p.data, o.userData, total, offset)
-	if err != nil {
-		return false
-	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
-	return true
+	return cards, p.data, true, nil
 }
 
 // encodeCard encodes d without its UserData, prefixed with where UserData goes (4 bytes).
@@ -140,12 +169,12 @@ var errNoUserData = errors.New("encoded card without UserData")
 
 // appendCards writes the query result of items from their cards and, with userData, the user's
 // data of each, as writeJSON writes a queryResult[baseItemDto].
-func appendCards(items []core.Item, cards [][]byte, data map[core.ItemID]core.UserData, userData bool, total, offset int) ([]byte, error) {
+func appendCards(b []byte, items []core.Item, cards [][]byte, data map[core.ItemID]core.UserData, userData bool, total, offset int) ([]byte, error) {
 	size := 64
 	for _, card := range cards {
 		size += len(card) + 300
 	}
-	b := make([]byte, 0, size)
+	b = slices.Grow(b, size)
 	b = append(b, `{"Items":[`...)
 	var err error
 	for i, card := range cards {
@@ -161,7 +190,7 @@ func appendCards(items []core.Item, cards [][]byte, data map[core.ItemID]core.Us
 				ud = core.UserData{ItemID: items[i].ID}
 			}
 			b = append(b, `,"UserData":`...)
-			if b, err = encode(b, toUserData(ud)); err != nil {
+			if b, err = appendUserData(b, toUserData(ud)); err != nil {
 				return nil, err
 			}
 		}
@@ -189,4 +218,38 @@ func encode(b []byte, v any) ([]byte, error) {
 func (h *Handler) cardsOf() (cardStore, bool) {
 	cs, ok := h.Items.(cardStore)
 	return cs, ok
+}
+
+// appendUserData appends d as encode would. Most items in a list have no rating, progress,
+// likes or plays: those are written by hand, the others by encode.
+func appendUserData(b []byte, d userItemDataDto) ([]byte, error) {
+	if d.Rating != nil || d.PlayedPercentage != nil || d.UnplayedItemCount != nil || d.Likes != nil ||
+		d.LastPlayedDate != nil || !plainJSON(d.Key) || !plainJSON(d.ItemId) {
+		return encode(b, d)
+	}
+	b = append(b, `{"PlaybackPositionTicks":`...)
+	b = strconv.AppendInt(b, d.PlaybackPositionTicks, 10)
+	b = append(b, `,"PlayCount":`...)
+	b = strconv.AppendInt(b, int64(d.PlayCount), 10)
+	b = append(b, `,"IsFavorite":`...)
+	b = strconv.AppendBool(b, d.IsFavorite)
+	b = append(b, `,"Played":`...)
+	b = strconv.AppendBool(b, d.Played)
+	b = append(b, `,"Key":"`...)
+	b = append(b, d.Key...)
+	b = append(b, `","ItemId":"`...)
+	b = append(b, d.ItemId...)
+	return append(b, `"}`...), nil
+}
+
+// plainJSON reports whether s is written in JSON as it is, between quotes: letters, digits and
+// dashes only (item ids are).
+func plainJSON(s string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

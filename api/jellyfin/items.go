@@ -145,6 +145,9 @@ func (h *Handler) getItems(c *gin.Context) {
 		return
 	}
 	h.writeItems(c, viewer, items, total, offset, o)
+	if !deep && len(providers) == 0 {
+		h.warmList(viewer, q, o, total, offset, limit)
+	}
 }
 
 // wholeMatch returns every item q matches (up to maxUnpaged); deep adds the grandchildren of

@@ -19,6 +19,7 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/core/warm"
 	"github.com/walros/walros/transcoder/audio"
 	"github.com/walros/walros/transcoder/hls"
 )
@@ -158,6 +159,9 @@ type Deps struct {
 	MaxBody int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address.
 	TrustedProxies []string
+	// WarmLists reads the rest of a long list ahead once a page of it is asked for (warm.go);
+	// Close stops it.
+	WarmLists bool
 }
 
 // Handler is the Jellyfin facade.
@@ -171,6 +175,8 @@ type Handler struct {
 	qc quickConnect
 	// live is what sessions are playing and the open web sockets (sessions.go, socket.go).
 	live hub
+	// warm reads long lists ahead (warm.go); nil unless Deps.WarmLists.
+	warm *warm.Walker
 }
 
 // New returns the facade.
@@ -182,6 +188,9 @@ func New(d Deps) *Handler {
 		d.ServerName = "walros"
 	}
 	h := &Handler{Deps: d}
+	if cs, ok := h.cardsOf(); ok && d.WarmLists {
+		h.warm = warm.New(warm.Options{Stamp: cs.CardStamp, Log: d.Log})
+	}
 	h.systemRoutes(&h.routes)
 	h.userRoutes(&h.routes)
 	h.quickConnectRoutes(&h.routes)

@@ -448,10 +448,12 @@ func (h *Handler) ScanFinished(p scan.Progress) {
 	h.NotifyLibraryChanged(p.Library, nil, nil, nil)
 }
 
-// Close tells connected clients the server is shutting down and closes their sockets: they
-// outlive http.Server.Shutdown, which does not wait for hijacked connections. The messages go out
-// in parallel, within one second in all: a client that does not read must not hold up shutdown.
+// Close stops reading lists ahead, tells connected clients the server is shutting down and closes
+// their sockets: they outlive http.Server.Shutdown, which does not wait for hijacked connections.
+// The messages go out in parallel, within one second in all: a client that does not read must not
+// hold up shutdown.
 func (h *Handler) Close() {
+	h.warm.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	var wg sync.WaitGroup

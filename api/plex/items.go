@@ -1,6 +1,8 @@
 package plex
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
 )
@@ -20,20 +22,7 @@ func (h *Handler) itemNodes(c *gin.Context, items []core.Item, v listView) ([]*n
 		return nil, nil
 	}
 	ctx, caller := c.Request.Context(), callerOf(c)
-	parts := core.BatchParts{Files: true, Ancestors: v.parent == nil || v.parent.ParentID != "", ChildCounts: true,
-		Metadata: core.MetaColumns | core.MetaTags | core.MetaImages}
-	if v.detail {
-		parts.Metadata = core.MetaAll
-	}
-	b, err := h.Items.Batch(ctx, caller, items, parts)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]core.ItemID, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
-	}
-	data, err := h.UserData.Get(ctx, caller, ids...)
+	b, data, err := h.readPage(ctx, caller, items, v)
 	if err != nil {
 		return nil, err
 	}
@@ -83,4 +72,24 @@ func (h *Handler) itemNodes(c *gin.Context, items []core.Item, v listView) ([]*n
 		out = append(out, itemNode(it, iv))
 	}
 	return out, nil
+}
+
+// readPage reads what the elements of items show besides the items, for the whole page at once:
+// metadata, files, ancestors and child counts, and the caller's data.
+func (h *Handler) readPage(ctx context.Context, caller core.Caller, items []core.Item, v listView) (core.Batch, map[core.ItemID]core.UserData, error) {
+	parts := core.BatchParts{Files: true, Ancestors: v.parent == nil || v.parent.ParentID != "", ChildCounts: true,
+		Metadata: core.MetaColumns | core.MetaTags | core.MetaImages}
+	if v.detail {
+		parts.Metadata = core.MetaAll
+	}
+	b, err := h.Items.Batch(ctx, caller, items, parts)
+	if err != nil {
+		return core.Batch{}, nil, err
+	}
+	ids := make([]core.ItemID, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	data, err := h.UserData.Get(ctx, caller, ids...)
+	return b, data, err
 }

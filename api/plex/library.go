@@ -206,13 +206,17 @@ func (h *Handler) sectionAll(c *gin.Context) {
 	if c.Query("includeMeta") == "1" {
 		mc.add(metaNode(l))
 	}
-	nodes, err := h.itemNodes(c, items, listView{section: &l, guids: c.Query("includeGuids") == "1"})
+	v := listView{section: &l, guids: c.Query("includeGuids") == "1"}
+	nodes, err := h.itemNodes(c, items, v)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	mc.add(nodes...)
 	write(c, mc)
+	if len(items) > 0 {
+		h.warmList(callerOf(c), q, v, total)
+	}
 }
 
 // sortQuery reads Plex's sort= ("titleSort", "addedAt:desc", "year", "originallyAvailableAt").

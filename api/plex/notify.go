@@ -189,10 +189,11 @@ func object(name string, n *node) *node {
 	return n
 }
 
-// Close ends the notification sockets (http.Server.Shutdown does not wait for them) and records
-// the play sessions still open in the history.
+// Close stops reading lists ahead, ends the notification sockets (http.Server.Shutdown does not
+// wait for them) and records the play sessions still open in the history.
 func (h *Handler) Close() {
 	h.closing.Do(func() {
+		h.warm.Close()
 		h.notify.close()
 		close(h.quit)
 		<-h.stopped

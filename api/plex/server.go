@@ -22,6 +22,7 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/core/warm"
 	"github.com/walros/walros/transcoder/hls"
 )
 
@@ -119,6 +120,9 @@ type Deps struct {
 	MaxBody    int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address.
 	TrustedProxies []string
+	// WarmLists reads the rest of a section's list ahead once a page of it is asked for
+	// (warm.go); Close stops it.
+	WarmLists bool
 }
 
 // Handler is the Plex facade.
@@ -131,7 +135,8 @@ type Handler struct {
 	quit     chan struct{} // ends the reaper of quiet sessions
 	stopped  chan struct{}
 	closing  sync.Once
-	notify   notifier // the notification sockets (notify.go)
+	notify   notifier     // the notification sockets (notify.go)
+	warm     *warm.Walker // reads long lists ahead (warm.go); nil unless Deps.WarmLists
 }
 
 // New returns the facade.
@@ -145,7 +150,7 @@ func New(d Deps) *Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{Deps: d, start: time.Now(), quit: make(chan struct{}), stopped: make(chan struct{})}
+	h := &Handler{Deps: d, start: time.Now(), quit: make(chan struct{}), stopped: make(chan struct{}), warm: newWalker(d)}
 	go h.reaper(h.quit, h.stopped)
 	h.serverRoutes(&h.routes)
 	h.libraryRoutes(&h.routes)

@@ -134,7 +134,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	}
 	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
 		UserData: a.userData, History: a.history, Playlists: a.playlists, BoxSets: a.boxSets, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
-		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
+		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies, WarmLists: cfg.WarmLists})
 	defer jf.Close() // after the HTTP server: its web sockets outlive Shutdown
 	facade.Store(jf)
 	a.userData.OnChange = jf.NotifyUserData
@@ -156,7 +156,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	}
 	ph := plex.New(plex.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, UserData: a.userData, Playlists: a.playlists, History: a.history,
 		Scans: scanner, Streams: streams.manager, Artwork: art, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log,
-		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies})
+		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies, WarmLists: cfg.WarmLists})
 	px, err := startPlex(cfg, ph, cfg.ServerName, id, log)
 	if err != nil {
 		ln.Close()

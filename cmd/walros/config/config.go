@@ -57,6 +57,9 @@ type Config struct {
 	UserData UserData `yaml:"user_data"`
 	// Metrics serves /metrics.
 	Metrics bool `yaml:"metrics"`
+	// WarmLists reads the rest of a long list ahead, in the background, once a page of it is asked
+	// for through the Jellyfin or Plex facade, so that its other pages are served from memory.
+	WarmLists bool `yaml:"warm_lists"`
 	// File is the config file Load read, or empty if it read none. It is not a key of the file.
 	File string `yaml:"-"`
 }
@@ -185,8 +188,9 @@ func Default() Config {
 		Metadata: Metadata{Language: "en-US"},
 		Transcode: Transcode{MaxEncodesPerUser: 2, Preset: "veryfast", CacheSize: 20 << 30,
 			IdleTimeout: 20 * time.Second},
-		UserData: UserData{PlayedAt: 90, NextUpCutoff: 365 * 24 * time.Hour},
-		Metrics:  true,
+		UserData:  UserData{PlayedAt: 90, NextUpCutoff: 365 * 24 * time.Hour},
+		Metrics:   true,
+		WarmLists: true,
 	}
 }
 

@@ -646,3 +646,18 @@ func TestUserDataKeys(t *testing.T) {
 		t.Fatalf("defaults: %+v", c.UserData)
 	}
 }
+
+func TestWarmLists(t *testing.T) {
+	if c, _, err := load(t, "", nil); err != nil || !c.WarmLists {
+		t.Fatalf("default: %v, %v; want on", c.WarmLists, err)
+	}
+	if c, _, err := load(t, "warm_lists: false\n", nil); err != nil || c.WarmLists {
+		t.Fatalf("from the file: %v, %v; want off", c.WarmLists, err)
+	}
+	if c, _, err := load(t, "", []string{"WALROS_WARM_LISTS=false"}); err != nil || c.WarmLists {
+		t.Fatalf("from the environment: %v, %v; want off", c.WarmLists, err)
+	}
+	if _, _, err := load(t, "", []string{"WALROS_WARM_LISTS=sometimes"}); err == nil || !strings.Contains(err.Error(), "warm_lists") {
+		t.Fatalf("a bad value: %v", err)
+	}
+}

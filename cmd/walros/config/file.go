@@ -32,6 +32,7 @@ type fileConfig struct {
 	Auth        fileAuth      `yaml:"auth"`
 	HTTP        fileHTTP      `yaml:"http"`
 	Metrics     yaml.Node     `yaml:"metrics"`
+	WarmLists   yaml.Node     `yaml:"warm_lists"`
 	Scan        fileScan      `yaml:"scan"`
 	Metadata    fileMeta      `yaml:"metadata"`
 	Transcode   fileTranscode `yaml:"transcode"`

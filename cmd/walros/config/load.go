@@ -232,6 +232,8 @@ func settings() []setting {
 			set: duration(func(c *Config) *time.Duration { return &c.UserData.NextUpCutoff })},
 		{key: "metrics", env: "WALROS_METRICS",
 			set: boolean(func(c *Config) *bool { return &c.Metrics })},
+		{key: "warm_lists", env: "WALROS_WARM_LISTS",
+			set: boolean(func(c *Config) *bool { return &c.WarmLists })},
 	}
 }
 
