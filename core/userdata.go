@@ -58,6 +58,7 @@ type UserDataStore interface {
 	// UserData returns the user's data for those of ids that exist, in one query. An item with
 	// playable items under it gets Played, UnplayedCount and PlayedPercent from them; a playable
 	// item in progress gets PlayedPercent from its runtime. Items without a row get zero data.
+	// The map returned is the caller's: the store keeps no reference to it.
 	UserData(ctx context.Context, user UserID, ids []ItemID) (map[ItemID]UserData, error)
 	// UpdateUserData reads the user's data for an item (zero when there is none), applies fn and
 	// writes the result in one transaction that keeps concurrent updates of the row out; at is the
@@ -115,19 +116,21 @@ func NewUserData(store UserDataStore, items ItemStore, cfg UserDataConfig, now C
 // Items.List or another visibility-checked query, where one query for the whole page matters.
 // Use GetOne for an item id that comes from a client.
 func (s *UserDataService) Get(ctx context.Context, c Caller, ids ...ItemID) (map[ItemID]UserData, error) {
-	out := make(map[ItemID]UserData, len(ids))
+	var out map[ItemID]UserData
+	if c.IsUser() && len(ids) > 0 {
+		got, err := s.store.UserData(ctx, c.UserID, slices.Compact(slices.Sorted(slices.Values(ids))))
+		if err != nil {
+			return nil, err
+		}
+		out = got // the store's answer is the caller's to change
+	}
+	if out == nil {
+		out = make(map[ItemID]UserData, len(ids))
+	}
 	for _, id := range ids {
-		out[id] = UserData{ItemID: id}
-	}
-	if !c.IsUser() || len(ids) == 0 {
-		return out, nil
-	}
-	got, err := s.store.UserData(ctx, c.UserID, slices.Compact(slices.Sorted(slices.Values(ids))))
-	if err != nil {
-		return nil, err
-	}
-	for id, d := range got {
-		out[id] = d
+		if _, ok := out[id]; !ok {
+			out[id] = UserData{ItemID: id}
+		}
 	}
 	return out, nil
 }

@@ -208,23 +208,23 @@ func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]c
 	// The blocks the page overlaps: offset is within list, seqs is not empty.
 	offset = min(offset, len(list))
 	from, to := offset/pageBlock*pageBlock, min((offset+len(seqs)+pageBlock-1)/pageBlock*pageBlock, len(list))
-	got := make(map[int64]core.Item, len(seqs))
+	var got map[int64]core.Item // a miss's: the page's rows
 	missing, pageMisses := list[from:to], true // unless the cache holds rows for st
 	pc.bySeq.read(st, func(m map[int64]timed[core.Item]) {
 		pageMisses = false
-		for _, seq := range seqs {
+		for _, seq := range seqs { // most pages: straight into out
 			e, ok := m[seq]
 			if !ok || !fresh(e.at, start) {
 				pageMisses = true
 				break
 			}
-			got[seq] = cloneItem(e.v)
+			out = append(out, cloneItem(e.v))
 		}
 		if !pageMisses {
 			return
 		}
 		// A miss reads what the blocks around the page lack, with it.
-		missing = nil
+		out, got, missing = out[:0], make(map[int64]core.Item, len(seqs)), nil
 		for i, seq := range list[from:to] {
 			switch e, ok := m[seq]; {
 			case !ok || !fresh(e.at, start):
@@ -234,24 +234,22 @@ func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]c
 			}
 		}
 	})
-	if pageMisses {
-		rows, err := s.readBySeq(ctx, missing)
-		if err != nil {
-			return nil, err
-		}
-		read := make([]core.Item, 0, len(rows))
-		for _, it := range rows {
-			read = append(read, it)
-		}
-		pc.keepItems(st, start, read)
-		for _, seq := range seqs {
-			if it, ok := rows[seq]; ok {
-				got[seq] = it
-			}
-		}
+	if !pageMisses {
+		return out, nil
 	}
+	rows, err := s.readBySeq(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	read := make([]core.Item, 0, len(rows))
+	for _, it := range rows {
+		read = append(read, it)
+	}
+	pc.keepItems(st, start, read)
 	for _, seq := range seqs {
-		if it, ok := got[seq]; ok {
+		if it, ok := rows[seq]; ok {
+			out = append(out, it)
+		} else if it, ok := got[seq]; ok { // kept, around a miss
 			out = append(out, it)
 		}
 	}

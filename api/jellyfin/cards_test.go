@@ -116,3 +116,34 @@ func TestCardsCost(t *testing.T) {
 		t.Logf("%s: %v, %d B/op, %d allocs/op", tc.name, time.Duration(r.NsPerOp()), r.AllocedBytesPerOp(), r.AllocsPerOp())
 	}
 }
+
+// TestAppendUserDataSameBytes checks that the hand-written user data is what encode writes, for
+// plain items and every optional field.
+func TestAppendUserDataSameBytes(t *testing.T) {
+	played := time.Date(2026, 11, 23, 1, 2, 3, 400, time.UTC)
+	likes, rating, count := true, 7.5, 3
+	base := core.UserData{ItemID: "0123456789abcdef0123456789abcdef", Position: 90 * time.Second, PlayCount: 2, Favorite: true, Played: true}
+	cases := map[string]core.UserData{
+		"nothing":  {ItemID: "0123456789abcdef0123456789abcdef"},
+		"plain":    base,
+		"dashes":   {ItemID: "01234567-89ab-cdef-0123-456789abcdef"},
+		"odd id":   {ItemID: `a"b\c<d>é`},
+		"rating":   func(d core.UserData) core.UserData { d.Rating = &rating; return d }(base),
+		"likes":    func(d core.UserData) core.UserData { d.Likes = &likes; return d }(base),
+		"last":     func(d core.UserData) core.UserData { d.LastPlayedAt = &played; return d }(base),
+		"progress": func(d core.UserData) core.UserData { d.PlayedPercent = 12.5; return d }(base),
+		"folder":   func(d core.UserData) core.UserData { d.UnplayedCount = &count; d.PlayedPercent = 40; return d }(base),
+	}
+	for name, d := range cases {
+		dto := toUserData(d)
+		dto.Key, dto.ItemId = string(d.ItemID), string(d.ItemID) // as they are, odd ones included
+		want, err := encode(nil, dto)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendUserData([]byte("prefix"), dto)
+		if err != nil || string(got) != "prefix"+string(want) {
+			t.Errorf("%s:\n got %s (%v)\nwant prefix%s", name, got, err, want)
+		}
+	}
+}

@@ -93,7 +93,12 @@ func (h *Handler) listPaged(ctx context.Context, caller core.Caller, q core.Item
 		if err != nil {
 			return nil, 0, err
 		}
-		out, total = append(out, got...), n
+		if out == nil {
+			out = got // most lists are one call: no copy
+		} else {
+			out = append(out, got...)
+		}
+		total = n
 		if len(got) < q.Limit {
 			break
 		}
