@@ -26,7 +26,7 @@ export interface DownloadManifest {
 }
 
 /** qualities are what the quality picker offers, original first. */
-export const qualities = ['original', '1080p', '720p', '480p', '360p'] as const;
+export const qualities = ['original', '1080p', '720p', '480p', '360p', '240p'] as const;
 
 /** maxBlobBytes is the largest file read into memory; larger ones go to the browser's downloads. */
 export const maxBlobBytes = 1 << 30;
