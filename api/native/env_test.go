@@ -62,6 +62,20 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, envOptions{})
+}
+
+// envOptions change what newEnvWith builds; the zero value builds newEnv's env.
+type envOptions struct {
+	prober    core.Prober     // nil: fakeProber
+	downloads downloadService // nil: originals only
+}
+
+func newEnvWith(t *testing.T, opt envOptions) *env {
+	t.Helper()
+	if opt.prober == nil {
+		opt.prober = fakeProber{}
+	}
 	gin.SetMode(gin.TestMode)
 	ctx := context.Background()
 	db, err := store.Open(ctx, "", t.TempDir())
@@ -85,7 +99,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now,
+	scanner := scan.New(st.Media, st.Libraries, opt.prober, scan.Options{NewID: newID, Now: clk.Now,
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
 	media := t.TempDir()
@@ -100,7 +114,7 @@ func newEnv(t *testing.T) *env {
 		Transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History, Lists: st.Lists,
 			Playlists: st.Playlists, Now: clk.Now, NewID: newID}),
 		Stats: core.NewStats(st.Stats, st.Users, st.Items, clk.Now),
-		Scans: scanner, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096, MaxImport: maxImport})
+		Scans: scanner, Downloads: opt.downloads, Ready: db.Ping, Metrics: metrics, Gatherer: reg, Log: slog.New(slog.DiscardHandler), MaxBody: 4096, MaxImport: maxImport})
 	if err != nil {
 		t.Fatal(err)
 	}

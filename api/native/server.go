@@ -168,6 +168,8 @@ type Deps struct {
 	Subtitles subtitleExtractor
 	Audio     audioService
 	Thumbs    thumbService
+	// Downloads encodes the MP4s of transcoded downloads; nil offers originals only.
+	Downloads downloadService
 	// Ready reports whether the server can take traffic (the database answers, ...).
 	Ready    func(ctx context.Context) error
 	Metrics  *middleware.Metrics
@@ -251,6 +253,8 @@ func (h *Handler) Engine() *gin.Engine {
 	media.GET("/items/:id/files/:fileId/subtitles/:name", h.subtitleFile)
 	media.GET("/items/:id/audio", h.audioStream)
 	media.GET("/items/:id/thumbs/:name", h.thumbsFile)
+	media.GET("/items/:id/download", h.downloadFile)
+	media.HEAD("/items/:id/download", h.downloadFile)
 
 	a := v1.Group("", h.authenticate)
 	a.POST("/auth/logout", h.logout)
@@ -277,6 +281,8 @@ func (h *Handler) Engine() *gin.Engine {
 	a.POST("/items/:id/identify", h.identifyItem)
 	a.POST("/items/:id/media-token", h.mediaToken)
 	a.POST("/items/:id/playback", h.playbackInfo)
+	a.GET("/items/:id/downloads", h.itemDownloads)
+	a.GET("/playlists/:id/downloads", h.playlistDownloads)
 	a.GET("/genres", h.facets(core.FacetGenre))
 	a.GET("/studios", h.facets(core.FacetStudio))
 	a.GET("/tags", h.facets(core.FacetTag))

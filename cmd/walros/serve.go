@@ -123,7 +123,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Playlists: a.playlists, BoxSets: a.boxSets,
 		History: a.history, UserData: a.userData, Lists: a.lists, Transfer: a.transfer, Stats: a.stats, Scans: scanner, Artwork: art,
 		Streams: streams.manager, Subtitles: streams.subtitles, Audio: streams.audio, Thumbs: streams.thumbs,
-		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
+		Downloads: streams.downloads, Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
 		TrustedProxies: cfg.HTTP.TrustedProxies})
 	if err != nil {
 		return err

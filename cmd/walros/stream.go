@@ -14,6 +14,7 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/transcoder/audio"
+	"github.com/walros/walros/transcoder/download"
 	"github.com/walros/walros/transcoder/thumbs"
 
 	"github.com/walros/walros/cmd/walros/config"
@@ -28,6 +29,7 @@ import (
 type streaming struct {
 	manager   *hls.Manager
 	audio     *audio.Transcoder
+	downloads *download.Transcoder
 	thumbs    *thumbJobs
 	cache     *segcache.Cache
 	ffmpeg    ffmpeg.Runner
@@ -61,9 +63,12 @@ func newStreaming(cfg config.Config, log *slog.Logger) (*streaming, error) {
 		IdleTimeout: cfg.Transcode.IdleTimeout, HWAccel: cfg.Transcode.HWAccel, HWDevice: cfg.Transcode.HWDevice, Log: log})
 	thumbDir := filepath.Join(cfg.Data, "cache", "thumbs")
 	return &streaming{manager: m, cache: cache, ffmpeg: ff, keyframes: index,
-		probe:  ffmpeg.Runner{Bin: probeBin, Log: log, Nice: 15},
-		audio:  &audio.Transcoder{FFmpeg: encoder, Cache: cache, Log: log},
-		thumbs: newThumbJobs(background, thumbDir, log)}, nil
+		probe: ffmpeg.Runner{Bin: probeBin, Log: log, Nice: 15},
+		audio: &audio.Transcoder{FFmpeg: encoder, Cache: cache, Log: log},
+		// Downloads have their own bound (2 at once, 1 per user) and the low priority of
+		// background work: they run for minutes as fast as the CPU allows, and players come first.
+		downloads: &download.Transcoder{FFmpeg: background, Options: download.Options{Preset: cfg.Transcode.Preset}, Log: log},
+		thumbs:    newThumbJobs(background, thumbDir, log)}, nil
 }
 
 // thumbJobs makes scrub thumbnails in the background, one file at a time, when a player first

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { message, useApi, useAsync } from './context';
+import { DownloadButton } from './downloadbutton';
 import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
@@ -77,6 +78,9 @@ export function Details({ id }: { id: string }) {
 						{ud?.played && <span class="badge">Played</span>}
 					</div>
 					{actionError && <ErrorBox error={actionError} />}
+					{((playable(it) && it.files.length > 0) || it.type === 'season' || it.type === 'series') && (
+						<DownloadButton key={it.id} source={{ kind: 'item', id: it.id }} all={!playable(it)} />
+					)}
 					{it.overview && <p class="overview">{it.overview}</p>}
 					{crew.length > 0 && (
 						<p class="crew">
