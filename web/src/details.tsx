@@ -75,6 +75,11 @@ export function Details({ id }: { id: string }) {
 							{onWatchlist ? '✓ On watchlist' : '+ Watchlist'}
 						</button>
 						{ud?.played && <span class="badge">Played</span>}
+						{api.store.current()?.admin && (
+							<a class="button" href={href({ name: 'admin', section: 'item', id: it.id })}>
+								Edit metadata
+							</a>
+						)}
 					</div>
 					{actionError && <ErrorBox error={actionError} />}
 					{it.overview && <p class="overview">{it.overview}</p>}
