@@ -68,6 +68,12 @@ export function Metadata({ id }: { id: string }) {
 	const api = useApi();
 	const [version, setVersion] = useState(0);
 	const item = useAsync(() => api.get<ItemMetadata>(`/items/${id}`), [id, version]);
+	// Kept here: a save reloads the item and starts its form afresh.
+	const [done, setDone] = useState('');
+	const changed = (what: string) => {
+		setDone(what);
+		setVersion((v) => v + 1);
+	};
 	if (item.error) return <ErrorBox error={item.error} />;
 	if (!item.data) return <Spinner />;
 	const it = item.data;
@@ -79,8 +85,9 @@ export function Metadata({ id }: { id: string }) {
 					Back to the item
 				</a>
 			</div>
-			<Fields key={`${it.id}-${version}`} item={it} onSaved={() => setVersion((v) => v + 1)} />
-			<Identify item={it} onDone={() => setVersion((v) => v + 1)} />
+			{done && <p role="status">{done}</p>}
+			<Fields key={`${it.id}-${version}`} item={it} onSaved={() => changed('Saved.')} />
+			<Identify item={it} onDone={() => changed('Identified: the metadata was fetched again.')} />
 			<section aria-labelledby="art-h" class="admin-form">
 				<h2 id="art-h">Artwork</h2>
 				{it.images.length === 0 && <p class="empty">No artwork.</p>}
@@ -104,7 +111,6 @@ function Fields({ item, onSaved }: { item: ItemMetadata; onSaved: () => void }) 
 	const [f, setF] = useState(() => formOf(item));
 	const [unlock, setUnlock] = useState<string[]>([]);
 	const [problems, setProblems] = useState<string[]>([]);
-	const [saved, setSaved] = useState('');
 	const input = (k: string, label: string, multi = false) => (
 		<>
 			<label for={`md-${k}`}>
@@ -121,7 +127,6 @@ function Fields({ item, onSaved }: { item: ItemMetadata; onSaved: () => void }) 
 
 	async function submit(e: Event) {
 		e.preventDefault();
-		setSaved('');
 		let body: Record<string, unknown>;
 		try {
 			body = metadataPatch(item, f);
@@ -137,7 +142,6 @@ function Fields({ item, onSaved }: { item: ItemMetadata; onSaved: () => void }) 
 		setProblems([]);
 		try {
 			await api.call('PATCH', `/items/${item.id}`, body);
-			setSaved('Saved.');
 			onSaved();
 		} catch (err) {
 			setProblems([message(err)]);
@@ -163,7 +167,6 @@ function Fields({ item, onSaved }: { item: ItemMetadata; onSaved: () => void }) 
 				</fieldset>
 			)}
 			<Problems items={problems} />
-			{saved && <p role="status">{saved}</p>}
 			<button type="submit" class="primary">
 				Save metadata
 			</button>
