@@ -97,7 +97,7 @@ func newEnv(t *testing.T) *env {
 	}
 	items := core.NewItems(st.Items, st.Media, st.Metadata)
 	logs := logring.New(100)
-	h, err := New(Deps{Logs: logs, Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
+	h, err := New(Deps{Logs: logs, Encoders: fakeEncoders{Renditions: 3, Heads: 2, Transcodes: 1, Started: 7}, Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
 		Items: items, Playlists: core.NewPlaylists(st.Playlists, items, clk.Now, newID), BoxSets: core.NewBoxSets(st.BoxSets, items, st.Libraries, clk.Now, newID), History: core.NewHistory(st.History, items, clk.Now),
 		UserData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), Lists: core.NewLists(st.Lists, items, clk.Now, newID),
 		Transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History, Lists: st.Lists,

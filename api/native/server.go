@@ -180,6 +180,8 @@ type Deps struct {
 	TrustedProxies []string
 	// Logs holds the server's latest log records for GET /system/logs; nil keeps none.
 	Logs logSource
+	// Encoders reports the HLS/DASH encoder runs for GET /system/transcodes.
+	Encoders encoderStats
 }
 
 // Handler is the native API.
@@ -302,6 +304,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/history", h.listHistory)
 	a.GET("/ratings", h.listRatings)
 	a.GET("/system/logs", h.systemLogs)
+	a.GET("/system/transcodes", h.systemTranscodes)
 	a.POST("/boxsets", h.createBoxSet)
 	a.POST("/boxsets/:id/items", h.addToBoxSet)
 	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/internal/logring"
+	"github.com/walros/walros/transcoder/hls"
 )
 
 // logSource is what the logs route needs from logring.Ring.
@@ -54,6 +55,34 @@ func (h *Handler) systemLogs(c *gin.Context) {
 		for _, e := range h.Logs.Recent(limit, min) {
 			out.Items = append(out.Items, logEntryDTO{Time: e.Time, Level: strings.ToLower(e.Level.String()), Message: e.Message, Attrs: e.Attrs})
 		}
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, out)
+}
+
+// encoderStats is what the transcodes route needs from hls.Manager.
+type encoderStats interface {
+	Stats() hls.Stats
+}
+
+type transcodesDTO struct {
+	Renditions int `json:"renditions"`
+	Encoders   int `json:"encoders"`
+	Transcodes int `json:"transcodes"`
+	Started    int `json:"started"`
+}
+
+// systemTranscodes is GET /system/transcodes: what the HLS/DASH manager is running now, for
+// admins (others get 404). Without a manager (no ffmpeg wired) every count is 0.
+func (h *Handler) systemTranscodes(c *gin.Context) {
+	if !callerOf(c).Admin {
+		h.fail(c, core.ErrForbidden)
+		return
+	}
+	var out transcodesDTO
+	if h.Encoders != nil {
+		s := h.Encoders.Stats()
+		out = transcodesDTO{Renditions: s.Renditions, Encoders: s.Heads, Transcodes: s.Transcodes, Started: s.Started}
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, out)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/walros/walros/transcoder/hls"
 )
 
 func TestSystemLogs(t *testing.T) {
@@ -65,5 +67,23 @@ func TestSystemLogs(t *testing.T) {
 	}
 	if rec := e.do(http.MethodGet, "/api/v1/system/logs", nil); rec.Code != http.StatusUnauthorized {
 		t.Errorf("anonymous: status %d, want 401", rec.Code)
+	}
+}
+
+// fakeEncoders stands in for the HLS manager's counts.
+type fakeEncoders hls.Stats
+
+func (f fakeEncoders) Stats() hls.Stats { return hls.Stats(f) }
+
+func TestSystemTranscodes(t *testing.T) {
+	e := newEnv(t)
+	var got transcodesDTO
+	e.decode(e.want(http.StatusOK, e.as(e.admin, http.MethodGet, "/api/v1/system/transcodes", nil)), &got)
+	if want := (transcodesDTO{Renditions: 3, Encoders: 2, Transcodes: 1, Started: 7}); got != want {
+		t.Errorf("transcodes = %+v, want %+v", got, want)
+	}
+	bob, _ := e.addUser("bob")
+	if rec := e.as(bob, http.MethodGet, "/api/v1/system/transcodes", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("non-admin: status %d, want 404", rec.Code)
 	}
 }

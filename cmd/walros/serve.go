@@ -127,7 +127,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		History: a.history, UserData: a.userData, Lists: a.lists, Transfer: a.transfer, Stats: a.stats, Scans: scanner, Artwork: art,
 		Streams: streams.manager, Subtitles: streams.subtitles, Audio: streams.audio, Thumbs: streams.thumbs,
 		Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
-		TrustedProxies: cfg.HTTP.TrustedProxies, Logs: logs})
+		TrustedProxies: cfg.HTTP.TrustedProxies, Logs: logs, Encoders: streams.manager})
 	if err != nil {
 		return err
 	}
