@@ -47,6 +47,8 @@ const ms = () => opts.timeout * 1000;
 async function shot(name) {
 	if (!opts.shots) return null;
 	const path = join(opts.shots, `web-admin-${name}.png`);
+	// <main> is the page's scroller: from its top, every shot shows the page's heading.
+	await run.page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
 	await run.page.screenshot({ path, fullPage: true });
 	return path;
 }
@@ -235,7 +237,9 @@ async function main() {
 		await mine.waitFor({ timeout: ms() });
 		const text = await mine.innerText();
 		if (!text.includes(opts.username)) throw new Error(`the current session's row says ${text}`);
-		return { rows: await table.locator('tbody tr').count(), shot: await shot('sessions') };
+		const streams = await p().getByRole('status', { name: 'Streams' }).innerText({ timeout: ms() });
+		if (!/Streaming now: 0 HLS\/DASH renditions, 0 encoder runs/.test(streams)) throw new Error(`streams: ${streams}`);
+		return { streams, rows: await table.locator('tbody tr').count(), shot: await shot('sessions') };
 	});
 
 	await run.step('server-logs', async () => {

@@ -1,8 +1,9 @@
-// Sessions: every signed-in device of every user; revoking one signs that device out.
+// Sessions: every signed-in device of every user (revoking one signs that device out), and how
+// many HLS/DASH encoder runs the server has going. The API does not say which session plays what.
 import { useState } from 'preact/hooks';
 import { useApi, useAsync } from '../context';
 import { ErrorBox, Spinner } from '../ui';
-import type { AdminUser, List, Session } from './types';
+import type { AdminUser, List, Session, Transcodes } from './types';
 import { Confirm, when } from './widgets';
 
 export function Sessions() {
@@ -10,6 +11,7 @@ export function Sessions() {
 	const [version, setVersion] = useState(0);
 	const sessions = useAsync(() => api.get<List<Session>>('/sessions', { all: true }), [version]);
 	const users = useAsync(() => api.get<List<AdminUser>>('/users'), []);
+	const streams = useAsync(() => api.get<Transcodes>('/system/transcodes'), [version]);
 	const name = (id: string) => users.data?.items.find((u) => u.id === id)?.username ?? id;
 	const list = [...(sessions.data?.items ?? [])].sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
 
@@ -21,6 +23,13 @@ export function Sessions() {
 					Refresh
 				</button>
 			</div>
+			{streams.data && (
+				<p class="streams" role="status" aria-label="Streams">
+					Streaming now: {streams.data.renditions} HLS/DASH rendition{streams.data.renditions === 1 ? '' : 's'}, {streams.data.encoders} encoder run
+					{streams.data.encoders === 1 ? '' : 's'} ({streams.data.transcodes} encoding video, the rest copying or audio); {streams.data.started} started since the server
+					started.
+				</p>
+			)}
 			{sessions.error && <ErrorBox error={sessions.error} />}
 			{!sessions.data && sessions.loading && <Spinner />}
 			<table class="admin-table" aria-label="Sessions">

@@ -54,6 +54,14 @@ export interface Session {
 	current: boolean;
 }
 
+/** Transcodes is GET /system/transcodes: the stream manager's encoder runs now. */
+export interface Transcodes {
+	renditions: number;
+	encoders: number;
+	transcodes: number;
+	started: number;
+}
+
 export interface LogEntry {
 	time: string;
 	level: 'debug' | 'info' | 'warn' | 'error';
