@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProviderIds, libraryErrors, parseList, parseProviderIds, userErrors } from './forms';
+import { formatProviderIds, libraryErrors, parentalSummary, parseList, parseProviderIds, ratingLevels, userErrors } from './forms';
 
 describe('admin forms', () => {
 	it('splits lists', () => {
@@ -26,5 +26,22 @@ describe('admin forms', () => {
 		expect(() => parseProviderIds('tmdb')).toThrow(/provider=id/);
 		expect(() => parseProviderIds('=5')).toThrow(/provider=id/);
 		expect(parseProviderIds(formatProviderIds({ tmdb: '1', tvdb: '2' }))).toEqual({ tmdb: '1', tvdb: '2' });
+	});
+});
+
+describe('parental words', () => {
+	it('groups ratings by level', () => {
+		expect(ratingLevels([{ name: 'PG-13', level: 13 }, { name: 'G', level: 0 }, { name: 'FSK 12', level: 12 }, { name: '12', level: 12 }])).toEqual([
+			[0, '0: G'],
+			[12, '12: FSK 12, 12'],
+			[13, '13: PG-13'],
+		]);
+	});
+
+	it('summarizes parental controls', () => {
+		expect(parentalSummary({ maxRatingLevel: null, blockUnrated: [], blockedTags: [], schedule: [] })).toBe('no parental controls');
+		expect(parentalSummary({ maxRatingLevel: 13, blockUnrated: ['movie', 'series'], blockedTags: ['horror'], schedule: [{ day: 'weekend', start: 7, end: 20 }] })).toBe(
+			'rated up to 13, unrated movie/series blocked, tags blocked: horror, 1 allowed-hours window',
+		);
 	});
 });

@@ -1,5 +1,6 @@
 // Checks of the admin forms, run before a request so that people see what to fix at once; the
-// server checks everything again.
+// server checks everything again. And the words the forms show.
+import type { ParentalControls, Rating } from './types';
 
 export const libraryTypes: [string, string][] = [
 	['movies', 'Movies'],
@@ -75,4 +76,21 @@ export function formatProviderIds(ids: Record<string, string> | undefined): stri
 	return Object.entries(ids ?? {})
 		.map(([k, v]) => `${k}=${v}`)
 		.join(', ');
+}
+
+/** ratingLevels groups the rating names by level, lowest first ("13: PG-13, FSK 12…" style). */
+export function ratingLevels(rs: Rating[]): [number, string][] {
+	const by = new Map<number, string[]>();
+	for (const r of rs) by.set(r.level, [...(by.get(r.level) ?? []), r.name]);
+	return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([l, names]) => [l, `${l}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? '…' : ''}`]);
+}
+
+/** parentalSummary says in a few words what a user's parental controls do. */
+export function parentalSummary(p: ParentalControls): string {
+	const parts: string[] = [];
+	if (p.maxRatingLevel !== null) parts.push(`rated up to ${p.maxRatingLevel}`);
+	if (p.blockUnrated.length > 0) parts.push(`unrated ${p.blockUnrated.join('/')} blocked`);
+	if (p.blockedTags.length > 0) parts.push(`tags blocked: ${p.blockedTags.join(', ')}`);
+	if (p.schedule.length > 0) parts.push(`${p.schedule.length} allowed-hours window${p.schedule.length === 1 ? '' : 's'}`);
+	return parts.length > 0 ? parts.join(', ') : 'no parental controls';
 }

@@ -2,7 +2,7 @@
 // groups to block, blocked tags, and the hours during which the user may watch.
 import { useState } from 'preact/hooks';
 import { useApi, useAsync } from '../context';
-import { parseList } from './forms';
+import { parseList, ratingLevels } from './forms';
 import { addWindow, days, formatHour, parseHour, removeWindow, scheduleErrors, setWindow, type AccessWindow } from './schedule';
 import type { List, ParentalControls, Rating } from './types';
 
@@ -13,13 +13,6 @@ const unratedGroups: [string, string][] = [
 	['video', 'Videos'],
 	['other', 'Other (box sets)'],
 ];
-
-/** ratingLevels groups the rating names by level, lowest first ("13: PG-13, FSK 12…" style). */
-export function ratingLevels(rs: Rating[]): [number, string][] {
-	const by = new Map<number, string[]>();
-	for (const r of rs) by.set(r.level, [...(by.get(r.level) ?? []), r.name]);
-	return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([l, names]) => [l, `${l}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? '…' : ''}`]);
-}
 
 export function Parental({ id, value, onChange }: { id: string; value: ParentalControls; onChange: (p: ParentalControls, problems: string[]) => void }) {
 	const api = useApi();

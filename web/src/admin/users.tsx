@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { message, useApi, useAsync } from '../context';
 import { ErrorBox, Spinner } from '../ui';
-import { userErrors } from './forms';
+import { parentalSummary, userErrors } from './forms';
 import { Parental } from './parental';
 import type { AdminUser, LibraryInfo, List, ParentalControls } from './types';
 import { Confirm, Problems, when } from './widgets';
@@ -76,16 +76,6 @@ export function Users() {
 			</ul>
 		</>
 	);
-}
-
-/** parentalSummary says in a few words what a user's parental controls do. */
-export function parentalSummary(p: ParentalControls): string {
-	const parts: string[] = [];
-	if (p.maxRatingLevel !== null) parts.push(`rated up to ${p.maxRatingLevel}`);
-	if (p.blockUnrated.length > 0) parts.push(`unrated ${p.blockUnrated.join('/')} blocked`);
-	if (p.blockedTags.length > 0) parts.push(`tags blocked: ${p.blockedTags.join(', ')}`);
-	if (p.schedule.length > 0) parts.push(`${p.schedule.length} allowed-hours window${p.schedule.length === 1 ? '' : 's'}`);
-	return parts.length > 0 ? parts.join(', ') : 'no parental controls';
 }
 
 function NewUser({ onCreated }: { onCreated: (u: AdminUser) => void }) {
