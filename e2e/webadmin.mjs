@@ -2,13 +2,15 @@
 // webadmin.mjs drives the admin pages of Walros's own web client (web/src/admin) in headless
 // Chromium: an admin adds a movie library through the form and watches its scan's live progress,
 // browses the items it found, edits one's metadata, creates a user with parental controls,
-// creates an API key (shown once; it works) and revokes it (it stops working), sees the
-// sessions, reads the server's health and logs; then a non-admin gets no admin link and is
-// refused the admin pages. It keeps a screenshot of each admin page (web-admin-*.png) and prints
-// one JSON object on stdout like webclient.mjs (see README.md); exit 0 when every step passed.
+// creates an API key (shown once; it works) and revokes it (it stops working), revokes another
+// device's session (--revoke-device NAME), reads the server's health and logs; then a non-admin
+// gets no admin link and is refused the admin pages. It keeps a screenshot of each admin page
+// (web-admin-*.png) and prints one JSON object on stdout like webclient.mjs (see README.md);
+// exit 0 when every step passed, 1 otherwise, 2 on bad usage.
 //
 //   node e2e/webadmin.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
-//       --folder /path/to/Movies --title 'Big Test' --user2 bob --password2 PW2 --shots DIR
+//       --folder /path/to/Movies --title 'Big Test' --user2 bob --password2 PW2 \
+//       --revoke-device 'Living room TV' --shots DIR
 
 import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ const SPEC = {
 	title: { type: 'string' },
 	library: { type: 'string', default: 'Films' },
 	user2: { type: 'string' },
+	revokeDevice: { type: 'string' },
 	password2: { type: 'string' },
 	shots: { type: 'string' },
 	timeout: { type: 'number', default: 30 },
@@ -239,7 +242,17 @@ async function main() {
 		if (!text.includes(opts.username)) throw new Error(`the current session's row says ${text}`);
 		const streams = await p().getByRole('status', { name: 'Streams' }).innerText({ timeout: ms() });
 		if (!/Streaming now: 0 HLS\/DASH renditions, 0 encoder runs/.test(streams)) throw new Error(`streams: ${streams}`);
-		return { streams, rows: await table.locator('tbody tr').count(), shot: await shot('sessions') };
+		const rows = await table.locator('tbody tr').count();
+		const s = await shot('sessions');
+		let revoked = null;
+		if (opts.revokeDevice) {
+			const tv = table.locator('tr', { hasText: opts.revokeDevice });
+			await tv.getByRole('button', { name: 'Revoke' }).click();
+			await tv.getByRole('button', { name: 'Yes, revoke' }).click();
+			await tv.waitFor({ state: 'detached', timeout: ms() });
+			revoked = opts.revokeDevice;
+		}
+		return { streams, rows, revoked, shot: s };
 	});
 
 	await run.step('server-logs', async () => {

@@ -13,7 +13,7 @@ import (
 // TestWebAdmin drives the admin pages of Walros's own web client with webadmin.mjs: the admin
 // adds a library through the form and watches its scan's live progress until the items appear,
 // edits an item's metadata, creates a user with parental controls, creates and revokes an API
-// key, sees the sessions and reads the server's health and logs; a non-admin is refused. Each
+// key, revokes another device's session, reads the server's health and logs; a non-admin is refused. Each
 // admin page is kept as a screenshot (web-admin-*.png) in the artifacts directory.
 func TestWebAdmin(t *testing.T) {
 	requireTools(t, true, "playwright-core")
@@ -35,10 +35,16 @@ func TestWebAdmin(t *testing.T) {
 	srv := startServer(t, buildWalros(t, work), artifacts)
 	const bobPassword = "bob-password-1"
 	srv.call(t, http.MethodPost, "/api/v1/users", map[string]any{"username": "bob", "password": bobPassword}, http.StatusCreated, nil)
+	// A session of bob's on another device, for the sessions page to revoke.
+	var tv struct {
+		RefreshToken string `json:"refreshToken"`
+	}
+	srv.call(t, http.MethodPost, "/api/v1/auth/login", map[string]any{"username": "bob", "password": bobPassword,
+		"deviceId": "e2e-tv", "deviceName": "Living room TV", "client": "e2e"}, http.StatusOK, &tv)
 
 	play(t, srv, artifacts, "webadmin", "webadmin.mjs", "--origin", srv.base,
 		"--username", "admin", "--password", adminPassword, "--folder", movies, "--title", bigTest,
-		"--user2", "bob", "--password2", bobPassword, "--shots", artifacts, "--timeout", "30")
+		"--user2", "bob", "--password2", bobPassword, "--revoke-device", "Living room TV", "--shots", artifacts, "--timeout", "30")
 
 	// What the pages did is on the server, seen through the API rather than the script.
 	var libs struct {
@@ -66,6 +72,8 @@ func TestWebAdmin(t *testing.T) {
 	if len(keys.Items) != 0 {
 		t.Errorf("API keys left: %+v, want none (revoked)", keys.Items)
 	}
+	// The revoked session cannot refresh any more.
+	srv.call(t, http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refreshToken": tv.RefreshToken}, http.StatusUnauthorized, nil)
 	for _, name := range []string{"libraries-empty", "scan-running", "libraries", "metadata", "users", "keys", "sessions", "server", "refused"} {
 		if _, err := os.Stat(filepath.Join(artifacts, "web-admin-"+name+".png")); err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
