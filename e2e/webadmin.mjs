@@ -152,6 +152,17 @@ async function main() {
 		return { titles: [...new Set(titles)].length };
 	});
 
+	await run.step('last-scan', async () => {
+		// Back on the page, the row tells the last scan from the server's own record of it.
+		await p().getByRole('link', { name: 'Admin', exact: true }).click();
+		const line = p().locator('[data-library] .last-scan');
+		const text = await line.innerText({ timeout: ms() });
+		if (!/found \d+ files/.test(text)) throw new Error(`last scan: ${text}`);
+		await p().goBack();
+		await p().getByRole('heading', { name: opts.library, level: 1 }).waitFor({ timeout: ms() });
+		return { text };
+	});
+
 	await run.step('metadata', async () => {
 		await p().locator('.vgrid a.card', { hasText: opts.title }).first().click();
 		await p().getByRole('heading', { name: opts.title, level: 1 }).waitFor({ timeout: ms() });

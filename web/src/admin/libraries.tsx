@@ -1,12 +1,13 @@
 // Libraries: list, add, edit, delete, and scan with live progress.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api';
 import { message, useApi, useAsync } from '../context';
 import { href } from '../router';
 import { ErrorBox, Spinner } from '../ui';
 import { libraryErrors, libraryTypes, parseList } from './forms';
 import { describeScan, scanPercent, watchScan, type ScanStatus } from './scanevents';
 import type { LibraryInfo, List } from './types';
-import { Confirm, Problems, librariesChanged } from './widgets';
+import { Confirm, Problems, librariesChanged, when } from './widgets';
 
 export function Libraries() {
 	const api = useApi();
@@ -57,6 +58,9 @@ export function Libraries() {
 function LibraryRow({ lib, scanRun, onScan, onChanged }: { lib: LibraryInfo; scanRun: number; onScan: () => void; onChanged: () => void }) {
 	const api = useApi();
 	const [editing, setEditing] = useState(false);
+	// The library's last scan, when the server still has it (404: none since it started): one
+	// that runs, started elsewhere (a schedule, another admin), is followed live.
+	const last = useAsync(() => api.get<ScanStatus>(`/libraries/${lib.id}/scan`).catch((e) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e))), [lib.id]);
 	const kind = libraryTypes.find(([t]) => t === lib.type)?.[1] ?? lib.type;
 	return (
 		<li class="admin-row" data-library={lib.name}>
@@ -96,13 +100,24 @@ function LibraryRow({ lib, scanRun, onScan, onChanged }: { lib: LibraryInfo; sca
 					}}
 				/>
 			)}
-			{scanRun > 0 && <ScanProgress key={scanRun} library={lib} />}
+			{scanRun > 0 ? (
+				<ScanProgress key={scanRun} library={lib} start />
+			) : last.data?.running ? (
+				<ScanProgress library={lib} start={false} />
+			) : (
+				last.data && (
+					<p class="muted last-scan">
+						Last scan {when(last.data.finishedAt)}: {describeScan(last.data).replace(/^Scan finished: /, '')}
+					</p>
+				)
+			)}
 		</li>
 	);
 }
 
-/** ScanProgress starts a scan of the library and shows its progress as the server streams it. */
-function ScanProgress({ library }: { library: LibraryInfo }) {
+/** ScanProgress starts a scan of the library (or, with start false, follows the one running) and
+ * shows its progress as the server streams it. */
+function ScanProgress({ library, start }: { library: LibraryInfo; start: boolean }) {
 	const api = useApi();
 	const [status, setStatus] = useState<ScanStatus>();
 	const [events, setEvents] = useState(0);
@@ -115,7 +130,7 @@ function ScanProgress({ library }: { library: LibraryInfo }) {
 		const stop = new AbortController();
 		(async () => {
 			try {
-				setStatus(await api.call<ScanStatus>('POST', `/libraries/${library.id}/scan`));
+				if (start) setStatus(await api.call<ScanStatus>('POST', `/libraries/${library.id}/scan`));
 				const last = await watchScan(
 					api,
 					library.id,
