@@ -286,6 +286,24 @@ async function main() {
 		return { records: texts.length, newest: texts[0], errors: errors.length, shot: s };
 	});
 
+	await run.step('mobile', async () => {
+		// At a phone's width nothing is wider than the screen: tables turn into stacked rows.
+		await p().setViewportSize({ width: 390, height: 844 });
+		const wide = [];
+		const shots = [];
+		for (const section of ['libraries', 'users', 'sessions', 'server']) {
+			await p().goto(`${opts.origin}/#/admin/${section}`, { waitUntil: 'load' });
+			await p().getByRole('navigation', { name: 'Admin' }).waitFor({ timeout: ms() });
+			await p().locator('.admin-row, .admin-table tbody tr, .logs li').first().waitFor({ timeout: ms() });
+			const overflow = await p().evaluate(() => [document.documentElement.scrollWidth, document.querySelector('main').scrollWidth, innerWidth]);
+			if (overflow[0] > overflow[2] || overflow[1] > overflow[2]) wide.push(`${section}: ${overflow.join(' ')}`);
+			shots.push(await shot(`mobile-${section}`));
+		}
+		await p().setViewportSize({ width: 1280, height: 720 });
+		if (wide.length > 0) throw new Error(`wider than a phone: ${wide.join('; ')}`);
+		return { shots };
+	});
+
 	if (opts.user2) {
 		await run.step('non-admin', async () => {
 			await p().goto(opts.origin + '/#/', { waitUntil: 'load' });
