@@ -74,7 +74,8 @@ func TestWebAdmin(t *testing.T) {
 	}
 	// The revoked session cannot refresh any more.
 	srv.call(t, http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refreshToken": tv.RefreshToken}, http.StatusUnauthorized, nil)
-	for _, name := range []string{"libraries-empty", "scan-running", "libraries", "metadata", "users", "keys", "sessions", "server", "refused"} {
+	for _, name := range []string{"libraries-empty", "scan-running", "libraries", "metadata", "users", "keys", "sessions", "server",
+		"mobile-libraries", "mobile-users", "mobile-sessions", "mobile-server", "refused"} {
 		if _, err := os.Stat(filepath.Join(artifacts, "web-admin-"+name+".png")); err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
 		}
