@@ -20,6 +20,7 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/internal/logring"
 	"github.com/walros/walros/openapi/openapitest"
 	"github.com/walros/walros/store"
 )
@@ -58,6 +59,7 @@ type env struct {
 	key    []byte
 	admin  string // an admin's access token
 	media  string // the folder local artwork may be served from
+	logs   *logring.Ring
 }
 
 func newEnv(t *testing.T) *env {
@@ -108,7 +110,8 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 		t.Fatal(err)
 	}
 	items := core.NewItems(st.Items, st.Media, st.Metadata)
-	h, err := New(Deps{Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
+	logs := logring.New(100)
+	h, err := New(Deps{Logs: logs, Encoders: fakeEncoders{Renditions: 3, Heads: 2, Transcodes: 1, Started: 7}, Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
 		Items: items, Playlists: core.NewPlaylists(st.Playlists, items, clk.Now, newID), BoxSets: core.NewBoxSets(st.BoxSets, items, st.Libraries, clk.Now, newID), History: core.NewHistory(st.History, items, clk.Now),
 		UserData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), Lists: core.NewLists(st.Lists, items, clk.Now, newID),
 		Transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History, Lists: st.Lists,
@@ -118,7 +121,7 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media}
+	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media, logs: logs}
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
 		t.Fatal(err)
 	}

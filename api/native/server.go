@@ -180,6 +180,10 @@ type Deps struct {
 	MaxImport int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address; none by default.
 	TrustedProxies []string
+	// Logs holds the server's latest log records for GET /system/logs; nil keeps none.
+	Logs logSource
+	// Encoders reports the HLS/DASH encoder runs for GET /system/transcodes.
+	Encoders encoderStats
 }
 
 // Handler is the native API.
@@ -305,6 +309,8 @@ func (h *Handler) Engine() *gin.Engine {
 	a.POST("/playlists/:id/entries/:entry/move", h.movePlaylistEntry)
 	a.GET("/history", h.listHistory)
 	a.GET("/ratings", h.listRatings)
+	a.GET("/system/logs", h.systemLogs)
+	a.GET("/system/transcodes", h.systemTranscodes)
 	a.POST("/boxsets", h.createBoxSet)
 	a.POST("/boxsets/:id/items", h.addToBoxSet)
 	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)

@@ -28,6 +28,7 @@ import (
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/core/artwork"
 	"github.com/walros/walros/core/scan"
+	"github.com/walros/walros/internal/logring"
 	"github.com/walros/walros/web"
 )
 
@@ -66,7 +67,9 @@ func serverGC() {
 // run wires everything and serves until ctx ends, then shuts down gracefully. It reports the
 // addresses it listens on (main, Plex) through ready, when not nil, so tests can use port 0.
 func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr, plexAddr string)) error {
-	log := newLogger(cfg.Log)
+	// The latest records are also kept in memory, for the admin's logs page (GET /system/logs).
+	logs := logring.New(1000)
+	log := slog.New(logs.Handler(newLogger(cfg.Log).Handler()))
 	log.InfoContext(ctx, "starting walros", "version", buildVersion(), "data", cfg.Data)
 	a, err := openApp(ctx, cfg)
 	if err != nil {
@@ -124,7 +127,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		History: a.history, UserData: a.userData, Lists: a.lists, Transfer: a.transfer, Stats: a.stats, Scans: scanner, Artwork: art,
 		Streams: streams.manager, Subtitles: streams.subtitles, Audio: streams.audio, Thumbs: streams.thumbs,
 		Downloads: streams.downloads, Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
-		TrustedProxies: cfg.HTTP.TrustedProxies})
+		TrustedProxies: cfg.HTTP.TrustedProxies, Logs: logs, Encoders: streams.manager})
 	if err != nil {
 		return err
 	}

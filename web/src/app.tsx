@@ -5,6 +5,7 @@ import { Browse } from './browse';
 import { Details } from './details';
 import { Player } from './player';
 import { SignIn } from './signin';
+import { AdminLoader } from './admin/lazy';
 import { href, parse, type Route } from './router';
 import type { Account } from './store';
 import type { Library } from './types';
@@ -46,7 +47,14 @@ export function App() {
 
 function Shell({ account, route, onAccount }: { account: Account; route: Route; onAccount: (a: Account | undefined) => void }) {
 	const api = useApi();
-	const libs = useAsync(() => api.get<{ items: Library[] }>('/libraries'), []);
+	const [libsVersion, setLibsVersion] = useState(0);
+	useEffect(() => {
+		// The admin pages add, rename and delete libraries: the navigation follows.
+		const on = () => setLibsVersion((v) => v + 1);
+		addEventListener('walros-libraries-changed', on);
+		return () => removeEventListener('walros-libraries-changed', on);
+	}, []);
+	const libs = useAsync(() => api.get<{ items: Library[] }>('/libraries'), [libsVersion]);
 	const libraries = libs.data?.items ?? [];
 	if (route.name === 'play') return <Player id={route.id} />;
 	let page;
@@ -62,6 +70,9 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 		}
 		case 'item':
 			page = <Details key={route.id} id={route.id} />;
+			break;
+		case 'admin':
+			page = <AdminLoader account={account} route={route} />;
 			break;
 		default:
 			page = <NotFound />;
@@ -85,6 +96,11 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 						</a>
 					))}
 				</nav>
+				{account.admin && (
+					<a class="admin-link" href="#/admin" aria-current={route.name === 'admin' ? 'page' : undefined}>
+						Admin
+					</a>
+				)}
 				<UserMenu account={account} onAccount={onAccount} />
 			</header>
 			<main id="main" tabIndex={-1}>

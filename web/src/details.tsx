@@ -76,6 +76,11 @@ export function Details({ id }: { id: string }) {
 							{onWatchlist ? '✓ On watchlist' : '+ Watchlist'}
 						</button>
 						{ud?.played && <span class="badge">Played</span>}
+						{api.store.current()?.admin && (
+							<a class="button" href={href({ name: 'admin', section: 'item', id: it.id })}>
+								Edit metadata
+							</a>
+						)}
 					</div>
 					{actionError && <ErrorBox error={actionError} />}
 					{((playable(it) && it.files.length > 0) || it.type === 'season' || it.type === 'series') && (

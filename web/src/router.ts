@@ -7,7 +7,12 @@ export type Route =
 	| { name: 'item'; id: string }
 	| { name: 'play'; id: string }
 	| { name: 'signin'; add: boolean }
+	| { name: 'admin'; section: AdminSection; id?: string }
 	| { name: 'notfound'; path: string };
+
+/** adminSections are the admin pages; 'item' is an item's metadata editor (#/admin/item/ID). */
+export const adminSections = ['libraries', 'users', 'keys', 'sessions', 'server', 'item'] as const;
+export type AdminSection = (typeof adminSections)[number];
 
 /** parse reads a route from location.hash. */
 export function parse(hash: string): Route {
@@ -17,6 +22,11 @@ export function parse(hash: string): Route {
 	const [head, id] = parts;
 	if (parts.length === 2 && (head === 'library' || head === 'item' || head === 'play') && id) return { name: head, id };
 	if (head === 'signin' && parts.length <= 2) return { name: 'signin', add: parts[1] === 'add' };
+	if (head === 'admin') {
+		const section = (parts[1] ?? 'libraries') as AdminSection;
+		if (section === 'item' && parts.length === 3) return { name: 'admin', section, id: parts[2] };
+		if (section !== 'item' && parts.length <= 2 && adminSections.includes(section)) return { name: 'admin', section };
+	}
 	return { name: 'notfound', path };
 }
 
@@ -31,6 +41,8 @@ export function href(r: Route): string {
 			return `#/${r.name}/${encodeURIComponent(r.id)}`;
 		case 'signin':
 			return r.add ? '#/signin/add' : '#/signin';
+		case 'admin':
+			return r.id ? `#/admin/${r.section}/${encodeURIComponent(r.id)}` : `#/admin/${r.section}`;
 		case 'notfound':
 			return `#${r.path}`;
 	}

@@ -1,0 +1,95 @@
+// Wire shapes of the admin routes of the native API, as openapi/openapi.yaml describes them
+// (only the fields the admin pages read or send).
+import type { AccessWindow } from './schedule';
+
+export interface LibraryInfo {
+	id: string;
+	name: string;
+	type: string;
+	paths: string[];
+	offlineSince: string | null;
+}
+
+export interface ParentalControls {
+	maxRatingLevel: number | null;
+	blockUnrated: string[];
+	blockedTags: string[];
+	schedule: AccessWindow[];
+}
+
+export interface AdminUser {
+	id: string;
+	username: string;
+	displayName: string;
+	admin: boolean;
+	disabled: boolean;
+	allLibraries: boolean;
+	libraryIds: string[];
+	hasPassword: boolean;
+	lastLoginAt: string | null;
+	parentalControls: ParentalControls;
+}
+
+export interface Rating {
+	name: string;
+	level: number;
+}
+
+export interface ApiKey {
+	id: string;
+	name: string;
+	prefix: string;
+	createdAt: string;
+	lastUsedAt: string | null;
+}
+
+export interface Session {
+	id: string;
+	userId: string;
+	client: string;
+	deviceName: string;
+	address: string;
+	createdAt: string;
+	lastSeenAt: string;
+	current: boolean;
+}
+
+/** Transcodes is GET /system/transcodes: the stream manager's encoder runs now. */
+export interface Transcodes {
+	renditions: number;
+	encoders: number;
+	transcodes: number;
+	started: number;
+}
+
+export interface LogEntry {
+	time: string;
+	level: 'debug' | 'info' | 'warn' | 'error';
+	message: string;
+	attrs: Record<string, string>;
+}
+
+export interface List<T> {
+	items: T[];
+}
+
+/** ItemMetadata is what the metadata editor reads of GET /items/{id}. */
+export interface ItemMetadata {
+	id: string;
+	type: string;
+	title: string;
+	originalTitle?: string;
+	sortTitle: string;
+	year: number | null;
+	premiere?: string;
+	overview?: string;
+	tagline?: string;
+	officialRating?: string;
+	communityScore?: number;
+	genres: string[];
+	studios: string[];
+	tags: string[];
+	providerIds?: Record<string, string>;
+	images: { kind: string; index: number; source: string }[];
+	lockedFields: string[];
+}
