@@ -68,7 +68,9 @@ type Item struct {
 	AirDate     string // YYYY-MM-DD, for daily shows and premieres
 	Runtime     time.Duration
 	ExtraType   string            // trailer, featurette...: the item is an extra of its parent
-	ProviderIDs map[string]string // "tmdb": "603", "imdb": "tt0133093"...
+	// ProviderIDs are the item's ids at metadata providers: "tmdb": "603", "imdb": "tt0133093"...
+	// Items from the store share this map with its caches: replace it, never change it in place.
+	ProviderIDs map[string]string
 	Review      string            // why an admin should check the item (an ambiguous match); empty when fine
 }
 

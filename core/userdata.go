@@ -58,7 +58,7 @@ type UserDataStore interface {
 	// UserData returns the user's data for those of ids that exist, in one query. An item with
 	// playable items under it gets Played, UnplayedCount and PlayedPercent from them; a playable
 	// item in progress gets PlayedPercent from its runtime. Items without a row get zero data.
-	// The map returned is the caller's: the store keeps no reference to it.
+	// ids may repeat. The map returned is the caller's: the store keeps no reference to it.
 	UserData(ctx context.Context, user UserID, ids []ItemID) (map[ItemID]UserData, error)
 	// UpdateUserData reads the user's data for an item (zero when there is none), applies fn and
 	// writes the result in one transaction that keeps concurrent updates of the row out; at is the
@@ -118,7 +118,7 @@ func NewUserData(store UserDataStore, items ItemStore, cfg UserDataConfig, now C
 func (s *UserDataService) Get(ctx context.Context, c Caller, ids ...ItemID) (map[ItemID]UserData, error) {
 	var out map[ItemID]UserData
 	if c.IsUser() && len(ids) > 0 {
-		got, err := s.store.UserData(ctx, c.UserID, slices.Compact(slices.Sorted(slices.Values(ids))))
+		got, err := s.store.UserData(ctx, c.UserID, ids)
 		if err != nil {
 			return nil, err
 		}

@@ -293,7 +293,7 @@ func (s *Media) readFileCounts(ctx context.Context, ids []core.ItemID) (map[core
 // from the page cache.
 func (s *Items) ItemsByID(ctx context.Context, ids []core.ItemID) (map[core.ItemID]core.Item, error) {
 	st, ok := s.db.listStamp()
-	return cachedRead(ctx, s.db, &pagesOf(s.db).byID, st, ok, ids, func(it core.Item) bool { return it.ID == "" }, cloneItem,
+	return cachedRead(ctx, s.db, &pagesOf(s.db).byID, st, ok, ids, func(it core.Item) bool { return it.ID == "" }, same,
 		s.readByID)
 }
 

@@ -218,7 +218,7 @@ func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]c
 				pageMisses = true
 				break
 			}
-			out = append(out, cloneItem(e.v))
+			out = append(out, e.v) // its ProviderIDs are shared: read-only (core.Item)
 		}
 		if !pageMisses {
 			return
@@ -230,7 +230,7 @@ func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]c
 			case !ok || !fresh(e.at, start):
 				missing = append(missing, seq)
 			case from+i >= offset && from+i < offset+len(seqs):
-				got[seq] = cloneItem(e.v)
+				got[seq] = e.v
 			}
 		}
 	})

@@ -173,7 +173,8 @@ func (p *pageCaches) othersWroteUserData() {
 	p.userMu.Unlock()
 }
 
-// cloneItem copies what a caller could change in place in a cached item.
+// cloneItem copies what a caller could change in place in an item before it is kept. Items read
+// from the cache are not copied: their ProviderIDs map is shared, read-only (see core.Item).
 func cloneItem(it core.Item) core.Item {
 	it.ProviderIDs = maps.Clone(it.ProviderIDs)
 	return it

@@ -127,6 +127,7 @@ func (s *UserData) wrote(user core.UserID) {
 
 // readUserData is UserData from the database.
 func (s *UserData) readUserData(ctx context.Context, user core.UserID, ids []core.ItemID) (map[core.ItemID]core.UserData, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids))) // one query text for one set of ids
 	out := make(map[core.ItemID]core.UserData, len(ids))
 	desc, args := under(s.db.Dialect, "IN (?)", "", bun.List(ids))
 	var rows []userDataCountRow

@@ -190,7 +190,7 @@ func appendCards(b []byte, items []core.Item, cards [][]byte, data map[core.Item
 				ud = core.UserData{ItemID: items[i].ID}
 			}
 			b = append(b, `,"UserData":`...)
-			if b, err = appendUserData(b, toUserData(ud)); err != nil {
+			if b, err = appendUserData(b, ud); err != nil {
 				return nil, err
 			}
 		}
@@ -220,26 +220,36 @@ func (h *Handler) cardsOf() (cardStore, bool) {
 	return cs, ok
 }
 
-// appendUserData appends d as encode would. Most items in a list have no rating, progress,
-// likes or plays: those are written by hand, the others by encode.
-func appendUserData(b []byte, d userItemDataDto) ([]byte, error) {
-	if d.Rating != nil || d.PlayedPercentage != nil || d.UnplayedItemCount != nil || d.Likes != nil ||
-		d.LastPlayedDate != nil || !plainJSON(d.Key) || !plainJSON(d.ItemId) {
-		return encode(b, d)
+// appendUserData appends d as encode writes toUserData(d). Most items of a list have no rating,
+// progress, likes or plays: those are written by hand, the others by encode.
+func appendUserData(b []byte, d core.UserData) ([]byte, error) {
+	if d.Rating != nil || d.PlayedPercent > 0 || d.UnplayedCount != nil || d.Likes != nil || d.LastPlayedAt != nil ||
+		!plainJSON(string(d.ItemID)) {
+		return encode(b, toUserData(d))
 	}
 	b = append(b, `{"PlaybackPositionTicks":`...)
-	b = strconv.AppendInt(b, d.PlaybackPositionTicks, 10)
+	b = strconv.AppendInt(b, toTicks(d.Position), 10)
 	b = append(b, `,"PlayCount":`...)
 	b = strconv.AppendInt(b, int64(d.PlayCount), 10)
 	b = append(b, `,"IsFavorite":`...)
-	b = strconv.AppendBool(b, d.IsFavorite)
+	b = strconv.AppendBool(b, d.Favorite)
 	b = append(b, `,"Played":`...)
 	b = strconv.AppendBool(b, d.Played)
 	b = append(b, `,"Key":"`...)
-	b = append(b, d.Key...)
+	b = appendJID(b, d.ItemID)
 	b = append(b, `","ItemId":"`...)
-	b = append(b, d.ItemId...)
+	b = appendJID(b, d.ItemID)
 	return append(b, `"}`...), nil
+}
+
+// appendJID appends jid(id) without making the string.
+func appendJID(b []byte, id core.ItemID) []byte {
+	for i := range len(id) {
+		if id[i] != '-' {
+			b = append(b, id[i])
+		}
+	}
+	return b
 }
 
 // plainJSON reports whether s is written in JSON as it is, between quotes: letters, digits and
