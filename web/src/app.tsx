@@ -5,6 +5,12 @@ import { Browse } from './browse';
 import { Details } from './details';
 import { Player } from './player';
 import { SignIn } from './signin';
+import { CollectionPage, PersonPage } from './person';
+import { PlaylistPage, Playlists } from './playlists';
+import { SwitchUser } from './profiles';
+import { Settings } from './settings';
+import { Stats } from './stats';
+import { ListPage, Things } from './things';
 import { href, parse, type Route } from './router';
 import type { Account } from './store';
 import type { Library } from './types';
@@ -63,6 +69,33 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 		case 'item':
 			page = <Details key={route.id} id={route.id} />;
 			break;
+		case 'person':
+			page = <PersonPage key={route.id} name={route.id} />;
+			break;
+		case 'collection':
+			page = <CollectionPage key={route.id} name={route.id} />;
+			break;
+		case 'playlists':
+			page = <Playlists />;
+			break;
+		case 'playlist':
+			page = <PlaylistPage key={route.id} id={route.id} />;
+			break;
+		case 'things':
+			page = <Things />;
+			break;
+		case 'list':
+			page = <ListPage key={route.id} id={route.id} />;
+			break;
+		case 'stats':
+			page = <Stats />;
+			break;
+		case 'settings':
+			page = <Settings />;
+			break;
+		case 'switch':
+			page = <SwitchUser account={account} onAccount={onAccount} />;
+			break;
 		default:
 			page = <NotFound />;
 	}
@@ -84,6 +117,9 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 							{l.name}
 						</a>
 					))}
+					<a href={href({ name: 'things' })} aria-current={route.name === 'things' ? 'page' : undefined}>
+						Your things
+					</a>
 				</nav>
 				<UserMenu account={account} onAccount={onAccount} />
 			</header>
@@ -157,6 +193,12 @@ function UserMenu({ account, onAccount }: { account: Account; onAccount: (a: Acc
 					))}
 					<a role="menuitem" href="#/signin/add" onClick={() => setOpen(false)}>
 						Add user
+					</a>
+					<a role="menuitem" href="#/switch" onClick={() => setOpen(false)}>
+						Switch user…
+					</a>
+					<a role="menuitem" href="#/settings" onClick={() => setOpen(false)}>
+						Settings
 					</a>
 					<button
 						type="button"

@@ -7,6 +7,8 @@ export type Route =
 	| { name: 'item'; id: string }
 	| { name: 'play'; id: string }
 	| { name: 'signin'; add: boolean }
+	| { name: 'person' | 'collection' | 'playlist' | 'list'; id: string }
+	| { name: 'playlists' | 'things' | 'stats' | 'settings' | 'switch' }
 	| { name: 'notfound'; path: string };
 
 /** parse reads a route from location.hash. */
@@ -17,6 +19,8 @@ export function parse(hash: string): Route {
 	const [head, id] = parts;
 	if (parts.length === 2 && (head === 'library' || head === 'item' || head === 'play') && id) return { name: head, id };
 	if (head === 'signin' && parts.length <= 2) return { name: 'signin', add: parts[1] === 'add' };
+	if (parts.length === 2 && (head === 'person' || head === 'collection' || head === 'playlist' || head === 'list') && id) return { name: head, id };
+	if (parts.length === 1 && (head === 'playlists' || head === 'things' || head === 'stats' || head === 'settings' || head === 'switch')) return { name: head };
 	return { name: 'notfound', path };
 }
 
@@ -28,7 +32,17 @@ export function href(r: Route): string {
 		case 'library':
 		case 'item':
 		case 'play':
+		case 'person':
+		case 'collection':
+		case 'playlist':
+		case 'list':
 			return `#/${r.name}/${encodeURIComponent(r.id)}`;
+		case 'playlists':
+		case 'things':
+		case 'stats':
+		case 'settings':
+		case 'switch':
+			return `#/${r.name}`;
 		case 'signin':
 			return r.add ? '#/signin/add' : '#/signin';
 		case 'notfound':
