@@ -17,28 +17,36 @@ const modes: { value: SubtitleMode; label: string }[] = [
 export function Settings() {
 	const api = useApi();
 	const [reload, setReload] = useState(0);
+	const [notice, setNotice] = useState('');
 	const me = useAsync(() => api.get<Me>('/users/me'), [reload]);
 	if (me.error) return <ErrorBox error={me.error} />;
 	if (!me.data) return <Spinner />;
+	// A save reloads the account (the PIN's state comes from the server) and says what it did.
+	const saved = (what: string) => {
+		setNotice(what);
+		setReload((n) => n + 1);
+	};
 	return (
 		<section class="page settings">
 			<h1>Settings</h1>
-			<PinForm key={`pin${reload}`} me={me.data} onSaved={() => setReload((n) => n + 1)} />
-			<PlaybackForm key={`pb${reload}`} prefs={me.data.playback} onSaved={() => setReload((n) => n + 1)} />
+			<p role="status" class="notice">
+				{notice}
+			</p>
+			<PinForm me={me.data} onSaved={saved} onEdit={() => setNotice('')} />
+			<PlaybackForm prefs={me.data.playback} onSaved={saved} onEdit={() => setNotice('')} />
 		</section>
 	);
 }
 
-function PinForm({ me, onSaved }: { me: Me; onSaved: () => void }) {
+function PinForm({ me, onSaved, onEdit }: { me: Me; onSaved: (what: string) => void; onEdit: () => void }) {
 	const api = useApi();
 	const [pin, setPin] = useState('');
 	const [password, setPassword] = useState('');
-	const [status, setStatus] = useState('');
 	const [error, setError] = useState('');
 
 	async function save(newPin: string) {
 		setError('');
-		setStatus('');
+		onEdit();
 		if (newPin !== '') {
 			const bad = pinError(newPin);
 			if (bad) return setError(bad);
@@ -46,8 +54,9 @@ function PinForm({ me, onSaved }: { me: Me; onSaved: () => void }) {
 		if (me.hasPassword && !password) return setError('Enter your current password to change the PIN.');
 		try {
 			await api.call('PATCH', '/users/me', { pin: newPin, currentPassword: password || undefined });
-			setStatus(newPin ? 'PIN saved.' : 'PIN removed.');
-			onSaved();
+			setPin('');
+			setPassword('');
+			onSaved(newPin ? 'PIN saved.' : 'PIN removed.');
 		} catch (e) {
 			setError(message(e));
 		}
@@ -76,7 +85,6 @@ function PinForm({ me, onSaved }: { me: Me; onSaved: () => void }) {
 				</>
 			)}
 			{error && <ErrorBox error={error} />}
-			{status && <p role="status">{status}</p>}
 			<div class="actions">
 				<button type="submit" class="primary">
 					Save PIN
@@ -91,24 +99,22 @@ function PinForm({ me, onSaved }: { me: Me; onSaved: () => void }) {
 	);
 }
 
-function PlaybackForm({ prefs, onSaved }: { prefs: PlaybackPrefs; onSaved: () => void }) {
+function PlaybackForm({ prefs, onSaved, onEdit }: { prefs: PlaybackPrefs; onSaved: (what: string) => void; onEdit: () => void }) {
 	const api = useApi();
 	const [p, setP] = useState(prefs);
-	const [status, setStatus] = useState('');
 	const [error, setError] = useState('');
 	const lang = /^([a-z]{2,3}(-[A-Za-z]{2})?)?$/;
 
 	async function save(e: Event) {
 		e.preventDefault();
 		setError('');
-		setStatus('');
+		onEdit();
 		if (!lang.test(p.audioLanguage.trim()) || !lang.test(p.subtitleLanguage.trim())) {
 			return setError('Languages are ISO 639 codes such as eng, fr or pt-BR.');
 		}
 		try {
 			await api.call('PATCH', '/users/me', { playback: { ...p, audioLanguage: p.audioLanguage.trim(), subtitleLanguage: p.subtitleLanguage.trim() } });
-			setStatus('Playback preferences saved.');
-			onSaved();
+			onSaved('Playback preferences saved.');
 		} catch (err) {
 			setError(message(err));
 		}
@@ -134,7 +140,6 @@ function PlaybackForm({ prefs, onSaved }: { prefs: PlaybackPrefs; onSaved: () =>
 				Play the file's default audio track rather than my language
 			</label>
 			{error && <ErrorBox error={error} />}
-			{status && <p role="status">{status}</p>}
 			<div class="actions">
 				<button type="submit" class="primary">
 					Save playback
