@@ -68,7 +68,7 @@ export function Versions({ files }: { files: FileDetail[] }) {
 					</select>
 				</label>
 			)}
-			<p class="facts">
+			<p class="version-facts">
 				{[video && `${video.codec.toUpperCase()} ${video.width ?? '?'}×${video.height ?? '?'}`, video?.hdr, f.durationMs ? clock(f.durationMs) : '', f.bitrate ? `${Math.round(f.bitrate / 1000)} kb/s` : '']
 					.filter(Boolean)
 					.map((x, i) => (
