@@ -144,7 +144,16 @@ async function main() {
 			const m = await p().evaluate(() => window.__walrosBench);
 			const nav = await p().evaluate(() => {
 				const n = performance.getEntriesByType('navigation')[0];
-				return n ? { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd } : null;
+				// The API requests of the load, to see where the time went: path, start, end.
+				const api = performance
+					.getEntriesByType('resource')
+					.filter((r) => r.name.includes('/api/v1/') && !r.name.includes('/images/'))
+					.map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]);
+				const scripts = performance
+					.getEntriesByType('resource')
+					.filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js') || r.name.endsWith('.css'))
+					.map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]);
+				return n ? { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd, api, scripts } : null;
 			});
 			runs.push({ cold: i === 0, drawn: +m.drawn.toFixed(1), interactive: +m.interactive.toFixed(1), complete: +m.complete.toFixed(1), inputDelay: +m.inputDelay.toFixed(1), longestFrameAfterDrawn: +m.longestFrameAfterDrawn.toFixed(1), nav });
 			log(`home run ${i + 1}: drawn ${m.drawn.toFixed(0)} ms, interactive ${m.interactive.toFixed(0)} ms, complete ${m.complete.toFixed(0)} ms`);

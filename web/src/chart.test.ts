@@ -17,6 +17,9 @@ describe('niceMax', () => {
 	it('gives evenly spaced ticks', () => {
 		expect(ticks(50)).toEqual([0, 12.5, 25, 37.5, 50]);
 		expect(ticks(2, 2)).toEqual([0, 1, 2]);
+		expect(ticks(1)).toEqual([0, 1]);
+		expect(ticks(2)).toEqual([0, 1, 2]);
+		expect(ticks(0.5)).toEqual([0, 0.125, 0.25, 0.375, 0.5]);
 	});
 });
 

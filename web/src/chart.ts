@@ -15,8 +15,9 @@ export function niceMax(max: number): number {
 	return 10 * p;
 }
 
-/** ticks are n + 1 evenly spaced values from 0 to top. */
-export function ticks(top: number, n = 4): number[] {
+/** ticks are n + 1 evenly spaced values from 0 to top; by default 4 steps, or one per unit when
+ * top is a whole number under 4 (a count of 1 or 2 plays needs no quarter ticks). */
+export function ticks(top: number, n = Number.isInteger(top) && top > 0 && top < 4 ? top : 4): number[] {
 	return Array.from({ length: n + 1 }, (_, i) => +((top * i) / n).toPrecision(6));
 }
 

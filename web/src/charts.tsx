@@ -5,8 +5,11 @@ import { type Box, bars, linePoints, niceMax, type Point, ticks } from './chart'
 const box: Box = { width: 640, height: 220, left: 44, bottom: 28 };
 
 function fmt(v: number): string {
-	return Number.isInteger(v) ? String(v) : v.toFixed(1);
+	return String(+v.toFixed(2));
 }
+
+// The plot keeps a margin above its top line, where the top tick's label is written.
+const viewBox = `0 -10 ${box.width} ${box.height + 10}`;
 
 function Axis({ top }: { top: number }) {
 	const plotH = box.height - box.bottom;
@@ -34,7 +37,7 @@ export function BarChart({ title, points, unit, labelEvery = 1 }: { title: strin
 	return (
 		<figure class="chart">
 			<figcaption>{title}</figcaption>
-			<svg viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={`${title}, in ${unit}`} data-points={points.length}>
+			<svg viewBox={viewBox} role="img" aria-label={`${title}, in ${unit}`} data-points={points.length}>
 				<Axis top={top} />
 				{bs.map((b, i) => (
 					<g key={b.point.key}>
@@ -61,7 +64,7 @@ export function LineChart({ title, points, unit }: { title: string; points: Poin
 	return (
 		<figure class="chart">
 			<figcaption>{title}</figcaption>
-			<svg viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={`${title}, in ${unit}`} data-points={points.length}>
+			<svg viewBox={viewBox} role="img" aria-label={`${title}, in ${unit}`} data-points={points.length}>
 				<Axis top={top} />
 				{points.length > 0 && <polyline class="line" points={linePoints(points, top, box)} />}
 				<text x={box.left} y={box.height - 10} class="key">

@@ -19,6 +19,8 @@ function isoDay(daysBefore: number): string {
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+const dayCount = (n: number) => (n === 1 ? '1 day' : `${n} days`);
+
 export function Stats() {
 	const api = useApi();
 	const [days, setDays] = useState(30);
@@ -70,11 +72,11 @@ export function Stats() {
 						</div>
 						<div>
 							<dt>Current streak</dt>
-							<dd>{s.streaks.current.days} days</dd>
+							<dd>{dayCount(s.streaks.current.days)}</dd>
 						</div>
 						<div>
 							<dt>Longest streak</dt>
-							<dd>{s.streaks.longest.days} days</dd>
+							<dd>{dayCount(s.streaks.longest.days)}</dd>
 						</div>
 					</dl>
 					<LineChart title="By day" points={s.days[measure]} unit={unit} />
