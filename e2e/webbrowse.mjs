@@ -167,7 +167,14 @@ async function main() {
 		await p().getByLabel('Year').press('Tab');
 		await p().getByLabel('Watched').selectOption('all');
 		await gridShows('every item again', all);
-		return { all, byGenre, played, unplayed, yearAlert, shot: genreShot };
+		// Only the PG-13 title is rated; unrated items are left out of a rating filter.
+		await p().getByLabel('Rating').selectOption('R');
+		const rated = await gridShows(`only ${opts.title} up to R`, [opts.title]);
+		await p().getByLabel('Rating').selectOption('PG');
+		await until('nothing up to PG', async () => (await gridTotal()) === 0 && (await p().getByText('Nothing matches.').isVisible()));
+		await p().getByLabel('Rating').selectOption('');
+		await gridShows('every item again', all);
+		return { all, byGenre, played, unplayed, rated, yearAlert, shot: genreShot };
 	});
 
 	let itemId = '';

@@ -11,7 +11,7 @@ import (
 )
 
 // TestWebBrowse drives the browsing, profile and "your things" pages of Walros's own web client
-// with webbrowse.mjs: the public user tiles, a genre and a played filter and the letter jump on
+// with webbrowse.mjs: the public user tiles, a genre, a played and a rating filter and the letter jump on
 // the grid, a movie's details (two versions, audio and subtitle tracks, its collection, the
 // BlurHash behind its poster), a person page, a new playlist with the movie in it, the settings
 // page, the statistics page's charts, and a switch to a user with a PIN (a wrong PIN first).
@@ -25,7 +25,7 @@ func TestWebBrowse(t *testing.T) {
 	work := t.TempDir()
 	movies := writeMovies(t, ff, work)
 	bigDir := filepath.Join(movies, "Big Test (2020)")
-	// A second version of Big Test, an NFO with a genre, a cast, a director and a collection, and
+	// A second version of Big Test, an NFO with a genre, a rating, a cast, a director and a collection, and
 	// a real poster, whose BlurHash the details page draws.
 	copyFile(t, filepath.Join(bigDir, "Big Test (2020).mkv"), filepath.Join(bigDir, "Big Test (2020) - 720p.mkv"))
 	writeFile(t, filepath.Join(bigDir, "Big Test (2020).nfo"), `<?xml version="1.0" encoding="UTF-8"?>
@@ -33,6 +33,7 @@ func TestWebBrowse(t *testing.T) {
   <title>Big Test</title>
   <plot>A test pattern that plays for forty seconds.</plot>
   <genre>Drama</genre>
+  <mpaa>PG-13</mpaa>
   <set><name>Test Collection</name></set>
   <actor><name>Ada Tester</name><role>The Pattern</role><order>0</order></actor>
   <director>Grace Director</director>

@@ -10,8 +10,8 @@ import (
 	"github.com/walros/walros/core"
 )
 
-// TestItemsPlayedAndFavoriteFilters checks ?played= and ?favorite= on GET /items, which the web
-// client's browse filters use: each reads the caller's own user data.
+// TestItemsPlayedAndFavoriteFilters checks ?played=, ?favorite= and ?maxRating= on GET /items,
+// which the web client's browse filters use: the first two read the caller's own user data.
 func TestItemsPlayedAndFavoriteFilters(t *testing.T) {
 	e := newEnv(t)
 	lib := e.addLibrary("films")
@@ -26,6 +26,8 @@ func TestItemsPlayedAndFavoriteFilters(t *testing.T) {
 		}
 		ids[title] = it.ID
 	}
+	e.want(200, e.as(e.admin, "PATCH", "/api/v1/items/"+string(ids["Alien"]), map[string]any{"officialRating": "R"}))
+	e.want(200, e.as(e.admin, "PATCH", "/api/v1/items/"+string(ids["Brazil"]), map[string]any{"officialRating": "PG-13"}))
 	e.want(200, e.as(e.admin, "POST", "/api/v1/items/"+string(ids["Heat"])+"/played", nil))
 	e.want(200, e.as(e.admin, "PATCH", "/api/v1/items/"+string(ids["Alien"])+"/userdata", map[string]any{"favorite": true}))
 
@@ -57,12 +59,18 @@ func TestItemsPlayedAndFavoriteFilters(t *testing.T) {
 		{bob, "played=true", []string{}},   // the admin's plays are not bob's
 		{bob, "favorite=true", []string{}}, // nor their favorites
 		{bob, "played=false", []string{"Alien", "Brazil", "Heat"}},
+		// Rated at most: unrated Heat never matches; each query is its own cached list.
+		{bob, "maxRating=PG-13", []string{"Brazil"}},
+		{bob, "maxRating=R", []string{"Alien", "Brazil"}},
+		{bob, "maxRating=de/18", []string{"Alien", "Brazil"}},
+		{bob, "maxRating=G", []string{}},
+		{bob, "maxRating=TV-14&played=false", []string{"Brazil"}},
 	} {
 		if got := titles(tc.token, tc.query); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: %v, want %v", tc.query, got, tc.want)
 		}
 	}
-	for _, q := range []string{"played=maybe", "favorite=2"} {
+	for _, q := range []string{"played=maybe", "favorite=2", "maxRating=Approved", "maxRating=X9"} {
 		if rec := e.as(bob, "GET", "/api/v1/items?"+q, nil); rec.Code != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", q, rec.Code)
 		}

@@ -30,6 +30,14 @@ func (h *Handler) listItems(c *gin.Context) {
 	if q.Year, ok = h.intQuery(c, "year", 0); !ok {
 		return
 	}
+	if r := c.Query("maxRating"); r != "" {
+		level, known := core.RatingLevel(r)
+		if !known {
+			h.fail(c, core.Invalid("maxRating", "is not a rating Walros knows (such as PG-13, TV-14, FSK 16 or de/12)"))
+			return
+		}
+		q.MaxRating = &level
+	}
 	if q.Played, ok = h.optBoolQuery(c, "played"); !ok {
 		return
 	}

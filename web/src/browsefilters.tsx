@@ -2,11 +2,11 @@
 import { useState } from 'preact/hooks';
 import type { Api, Query } from './api';
 import { useApi, useAsync } from './context';
-import { activeFilters, type Filters, letters, letterStarts, noFilters, parseYear, type PlayedFilter } from './filters';
+import { activeFilters, type Filters, letters, letterStarts, noFilters, parseYear, type PlayedFilter, ratings } from './filters';
 import type { Library, Page } from './types';
 import type { Facet } from './wire';
 
-/** FilterBar edits the filters of a library's grid. */
+/** FilterBar edits the filters of a library's grid (genre, year, watched, rating, favorites). */
 export function FilterBar({ library, filters, onChange }: { library: Library; filters: Filters; onChange: (f: Filters) => void }) {
 	const api = useApi();
 	const genres = useAsync(() => api.get<{ items: Facet[] }>('/genres', { library: library.id, limit: 1000 }), [library.id]);
@@ -44,6 +44,17 @@ export function FilterBar({ library, filters, onChange }: { library: Library; fi
 					<option value="all">All</option>
 					<option value="unplayed">Unplayed</option>
 					<option value="played">Played</option>
+				</select>
+			</label>
+			<label class="field">
+				<span>Rating</span>
+				<select value={filters.maxRating} onChange={(e) => onChange({ ...filters, maxRating: e.currentTarget.value })}>
+					<option value="">Any rating</option>
+					{ratings.map((r) => (
+						<option key={r.value} value={r.value}>
+							{r.label}
+						</option>
+					))}
 				</select>
 			</label>
 			<label class="check">

@@ -7,10 +7,15 @@ describe('filterQuery', () => {
 		expect(activeFilters(noFilters)).toBe(0);
 	});
 	it('maps each filter to its /items parameter', () => {
-		const f = { genre: 'Drama', year: ' 1999 ', played: 'unplayed' as const, favorite: true };
-		expect(filterQuery(f)).toEqual({ genre: 'Drama', year: 1999, played: false, favorite: true });
+		const f = { genre: 'Drama', year: ' 1999 ', played: 'unplayed' as const, favorite: true, maxRating: 'PG-13' };
+		expect(filterQuery(f)).toEqual({ genre: 'Drama', year: 1999, played: false, favorite: true, maxRating: 'PG-13' });
 		expect(filterQuery({ ...noFilters, played: 'played' })).toEqual({ played: true });
-		expect(activeFilters(f)).toBe(4);
+		expect(activeFilters(f)).toBe(5);
+	});
+	it('sends only the ratings it offers', () => {
+		expect(filterQuery({ ...noFilters, maxRating: 'R' })).toEqual({ maxRating: 'R' });
+		expect(filterQuery({ ...noFilters, maxRating: 'XXX' })).toEqual({});
+		expect(activeFilters({ ...noFilters, maxRating: 'XXX' })).toBe(0);
 	});
 	it('leaves out a year that is not one', () => {
 		expect(filterQuery({ ...noFilters, year: 'abc' })).toEqual({});

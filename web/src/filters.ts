@@ -11,9 +11,21 @@ export interface Filters {
 	year: string;
 	played: PlayedFilter;
 	favorite: boolean;
+	/** The highest rating shown (one of `ratings`), or '' for any. */
+	maxRating: string;
 }
 
-export const noFilters: Filters = { genre: '', year: '', played: 'all', favorite: false };
+export const noFilters: Filters = { genre: '', year: '', played: 'all', favorite: false, maxRating: '' };
+
+/** ratings are the rating filter's choices, from the youngest audience up; the server compares
+ * them on the age scale of parental controls, so TV and other countries' ratings fall in place. */
+export const ratings: { value: string; label: string }[] = [
+	{ value: 'G', label: 'G (all ages)' },
+	{ value: 'PG', label: 'Up to PG' },
+	{ value: 'PG-13', label: 'Up to PG-13' },
+	{ value: 'R', label: 'Up to R' },
+	{ value: 'NC-17', label: 'Up to NC-17' },
+];
 
 /** parseYear reads the year field: undefined when empty, an error message when it is not a year. */
 export function parseYear(s: string): { year?: number; error?: string } {
@@ -32,12 +44,13 @@ export function filterQuery(f: Filters): Query {
 	if (y.year) q.year = y.year;
 	if (f.played !== 'all') q.played = f.played === 'played';
 	if (f.favorite) q.favorite = true;
+	if (ratings.some((r) => r.value === f.maxRating)) q.maxRating = f.maxRating;
 	return q;
 }
 
 /** activeFilters counts the filters in use, for the toolbar's badge. */
 export function activeFilters(f: Filters): number {
-	return (f.genre ? 1 : 0) + (parseYear(f.year).year ? 1 : 0) + (f.played !== 'all' ? 1 : 0) + (f.favorite ? 1 : 0);
+	return (f.genre ? 1 : 0) + (parseYear(f.year).year ? 1 : 0) + (f.played !== 'all' ? 1 : 0) + (f.favorite ? 1 : 0) + (filterQuery(f).maxRating ? 1 : 0);
 }
 
 /** letters are the letter jump's keys: '#' (digits and anything not A–Z) and A to Z, in the
