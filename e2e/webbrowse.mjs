@@ -8,7 +8,7 @@
 // object on stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
 //
 //   node e2e/webbrowse.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
-//       --pin-user carol --pin 4321 --title 'Big Test' --played 'Long Subs' --genre Drama \
+//       --pin-user carol --pin 4321 --pin-password PW3 --title 'Big Test' --played 'Long Subs' --genre Drama \
 //       --person 'Ada Tester' --collection 'Test Collection' --shots DIR
 
 import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
@@ -20,6 +20,7 @@ const SPEC = {
 	password: { type: 'string' },
 	pinUser: { type: 'string' },
 	pin: { type: 'string' },
+	pinPassword: { type: 'string' },
 	library: { type: 'string', default: 'Movies' },
 	title: { type: 'string' },
 	played: { type: 'string' },
@@ -35,7 +36,7 @@ const SPEC = {
 let opts;
 try {
 	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'pinUser', 'pin', 'title', 'played', 'genre', 'person', 'collection']) {
+	for (const k of ['origin', 'username', 'password', 'pinUser', 'pin', 'pinPassword', 'title', 'played', 'genre', 'person', 'collection']) {
 		if (!opts[k]) throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
 	}
 	opts.origin = new URL(opts.origin).origin;
@@ -331,6 +332,29 @@ async function main() {
 		const prev = accounts.find((a) => a.user === opts.username);
 		if (!prev || prev.signedIn) throw new Error(`the previous user's session is still kept: ${JSON.stringify(accounts)}`);
 		return { alert, me: me.username, accounts, shots: [wrongShot, await shot('switched')] };
+	});
+
+	await run.step('settings-pin', async () => {
+		// The switched-to user changes their own PIN, then removes it; both need their password.
+		await p().getByRole('button', { name: opts.pinUser }).first().click();
+		await p().getByRole('menuitem', { name: 'Settings' }).click();
+		await p().getByText('You have a PIN.').waitFor({ timeout: ms() });
+		await p().getByLabel('New PIN').fill('86420');
+		await p().getByLabel('Current password').fill('not-the-password');
+		await p().getByRole('button', { name: 'Save PIN' }).click();
+		const refused = await p().getByRole('alert').innerText({ timeout: ms() });
+		if (refused !== 'Your current password is wrong.') throw new Error(`a wrong password said ${JSON.stringify(refused)}`);
+		await p().getByLabel('Current password').fill(opts.pinPassword);
+		await p().getByRole('button', { name: 'Save PIN' }).click();
+		await p().getByText('PIN saved.').waitFor({ timeout: ms() });
+		const saved = await api('/users/me');
+		await p().getByLabel('Current password').fill(opts.pinPassword);
+		await p().getByRole('button', { name: 'Remove PIN' }).click();
+		await p().getByText('PIN removed.').waitFor({ timeout: ms() });
+		await p().getByText('You have no PIN.').waitFor({ timeout: ms() });
+		const removed = await api('/users/me');
+		if (!saved.hasPin || removed.hasPin) throw new Error(`hasPin after saving ${saved.hasPin}, after removing ${removed.hasPin}`);
+		return { refused, shot: await shot('settings-pin') };
 	});
 	return run.finish();
 }

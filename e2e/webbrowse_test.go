@@ -11,10 +11,11 @@ import (
 )
 
 // TestWebBrowse drives the browsing, profile and "your things" pages of Walros's own web client
-// with webbrowse.mjs: the public user tiles, a genre, a played and a rating filter and the letter jump on
-// the grid, a movie's details (two versions, audio and subtitle tracks, its collection, the
-// BlurHash behind its poster), a person page, a new playlist with the movie in it, the settings
-// page, the statistics page's charts, and a switch to a user with a PIN (a wrong PIN first).
+// with webbrowse.mjs: the public user tiles, a genre, a played and a rating filter and the letter
+// jump on the grid, a movie's details (two versions, audio and subtitle tracks, its collection,
+// the BlurHash behind its poster), a person page, a new playlist with the movie in it, the
+// settings page, the statistics page's charts, a switch to a user with a PIN (a wrong PIN
+// first), and that user changing and then removing their PIN on the settings page.
 // Screenshots go to the artifacts directory (web-browse-*.png).
 func TestWebBrowse(t *testing.T) {
 	requireTools(t, true, "playwright-core")
@@ -64,7 +65,7 @@ func TestWebBrowse(t *testing.T) {
 	}
 
 	play(t, srv, artifacts, "webbrowse", "webbrowse.mjs", "--origin", srv.base,
-		"--username", "admin", "--password", adminPassword, "--pin-user", "carol", "--pin", carolPIN,
+		"--username", "admin", "--password", adminPassword, "--pin-user", "carol", "--pin", carolPIN, "--pin-password", carolPassword,
 		"--library", "Movies", "--title", bigTest, "--played", longSubs, "--genre", "Drama",
 		"--person", "Ada Tester", "--collection", "Test Collection", "--shots", artifacts, "--timeout", "30")
 }

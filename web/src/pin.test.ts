@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { pinError, switchMessage } from './pin';
+import { pinError, pinSaveMessage, switchMessage } from './pin';
 
 describe('pinError', () => {
 	it('accepts 4 to 8 digits', () => {
@@ -30,5 +30,13 @@ describe('switchMessage', () => {
 	it('passes other errors through', () => {
 		expect(switchMessage(new Error('boom'), true)).toBe('boom');
 		expect(switchMessage(new ApiError(500, 'Internal Server Error', 'x'), true)).toBe('x');
+	});
+});
+
+describe('pinSaveMessage', () => {
+	it('names the field that was refused', () => {
+		expect(pinSaveMessage(new ApiError(400, 'Bad Request', 'currentPassword: does not match'))).toBe('Your current password is wrong.');
+		expect(pinSaveMessage(new ApiError(400, 'Bad Request', 'pin: must be 4 to 8 digits'))).toMatch(/4 to 8/);
+		expect(pinSaveMessage(new ApiError(500, 'Internal Server Error'))).toBe('Internal Server Error');
 	});
 });

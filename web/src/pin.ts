@@ -31,3 +31,11 @@ export function switchMessage(e: unknown, withPin: boolean): string {
 	}
 	return e.detail || e.title;
 }
+
+/** pinSaveMessage is what to show when the settings page could not save a PIN. */
+export function pinSaveMessage(e: unknown): string {
+	// core answers "currentPassword: does not match" to a wrong or missing one alike.
+	if (e instanceof ApiError && e.status === 400 && e.detail.startsWith('currentPassword')) return 'Your current password is wrong.';
+	if (e instanceof ApiError && e.status === 400 && e.detail.startsWith('pin')) return 'A PIN has 4 to 8 digits.';
+	return e instanceof ApiError ? e.detail || e.title : e instanceof Error ? e.message : String(e);
+}

@@ -2,7 +2,7 @@
 // users, and playback preferences. A new PIN needs the current password when the user has one.
 import { useState } from 'preact/hooks';
 import { message, useApi, useAsync } from './context';
-import { pinError } from './pin';
+import { pinError, pinSaveMessage } from './pin';
 import { ErrorBox, Spinner } from './ui';
 import type { Me, PlaybackPrefs, SubtitleMode } from './wire';
 
@@ -58,7 +58,7 @@ function PinForm({ me, onSaved, onEdit }: { me: Me; onSaved: (what: string) => v
 			setPassword('');
 			onSaved(newPin ? 'PIN saved.' : 'PIN removed.');
 		} catch (e) {
-			setError(message(e));
+			setError(pinSaveMessage(e));
 		}
 	}
 
