@@ -2,8 +2,8 @@
 // webbrowse.mjs drives the browsing, profile and "your things" pages of Walros's own web client
 // (web/, served at /) in headless Chromium: the public user tiles on the sign-in page, settings,
 // a genre and a played filter on a library's grid, a movie's details (versions, tracks,
-// collection, BlurHash), a person page, a collection, a new playlist (and reordering it), your
-// things, the statistics charts, the letter jump on a synthetic 5,200-item grid, and a switch to a
+// collection, BlurHash), a person page, a collection, a new playlist (and reordering it) and a new
+// list (and removing from it), your things, the statistics charts, the letter jump on a synthetic 5,200-item grid, and a switch to a
 // user with a PIN. It keeps a screenshot of each page (web-browse-*.png) and prints one JSON
 // object on stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
 //
@@ -204,7 +204,12 @@ async function main() {
 		const lists = await api('/playlists');
 		const road = lists.items.find((x) => x.name === 'Road trip');
 		if (!road || road.entries !== 1) throw new Error(`playlists ${JSON.stringify(lists.items)}`);
-		return { status };
+		// And to a new custom list, the same way.
+		await p().getByRole('button', { name: '+ List' }).click();
+		await p().getByLabel('New list').fill('Later');
+		await p().getByRole('button', { name: 'Create' }).click();
+		const listStatus = await p().getByRole('status').filter({ hasText: 'Later' }).innerText({ timeout: ms() });
+		return { status, listStatus };
 	});
 
 	await run.step('person', async () => {
@@ -232,7 +237,19 @@ async function main() {
 	await run.step('playlist-reorder', async () => {
 		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: 'Your things' }).click();
 		await p().getByRole('heading', { name: 'Your things', level: 1 }).waitFor({ timeout: ms() });
+		// The list made from the details page holds the movie; a new one starts empty.
+		await p().getByLabel('New list').fill('Someday');
+		await p().getByRole('button', { name: 'Create', exact: true }).click();
+		await p().getByRole('list', { name: 'Your lists' }).getByRole('link', { name: 'Someday' }).waitFor({ timeout: ms() });
+		const listRows = await p().getByRole('list', { name: 'Your lists' }).getByRole('listitem').allInnerTexts();
 		const thingsShot = await shot('things');
+		await p().getByRole('list', { name: 'Your lists' }).getByRole('link', { name: 'Later' }).click();
+		await p().getByRole('heading', { name: 'Later', level: 1 }).waitFor({ timeout: ms() });
+		await p().getByRole('list', { name: 'Items' }).locator('.card-title', { hasText: opts.title }).waitFor({ timeout: ms() });
+		await p().getByRole('button', { name: `Remove ${opts.title}` }).click();
+		await p().getByText('This list is empty.').waitFor({ timeout: ms() });
+		await p().getByRole('link', { name: 'Your things' }).first().click();
+		await p().getByRole('heading', { name: 'Your things', level: 1 }).waitFor({ timeout: ms() });
 		// A second entry, put in from outside the page: the page shows it and moves it up.
 		const lists = await api('/playlists');
 		const road = lists.items.find((x) => x.name === 'Road trip');
@@ -253,7 +270,7 @@ async function main() {
 		});
 		const server = (await api(`/playlists/${road.id}/entries`)).items.map((e) => e.item.title);
 		if (JSON.stringify(server) !== JSON.stringify([opts.played, opts.title])) throw new Error(`the server orders ${JSON.stringify(server)}`);
-		return { before, after, shots: [thingsShot, await shot('playlist')] };
+		return { listRows, before, after, shots: [thingsShot, await shot('playlist')] };
 	});
 
 	await run.step('stats', async () => {

@@ -1,5 +1,5 @@
 // The parts of an item's page beyond its head: the versions and their tracks, the collection a
-// movie belongs to, adding to a playlist, an artist's albums and an album's tracks, and the
+// movie belongs to, adding to a playlist or a list, an artist's albums and an album's tracks, and the
 // BlurHash placeholder behind the poster.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
@@ -9,7 +9,7 @@ import { clock } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page } from './types';
 import { Card, ErrorBox, Spinner } from './ui';
-import type { FileDetail, Playlist, Stream } from './wire';
+import type { FileDetail, Stream } from './wire';
 
 /** Blurred shows the item's BlurHash (of the image of kind) behind children while they load. */
 export function Blurred({ item, kind = 'Primary', children }: { item: ItemDetail; kind?: string; children: ComponentChildren }) {
@@ -115,18 +115,33 @@ export function CollectionLink({ name }: { name?: string }) {
 	);
 }
 
-/** AddToPlaylist adds the item to one of the user's playlists, or to a new one. */
-export function AddToPlaylist({ id }: { id: string }) {
+/** Collector is where AddTo puts items: the user's playlists or their custom lists, whose
+ * routes have the same shapes (GET base, POST base {name, items}, POST base/ID/add {items}). */
+interface Collector {
+	base: '/playlists' | '/lists';
+	add: 'entries' | 'items';
+	noun: string;
+}
+
+const collectors: Record<'playlist' | 'list', Collector> = {
+	playlist: { base: '/playlists', add: 'entries', noun: 'playlist' },
+	list: { base: '/lists', add: 'items', noun: 'list' },
+};
+
+/** AddTo adds the item to one of the user's playlists or lists, or to a new one. */
+export function AddTo({ id, to }: { id: string; to: 'playlist' | 'list' }) {
 	const api = useApi();
+	const c = collectors[to];
+	const Noun = c.noun[0].toUpperCase() + c.noun.slice(1);
 	const [open, setOpen] = useState(false);
 	const [name, setName] = useState('');
 	const [status, setStatus] = useState('');
 	const [error, setError] = useState('');
-	const lists = useAsync(() => (open ? api.get<{ items: Playlist[] }>('/playlists') : Promise.resolve({ items: [] })), [open]);
-	async function add(p: Playlist) {
+	const lists = useAsync(() => (open ? api.get<{ items: { id: string; name: string }[] }>(c.base) : Promise.resolve({ items: [] })), [open]);
+	async function add(p: { id: string; name: string }) {
 		setError('');
 		try {
-			await api.call('POST', `/playlists/${p.id}/entries`, { items: [id] });
+			await api.call('POST', `${c.base}/${p.id}/${c.add}`, { items: [id] });
 			setStatus(`Added to ${p.name}.`);
 			setOpen(false);
 		} catch (e) {
@@ -136,10 +151,10 @@ export function AddToPlaylist({ id }: { id: string }) {
 	async function create(e: Event) {
 		e.preventDefault();
 		setError('');
-		if (!name.trim()) return setError('Give the playlist a name.');
+		if (!name.trim()) return setError(`Give the ${c.noun} a name.`);
 		try {
-			const p = await api.call<Playlist>('POST', '/playlists', { name: name.trim(), items: [id] });
-			setStatus(`Added to the new playlist ${p.name}.`);
+			const p = await api.call<{ name: string }>('POST', c.base, { name: name.trim(), items: [id] });
+			setStatus(`Added to the new ${c.noun} ${p.name}.`);
 			setName('');
 			setOpen(false);
 		} catch (err) {
@@ -149,11 +164,11 @@ export function AddToPlaylist({ id }: { id: string }) {
 	return (
 		<div class="add-playlist">
 			<button type="button" aria-expanded={open} onClick={() => (setOpen(!open), setStatus(''))}>
-				+ Playlist
+				+ {Noun}
 			</button>
 			{status && <span role="status">{status}</span>}
 			{open && (
-				<div class="popover" role="group" aria-label="Add to playlist">
+				<div class="popover" role="group" aria-label={`Add to ${c.noun}`}>
 					{lists.loading && <Spinner />}
 					{(lists.data?.items ?? []).map((p) => (
 						<button key={p.id} type="button" onClick={() => add(p)}>
@@ -161,10 +176,10 @@ export function AddToPlaylist({ id }: { id: string }) {
 						</button>
 					))}
 					<form onSubmit={create} class="inline-form">
-						<label for="new-playlist" class="visually-hidden">
-							New playlist
+						<label for={`new-${c.noun}`} class="visually-hidden">
+							New {c.noun}
 						</label>
-						<input id="new-playlist" placeholder="New playlist" maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+						<input id={`new-${c.noun}`} placeholder={`New ${c.noun}`} maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
 						<button type="submit">Create</button>
 					</form>
 				</div>

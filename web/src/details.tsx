@@ -4,7 +4,7 @@ import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
 import { Card, ErrorBox, Poster, Spinner } from './ui';
-import { AddToPlaylist, Blurred, Children, CollectionLink, Versions } from './detailparts';
+import { AddTo, Blurred, Children, CollectionLink, Versions } from './detailparts';
 import type { FileDetail } from './wire';
 
 /** Details is an item's page: its metadata, a play button, and the seasons and episodes of a series. */
@@ -79,7 +79,8 @@ export function Details({ id }: { id: string }) {
 						<button type="button" aria-pressed={onWatchlist} onClick={toggleWatchlist}>
 							{onWatchlist ? '✓ On watchlist' : '+ Watchlist'}
 						</button>
-						{playable(it) && <AddToPlaylist id={it.id} />}
+						{playable(it) && <AddTo id={it.id} to="playlist" />}
+						<AddTo id={it.id} to="list" />
 						{ud?.played && <span class="badge">Played</span>}
 					</div>
 					{actionError && <ErrorBox error={actionError} />}

@@ -28,15 +28,20 @@ export function Things() {
 			setError(message(err));
 		}
 	}
-	const shelf = (title: string, p: { data?: Page<ItemWithData>; error?: string }, empty: string) => (
-		<Shelf title={title}>
-			{p.error && <ErrorBox error={p.error} />}
-			{p.data && p.data.items.length === 0 && <p class="empty">{empty}</p>}
-			{(p.data?.items ?? []).map((it) => (
-				<Card key={it.id} item={it} userData={it.userData} />
-			))}
-		</Shelf>
-	);
+	const shelf = (title: string, p: { data?: Page<ItemWithData>; error?: string }, empty: string) =>
+		p.error || (p.data && p.data.items.length === 0) ? (
+			// A message, not a card: it goes under the heading rather than in the row of cards.
+			<section class="shelf" aria-label={title}>
+				<h2>{title}</h2>
+				{p.error ? <ErrorBox error={p.error} /> : <p class="empty">{empty}</p>}
+			</section>
+		) : (
+			<Shelf title={title}>
+				{(p.data?.items ?? []).map((it) => (
+					<Card key={it.id} item={it} userData={it.userData} />
+				))}
+			</Shelf>
+		);
 	return (
 		<div class="page things">
 			<h1>Your things</h1>
