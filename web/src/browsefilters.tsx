@@ -11,8 +11,19 @@ export function FilterBar({ library, filters, onChange }: { library: Library; fi
 	const api = useApi();
 	const genres = useAsync(() => api.get<{ items: Facet[] }>('/genres', { library: library.id, limit: 1000 }), [library.id]);
 	const [year, setYear] = useState(filters.year);
+	// On a phone the filters would push the grid below the fold: they start folded there.
+	const [shown, setShown] = useState(() => typeof matchMedia === 'undefined' || matchMedia('(min-width: 700px)').matches);
 	const yearError = parseYear(year).error;
 	const n = activeFilters(filters);
+	if (!shown) {
+		return (
+			<div class="filters">
+				<button type="button" aria-expanded="false" onClick={() => setShown(true)}>
+					Filters{n > 0 ? ` (${n})` : ''}
+				</button>
+			</div>
+		);
+	}
 	return (
 		<div class="filters" role="group" aria-label="Filters">
 			<label class="field">
