@@ -108,11 +108,14 @@ type ItemQuery struct {
 	Collection   string // only movies of this collection (box set)
 	Person       string // only items crediting this person (by name, case-insensitive)
 	Year         int    // only items of this year
-	Letter       string // only items whose sort title starts with this letter; "#" for anything else
-	Sort         ItemSort
-	Desc         bool
-	Limit        int
-	Offset       int
+	// MaxRating keeps only items rated at most this level (see RatingLevel), counting a rating
+	// inherited from a series; unrated items are left out. nil: any.
+	MaxRating *int
+	Letter    string // only items whose sort title starts with this letter; "#" for anything else
+	Sort      ItemSort
+	Desc      bool
+	Limit     int
+	Offset    int
 	// NoCount says the total is not needed (enableTotalRecordCount=false): the store may then
 	// return Offset plus the page's length as the total, which is exact only when the page is
 	// not full, instead of counting the matches.

@@ -320,6 +320,9 @@ func (s *Items) filter(sel *bun.SelectQuery, q core.ItemQuery) *bun.SelectQuery 
 	if q.Year > 0 {
 		sel = sel.Where("year = ?", q.Year)
 	}
+	if q.MaxRating != nil {
+		sel = sel.Where("item.parental_level IS NOT NULL AND item.parental_level <= ?", *q.MaxRating)
+	}
 	switch l := strings.ToLower(q.Letter); {
 	case l == "#":
 		sel = sel.Where("NOT (substr(sort_title, 1, 1) BETWEEN 'a' AND 'z')")

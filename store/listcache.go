@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -315,7 +316,11 @@ func listKey(q core.ItemQuery) (key string, cacheable bool) {
 	slices.Sort(libs)
 	kinds := slices.Clone(q.Kinds)
 	slices.Sort(kinds)
-	return fmt.Sprintf("%t%q|%q|%q|%q|%t|%q|%q|%q|%q|%q|%q|%q|%d|%q|%q|%t|%s", q.Libraries != nil, libs, q.Library, kinds,
-		q.Parent, q.TopLevel, q.InCollection, q.Text, q.Genre, q.Studio, q.Tag, q.Collection, q.Person, q.Year,
+	maxRating := "any"
+	if q.MaxRating != nil {
+		maxRating = strconv.Itoa(*q.MaxRating)
+	}
+	return fmt.Sprintf("%t%q|%q|%q|%q|%t|%q|%q|%q|%q|%q|%q|%q|%d|%s|%q|%q|%t|%s", q.Libraries != nil, libs, q.Library, kinds,
+		q.Parent, q.TopLevel, q.InCollection, q.Text, q.Genre, q.Studio, q.Tag, q.Collection, q.Person, q.Year, maxRating,
 		q.Letter, q.Sort, q.Desc, parentalKey(q.Parental)), true
 }

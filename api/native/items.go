@@ -30,6 +30,20 @@ func (h *Handler) listItems(c *gin.Context) {
 	if q.Year, ok = h.intQuery(c, "year", 0); !ok {
 		return
 	}
+	if r := c.Query("maxRating"); r != "" {
+		level, known := core.RatingLevel(r)
+		if !known {
+			h.fail(c, core.Invalid("maxRating", "is not a rating Walros knows (such as PG-13, TV-14, FSK 16 or de/12)"))
+			return
+		}
+		q.MaxRating = &level
+	}
+	if q.Played, ok = h.optBoolQuery(c, "played"); !ok {
+		return
+	}
+	if q.Favorite, ok = h.optBoolQuery(c, "favorite"); !ok {
+		return
+	}
 	items, total, err := h.Items.List(c.Request.Context(), callerOf(c), q)
 	if err != nil {
 		h.fail(c, err)
@@ -251,6 +265,18 @@ func (h *Handler) boolQuery(c *gin.Context, name string) (bool, bool) {
 		return false, false
 	}
 	return b, true
+}
+
+// optBoolQuery reads an optional true/false parameter: nil when absent; a bad value answers 400.
+func (h *Handler) optBoolQuery(c *gin.Context, name string) (*bool, bool) {
+	if c.Query(name) == "" {
+		return nil, true
+	}
+	b, ok := h.boolQuery(c, name)
+	if !ok {
+		return nil, false
+	}
+	return &b, true
 }
 
 // descQuery reads ?order=asc|desc, def when absent; a bad value answers 400.

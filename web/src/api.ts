@@ -80,6 +80,19 @@ export class Api {
 		return fresh;
 	}
 
+	/** switchUser signs another user in on this device (POST /auth/switch), with their PIN or
+	 * password when they have one. The server ends the current user's session, so their tokens
+	 * are forgotten here too. */
+	async switchUser(userId: string, secret: { pin?: string; password?: string } = {}): Promise<Account> {
+		const from = this.store.current();
+		const t = await this.call<TokenResponse>('POST', '/auth/switch', { userId, ...secret });
+		if (from) this.store.signOut(from.userId);
+		const a = this.account(t);
+		this.store.save(a);
+		this.store.setCurrent(a.userId);
+		return a;
+	}
+
 	/** signOut ends the current user's session on the server and forgets its tokens. */
 	async signOut(): Promise<void> {
 		const a = this.store.current();

@@ -6,6 +6,12 @@ import { Details } from './details';
 import { Player } from './player';
 import { SignIn } from './signin';
 import { AdminLoader } from './admin/lazy';
+import { CollectionPage, PersonPage } from './person';
+import { PlaylistPage, Playlists } from './playlists';
+import { SwitchUser } from './profiles';
+import { Settings } from './settings';
+import { Stats } from './stats';
+import { ListPage, Things } from './things';
 import { href, parse, type Route } from './router';
 import type { Account } from './store';
 import type { Library } from './types';
@@ -74,6 +80,33 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 		case 'admin':
 			page = <AdminLoader account={account} route={route} />;
 			break;
+		case 'person':
+			page = <PersonPage key={route.id} name={route.id} />;
+			break;
+		case 'collection':
+			page = <CollectionPage key={route.id} name={route.id} />;
+			break;
+		case 'playlists':
+			page = <Playlists />;
+			break;
+		case 'playlist':
+			page = <PlaylistPage key={route.id} id={route.id} />;
+			break;
+		case 'things':
+			page = <Things />;
+			break;
+		case 'list':
+			page = <ListPage key={route.id} id={route.id} />;
+			break;
+		case 'stats':
+			page = <Stats />;
+			break;
+		case 'settings':
+			page = <Settings />;
+			break;
+		case 'switch':
+			page = <SwitchUser account={account} onAccount={onAccount} />;
+			break;
 		default:
 			page = <NotFound />;
 	}
@@ -95,6 +128,9 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 							{l.name}
 						</a>
 					))}
+					<a href={href({ name: 'things' })} aria-current={route.name === 'things' ? 'page' : undefined}>
+						Your things
+					</a>
 				</nav>
 				{account.admin && (
 					<a class="admin-link" href="#/admin" aria-current={route.name === 'admin' ? 'page' : undefined}>
@@ -173,6 +209,12 @@ function UserMenu({ account, onAccount }: { account: Account; onAccount: (a: Acc
 					))}
 					<a role="menuitem" href="#/signin/add" onClick={() => setOpen(false)}>
 						Add user
+					</a>
+					<a role="menuitem" href="#/switch" onClick={() => setOpen(false)}>
+						Switch user…
+					</a>
+					<a role="menuitem" href="#/settings" onClick={() => setOpen(false)}>
+						Settings
 					</a>
 					<button
 						type="button"

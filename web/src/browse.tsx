@@ -1,5 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { useApi } from './context';
+import { useApi, useAsync } from './context';
+import { filterQuery, type Filters, noFilters, rowTop } from './filters';
+import { FilterBar, LetterBar, loadLetterStarts } from './browsefilters';
 import { topTypes } from './format';
 import { layout, PagedList, totalHeight, visible } from './grid';
 import type { Item, Library, Page } from './types';
@@ -31,16 +33,25 @@ export function Browse({ library }: { library: Library }) {
 	const [text, setText] = useState('');
 	const [sortKey, setSortKey] = useState(sorts[0].value);
 	const q = useDebounced(text.trim(), searchDelay);
+	const [filters, setFilters] = useState<Filters>(noFilters);
+	const [jump, setJump] = useState<{ index: number; seq: number } | undefined>();
 	const [, setTick] = useState(0);
+	const fq = JSON.stringify(filterQuery(filters));
 	const list = useMemo(() => {
 		const [sort, order] = sortKey.split(':');
 		return new PagedList<Item>(
-			(offset, limit) => api.get<Page<Item>>('/items', { library: library.id, type: topTypes(library.type), q, sort, order, offset, limit }),
+			(offset, limit) => api.get<Page<Item>>('/items', { library: library.id, type: topTypes(library.type), q, ...filterQuery(filters), sort, order, offset, limit }),
 			200,
 			() => setTick((t) => t + 1),
 		);
-	}, [api, library.id, library.type, q, sortKey]);
+	}, [api, library.id, library.type, q, sortKey, fq]);
 	const total = list.total;
+	const byTitle = sortKey.startsWith('title:');
+	const starts = useAsync(
+		// Once the first page is in: the grid's own request goes first.
+		() => (byTitle && total > 0 ? loadLetterStarts(api, { library: library.id, type: topTypes(library.type), q, ...filterQuery(filters) }, sortKey.endsWith(':desc')) : Promise.resolve(undefined)),
+		[api, library.id, q, sortKey, fq, total > 0],
+	);
 	return (
 		<div class="page browse">
 			<div class="toolbar">
@@ -61,17 +72,21 @@ export function Browse({ library }: { library: Library }) {
 						</select>
 					</label>
 				</div>
+				<FilterBar library={library} filters={filters} onChange={setFilters} />
 				<p class="count" aria-live="polite">
 					{total < 0 ? (list.hasFailed ? 'Could not load the library.' : 'Loading…') : total === 1 ? '1 item' : `${total.toLocaleString()} items`}
 				</p>
 			</div>
-			<VirtualGrid key={`${q}|${sortKey}`} list={list} total={total} />
+			<div class="grid-area">
+				<VirtualGrid key={`${q}|${sortKey}|${fq}`} list={list} total={total} jump={jump} />
+				{byTitle && total > 0 && <LetterBar starts={starts.data} onJump={(index) => setJump({ index, seq: (jump?.seq ?? 0) + 1 })} />}
+			</div>
 		</div>
 	);
 }
 
 /** VirtualGrid renders only the rows in view (and two more on each side) of a PagedList. */
-export function VirtualGrid({ list, total }: { list: PagedList<Item>; total: number }) {
+export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; total: number; jump?: { index: number; seq: number } }) {
 	const ref = useRef<HTMLDivElement>(null);
 	const [size, setSize] = useState({ w: 0, h: 0 });
 	const [top, setTop] = useState(0);
@@ -94,6 +109,10 @@ export function VirtualGrid({ list, total }: { list: PagedList<Item>; total: num
 	}, []);
 
 	const l = layout(size.w);
+	useEffect(() => {
+		// The letter bar asked for an item: put its row at the top.
+		if (jump && ref.current && size.w > 0) ref.current.scrollTop = rowTop(jump.index, l.columns, l.rowHeight);
+	}, [jump]);
 	// Until the first page says how many there are, ask for the first screenful.
 	const r = visible(top, size.h, total < 0 ? l.columns * 10 : total, l);
 	useEffect(() => {

@@ -5,6 +5,8 @@ import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
 import { Card, ErrorBox, Poster, Spinner } from './ui';
+import { AddTo, Blurred, Children, CollectionLink, Versions } from './detailparts';
+import type { FileDetail } from './wire';
 
 /** Details is an item's page: its metadata, a play button, and the seasons and episodes of a series. */
 export function Details({ id }: { id: string }) {
@@ -48,12 +50,14 @@ export function Details({ id }: { id: string }) {
 		<article class="page details">
 			<div class="details-head">
 				<div class="details-poster">
-					<Poster item={it} width={400} />
+					<Blurred item={it}>
+						<Poster item={it} width={400} />
+					</Blurred>
 				</div>
 				<div class="details-text">
-					{it.parentId && (it.type === 'season' || it.type === 'episode') && (
+					{it.parentId && (it.type === 'season' || it.type === 'episode' || it.type === 'album' || it.type === 'track') && (
 						<a class="up" href={href({ name: 'item', id: it.parentId })}>
-							{it.type === 'season' ? 'Back to the series' : 'Back to the season'}
+							{{ season: 'Back to the series', episode: 'Back to the season', album: 'Back to the artist', track: 'Back to the album' }[it.type]}
 						</a>
 					)}
 					<h1>{it.title}</h1>
@@ -62,6 +66,7 @@ export function Details({ id }: { id: string }) {
 							<span key={i}>{f}</span>
 						))}
 					</p>
+					<CollectionLink name={it.collection} />
 					{it.tagline && <p class="tagline">{it.tagline}</p>}
 					<div class="actions">
 						{playable(it) && it.files.length > 0 && (
@@ -75,6 +80,8 @@ export function Details({ id }: { id: string }) {
 						<button type="button" aria-pressed={onWatchlist} onClick={toggleWatchlist}>
 							{onWatchlist ? '✓ On watchlist' : '+ Watchlist'}
 						</button>
+						{playable(it) && <AddTo id={it.id} to="playlist" />}
+						<AddTo id={it.id} to="list" />
 						{ud?.played && <span class="badge">Played</span>}
 						{api.store.current()?.admin && (
 							<a class="button" href={href({ name: 'admin', section: 'item', id: it.id })}>
@@ -89,7 +96,12 @@ export function Details({ id }: { id: string }) {
 					{it.overview && <p class="overview">{it.overview}</p>}
 					{crew.length > 0 && (
 						<p class="crew">
-							{crew.map((p) => `${p.kind}: ${p.name}`).join(' · ')}
+							{crew.map((p, i) => (
+								<span key={p.kind + p.name}>
+									{i > 0 && ' · '}
+									{p.kind}: <a href={href({ name: 'person', id: p.name })}>{p.name}</a>
+								</span>
+							))}
 						</p>
 					)}
 				</div>
@@ -100,13 +112,18 @@ export function Details({ id }: { id: string }) {
 					<ul class="cast">
 						{cast.map((p) => (
 							<li key={p.name + p.role}>
-								<span class="cast-name">{p.name}</span>
+								<a class="cast-name" href={href({ name: 'person', id: p.name })}>
+									{p.name}
+								</a>
 								{p.role && <span class="cast-role">{p.role}</span>}
 							</li>
 						))}
 					</ul>
 				</section>
 			)}
+			{playable(it) && <Versions files={it.files as unknown as FileDetail[]} />}
+			{it.type === 'artist' && <Children parent={it} type="album" />}
+			{it.type === 'album' && <Children parent={it} type="track" />}
 			{it.type === 'series' && <Seasons series={it} />}
 			{it.type === 'season' && <Episodes season={it.id} />}
 		</article>

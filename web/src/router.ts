@@ -8,6 +8,8 @@ export type Route =
 	| { name: 'play'; id: string }
 	| { name: 'signin'; add: boolean }
 	| { name: 'admin'; section: AdminSection; id?: string }
+	| { name: 'person' | 'collection' | 'playlist' | 'list'; id: string }
+	| { name: 'playlists' | 'things' | 'stats' | 'settings' | 'switch' }
 	| { name: 'notfound'; path: string };
 
 /** adminSections are the admin pages; 'item' is an item's metadata editor (#/admin/item/ID). */
@@ -27,6 +29,8 @@ export function parse(hash: string): Route {
 		if (section === 'item' && parts.length === 3) return { name: 'admin', section, id: parts[2] };
 		if (section !== 'item' && parts.length <= 2 && adminSections.includes(section)) return { name: 'admin', section };
 	}
+	if (parts.length === 2 && (head === 'person' || head === 'collection' || head === 'playlist' || head === 'list') && id) return { name: head, id };
+	if (parts.length === 1 && (head === 'playlists' || head === 'things' || head === 'stats' || head === 'settings' || head === 'switch')) return { name: head };
 	return { name: 'notfound', path };
 }
 
@@ -38,7 +42,17 @@ export function href(r: Route): string {
 		case 'library':
 		case 'item':
 		case 'play':
+		case 'person':
+		case 'collection':
+		case 'playlist':
+		case 'list':
 			return `#/${r.name}/${encodeURIComponent(r.id)}`;
+		case 'playlists':
+		case 'things':
+		case 'stats':
+		case 'settings':
+		case 'switch':
+			return `#/${r.name}`;
 		case 'signin':
 			return r.add ? '#/signin/add' : '#/signin';
 		case 'admin':

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { message, useApi } from './context';
 import type { Account } from './store';
+import { PublicUserTiles } from './profiles';
 
 /** SignIn is the sign-in form, with the users this browser remembers above it: a signed-in one
  * is switched to at once, a signed-out one fills in the username. */
@@ -62,6 +63,14 @@ export function SignIn({ onSignedIn, adding }: { onSignedIn: (a: Account) => voi
 						))}
 					</ul>
 				)}
+				<PublicUserTiles
+					onPick={(u) => {
+						setError(u.hasPassword ? '' : `${u.name} has no password: switch to them from a signed-in device.`);
+						setUsername(u.name);
+						setPassword('');
+						passRef.current?.focus();
+					}}
+				/>
 				<form onSubmit={submit} class="form">
 					<label for="username">Username</label>
 					<input

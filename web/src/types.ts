@@ -69,6 +69,7 @@ export interface ItemDetail extends Item {
 	images: { kind: string; index: number; blurHash?: string }[];
 	officialRating?: string;
 	communityScore?: number;
+	collection?: string;
 }
 
 export interface Page<T> {

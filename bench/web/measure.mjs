@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// measure.mjs measures Walros's own web client in headless Chromium (playwright-core from
+// e2e/node_modules, through e2e/lib.mjs) against a running server; bench/web/main.go runs it
+// against the 100,000-item bench library and prints one JSON object on stdout:
+//
+//   - home: for each of --runs navigations to `/` (signed in, the first with an empty cache), the
+//     time from navigation start (performance.timeOrigin) to
+//       drawn        the first home shelf's cards are in the DOM and a frame has painted them
+//                    (a requestAnimationFrame, then a task after it: the frame is done);
+//       interactive  a task posted at `drawn` has run and a keypress it dispatched into the
+//                    page was handled: the main thread answers input (whatever work the page
+//                    still had queued, such as more shelves arriving, delays it);
+//       complete     every shelf's request answered and the spinner gone.
+//   - scroll: the Movies grid (30,000 items) scrolled by script at --speed px/s for --seconds
+//     (scrollTop set on each frame from the time elapsed, as a fling would move it); the
+//     requestAnimationFrame intervals give the average fps, the 99th percentile frame time (the
+//     worst 1 %) and the longest frame.
+//
+//   node bench/web/measure.mjs --origin http://127.0.0.1:8096 --username admin --password PW
+
+import { Run, UsageError, log, parseArgs, watchdog } from '../../e2e/lib.mjs';
+
+const SPEC = {
+	origin: { type: 'string' },
+	username: { type: 'string' },
+	password: { type: 'string' },
+	runs: { type: 'int', default: 5 },
+	speed: { type: 'number', default: 4000 },
+	seconds: { type: 'number', default: 10 },
+	timeout: { type: 'number', default: 60 },
+	verbose: { type: 'bool', default: false },
+	headed: { type: 'bool', default: false },
+};
+
+let opts;
+try {
+	opts = parseArgs(process.argv.slice(2), SPEC);
+	for (const k of ['origin', 'username', 'password']) if (!opts[k]) throw new UsageError(`--${k} is required`);
+	if (opts.runs < 1) throw new UsageError('--runs must be at least 1');
+	opts.origin = new URL(opts.origin).origin;
+} catch (e) {
+	process.stderr.write(`measure: ${e.message}\n`);
+	process.exit(2);
+}
+
+const run = new Run(opts);
+watchdog(run, opts.timeout * (opts.runs + 4) + opts.seconds + 30);
+const p = () => run.page;
+// The bench library's pictures are not on disk: its posters answer 404 by the thousand. They are
+// counted, not listed (the client then draws a tinted tile, as for any item without a picture).
+let missingImages = 0;
+const addError = run.addError.bind(run);
+run.addError = (e) => {
+	if (e.source === 'http' && e.status === 404 && /\/images\//.test(e.url || '')) missingImages++;
+	else addError(e);
+};
+
+// probe runs in the page before the client's scripts: it watches for the home shelves and records
+// when they are drawn, when the page answers input, and when loading is complete.
+function probe() {
+	const marks = {};
+	window.__walrosBench = marks;
+	const frames = [];
+	let last = 0;
+	const watchFrames = (t) => {
+		if (last) frames.push(t - last);
+		last = t;
+		if (marks.longestFrameAfterDrawn === undefined) requestAnimationFrame(watchFrames);
+	};
+	requestAnimationFrame(watchFrames);
+	const check = () => {
+		if (!marks.drawnSeen && document.querySelector('.shelf .card')) {
+			marks.drawnSeen = performance.now();
+			requestAnimationFrame(() => {
+				// A task after the frame: the cards have been painted.
+				setTimeout(() => {
+					marks.drawn = performance.now();
+					check(); // the shelves may all be in already, with no mutation to come
+					const from = frames.length;
+					// A task queued now runs once the main thread is free, as a click's handler would;
+					// it dispatches a keypress into the page and notes when that was handled.
+					setTimeout(() => {
+						addEventListener('keydown', () => (marks.interactive = performance.now()), { once: true });
+						dispatchEvent(new KeyboardEvent('keydown', { key: 'Shift' }));
+						marks.inputDelay = marks.interactive - marks.drawn;
+						setTimeout(() => (marks.longestFrameAfterDrawn = Math.max(0, ...frames.slice(from))), 500);
+					}, 0);
+				}, 0);
+			});
+		}
+		const spinner = document.querySelector('.home .spinner');
+		if (marks.drawn && !spinner && !marks.complete) marks.complete = performance.now();
+	};
+	new MutationObserver(check).observe(document, { subtree: true, childList: true });
+}
+
+async function signIn() {
+	const r = await fetch(opts.origin + '/api/v1/auth/login', {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ username: opts.username, password: opts.password, deviceId: 'bench-web', deviceName: 'bench', client: 'bench/web' }),
+	});
+	if (!r.ok) throw new Error(`login: HTTP ${r.status}`);
+	const t = await r.json();
+	return {
+		token: t.accessToken,
+		account: { userId: t.user.id, username: t.user.username, displayName: t.user.displayName || t.user.username, admin: t.user.admin,
+			accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: Date.now() + t.expiresIn * 1000 },
+	};
+}
+
+const median = (xs) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+
+async function main() {
+	await run.step('launch', () => run.launch());
+	let token = '';
+	let account;
+	await run.step('sign-in', async () => {
+		({ token, account } = await signIn());
+		return { user: account.username };
+	});
+	if (!account) return run.finish();
+	// The client reads its session from localStorage: put it there before its scripts run.
+	await p().addInitScript((a) => {
+		localStorage.setItem('walros.accounts', JSON.stringify([a]));
+		localStorage.setItem('walros.current', a.userId);
+	}, account);
+	await p().addInitScript(probe);
+
+	const home = await run.step('home', async () => {
+		const runs = [];
+		for (let i = 0; i < opts.runs; i++) {
+			// Another page of the origin first, so that each load of / is a new document (the HTTP
+			// cache stays: every run after the first is a warm one).
+			await p().goto(opts.origin + '/healthz');
+			await p().goto(opts.origin + '/#/', { waitUntil: 'commit' });
+			await p().waitForFunction(() => {
+				const m = window.__walrosBench;
+				return m && m.interactive && m.complete && m.longestFrameAfterDrawn !== undefined;
+			}, null, { timeout: opts.timeout * 1000, polling: 50 });
+			const m = await p().evaluate(() => window.__walrosBench);
+			const nav = await p().evaluate(() => {
+				const n = performance.getEntriesByType('navigation')[0];
+				// The API requests of the load, to see where the time went: path, start, end.
+				const api = performance
+					.getEntriesByType('resource')
+					.filter((r) => r.name.includes('/api/v1/') && !r.name.includes('/images/'))
+					.map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]);
+				const scripts = performance
+					.getEntriesByType('resource')
+					.filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js') || r.name.endsWith('.css'))
+					.map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]);
+				return n ? { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd, api, scripts } : null;
+			});
+			runs.push({ cold: i === 0, drawn: +m.drawn.toFixed(1), interactive: +m.interactive.toFixed(1), complete: +m.complete.toFixed(1), inputDelay: +m.inputDelay.toFixed(1), longestFrameAfterDrawn: +m.longestFrameAfterDrawn.toFixed(1), nav });
+			log(`home run ${i + 1}: drawn ${m.drawn.toFixed(0)} ms, interactive ${m.interactive.toFixed(0)} ms, complete ${m.complete.toFixed(0)} ms`);
+		}
+		const warm = runs.filter((r) => !r.cold);
+		return { runs, cold: runs[0], warmMedian: warm.length ? { drawn: median(warm.map((r) => r.drawn)), interactive: median(warm.map((r) => r.interactive)), complete: median(warm.map((r) => r.complete)) } : null, worstInteractive: Math.max(...runs.map((r) => r.interactive)) };
+	});
+	if (!home) return run.finish();
+
+	const scroll = await run.step('scroll', async () => {
+		const libs = await (await fetch(opts.origin + '/api/v1/libraries', { headers: { Authorization: `Bearer ${token}` } })).json();
+		const movies = libs.items.find((l) => l.type === 'movies');
+		if (!movies) throw new Error('no movies library');
+		await p().goto(`${opts.origin}/#/library/${movies.id}`);
+		await p().waitForFunction(() => Number(document.querySelector('.vgrid')?.getAttribute('data-total')) > 0 && document.querySelectorAll('.vgrid a.card').length > 0, null, { timeout: opts.timeout * 1000 });
+		const total = Number(await p().locator('.vgrid').getAttribute('data-total'));
+		await p().waitForTimeout(1000); // let the first posters and the letter counts settle
+		const r = await p().evaluate(
+			async ({ speed, seconds }) => {
+				const g = document.querySelector('.vgrid');
+				const frames = [];
+				const t0 = performance.now();
+				let prev = 0;
+				await new Promise((done) => {
+					const tick = (t) => {
+						if (prev) frames.push(t - prev);
+						prev = t;
+						const s = (t - t0) / 1000;
+						g.scrollTop = Math.min(g.scrollHeight - g.clientHeight, speed * s);
+						if (s < seconds) requestAnimationFrame(tick);
+						else done();
+					};
+					requestAnimationFrame(tick);
+				});
+				const sorted = [...frames].sort((a, b) => a - b);
+				const q = (x) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))];
+				const elapsed = frames.reduce((a, b) => a + b, 0);
+				return {
+					frames: frames.length,
+					seconds: +(elapsed / 1000).toFixed(2),
+					fps: +((frames.length / elapsed) * 1000).toFixed(1),
+					p50FrameMs: +q(0.5).toFixed(1),
+					p99FrameMs: +q(0.99).toFixed(1),
+					onePercentLowFps: +(1000 / q(0.99)).toFixed(1),
+					longestFrameMs: +sorted[sorted.length - 1].toFixed(1),
+					framesOver20ms: frames.filter((f) => f > 20).length,
+					scrolledPx: Math.round(g.scrollTop),
+					cardsInDom: g.querySelectorAll('.card').length,
+				};
+			},
+			{ speed: opts.speed, seconds: opts.seconds },
+		);
+		return { total, speedPxPerS: opts.speed, ...r };
+	});
+	run.result = { home, scroll, missingImages };
+	return run.finish();
+}
+
+main().catch(async (e) => {
+	log(`measure: ${e.stack || e}`);
+	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
+	run.failed = true;
+	await run.finish();
+});

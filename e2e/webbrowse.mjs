@@ -1,0 +1,384 @@
+#!/usr/bin/env node
+// webbrowse.mjs drives the browsing, profile and "your things" pages of Walros's own web client
+// (web/, served at /) in headless Chromium: the public user tiles on the sign-in page, settings,
+// a genre and a played filter on a library's grid, a movie's details (versions, tracks,
+// collection, BlurHash), a person page, a collection, a new playlist (and reordering it) and a new
+// list (and removing from it), your things, the statistics charts, the letter jump on a synthetic 5,200-item grid, and a switch to a
+// user with a PIN. It keeps a screenshot of each page (web-browse-*.png) and prints one JSON
+// object on stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
+//
+//   node e2e/webbrowse.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
+//       --pin-user carol --pin 4321 --pin-password PW3 --title 'Big Test' --played 'Long Subs' --genre Drama \
+//       --person 'Ada Tester' --collection 'Test Collection' --shots DIR
+
+import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { join } from 'node:path';
+
+const SPEC = {
+	origin: { type: 'string' },
+	username: { type: 'string' },
+	password: { type: 'string' },
+	pinUser: { type: 'string' },
+	pin: { type: 'string' },
+	pinPassword: { type: 'string' },
+	library: { type: 'string', default: 'Movies' },
+	title: { type: 'string' },
+	played: { type: 'string' },
+	genre: { type: 'string' },
+	person: { type: 'string' },
+	collection: { type: 'string' },
+	shots: { type: 'string' },
+	timeout: { type: 'number', default: 30 },
+	verbose: { type: 'bool', default: false },
+	headed: { type: 'bool', default: false },
+};
+
+let opts;
+try {
+	opts = parseArgs(process.argv.slice(2), SPEC);
+	for (const k of ['origin', 'username', 'password', 'pinUser', 'pin', 'pinPassword', 'title', 'played', 'genre', 'person', 'collection']) {
+		if (!opts[k]) throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
+	}
+	opts.origin = new URL(opts.origin).origin;
+} catch (e) {
+	process.stderr.write(`webbrowse: ${e.message}\n`);
+	process.exit(2);
+}
+
+const run = new Run(opts);
+watchdog(run, opts.timeout * 16 + 30);
+const ms = () => opts.timeout * 1000;
+const p = () => run.page;
+
+async function shot(name) {
+	if (!opts.shots) return null;
+	const path = join(opts.shots, `web-browse-${name}.png`);
+	await p().screenshot({ path, fullPage: false });
+	return path;
+}
+
+// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
+async function until(what, fn) {
+	const deadline = Date.now() + ms();
+	let last;
+	for (;;) {
+		try {
+			last = await fn();
+			if (last) return last;
+		} catch (e) {
+			last = e.message;
+		}
+		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+// api calls the native API from Node with the token the page keeps for the current user.
+async function api(path, method = 'GET', body) {
+	const token = await p().evaluate(() => {
+		const id = localStorage.getItem('walros.current');
+		const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
+		return a && a.accessToken;
+	});
+	const headers = { Authorization: `Bearer ${token}` };
+	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	const r = await fetch(opts.origin + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
+	return r.status === 204 ? null : r.json();
+}
+
+const gridTitles = () => p().locator('.vgrid a.card .card-title').allInnerTexts();
+const gridTotal = async () => Number(await p().locator('.vgrid').getAttribute('data-total'));
+
+// gridShows waits until the grid holds exactly titles (in any order).
+async function gridShows(what, titles) {
+	const want = [...titles].sort();
+	return until(what, async () => {
+		const got = (await gridTitles()).sort();
+		return (await gridTotal()) === want.length && JSON.stringify(got) === JSON.stringify(want) && got;
+	});
+}
+
+async function main() {
+	await run.step('launch', () => run.launch());
+	if (opts.verbose) p().on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+
+	await run.step('signin-tiles', async () => {
+		await p().goto(opts.origin + '/', { waitUntil: 'load' });
+		const tiles = p().getByRole('list', { name: 'Users' });
+		await tiles.getByRole('button', { name: new RegExp(opts.pinUser) }).waitFor({ timeout: ms() });
+		const names = await tiles.locator('.user-tile-name').allInnerTexts();
+		const path = await shot('signin');
+		await tiles.getByRole('button', { name: new RegExp(opts.pinUser) }).click();
+		const filled = await p().getByLabel('Username').inputValue();
+		if (filled !== opts.pinUser) throw new Error(`the tile filled in ${JSON.stringify(filled)}`);
+		const focused = await p().evaluate(() => document.activeElement && document.activeElement.id);
+		if (focused !== 'password') throw new Error(`the password field is not focused after the tile (${focused})`);
+		return { tiles: names, shot: path };
+	});
+
+	await run.step('sign-in', async () => {
+		await p().getByLabel('Username').fill(opts.username);
+		await p().getByLabel('Password').fill(opts.password);
+		await p().getByRole('button', { name: 'Sign in' }).click();
+		await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+		return null;
+	});
+
+	await run.step('settings', async () => {
+		await p().getByRole('button', { name: opts.username }).click();
+		await p().getByRole('menuitem', { name: 'Settings' }).click();
+		await p().getByRole('heading', { name: 'Settings', level: 1 }).waitFor({ timeout: ms() });
+		// A PIN the form refuses before asking the server.
+		await p().getByLabel('New PIN').fill('12');
+		await p().getByRole('button', { name: 'Save PIN' }).click();
+		const pinAlert = await p().getByRole('alert').first().innerText();
+		if (!/4 to 8 digits/.test(pinAlert)) throw new Error(`a 2-digit PIN said ${JSON.stringify(pinAlert)}`);
+		await p().getByLabel('New PIN').fill('');
+		await p().getByLabel('Audio language').fill('fre');
+		await p().getByLabel('Subtitles').selectOption('smart');
+		await p().getByRole('button', { name: 'Save playback' }).click();
+		await p().getByText('Playback preferences saved.').waitFor({ timeout: ms() });
+		const me = await api('/users/me');
+		if (me.playback.audioLanguage !== 'fre' || me.playback.subtitleMode !== 'smart') throw new Error(`the server holds ${JSON.stringify(me.playback)}`);
+		return { playback: me.playback, pinAlert, shot: await shot('settings') };
+	});
+
+	await run.step('filters', async () => {
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await p().getByRole('heading', { name: opts.library, level: 1 }).waitFor({ timeout: ms() });
+		const all = await until('the grid', async () => (await gridTotal()) >= 2 && (await gridTitles()).length === (await gridTotal()) && gridTitles());
+		await until(`the genre ${opts.genre} in the list`, async () => (await p().getByLabel('Genre').locator('option').allInnerTexts()).some((o) => o.startsWith(opts.genre)));
+		await p().getByLabel('Genre').selectOption(opts.genre);
+		const byGenre = await gridShows(`only ${opts.title} under ${opts.genre}`, [opts.title]);
+		const genreShot = await shot('filter');
+		await p().getByRole('button', { name: /^Clear/ }).click();
+		await gridShows('every item again', all);
+		await p().getByLabel('Watched').selectOption('played');
+		const played = await gridShows(`only ${opts.played} as played`, [opts.played]);
+		await p().getByLabel('Watched').selectOption('unplayed');
+		const unplayed = await until('the unplayed items', async () => {
+			const t = await gridTitles();
+			return (await gridTotal()) === all.length - 1 && t.length === all.length - 1 && !t.includes(opts.played) && t;
+		});
+		await p().getByLabel('Year').fill('20x0');
+		await p().getByLabel('Year').press('Tab');
+		const yearAlert = await p().locator('#year-error').innerText();
+		await p().getByLabel('Year').fill('');
+		await p().getByLabel('Year').press('Tab');
+		await p().getByLabel('Watched').selectOption('all');
+		await gridShows('every item again', all);
+		// Only the PG-13 title is rated; unrated items are left out of a rating filter.
+		await p().getByLabel('Rating').selectOption('R');
+		const rated = await gridShows(`only ${opts.title} up to R`, [opts.title]);
+		await p().getByLabel('Rating').selectOption('PG');
+		await until('nothing up to PG', async () => (await gridTotal()) === 0 && (await p().getByText('Nothing matches.').isVisible()));
+		await p().getByLabel('Rating').selectOption('');
+		await gridShows('every item again', all);
+		return { all, byGenre, played, unplayed, rated, yearAlert, shot: genreShot };
+	});
+
+	let itemId = '';
+	await run.step('details', async () => {
+		await p().locator('.vgrid a.card', { hasText: opts.title }).click();
+		await p().getByRole('heading', { name: opts.title, level: 1 }).waitFor({ timeout: ms() });
+		itemId = decodeURIComponent(p().url().split('#/item/')[1]);
+		const versions = await p().locator('#versions-h').innerText();
+		if (versions !== '2 versions') throw new Error(`the media section says ${JSON.stringify(versions)}`);
+		const options = await p().getByLabel('Version').locator('option').allInnerTexts();
+		const audio = await p().getByRole('list', { name: 'Audio tracks' }).getByRole('listitem').allInnerTexts();
+		const subs = await p().getByRole('list', { name: 'Subtitle tracks' }).getByRole('listitem').allInnerTexts();
+		if (!audio.some((a) => a.startsWith('eng')) || !audio.some((a) => a.startsWith('fre'))) throw new Error(`audio tracks ${JSON.stringify(audio)}`);
+		if (subs.length < 2 || !subs.some((s) => s.includes('external file'))) throw new Error(`subtitle tracks ${JSON.stringify(subs)}`);
+		const collection = await p().locator('.collection-link a').innerText();
+		if (collection !== opts.collection) throw new Error(`the collection link says ${JSON.stringify(collection)}`);
+		await until('the BlurHash behind the poster', async () => (await p().locator('[data-blurhash=drawn]').count()) === 1);
+		return { versions: options, audio, subs, collection, shot: await shot('details') };
+	});
+
+	await run.step('add-to-playlist', async () => {
+		await p().getByRole('button', { name: '+ Playlist' }).click();
+		await p().getByLabel('New playlist').fill('Road trip');
+		await p().getByRole('button', { name: 'Create' }).click();
+		const status = await p().getByRole('status').filter({ hasText: 'Road trip' }).innerText({ timeout: ms() });
+		const lists = await api('/playlists');
+		const road = lists.items.find((x) => x.name === 'Road trip');
+		if (!road || road.entries !== 1) throw new Error(`playlists ${JSON.stringify(lists.items)}`);
+		// And to a new custom list, the same way.
+		await p().getByRole('button', { name: '+ List' }).click();
+		await p().getByLabel('New list').fill('Later');
+		await p().getByRole('button', { name: 'Create' }).click();
+		const listStatus = await p().getByRole('status').filter({ hasText: 'Later' }).innerText({ timeout: ms() });
+		return { status, listStatus };
+	});
+
+	await run.step('person', async () => {
+		await p().getByRole('link', { name: opts.person }).first().click();
+		await p().getByRole('heading', { name: opts.person, level: 1 }).waitFor({ timeout: ms() });
+		const films = p().getByRole('list', { name: 'Filmography' });
+		await films.locator('.card-title', { hasText: opts.title }).waitFor({ timeout: ms() });
+		const facts = await p().locator('.facts').innerText();
+		return { facts, titles: await films.locator('.card-title').allInnerTexts(), shot: await shot('person') };
+	});
+
+	await run.step('collection', async () => {
+		await p().goBack();
+		await p().getByRole('heading', { name: opts.title, level: 1 }).waitFor({ timeout: ms() });
+		await p().getByRole('link', { name: opts.collection }).click();
+		await p().getByRole('heading', { name: opts.collection, level: 1 }).waitFor({ timeout: ms() });
+		const titles = await until('the collection', async () => {
+			const t = await p().getByRole('list', { name: 'Movies' }).locator('.card-title').allInnerTexts();
+			return t.length > 0 && t;
+		});
+		if (JSON.stringify(titles) !== JSON.stringify([opts.title])) throw new Error(`the collection holds ${JSON.stringify(titles)}`);
+		return { titles };
+	});
+
+	await run.step('playlist-reorder', async () => {
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: 'Your things' }).click();
+		await p().getByRole('heading', { name: 'Your things', level: 1 }).waitFor({ timeout: ms() });
+		// The list made from the details page holds the movie; a new one starts empty.
+		await p().getByLabel('New list').fill('Someday');
+		await p().getByRole('button', { name: 'Create', exact: true }).click();
+		await p().getByRole('list', { name: 'Your lists' }).getByRole('link', { name: 'Someday' }).waitFor({ timeout: ms() });
+		const listRows = await p().getByRole('list', { name: 'Your lists' }).getByRole('listitem').allInnerTexts();
+		const thingsShot = await shot('things');
+		await p().getByRole('list', { name: 'Your lists' }).getByRole('link', { name: 'Later' }).click();
+		await p().getByRole('heading', { name: 'Later', level: 1 }).waitFor({ timeout: ms() });
+		await p().getByRole('list', { name: 'Items' }).locator('.card-title', { hasText: opts.title }).waitFor({ timeout: ms() });
+		await p().getByRole('button', { name: `Remove ${opts.title}` }).click();
+		await p().getByText('This list is empty.').waitFor({ timeout: ms() });
+		await p().getByRole('link', { name: 'Your things' }).first().click();
+		await p().getByRole('heading', { name: 'Your things', level: 1 }).waitFor({ timeout: ms() });
+		// A second entry, put in from outside the page: the page shows it and moves it up.
+		const lists = await api('/playlists');
+		const road = lists.items.find((x) => x.name === 'Road trip');
+		const other = (await api('/items?type=movie')).items.find((x) => x.title === opts.played);
+		await api(`/playlists/${road.id}/entries`, 'POST', { items: [other.id] });
+		await p().getByRole('link', { name: 'Playlists' }).click();
+		await p().getByRole('link', { name: 'Road trip' }).click();
+		await p().getByRole('heading', { name: 'Road trip', level: 1 }).waitFor({ timeout: ms() });
+		const entries = p().getByRole('list', { name: 'Entries' });
+		const before = await until('two entries', async () => {
+			const t = await entries.getByRole('listitem').locator('a').allInnerTexts();
+			return t.length === 2 && t;
+		});
+		await p().getByRole('button', { name: `Move ${opts.played} up` }).click();
+		const after = await until('the moved entry first', async () => {
+			const t = await entries.getByRole('listitem').locator('a').allInnerTexts();
+			return t[0] === opts.played && t;
+		});
+		const server = (await api(`/playlists/${road.id}/entries`)).items.map((e) => e.item.title);
+		if (JSON.stringify(server) !== JSON.stringify([opts.played, opts.title])) throw new Error(`the server orders ${JSON.stringify(server)}`);
+		return { listRows, before, after, shots: [thingsShot, await shot('playlist')] };
+	});
+
+	await run.step('stats', async () => {
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: 'Your things' }).click();
+		await p().getByRole('link', { name: 'Statistics' }).click();
+		await p().getByRole('heading', { name: 'Your statistics', level: 1 }).waitFor({ timeout: ms() });
+		const chart = p().getByRole('img', { name: /Day of the week/ });
+		await chart.waitFor({ timeout: ms() });
+		const bars = await chart.locator('rect.bar').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+		if (bars.length !== 7 || !bars.some((h) => h > 0)) throw new Error(`day-of-week bars ${JSON.stringify(bars)}`);
+		const line = await p().getByRole('img', { name: /By day/ }).locator('polyline').getAttribute('points');
+		if (!line || line.split(' ').length !== 30) throw new Error(`the by-day line has points ${JSON.stringify(line)}`);
+		const plays = await p().locator('.totals dd').first().innerText();
+		if (Number(plays) < 1) throw new Error(`the totals say ${plays} plays`);
+		return { bars, plays, shot: await shot('stats') };
+	});
+
+	await run.step('letter-jump', async () => {
+		// The library's list answers are replaced by 5,200 synthetic items, 200 per letter A–Z:
+		// the letter bar counts each letter (limit=1) and the jump scrolls that letter's first item
+		// to the top of the grid.
+		const per = 200;
+		const total = 26 * per;
+		const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+		await p().route((u) => u.pathname === '/api/v1/items' && u.searchParams.has('library'), (route) => {
+			const u = new URL(route.request().url());
+			const letter = u.searchParams.get('letter');
+			if (letter) return route.fulfill({ json: { items: [], total: letters.includes(letter) ? per : 0 } });
+			const offset = Number(u.searchParams.get('offset') || 0);
+			const limit = Number(u.searchParams.get('limit') || 100);
+			const items = [];
+			for (let i = offset; i < Math.min(total, offset + limit); i++) {
+				items.push({ id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, type: 'movie', title: `${letters[Math.floor(i / per)]} ${String(i % per).padStart(3, '0')}`, year: 2000, libraryId: 'x', parentId: null });
+			}
+			return route.fulfill({ json: { items, total } });
+		});
+		await p().route((u) => /^\/api\/v1\/items\/00000000-0000-7000-8000-/.test(u.pathname), (route) => route.fulfill({ status: 404, body: '' }));
+		await p().getByRole('link', { name: 'Home' }).click();
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+		await until('the synthetic grid', async () => (await gridTotal()) === total);
+		const bar = p().getByRole('navigation', { name: 'Jump to letter' });
+		await until('the letter counts', async () => (await bar.getByRole('button', { name: 'M', exact: true }).isEnabled()) && !(await bar.getByRole('button', { name: 'Other characters' }).isEnabled()));
+		await bar.getByRole('button', { name: 'M', exact: true }).click();
+		const at = await until('M 000 at the top of the grid', async () => {
+			const card = p().locator('.vgrid a.card', { hasText: 'M 000' });
+			if ((await card.count()) === 0) return false;
+			const c = await card.boundingBox();
+			const g = await p().locator('.vgrid').boundingBox();
+			return c && g && c.y >= g.y - 2 && c.y < g.y + c.height / 2 && { cardTop: c.y, gridTop: g.y };
+		});
+		const scrollTop = await p().locator('.vgrid').evaluate((g) => g.scrollTop);
+		const path = await shot('letter-jump');
+		await p().unrouteAll({ behavior: 'ignoreErrors' });
+		return { total, scrollTop, ...at, shot: path };
+	});
+
+	await run.step('pin-switch', async () => {
+		await p().getByRole('link', { name: 'Home' }).click();
+		await p().getByRole('button', { name: opts.username }).click();
+		await p().getByRole('menuitem', { name: 'Switch user…' }).click();
+		await p().getByRole('heading', { name: 'Switch user', level: 1 }).waitFor({ timeout: ms() });
+		await p().getByRole('list', { name: 'Users to switch to' }).getByRole('button', { name: new RegExp(opts.pinUser) }).click();
+		const field = p().getByLabel(`${opts.pinUser}'s PIN`);
+		const wrong = opts.pin === '0000' ? '1111' : '0000';
+		await field.fill(wrong);
+		await p().getByRole('button', { name: `Switch to ${opts.pinUser}` }).click();
+		const alert = await p().getByRole('alert').innerText({ timeout: ms() });
+		if (alert !== 'Wrong PIN.') throw new Error(`a wrong PIN said ${JSON.stringify(alert)}`);
+		const wrongShot = await shot('wrong-pin');
+		await field.fill(opts.pin);
+		await p().getByRole('button', { name: `Switch to ${opts.pinUser}` }).click();
+		await until(`the user menu to name ${opts.pinUser}`, async () => (await p().locator('.user-button .user-name').innerText()) === opts.pinUser);
+		const me = await api('/users/me');
+		if (me.username !== opts.pinUser) throw new Error(`switched, but the API says ${me.username}`);
+		const accounts = await p().evaluate(() => JSON.parse(localStorage.getItem('walros.accounts')).map((a) => ({ user: a.username, signedIn: a.refreshToken !== '' })));
+		const prev = accounts.find((a) => a.user === opts.username);
+		if (!prev || prev.signedIn) throw new Error(`the previous user's session is still kept: ${JSON.stringify(accounts)}`);
+		return { alert, me: me.username, accounts, shots: [wrongShot, await shot('switched')] };
+	});
+
+	await run.step('settings-pin', async () => {
+		// The switched-to user changes their own PIN, then removes it; both need their password.
+		await p().getByRole('button', { name: opts.pinUser }).first().click();
+		await p().getByRole('menuitem', { name: 'Settings' }).click();
+		await p().getByText('You have a PIN.').waitFor({ timeout: ms() });
+		await p().getByLabel('New PIN').fill('86420');
+		await p().getByLabel('Current password').fill('not-the-password');
+		await p().getByRole('button', { name: 'Save PIN' }).click();
+		const refused = await p().getByRole('alert').innerText({ timeout: ms() });
+		if (refused !== 'Your current password is wrong.') throw new Error(`a wrong password said ${JSON.stringify(refused)}`);
+		await p().getByLabel('Current password').fill(opts.pinPassword);
+		await p().getByRole('button', { name: 'Save PIN' }).click();
+		await p().getByText('PIN saved.').waitFor({ timeout: ms() });
+		const saved = await api('/users/me');
+		await p().getByLabel('Current password').fill(opts.pinPassword);
+		await p().getByRole('button', { name: 'Remove PIN' }).click();
+		await p().getByText('PIN removed.').waitFor({ timeout: ms() });
+		await p().getByText('You have no PIN.').waitFor({ timeout: ms() });
+		const removed = await api('/users/me');
+		if (!saved.hasPin || removed.hasPin) throw new Error(`hasPin after saving ${saved.hasPin}, after removing ${removed.hasPin}`);
+		return { refused, shot: await shot('settings-pin') };
+	});
+	return run.finish();
+}
+
+main().catch(async (e) => {
+	log(`webbrowse: ${e.stack || e}`);
+	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
+	run.failed = true;
+	await run.finish();
+});
