@@ -3,6 +3,7 @@ import { message, useApi, useAsync } from './context';
 import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
+import { AlbumTracks } from './music';
 import { Card, ErrorBox, Poster, Spinner } from './ui';
 
 /** Details is an item's page: its metadata, a play button, and the seasons and episodes of a series. */
@@ -100,6 +101,7 @@ export function Details({ id }: { id: string }) {
 			)}
 			{it.type === 'series' && <Seasons series={it} />}
 			{it.type === 'season' && <Episodes season={it.id} />}
+			{it.type === 'album' && <AlbumTracks album={it} />}
 		</article>
 	);
 }

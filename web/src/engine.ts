@@ -101,3 +101,61 @@ export function withQuery(url: string, q: Record<string, string | number | undef
 	const s = p.toString();
 	return s ? `${path}?${s}` : path;
 }
+
+/** Level is one quality of a stream (a variant or representation). */
+export interface Level {
+	height: number;
+	bitrate: number;
+	/** original is the variant that copies the source's video. */
+	original: boolean;
+}
+
+/** Tracks are the stream indices of the tracks an engine can switch between, and the one in use
+ * (-1 for subtitles off; undefined while unknown). */
+export interface Tracks {
+	streams: number[];
+	current: number | undefined;
+}
+
+/** Engine is a playing stream in a media element, whichever library drives it. */
+export interface Engine {
+	readonly kind: EngineKind;
+	/** audio are the audio tracks switchable in place; native playback has none (the player
+	 * streams instead to change track). */
+	audio(): Tracks;
+	setAudio(stream: number): void;
+	subtitles(): Tracks;
+	/** setSubtitle shows a text subtitle by stream index, or none with -1. */
+	setSubtitle(stream: number): void;
+	levels(): Level[];
+	/** level is the index in levels() chosen, or -1 for automatic. */
+	level(): number;
+	setLevel(index: number): void;
+	destroy(): void;
+}
+
+/** SubtitleSource is a text subtitle of the file as a WebVTT URL, for <track>. */
+export interface SubtitleSource {
+	stream: number;
+	src: string;
+	lang: string;
+	label: string;
+}
+
+export interface EngineOptions {
+	/** start is where to begin, in seconds. */
+	start: number;
+	subtitles: SubtitleSource[];
+	/** audioStreams are the file's audio stream indices, in order (DASH lists them so). */
+	audioStreams: number[];
+	onChange: () => void;
+	onError: (message: string) => void;
+}
+
+/** streamIndexIn reads the stream index out of a Walros HLS rendition URL: subs/N.m3u8 for a
+ * subtitle, aN-… for an audio rendition; undefined for another URL. */
+export function streamIndexIn(url: string, type: 'audio' | 'subtitle'): number | undefined {
+	const re = type === 'audio' ? /\/a(\d+)-[^/?]*\/index\.m3u8/ : /\/subs\/(\d+)\.m3u8/;
+	const m = re.exec(url);
+	return m ? Number(m[1]) : undefined;
+}
