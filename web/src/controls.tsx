@@ -2,6 +2,7 @@ import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { streamPrefs, type Decision, type Engine, type StreamPref } from './engine';
 import { clock } from './format';
+import { Icon } from './icons';
 import { ChoiceMenu, type Choice } from './menu';
 import { href } from './router';
 import { SeekBar } from './seekbar';
@@ -172,11 +173,11 @@ export function Controls(p: Props) {
 	const paused = v.paused;
 	const d = Number.isFinite(v.duration) ? v.duration : 0;
 	return (
-		<div class={`controls${idle && !paused && !help ? ' idle' : ''}`}>
+		<div class={`player-controls${idle && !paused && !help ? ' idle' : ''}`}>
 			<SeekBar current={v.currentTime} duration={d} buffered={bufferedAt(v)} thumbs={p.thumbs} onSeek={seek} />
 			<div class="controls-row">
 				<button type="button" class="play-button" aria-label={paused ? 'Play' : 'Pause'} onClick={() => toggle(v)}>
-					{paused ? '▶' : '❚❚'}
+					<Icon name={paused ? 'play' : 'pause'} />
 				</button>
 				<button type="button" aria-label="Back 10 seconds" onClick={() => act('back')}>
 					−10
@@ -188,7 +189,7 @@ export function Controls(p: Props) {
 					{clock(v.currentTime * 1000)} / {clock(d * 1000)}
 				</span>
 				<button type="button" aria-label={v.muted ? 'Unmute' : 'Mute'} aria-pressed={v.muted} onClick={() => act('mute')}>
-					{v.muted || v.volume === 0 ? '🔇' : '🔊'}
+					<Icon name={v.muted || v.volume === 0 ? 'muted' : 'volume'} />
 				</button>
 				<input
 					type="range"
@@ -225,7 +226,7 @@ export function Controls(p: Props) {
 					?
 				</button>
 				<button type="button" aria-label="Full screen" onClick={fullscreen}>
-					⛶
+					<Icon name="fullscreen" />
 				</button>
 			</div>
 			{help && <Help onClose={() => setHelp(false)} />}

@@ -4,6 +4,7 @@ import { message, useApi, useAsync } from './context';
 import type { Decision, Engine } from './engine';
 import { openEngine } from './engines';
 import { clock } from './format';
+import { Icon } from './icons';
 import { ProgressReporter } from './progress';
 import { current, cycleRepeat, jump, next, previous, queueOf, setShuffle, type Queue } from './queue';
 import { href } from './router';
@@ -158,25 +159,25 @@ function MiniPlayer({ audio, queue, error, onNext, onPrevious, onQueue, onClose 
 			<SeekBar current={a.currentTime} duration={d} buffered={0} thumbs={[]} onSeek={(s) => (a.currentTime = s)} />
 			<div class="mini-buttons">
 				<button type="button" aria-label="Previous track" onClick={onPrevious}>
-					⏮
+					<Icon name="previous" />
 				</button>
 				<button type="button" aria-label={a.paused ? 'Play' : 'Pause'} onClick={() => (a.paused ? a.play().catch(() => {}) : a.pause())}>
-					{a.paused ? '▶' : '❚❚'}
+					<Icon name={a.paused ? 'play' : 'pause'} />
 				</button>
 				<button type="button" aria-label="Next track" onClick={onNext}>
-					⏭
+					<Icon name="next" />
 				</button>
 				<button type="button" aria-label="Shuffle" aria-pressed={queue.shuffle} onClick={() => onQueue(setShuffle(queue, !queue.shuffle))}>
-					🔀
+					<Icon name="shuffle" />
 				</button>
 				<button type="button" aria-label={repeatLabel} title={repeatLabel} aria-pressed={queue.repeat !== 'off'} data-repeat={queue.repeat} onClick={() => onQueue(cycleRepeat(queue))}>
-					{queue.repeat === 'one' ? '🔂' : '🔁'}
+					<Icon name="repeat" badge={queue.repeat === 'one' ? '1' : undefined} />
 				</button>
 				<button type="button" aria-label="Queue" aria-expanded={showQueue} onClick={() => setShowQueue(!showQueue)}>
-					☰
+					<Icon name="queue" />
 				</button>
 				<button type="button" aria-label="Close the music player" onClick={onClose}>
-					✕
+					<Icon name="close" />
 				</button>
 			</div>
 			{error && <ErrorBox error={error} />}

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clock } from './format';
 import { seekStep } from './shortcuts';
-import { parseThumbs, thumbAt, type Thumb } from './thumbs';
+import { parseThumbs, thumbAt, tile, type Thumb } from './thumbs';
+
+/** previewWidth is the width of the seek preview's thumbnail, in CSS px. */
+const previewWidth = 192;
 
 /** useThumbs loads a file's scrub thumbnails (GET …/thumbs/thumbs.vtt), asking again while the
  * server is still making them (202 with Retry-After). None when the file has no video or the
@@ -36,6 +39,24 @@ export function useThumbs(url: string | undefined): Thumb[] {
 	return thumbs;
 }
 
+const sheetSizes = new Map<string, { w: number; h: number }>();
+
+/** useSheetSize is the natural size of a sprite sheet, once loaded (the browser caches the image
+ * the preview then shows). */
+function useSheetSize(url: string | undefined): { w: number; h: number } | undefined {
+	const [, set] = useState(0);
+	useEffect(() => {
+		if (!url || sheetSizes.has(url)) return;
+		const img = new Image();
+		img.onload = () => {
+			sheetSizes.set(url, { w: img.naturalWidth, h: img.naturalHeight });
+			set((n) => n + 1);
+		};
+		img.src = url;
+	}, [url]);
+	return url ? sheetSizes.get(url) : undefined;
+}
+
 /** SeekBar is the position slider. Pointing at it (or dragging it) shows the time there and, when
  * the file has them, its thumbnail. ←/→ move by 10 s like the player's shortcuts, Home/End to the
  * ends. */
@@ -50,6 +71,9 @@ export function SeekBar({ current, duration, buffered, thumbs, onSeek }: { curre
 	};
 	const shown = drag ?? hover;
 	const th = shown != null ? thumbAt(thumbs, shown) : undefined;
+	const sheet = useSheetSize(th?.url);
+	const tl = th && sheet && tile(th, Math.min(previewWidth, th.w), sheet.w, sheet.h);
+	const half = (tl ? tl.width : 40) / 2 + 4; // the preview stays within the bar
 	const onKey = (e: KeyboardEvent) => {
 		const to: Record<string, number> = { ArrowLeft: current - seekStep, ArrowRight: current + seekStep, Home: 0, End: d, PageDown: current - 60, PageUp: current + 60 };
 		if (!(e.key in to)) return;
@@ -82,11 +106,11 @@ export function SeekBar({ current, duration, buffered, thumbs, onSeek }: { curre
 				onKeyDown={onKey}
 			/>
 			{shown != null && d > 0 && (
-				<div class="seek-preview" style={{ left: `${(shown / d) * 100}%` }} aria-hidden="true">
-					{th && (
+				<div class="seek-preview" style={{ left: `clamp(${half}px, ${(shown / d) * 100}%, calc(100% - ${half}px))` }} aria-hidden="true">
+					{th && tl && (
 						<div
 							class="seek-thumb"
-							style={{ width: `${th.w}px`, height: `${th.h}px`, backgroundImage: `url("${th.url}")`, backgroundPosition: `-${th.x}px -${th.y}px` }}
+							style={{ width: `${tl.width}px`, height: `${tl.height}px`, backgroundImage: `url("${th.url}")`, backgroundSize: tl.backgroundSize, backgroundPosition: tl.backgroundPosition }}
 						/>
 					)}
 					<span>{clock(shown * 1000)}</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseThumbs, thumbAt, vttTime } from './thumbs';
+import { parseThumbs, thumbAt, tile, vttTime } from './thumbs';
 
 const base = 'http://h/api/v1/items/i1/thumbs/thumbs.vtt?file=f1&token=t';
 const vtt = `WEBVTT
@@ -44,5 +44,10 @@ describe('thumbnails', () => {
 	it('refuses what is not an index', () => {
 		expect(() => parseThumbs('hello', base)).toThrow(/not a WebVTT/);
 		expect(() => parseThumbs('WEBVTT\n\n00:00:00.000 --> 00:00:05.000\nsprite.jpg\n', base)).toThrow(/bad cue/);
+	});
+	it('scales a tile and its sheet', () => {
+		const t = parseThumbs(vtt, base);
+		expect(tile(t[1], 80, 320, 270)).toEqual({ width: 80, height: 45, backgroundSize: '160px 135px', backgroundPosition: '-80px 0px' });
+		expect(tile(t[2], 160, 320, 270)).toEqual({ width: 160, height: 90, backgroundSize: '320px 270px', backgroundPosition: '0px -90px' });
 	});
 });

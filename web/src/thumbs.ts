@@ -57,3 +57,20 @@ export function thumbAt(thumbs: Thumb[], t: number): Thumb | undefined {
 	const th = thumbs[found];
 	return t < th.end || found === thumbs.length - 1 ? th : undefined;
 }
+
+/** Tile is how to draw a thumbnail scaled to a width: its box, and the CSS background size and
+ * position of its sheet (in px). */
+export interface Tile {
+	width: number;
+	height: number;
+	backgroundSize: string;
+	backgroundPosition: string;
+}
+
+/** tile scales th to width px wide, in its sheet of sheetW x sheetH px (the image's natural size:
+ * a last sheet is padded to the full grid, so the index alone cannot tell it). */
+export function tile(th: Thumb, width: number, sheetW: number, sheetH: number): Tile {
+	const k = width / th.w;
+	const px = (n: number) => `${+(n * k).toFixed(2)}px`;
+	return { width, height: +(th.h * k).toFixed(2), backgroundSize: `${px(sheetW)} ${px(sheetH)}`, backgroundPosition: `${px(-th.x)} ${px(-th.y)}` };
+}
