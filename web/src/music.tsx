@@ -201,7 +201,7 @@ function MiniPlayer({ audio, queue, error, onNext, onPrevious, onQueue, onClose 
 export function AlbumTracks({ album }: { album: Item }) {
 	const api = useApi();
 	const music = useMusic();
-	const tracks = useAsync(() => albumTracks(api.get.bind(api) as Parameters<typeof albumTracks>[0], album.id), [album.id]);
+	const tracks = useAsync(() => albumTracks((path, q) => api.get(path, q), album.id), [album.id]);
 	if (tracks.error) return <ErrorBox error={tracks.error} />;
 	if (!tracks.data) return <Spinner />;
 	const list = tracks.data;

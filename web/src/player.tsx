@@ -53,15 +53,10 @@ export function Player({ id }: { id: string }) {
 	const reporter = useRef<ProgressReporter>();
 	const lastSub = useRef(-1);
 
-	// The item, the resume point and a media token; then the first load.
+	// The item, the resume point and a media token; then the first load. (The app keys the
+	// player by item: another item is another Player.)
 	useEffect(() => {
 		let live = true;
-		setItem(undefined);
-		setEngine(undefined);
-		setLoad(undefined);
-		setNext(null);
-		setCountdown(null);
-		setError('');
 		music.pause(); // one thing plays at a time
 		(async () => {
 			const [it, ud, mt] = await Promise.all([
@@ -78,7 +73,7 @@ export function Player({ id }: { id: string }) {
 			setFile(f);
 			setToken(mt.token);
 			setLoad({ pref: streamPref(), start: ud.played ? 0 : ud.positionMs / 1000 });
-			nextEpisode(api.get.bind(api) as Parameters<typeof nextEpisode>[0], it).then((n) => live && setNext(n), () => {});
+			nextEpisode((path, q) => api.get(path, q), it).then((n) => live && setNext(n), () => {});
 		})().catch((e) => live && setError(message(e)));
 		return () => {
 			live = false;
