@@ -3,10 +3,10 @@
 // Chromium: a movie streamed with hls.js (its currentTime advances), a seek through the seek bar
 // (with its thumbnail preview) and one with the keyboard, subtitles turned on through the menu
 // (a text track showing, with a cue active), a switch to the second audio track, DASH chosen in
-// the Streaming menu, an episode played as it is (the file, no stream) whose end counts down to
-// the next episode, and an album played as a queue in the music bar across pages. It keeps
-// screenshots (web-player-*.png) and prints one JSON object on stdout, like webclient.mjs; exit
-// 0 when every step passed, 1 otherwise, 2 on bad usage.
+// the Streaming menu, Back (a play) and Resume from a resume point, an episode played as it is
+// (the file, no stream) whose end counts down to the next episode, and an album played as a
+// queue in the music bar across pages. It keeps screenshots (web-player-*.png) and prints one JSON object on
+// stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
 //
 //   node e2e/webplayer.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --movie 'Big Test' --show 'Player Show' --album 'Player Album' --shots DIR
@@ -68,14 +68,16 @@ async function until(what, fn, timeout = ms()) {
 }
 
 // api calls the native API from Node with the token the page keeps for the current user.
-async function api(path) {
+async function api(path, method = 'GET', body = undefined) {
 	const token = await p().evaluate(() => {
 		const id = localStorage.getItem('walros.current');
 		const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
 		return a && a.accessToken;
 	});
-	const r = await fetch(opts.origin + '/api/v1' + path, { headers: { Authorization: `Bearer ${token}` } });
-	if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+	const headers = { Authorization: `Bearer ${token}` };
+	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	const r = await fetch(opts.origin + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
 	return r.json();
 }
 
@@ -226,7 +228,12 @@ async function main() {
 		await p().keyboard.press('c');
 		await until('c to hide the subtitles', async () => (await media()).showing.length === 0);
 		await p().keyboard.press('c');
-		await until('c to show them again', async () => (await media()).showing.length === 1);
+		await until('c to show them again', async () => {
+			if ((await media()).showing.length === 1) return true;
+			const modes = await p().evaluate(() => [...document.querySelector('video').textTracks].map((t) => `${t.label}:${t.mode}`));
+			const menu = await p().getByRole('button', { name: 'Subtitles', exact: true }).getAttribute('title');
+			throw new Error(`text tracks ${modes.join(', ')}; ${menu}`);
+		});
 		return { menu: items, currentTime: s.currentTime, track: s.showing[0], shot: shotPath };
 	});
 
@@ -267,6 +274,24 @@ async function main() {
 		await choose('Streaming', 'Automatic'); // back to the default for what follows
 		await until('the HLS engine again', async () => (await media()).engine === 'hls');
 		return { from, currentTime: s.currentTime, shot: shotPath };
+	});
+
+	await run.step('stop-and-resume', async () => {
+		// Back leaves the player: its stop report counts a play (a stop in an item under five
+		// minutes is a complete play, which drops the resume point).
+		await p().getByRole('link', { name: 'Back' }).click();
+		await p().getByRole('heading', { name: opts.movie, level: 1 }).waitFor({ timeout: ms() });
+		const played = await until('the server to count the play', async () => {
+			const u = await api(`/items/${movie.id}/userdata`);
+			return u.played && u.playCount > 0 && u;
+		});
+		// A resume point made elsewhere (another device): Resume starts there.
+		await api(`/items/${movie.id}/userdata`, 'PATCH', { played: false, positionMs: 20_000 });
+		await p().reload();
+		await p().getByRole('link', { name: 'Resume from 0:20' }).click();
+		const s = await advances('playback from the resume point', 19.5, 0.5);
+		if (s.currentTime > 25) throw new Error(`resumed at ${s.currentTime} s, the position was 20 s`);
+		return { playCount: played.playCount, currentTime: s.currentTime };
 	});
 
 	await run.step('next-episode', async () => {

@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { streamPrefs, type Decision, type Engine, type StreamPref } from './engine';
 import { clock } from './format';
 import { Icon } from './icons';
@@ -101,10 +101,10 @@ export function Controls(p: Props) {
 	}
 	const subtitleOnOff = () => {
 		if (!e) return;
-		const s = subs.current ?? -1;
-		if (s >= 0) return p.onSubtitle(-1);
+		const now = e.subtitles(); // the engine's state now, not the last render's
+		if ((now.current ?? -1) >= 0) return p.onSubtitle(-1);
 		const last = p.lastSubtitle();
-		p.onSubtitle(subs.streams.includes(last) ? last : (subs.streams[0] ?? -1));
+		p.onSubtitle(now.streams.includes(last) ? last : (now.streams[0] ?? -1));
 	};
 	const chooseAudio = (s: number) => {
 		if (inPlace.includes(s)) e!.setAudio(s);
@@ -150,8 +150,13 @@ export function Controls(p: Props) {
 		}
 	};
 
+	// One listener for the player's life, calling this render's act: a key pressed right after
+	// another must see what the first one did.
+	const latest = useRef({ act, help });
+	latest.current = { act, help };
 	useEffect(() => {
 		const onKey = (ev: KeyboardEvent) => {
+			const { act, help } = latest.current;
 			if (ev.key === 'Escape' && help) {
 				setHelp(false);
 				return;
@@ -167,7 +172,7 @@ export function Controls(p: Props) {
 		};
 		addEventListener('keydown', onKey);
 		return () => removeEventListener('keydown', onKey);
-	});
+	}, []);
 
 	if (!v) return null;
 	const paused = v.paused;

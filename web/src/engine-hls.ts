@@ -30,8 +30,9 @@ export async function hlsEngine(media: HTMLMediaElement, url: string, o: EngineO
 		}),
 		setSubtitle: (s) => {
 			const i = hls.subtitleTracks.findIndex((_, j) => subStream(j) === s);
-			hls.subtitleDisplay = i >= 0;
+			// Track first: turning the display on applies to the current track.
 			hls.subtitleTrack = i;
+			hls.subtitleDisplay = i >= 0;
 			o.onChange();
 		},
 		levels: () =>

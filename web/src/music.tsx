@@ -58,7 +58,8 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 			const mt = await api.call<{ token: string }>('POST', `/items/${track.id}/media-token`);
 			const d = await api.call<Decision>('POST', `/items/${track.id}/playback`, {});
 			if (!live) return;
-			reporter = new ProgressReporter((body) => api.call('POST', `/items/${track.id}/progress`, body, undefined, !!body.stopped), () => a.currentTime, { fileId: d.fileId });
+			const method = d.method === 'directplay' ? 'direct' : d.method === 'unplayable' ? undefined : d.method;
+			reporter = new ProgressReporter((body) => api.call('POST', `/items/${track.id}/progress`, body, undefined, !!body.stopped), () => a.currentTime, { fileId: d.fileId, method });
 			const r = reporter;
 			a.onplaying = () => r.playing();
 			a.onpause = () => !a.ended && r.paused();
@@ -85,6 +86,29 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 		if (current(n).id === current(queue).id) setPlay((x) => x + 1);
 	};
 
+	const back = () => {
+		if (!queue) return;
+		const p = previous(queue, audioRef.current!.currentTime);
+		if (p.restart) audioRef.current!.currentTime = 0;
+		else setQueue(p.queue);
+	};
+
+	// The system's media controls (media keys, headset buttons, the lock screen) act on the queue.
+	const keys = useRef({ next: () => advance(false), back });
+	keys.current = { next: () => advance(false), back };
+	useEffect(() => {
+		const ms = typeof navigator !== 'undefined' ? navigator.mediaSession : undefined;
+		if (!ms || !track) return;
+		const art = track.parentId ? [{ src: api.mediaUrl(`/items/${track.parentId}/images/Primary/0`, { maxWidth: 256 }) }] : [];
+		ms.metadata = new MediaMetadata({ title: track.title, artwork: art });
+		ms.setActionHandler('nexttrack', () => keys.current.next());
+		ms.setActionHandler('previoustrack', () => keys.current.back());
+		return () => {
+			ms.setActionHandler('nexttrack', null);
+			ms.setActionHandler('previoustrack', null);
+		};
+	}, [api, track?.id]);
+
 	const music = useMemo<Music>(
 		() => ({
 			play: (tracks, start = 0) => {
@@ -107,11 +131,7 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 					queue={queue}
 					error={error}
 					onNext={() => advance(false)}
-					onPrevious={() => {
-						const p = previous(queue, audioRef.current!.currentTime);
-						if (p.restart) audioRef.current!.currentTime = 0;
-						else setQueue(p.queue);
-					}}
+					onPrevious={back}
 					onQueue={setQueue}
 					onClose={() => {
 						audioRef.current!.pause();

@@ -5,7 +5,7 @@ import type { Decision, Engine, EngineOptions, StreamPref } from './engine';
 import { openEngine } from './engines';
 import { useMusic } from './music';
 import { nextEpisode } from './nextepisode';
-import { ProgressReporter } from './progress';
+import { ProgressReporter, type ProgressBody } from './progress';
 import { href } from './router';
 import { useThumbs } from './seekbar';
 import { isTextSubtitle } from './tracks';
@@ -51,7 +51,13 @@ export function Player({ id }: { id: string }) {
 	const [countdown, setCountdown] = useState<number | null>(null);
 	const [, setTick] = useState(0);
 	const reporter = useRef<ProgressReporter>();
-	const lastSub = useRef(-1);
+	// The reporter's options: the method is known once a decision is, and is the last one's.
+	const reportOpts = useRef<{ fileId?: string; method?: ProgressBody['method'] }>({});
+	// shownSub is the subtitle shown (-1: none) when the stream is reloaded, to show it again;
+	// undefined until the user chose, when the server's choice stands. lastOn is the last one
+	// turned on, which c turns on again.
+	const shownSub = useRef<number>();
+	const lastOn = useRef(-1);
 
 	// The item, the resume point and a media token; then the first load. (The app keys the
 	// player by item: another item is another Player.)
@@ -84,7 +90,8 @@ export function Player({ id }: { id: string }) {
 	useEffect(() => {
 		const v = videoRef.current!;
 		if (!file) return;
-		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, { fileId: file.id });
+		reportOpts.current.fileId = file.id;
+		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, reportOpts.current);
 		reporter.current = r;
 		const onPlaying = () => r.playing();
 		const onPause = () => !v.ended && r.paused();
@@ -113,6 +120,7 @@ export function Player({ id }: { id: string }) {
 			const d = await api.call<Decision>('POST', `/items/${id}/playback`, { file: file.id, audioTrack: load.audioTrack, maxHeight: load.maxHeight || undefined });
 			if (!live) return;
 			setDecision(d);
+			reportOpts.current.method = d.method === 'directplay' ? 'direct' : d.method === 'unplayable' ? undefined : d.method;
 			const subs = file.streams.filter(isTextSubtitle).map((s) => ({
 				stream: s.index,
 				src: api.url(`/items/${id}/subtitles/${s.index}.vtt`, { file: file.id, token }),
@@ -120,7 +128,7 @@ export function Player({ id }: { id: string }) {
 				label: s.title || s.language || `Subtitle ${s.index}`,
 			}));
 			// The subtitle to show: the one shown before a reload, else the server's choice.
-			let pending = lastSub.current >= 0 ? lastSub.current : d.subtitle && d.subtitle.mode !== 'burn' ? d.subtitle.stream : -1;
+			let pending = shownSub.current ?? (d.subtitle && d.subtitle.mode !== 'burn' ? d.subtitle.stream : -1);
 			const o: EngineOptions = {
 				start: load.start,
 				subtitles: subs,
@@ -129,6 +137,7 @@ export function Player({ id }: { id: string }) {
 					if (pending >= 0 && eng && eng.subtitles().streams.includes(pending)) {
 						const s = pending;
 						pending = -1;
+						lastOn.current = s;
 						eng.setSubtitle(s);
 					}
 					setTick((n) => n + 1);
@@ -174,7 +183,7 @@ export function Player({ id }: { id: string }) {
 
 	const reload = (change: Partial<Load>) => {
 		const v = videoRef.current!;
-		if (engine) lastSub.current = engine.subtitles().current ?? -1;
+		if (engine) shownSub.current = engine.subtitles().current ?? -1;
 		setEngine(undefined);
 		setLoad({ ...load!, ...change, start: v.currentTime });
 	};
@@ -203,10 +212,11 @@ export function Player({ id }: { id: string }) {
 						next={next}
 						onReload={reload}
 						onSubtitle={(s) => {
-							lastSub.current = s;
+							shownSub.current = s;
+							if (s >= 0) lastOn.current = s;
 							engine?.setSubtitle(s);
 						}}
-						lastSubtitle={() => lastSub.current}
+						lastSubtitle={() => lastOn.current}
 						onPref={(p) => {
 							localStorage.setItem(prefKey, p);
 							reload({ pref: p });
