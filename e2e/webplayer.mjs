@@ -306,6 +306,15 @@ async function main() {
 		const s = await advances('episode 1 to play', 0, 1);
 		if (s.engine !== 'native') throw new Error(`the engine is ${s.engine}, want native (an mp4 plays as it is)`);
 		if (!s.src.includes('/stream?')) throw new Error(`the episode plays ${s.src}, not the file`);
+		// Another audio track: the element cannot switch, so the player streams the episode with it.
+		const fre = (await api(`/items/${e1.id}`)).files[0].streams.find((x) => x.type === 'audio' && x.language === 'fre');
+		if (!fre) throw new Error('episode 1 has no French audio track');
+		audioRequests.length = 0;
+		const at = (await media()).currentTime;
+		await choose('Audio', 'French');
+		await until('the episode streamed with hls.js', async () => (await media()).engine === 'hls');
+		await until(`a segment of audio stream ${fre.index}`, async () => audioRequests.includes(fre.index) || null);
+		const streamed = await advances('playback in French', Math.max(0, at - 1), 0.5);
 		// End on the seek bar jumps to the end.
 		await p().getByRole('slider', { name: 'Seek' }).focus();
 		await p().keyboard.press('End');
@@ -318,7 +327,8 @@ async function main() {
 		const s2 = await advances('episode 2 to play', 0, 1);
 		const title = await p().locator('.player-bar h1').innerText();
 		if (title !== e2.title) throw new Error(`the player shows ${title}, want ${e2.title}`);
-		return { e1: e1.title, e2: e2.title, countdown: text, engine: s.engine, episode2At: s2.currentTime, shot: shotPath };
+		if (s2.engine !== 'native') throw new Error(`episode 2 plays with ${s2.engine}, want native`);
+		return { e1: e1.title, e2: e2.title, countdown: text, engine: s.engine, switchedAt: at, streamedAt: streamed.currentTime, episode2At: s2.currentTime, shot: shotPath };
 	});
 
 	await run.step('music-queue', async () => {

@@ -144,7 +144,7 @@ export function Player({ id }: { id: string }) {
 				},
 				onError: (m) => live && setError(m),
 			};
-			eng = await openEngine(v, d, load.pref, token, false, o);
+			eng = await openEngine(v, d, load.pref, token, false, o, load.audioTrack);
 			if (!live) {
 				eng.destroy();
 				return;
