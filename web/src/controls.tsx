@@ -240,6 +240,8 @@ export function Controls(p: Props) {
 }
 
 function Help({ onClose }: { onClose: () => void }) {
+	const close = useRef<HTMLButtonElement>(null);
+	useEffect(() => close.current?.focus(), []);
 	return (
 		<div class="shortcut-help" role="dialog" aria-label="Keyboard shortcuts">
 			<h2>Keyboard shortcuts</h2>
@@ -257,7 +259,7 @@ function Help({ onClose }: { onClose: () => void }) {
 					))}
 				</tbody>
 			</table>
-			<button type="button" onClick={onClose} autoFocus>
+			<button type="button" ref={close} onClick={onClose}>
 				Close
 			</button>
 		</div>

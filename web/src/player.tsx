@@ -94,7 +94,8 @@ export function Player({ id }: { id: string }) {
 		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, reportOpts.current);
 		reporter.current = r;
 		const onPlaying = () => r.playing();
-		const onPause = () => !v.ended && r.paused();
+		// A reload (another engine) empties the element, which pauses it at 0: not a position.
+		const onPause = () => !v.ended && v.currentTime > 0 && r.paused();
 		const onSeeked = () => v.paused && r.paused();
 		const onHide = () => r.stopped(); // closing the tab ends playback too (keepalive)
 		v.addEventListener('playing', onPlaying);
@@ -181,6 +182,13 @@ export function Player({ id }: { id: string }) {
 		return () => clearTimeout(t);
 	}, [countdown, next]);
 
+	// The countdown takes the focus, so that Enter (or Escape) cancels it from the keyboard.
+	const cancelRef = useRef<HTMLButtonElement>(null);
+	const counting = countdown !== null;
+	useEffect(() => {
+		if (counting) cancelRef.current?.focus();
+	}, [counting]);
+
 	const reload = (change: Partial<Load>) => {
 		const v = videoRef.current!;
 		if (engine) shownSub.current = engine.subtitles().current ?? -1;
@@ -224,7 +232,7 @@ export function Player({ id }: { id: string }) {
 					/>
 				)}
 				{countdown !== null && next && (
-					<div class="next-up" role="alertdialog" aria-label="Next episode" aria-live="polite">
+					<div class="next-up" role="alertdialog" aria-label="Next episode" aria-live="polite" onKeyDown={(e) => e.key === 'Escape' && setCountdown(null)}>
 						<p>
 							Next episode in {countdown} s: <strong>{next.title}</strong>
 						</p>
@@ -232,7 +240,7 @@ export function Player({ id }: { id: string }) {
 							<a class="button primary" href={href({ name: 'play', id: next.id })}>
 								Play now
 							</a>
-							<button type="button" onClick={() => setCountdown(null)} autoFocus>
+							<button type="button" ref={cancelRef} onClick={() => setCountdown(null)}>
 								Cancel
 							</button>
 						</div>
