@@ -256,11 +256,29 @@ async function main() {
 		return { stream: fre.index, currentTime: s.currentTime, checked };
 	});
 
-	await run.step('quality-menu', async () => {
-		await p().getByRole('button', { name: 'Quality', exact: true }).click();
-		const items = await p().getByRole('menu', { name: 'Quality' }).getByRole('menuitemradio').allInnerTexts();
-		await p().keyboard.press('Escape');
+	await run.step('quality-menu-keyboard', async () => {
+		// With the keyboard only: Enter opens the menu on the checked item, ↓/↑ move (and leave the
+		// volume alone), Enter picks, focus goes back to the button.
+		const button = p().getByRole('button', { name: 'Quality', exact: true });
+		const focused = () => p().evaluate(() => document.activeElement && document.activeElement.textContent);
+		const volume = await p().evaluate(() => document.querySelector('video').volume);
+		await button.focus();
+		await p().keyboard.press('Enter');
+		const menu = p().getByRole('menu', { name: 'Quality' });
+		await menu.waitFor({ timeout: ms() });
+		const items = await menu.getByRole('menuitemradio').allInnerTexts();
 		if (items[0] !== 'Auto' || items.length < 2) throw new Error(`the Quality menu offers ${JSON.stringify(items)}`);
+		const first = await focused();
+		await p().keyboard.press('ArrowDown');
+		const second = await focused();
+		await p().keyboard.press('ArrowUp');
+		const back = await focused();
+		if (first !== 'Auto' || second !== items[1] || back !== 'Auto') throw new Error(`focus went ${first} → ${second} → ${back}`);
+		await p().keyboard.press('Enter');
+		await menu.waitFor({ state: 'detached', timeout: ms() });
+		if ((await focused()) !== 'Quality') throw new Error(`the focus is on ${await focused()} after the menu closed`);
+		const after = await p().evaluate(() => document.querySelector('video').volume);
+		if (after !== volume) throw new Error(`the arrows in the menu changed the volume from ${volume} to ${after}`);
 		return { items };
 	});
 
@@ -283,7 +301,8 @@ async function main() {
 		await p().getByRole('heading', { name: opts.movie, level: 1 }).waitFor({ timeout: ms() });
 		const played = await until('the server to count the play', async () => {
 			const u = await api(`/items/${movie.id}/userdata`);
-			return u.played && u.playCount > 0 && u;
+			if (u.played && u.playCount > 0) return u;
+			throw new Error(`the server holds ${JSON.stringify(u)}`);
 		});
 		// A resume point made elsewhere (another device): Resume starts there.
 		await api(`/items/${movie.id}/userdata`, 'PATCH', { played: false, positionMs: 20_000 });
@@ -319,7 +338,11 @@ async function main() {
 		await p().getByRole('slider', { name: 'Seek' }).focus();
 		await p().keyboard.press('End');
 		const dialog = p().getByRole('alertdialog', { name: 'Next episode' });
-		await dialog.waitFor({ timeout: ms() });
+		await until('the next-episode countdown', async () => {
+			if (await dialog.count()) return true;
+			const m = await media();
+			throw new Error(`no countdown; the video is at ${m.currentTime} of ${m.duration} s, paused ${m.paused}, ended ${m.ended}, engine ${m.engine}`);
+		});
 		const text = await dialog.innerText();
 		if (!/Next episode in \d+ s/.test(text) || !text.includes(e2.title)) throw new Error(`the countdown says ${JSON.stringify(text)}`);
 		const shotPath = await shot('next-up');

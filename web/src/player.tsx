@@ -58,6 +58,9 @@ export function Player({ id }: { id: string }) {
 	// turned on, which c turns on again.
 	const shownSub = useRef<number>();
 	const lastOn = useRef(-1);
+	// switching is true from a reload until its engine is attached: the old engine's teardown
+	// empties the element, whose pause or end then says nothing about the play.
+	const switching = useRef(false);
 
 	// The item, the resume point and a media token; then the first load. (The app keys the
 	// player by item: another item is another Player.)
@@ -94,8 +97,7 @@ export function Player({ id }: { id: string }) {
 		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, reportOpts.current);
 		reporter.current = r;
 		const onPlaying = () => r.playing();
-		// A reload (another engine) empties the element, which pauses it at 0: not a position.
-		const onPause = () => !v.ended && v.currentTime > 0 && r.paused();
+		const onPause = () => !v.ended && !switching.current && r.paused();
 		const onSeeked = () => v.paused && r.paused();
 		const onHide = () => r.stopped(); // closing the tab ends playback too (keepalive)
 		v.addEventListener('playing', onPlaying);
@@ -150,6 +152,7 @@ export function Player({ id }: { id: string }) {
 				eng.destroy();
 				return;
 			}
+			switching.current = false;
 			setEngine(eng);
 			o.onChange();
 			v.play().catch(() => {
@@ -166,11 +169,21 @@ export function Player({ id }: { id: string }) {
 	useEffect(() => {
 		const v = videoRef.current!;
 		const onEnded = () => {
+			if (switching.current) return;
 			reporter.current?.stopped();
-			if (next) setCountdown(autoplayAfter);
+			if (next) setCountdown((c) => c ?? autoplayAfter); // a running countdown goes on
+		};
+		// A stream whose tracks end a little apart can leave MSE waiting for data a few frames
+		// from the end, where no 'ended' ever comes: waiting within a second of the end is the end.
+		const onWaiting = () => {
+			if (v.duration - v.currentTime < 1 && !switching.current) onEnded();
 		};
 		v.addEventListener('ended', onEnded);
-		return () => v.removeEventListener('ended', onEnded);
+		v.addEventListener('waiting', onWaiting);
+		return () => {
+			v.removeEventListener('ended', onEnded);
+			v.removeEventListener('waiting', onWaiting);
+		};
 	}, [next]);
 	useEffect(() => {
 		if (countdown === null || !next) return;
@@ -190,6 +203,7 @@ export function Player({ id }: { id: string }) {
 	}, [counting]);
 
 	const reload = (change: Partial<Load>) => {
+		switching.current = true;
 		const v = videoRef.current!;
 		if (engine) shownSub.current = engine.subtitles().current ?? -1;
 		setEngine(undefined);
