@@ -61,6 +61,9 @@ export function Player({ id }: { id: string }) {
 	// switching is true from a reload until its engine is attached: the old engine's teardown
 	// empties the element, whose pause or end then says nothing about the play.
 	const switching = useRef(false);
+	// startAt is where a load starts, until the element plays: before that its currentTime is 0
+	// (hls.js seeks to the start once it has a fragment), and a report must not say 0.
+	const startAt = useRef<number | null>(null);
 
 	// The item, the resume point and a media token; then the first load. (The app keys the
 	// player by item: another item is another Player.)
@@ -94,9 +97,12 @@ export function Player({ id }: { id: string }) {
 		const v = videoRef.current!;
 		if (!file) return;
 		reportOpts.current.fileId = file.id;
-		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, reportOpts.current);
+		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => startAt.current ?? v.currentTime, reportOpts.current);
 		reporter.current = r;
-		const onPlaying = () => r.playing();
+		const onPlaying = () => {
+			startAt.current = null;
+			r.playing();
+		};
 		const onPause = () => !v.ended && !switching.current && r.paused();
 		const onSeeked = () => v.paused && r.paused();
 		const onHide = () => r.stopped(); // closing the tab ends playback too (keepalive)
@@ -119,6 +125,7 @@ export function Player({ id }: { id: string }) {
 		if (!item || !file || !load) return;
 		let live = true;
 		let eng: Engine | undefined;
+		startAt.current = load.start;
 		(async () => {
 			const d = await api.call<Decision>('POST', `/items/${id}/playback`, { file: file.id, audioTrack: load.audioTrack, maxHeight: load.maxHeight || undefined });
 			if (!live) return;
