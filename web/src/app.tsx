@@ -3,6 +3,7 @@ import { useApi, useAsync } from './context';
 import { Home } from './home';
 import { Browse } from './browse';
 import { Details } from './details';
+import { MusicProvider } from './music';
 import { Player } from './player';
 import { SignIn } from './signin';
 import { AdminLoader } from './admin/lazy';
@@ -45,9 +46,12 @@ export function App() {
 	if (!account || (route.name === 'signin' && route.add)) {
 		return <SignIn onSignedIn={signedIn} adding={!!account} />;
 	}
-	// Keyed by user: a switch starts every page afresh with the new user's data.
+	// Keyed by user: a switch starts every page afresh with the new user's data. The music
+	// player sits above the pages, so that the music goes on from page to page.
 	return (
-		<Shell key={account.userId} account={account} route={route} onAccount={setAccount} />
+		<MusicProvider key={account.userId}>
+			<Shell account={account} route={route} onAccount={setAccount} />
+		</MusicProvider>
 	);
 }
 
@@ -62,7 +66,7 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 	}, []);
 	const libs = useAsync(() => api.get<{ items: Library[] }>('/libraries'), [libsVersion]);
 	const libraries = libs.data?.items ?? [];
-	if (route.name === 'play') return <Player id={route.id} />;
+	if (route.name === 'play') return <Player key={route.id} id={route.id} />;
 	let page;
 	switch (route.name) {
 		case 'home':

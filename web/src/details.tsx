@@ -4,6 +4,7 @@ import { DownloadButton } from './downloadbutton';
 import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
+import { AlbumTracks } from './music';
 import { Card, ErrorBox, Poster, Spinner } from './ui';
 import { AddTo, Blurred, Children, CollectionLink, Versions } from './detailparts';
 import type { FileDetail } from './wire';
@@ -126,6 +127,7 @@ export function Details({ id }: { id: string }) {
 			{it.type === 'album' && <Children parent={it} type="track" />}
 			{it.type === 'series' && <Seasons series={it} />}
 			{it.type === 'season' && <Episodes season={it.id} />}
+			{it.type === 'album' && <AlbumTracks album={it} />}
 		</article>
 	);
 }

@@ -1,101 +1,273 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { message, useApi } from './context';
-import { ProgressReporter } from './progress';
+import { Controls, toggle } from './controls';
+import type { Decision, Engine, EngineOptions, StreamPref } from './engine';
+import { openEngine } from './engines';
+import { useMusic } from './music';
+import { nextEpisode } from './nextepisode';
+import { ProgressReporter, type ProgressBody } from './progress';
 import { href } from './router';
-import type { ItemDetail, UserData } from './types';
+import { useThumbs } from './seekbar';
+import { isTextSubtitle } from './tracks';
+import type { Item, ItemDetail, MediaFile, UserData } from './types';
+import './player.css';
 
-/** Player plays an item's HLS stream (hls.js, or the browser's own HLS on Safari) from the user's
- * resume point, and reports progress to the server. hls.js is loaded only here, so that it stays
- * out of the initial JavaScript. */
+/** autoplayAfter is how long (seconds) the end of an episode waits before the next one plays. */
+export const autoplayAfter = 10;
+
+const prefKey = 'walros.player.stream';
+
+/** streamPref is the user's choice of streaming protocol, kept in this browser. */
+export function streamPref(): StreamPref {
+	const v = localStorage.getItem(prefKey);
+	return v === 'hls' || v === 'dash' ? v : 'auto';
+}
+
+/** Load is what a (re)load of the stream asks the server for. */
+interface Load {
+	audioTrack?: number;
+	maxHeight?: number;
+	pref: StreamPref;
+	/** start is where to begin, in seconds. */
+	start: number;
+}
+
+/** Player plays a video item: the engine the server's playback decision calls for, from the
+ * user's resume point, with its own controls (seek previews, audio, subtitle and quality menus,
+ * keyboard shortcuts), progress reports, and the next episode at the end of one. */
 export function Player({ id }: { id: string }) {
 	const api = useApi();
+	const music = useMusic();
 	const videoRef = useRef<HTMLVideoElement>(null);
-	const [title, setTitle] = useState('');
-	const [back, setBack] = useState(href({ name: 'item', id }));
+	const boxRef = useRef<HTMLDivElement>(null);
+	const [item, setItem] = useState<ItemDetail>();
+	const [file, setFile] = useState<MediaFile>();
+	const [token, setToken] = useState('');
+	const [decision, setDecision] = useState<Decision>();
+	const [engine, setEngine] = useState<Engine>();
+	const [load, setLoad] = useState<Load>();
 	const [error, setError] = useState('');
+	const [next, setNext] = useState<Item | null>(null);
+	const [countdown, setCountdown] = useState<number | null>(null);
+	const [, setTick] = useState(0);
+	const reporter = useRef<ProgressReporter>();
+	// The reporter's options: the method is known once a decision is, and is the last one's.
+	const reportOpts = useRef<{ fileId?: string; method?: ProgressBody['method'] }>({});
+	// shownSub is the subtitle shown (-1: none) when the stream is reloaded, to show it again;
+	// undefined until the user chose, when the server's choice stands. lastOn is the last one
+	// turned on, which c turns on again.
+	const shownSub = useRef<number>();
+	const lastOn = useRef(-1);
+	// switching is true from a reload until its engine is attached: the old engine's teardown
+	// empties the element, whose pause or end then says nothing about the play.
+	const switching = useRef(false);
+	// startAt is where a load starts, until the element plays: before that its currentTime is 0
+	// (hls.js seeks to the start once it has a fragment), and a report must not say 0.
+	const startAt = useRef<number | null>(null);
 
+	// The item, the resume point and a media token; then the first load. (The app keys the
+	// player by item: another item is another Player.)
 	useEffect(() => {
-		const v = videoRef.current!;
 		let live = true;
-		let destroy = () => {};
-		let reporter: ProgressReporter | undefined;
-		const on = (ev: string, fn: () => void) => {
-			v.addEventListener(ev, fn);
-			const prev = destroy;
-			destroy = () => {
-				v.removeEventListener(ev, fn);
-				prev();
-			};
-		};
+		music.pause(); // one thing plays at a time
 		(async () => {
-			const [item, ud, mt] = await Promise.all([
+			const [it, ud, mt] = await Promise.all([
 				api.get<ItemDetail>(`/items/${id}`),
 				api.get<UserData>(`/items/${id}/userdata`),
 				// A media token lasts a day: the stream outlives the minutes an access token does.
 				api.call<{ token: string }>('POST', `/items/${id}/media-token`),
 			]);
 			if (!live) return;
-			setTitle(item.title);
-			if (item.parentId && item.type === 'episode') setBack(href({ name: 'item', id: item.parentId }));
 			// Resume in the version the resume point was reached in: another cut may not line up.
-			const file = item.files.find((f) => f.id === ud.positionFileId) ?? item.files[0];
-			if (!file) throw new Error('This item has no media file.');
-			const start = ud.played ? 0 : ud.positionMs / 1000;
-			const src = api.url(`/items/${id}/hls/master.m3u8`, { file: file.id, token: mt.token });
-			reporter = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => v.currentTime, { fileId: file.id });
-			const r = reporter;
-			// Closing the tab ends playback too; keepalive lets that last report outlive the page.
-			const onHide = () => r.stopped();
-			addEventListener('pagehide', onHide);
-			const prevDestroy = destroy;
-			destroy = () => {
-				removeEventListener('pagehide', onHide);
-				prevDestroy();
-			};
-			on('playing', () => r.playing());
-			on('pause', () => !v.ended && r.paused());
-			on('seeked', () => v.paused && r.paused());
-			on('ended', () => r.stopped());
-			const { default: Hls } = await import('hls.js');
+			const f = it.files.find((x) => x.id === ud.positionFileId) ?? it.files[0];
+			if (!f) throw new Error('This item has no media file.');
+			setItem(it);
+			setFile(f);
+			setToken(mt.token);
+			setLoad({ pref: streamPref(), start: ud.played ? 0 : ud.positionMs / 1000 });
+			nextEpisode((path, q) => api.get(path, q), it).then((n) => live && setNext(n), () => {});
+		})().catch((e) => live && setError(message(e)));
+		return () => {
+			live = false;
+		};
+	}, [api, id]);
+
+	// Progress reports, one reporter for the item's whole play.
+	useEffect(() => {
+		const v = videoRef.current!;
+		if (!file) return;
+		reportOpts.current.fileId = file.id;
+		const r = new ProgressReporter((body) => api.call('POST', `/items/${id}/progress`, body, undefined, !!body.stopped), () => startAt.current ?? v.currentTime, reportOpts.current);
+		reporter.current = r;
+		const onPlaying = () => {
+			startAt.current = null;
+			r.playing();
+		};
+		const onPause = () => !v.ended && !switching.current && r.paused();
+		const onSeeked = () => v.paused && r.paused();
+		const onHide = () => r.stopped(); // closing the tab ends playback too (keepalive)
+		v.addEventListener('playing', onPlaying);
+		v.addEventListener('pause', onPause);
+		v.addEventListener('seeked', onSeeked);
+		addEventListener('pagehide', onHide);
+		return () => {
+			v.removeEventListener('playing', onPlaying);
+			v.removeEventListener('pause', onPause);
+			v.removeEventListener('seeked', onSeeked);
+			removeEventListener('pagehide', onHide);
+			r.stopped();
+		};
+	}, [api, id, file]);
+
+	// Each load: a decision, then its engine.
+	useEffect(() => {
+		const v = videoRef.current!;
+		if (!item || !file || !load) return;
+		let live = true;
+		let eng: Engine | undefined;
+		startAt.current = load.start;
+		(async () => {
+			const d = await api.call<Decision>('POST', `/items/${id}/playback`, { file: file.id, audioTrack: load.audioTrack, maxHeight: load.maxHeight || undefined });
 			if (!live) return;
-			if (Hls.isSupported()) {
-				const hls = new Hls({ startPosition: start > 0 ? start : -1 });
-				hls.on(Hls.Events.ERROR, (_e, d) => {
-					if (d.fatal) setError(`Playback failed: ${d.details}`);
-				});
-				hls.loadSource(src);
-				hls.attachMedia(v);
-				const prev = destroy;
-				destroy = () => {
-					prev();
-					hls.destroy();
-				};
-			} else if (v.canPlayType('application/vnd.apple.mpegurl')) {
-				v.src = src;
-				if (start > 0) v.addEventListener('loadedmetadata', () => (v.currentTime = start), { once: true });
-			} else {
-				throw new Error('This browser cannot play HLS streams.');
+			setDecision(d);
+			reportOpts.current.method = d.method === 'directplay' ? 'direct' : d.method === 'unplayable' ? undefined : d.method;
+			const subs = file.streams.filter(isTextSubtitle).map((s) => ({
+				stream: s.index,
+				src: api.url(`/items/${id}/subtitles/${s.index}.vtt`, { file: file.id, token }),
+				lang: s.language ?? '',
+				label: s.title || s.language || `Subtitle ${s.index}`,
+			}));
+			// The subtitle to show: the one shown before a reload, else the server's choice.
+			let pending = shownSub.current ?? (d.subtitle && d.subtitle.mode !== 'burn' ? d.subtitle.stream : -1);
+			const o: EngineOptions = {
+				start: load.start,
+				subtitles: subs,
+				audioStreams: file.streams.filter((s) => s.type === 'audio').map((s) => s.index),
+				onChange: () => {
+					if (pending >= 0 && eng && eng.subtitles().streams.includes(pending)) {
+						const s = pending;
+						pending = -1;
+						lastOn.current = s;
+						eng.setSubtitle(s);
+					}
+					setTick((n) => n + 1);
+				},
+				onError: (m) => live && setError(m),
+			};
+			eng = await openEngine(v, d, load.pref, token, false, o, load.audioTrack);
+			if (!live) {
+				eng.destroy();
+				return;
 			}
+			switching.current = false;
+			setEngine(eng);
+			o.onChange();
 			v.play().catch(() => {
-				// Autoplay refused: the controls are there to start it.
+				// Autoplay refused: the play button is there.
 			});
 		})().catch((e) => live && setError(message(e)));
 		return () => {
 			live = false;
-			reporter?.stopped();
-			destroy();
+			eng?.destroy();
 		};
-	}, [api, id]);
+	}, [api, id, item, file, load, token]);
+
+	// The end of an episode: count down to the next one.
+	useEffect(() => {
+		const v = videoRef.current!;
+		const onEnded = () => {
+			if (switching.current) return;
+			reporter.current?.stopped();
+			if (next) setCountdown((c) => c ?? autoplayAfter); // a running countdown goes on
+		};
+		// A stream whose tracks end a little apart can leave MSE waiting for data a few frames
+		// from the end, where no 'ended' ever comes: waiting within a second of the end is the end.
+		const onWaiting = () => {
+			if (v.duration - v.currentTime < 1 && !switching.current) onEnded();
+		};
+		v.addEventListener('ended', onEnded);
+		v.addEventListener('waiting', onWaiting);
+		return () => {
+			v.removeEventListener('ended', onEnded);
+			v.removeEventListener('waiting', onWaiting);
+		};
+	}, [next]);
+	useEffect(() => {
+		if (countdown === null || !next) return;
+		if (countdown <= 0) {
+			location.hash = href({ name: 'play', id: next.id });
+			return;
+		}
+		const t = setTimeout(() => setCountdown(countdown - 1), 1000);
+		return () => clearTimeout(t);
+	}, [countdown, next]);
+
+	// The countdown takes the focus, so that Enter (or Escape) cancels it from the keyboard.
+	const cancelRef = useRef<HTMLButtonElement>(null);
+	const counting = countdown !== null;
+	useEffect(() => {
+		if (counting) cancelRef.current?.focus();
+	}, [counting]);
+
+	const reload = (change: Partial<Load>) => {
+		switching.current = true;
+		const v = videoRef.current!;
+		if (engine) shownSub.current = engine.subtitles().current ?? -1;
+		setEngine(undefined);
+		setLoad({ ...load!, ...change, start: v.currentTime });
+	};
+	const back = item?.parentId && item.type === 'episode' ? href({ name: 'item', id: item.parentId }) : href({ name: 'item', id });
+	const thumbs = useThumbs(file && token ? api.url(`/items/${id}/thumbs/thumbs.vtt`, { file: file.id, token }) : undefined);
 
 	return (
-		<div class="player">
+		<div class="player" ref={boxRef} data-engine={engine?.kind ?? ''}>
 			<div class="player-bar">
 				<a class="button" href={back}>
 					Back
 				</a>
-				<h1>{title}</h1>
+				<h1>{item?.title ?? ''}</h1>
 			</div>
-			<video ref={videoRef} controls playsInline aria-label={title || 'Video'} />
+			<div class="player-stage">
+				<video ref={videoRef} playsInline aria-label={item?.title || 'Video'} onClick={(e) => toggle(e.currentTarget)} />
+				{item && file && (
+					<Controls
+						video={videoRef}
+						box={boxRef}
+						file={file}
+						engine={engine}
+						decision={decision}
+						load={load}
+						thumbs={thumbs}
+						next={next}
+						onReload={reload}
+						onSubtitle={(s) => {
+							shownSub.current = s;
+							if (s >= 0) lastOn.current = s;
+							engine?.setSubtitle(s);
+						}}
+						lastSubtitle={() => lastOn.current}
+						onPref={(p) => {
+							localStorage.setItem(prefKey, p);
+							reload({ pref: p });
+						}}
+					/>
+				)}
+				{countdown !== null && next && (
+					<div class="next-up" role="alertdialog" aria-label="Next episode" aria-live="polite" onKeyDown={(e) => e.key === 'Escape' && setCountdown(null)}>
+						<p>
+							Next episode in {countdown} s: <strong>{next.title}</strong>
+						</p>
+						<div class="actions">
+							<a class="button primary" href={href({ name: 'play', id: next.id })}>
+								Play now
+							</a>
+							<button type="button" ref={cancelRef} onClick={() => setCountdown(null)}>
+								Cancel
+							</button>
+						</div>
+					</div>
+				)}
+			</div>
 			{error && (
 				<p class="error player-error" role="alert">
 					{error}
