@@ -292,8 +292,17 @@ func (s *Items) GetMany(ctx context.Context, c Caller, ids []ItemID) ([]Item, er
 // what it wrote.
 type CardStore interface {
 	CardStamp() (gen uint64, ok bool)
-	Cards(gen uint64, keys []string) [][]byte
-	KeepCards(gen uint64, keys []string, cards [][]byte)
+	Cards(gen uint64, keys []CardKey) [][]byte
+	KeepCards(gen uint64, keys []CardKey, cards [][]byte)
+}
+
+// CardKey names a card: the item, when it last changed, and Sig, what else the card depends on
+// (the facade's options, as a hash the facade makes). A struct rather than a string: a page
+// looks up a hundred of them, so building and hashing them is on every list's path.
+type CardKey struct {
+	Item    ItemID
+	Updated int64 // UpdatedAt in Unix nanoseconds
+	Sig     uint64
 }
 
 // CardStamp returns the store's current card generation; ok is false when the store keeps no
@@ -306,7 +315,7 @@ func (s *Items) CardStamp() (uint64, bool) {
 }
 
 // Cards returns the kept cards for keys at generation gen, nil where there is none.
-func (s *Items) Cards(gen uint64, keys []string) [][]byte {
+func (s *Items) Cards(gen uint64, keys []CardKey) [][]byte {
 	if cs, ok := s.store.(CardStore); ok {
 		return cs.Cards(gen, keys)
 	}
@@ -314,7 +323,7 @@ func (s *Items) Cards(gen uint64, keys []string) [][]byte {
 }
 
 // KeepCards keeps cards for keys, made at generation gen.
-func (s *Items) KeepCards(gen uint64, keys []string, cards [][]byte) {
+func (s *Items) KeepCards(gen uint64, keys []CardKey, cards [][]byte) {
 	if cs, ok := s.store.(CardStore); ok {
 		cs.KeepCards(gen, keys, cards)
 	}

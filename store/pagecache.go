@@ -110,7 +110,7 @@ type pageCaches struct {
 	fileCounts  genCache[core.ItemID, core.FileCount]
 	files       genCache[core.ItemID, []core.MediaFile] // about a kilobyte each with streams: 100 MB when full
 	libraries   genCache[string, []core.Library]        // one entry: every library
-	cards       genCache[string, []byte]                // at the content generation: see CardStamp
+	cards       genCache[core.CardKey, []byte]          // at the content generation: see CardStamp
 
 	blockMu sync.Mutex
 	blocks  map[core.ItemID][]core.ItemID // the ids read with each, to read around a miss
@@ -402,13 +402,13 @@ func (db *DB) CardStamp() (gen uint64, ok bool) {
 }
 
 // Cards returns the cards kept under keys at gen, nil for those it does not hold.
-func (db *DB) Cards(gen uint64, keys []string) [][]byte {
+func (db *DB) Cards(gen uint64, keys []core.CardKey) [][]byte {
 	out := make([][]byte, len(keys))
 	if db.pages == nil {
 		return out
 	}
 	now := db.pages.now()
-	db.pages.cards.read(stamp{gen}, func(m map[string]timed[[]byte]) {
+	db.pages.cards.read(stamp{gen}, func(m map[core.CardKey]timed[[]byte]) {
 		for i, k := range keys {
 			if e, ok := m[k]; ok && fresh(e.at, now) {
 				out[i] = e.v
@@ -419,12 +419,12 @@ func (db *DB) Cards(gen uint64, keys []string) [][]byte {
 }
 
 // KeepCards keeps cards (not to be changed afterwards) under keys, built from reads at gen.
-func (db *DB) KeepCards(gen uint64, keys []string, cards [][]byte) {
+func (db *DB) KeepCards(gen uint64, keys []core.CardKey, cards [][]byte) {
 	if db.pages == nil {
 		return
 	}
 	now := db.pages.now()
-	db.pages.cards.write(stamp{gen}, now, func(m map[string]timed[[]byte], room func() bool) {
+	db.pages.cards.write(stamp{gen}, now, func(m map[core.CardKey]timed[[]byte], room func() bool) {
 		for i, k := range keys {
 			if !room() {
 				return
@@ -438,9 +438,9 @@ func (db *DB) KeepCards(gen uint64, keys []string, cards [][]byte) {
 func (s *Items) CardStamp() (uint64, bool) { return s.db.CardStamp() }
 
 // Cards is DB.Cards.
-func (s *Items) Cards(gen uint64, keys []string) [][]byte { return s.db.Cards(gen, keys) }
+func (s *Items) Cards(gen uint64, keys []core.CardKey) [][]byte { return s.db.Cards(gen, keys) }
 
 // KeepCards is DB.KeepCards.
-func (s *Items) KeepCards(gen uint64, keys []string, cards [][]byte) {
+func (s *Items) KeepCards(gen uint64, keys []core.CardKey, cards [][]byte) {
 	s.db.KeepCards(gen, keys, cards)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/maphash"
 	"net/http"
 	"slices"
 	"strconv"
@@ -78,6 +79,10 @@ func (h *Handler) writeCards(c *gin.Context, cs cardStore, viewer core.Caller, i
 	return true
 }
 
+// cardSeed seeds the hash of the options a card depends on (core.CardKey.Sig): cards live in this
+// process only.
+var cardSeed = maphash.MakeSeed()
+
 // pageBuffers hold the bytes of list pages between requests: a page of 100 cards is 75 KB, which
 // allocated afresh for each request was a good part of the garbage a busy server collected.
 var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
@@ -97,9 +102,10 @@ func (h *Handler) cards(ctx context.Context, cs cardStore, viewer core.Caller, i
 	if !ok {
 		return nil, nil, false, nil
 	}
-	keys := make([]string, len(items))
+	keys := make([]core.CardKey, len(items))
+	sum := maphash.String(cardSeed, h.ServerID+"|"+sig) // cards carry the server's id
 	for i, it := range items {
-		keys[i] = h.ServerID + "|" + string(it.ID) + "|" + strconv.FormatInt(it.UpdatedAt.UnixNano(), 36) + "|" + sig
+		keys[i] = core.CardKey{Item: it.ID, Updated: it.UpdatedAt.UnixNano(), Sig: sum}
 	}
 	cards = cs.Cards(gen, keys)
 	var missing []core.Item
@@ -130,7 +136,7 @@ func (h *Handler) cards(ctx context.Context, cs cardStore, viewer core.Caller, i
 		return nil, nil, true, err
 	}
 	if len(missing) > 0 {
-		var newKeys []string
+		var newKeys []core.CardKey
 		var newCards [][]byte
 		for i, it := range items {
 			if cards[i] != nil {
@@ -244,12 +250,14 @@ func appendUserData(b []byte, d core.UserData) ([]byte, error) {
 
 // appendJID appends jid(id) without making the string.
 func appendJID(b []byte, id core.ItemID) []byte {
-	for i := range len(id) {
-		if id[i] != '-' {
-			b = append(b, id[i])
+	s := string(id)
+	for {
+		i := strings.IndexByte(s, '-')
+		if i < 0 {
+			return append(b, s...)
 		}
+		b, s = append(b, s[:i]...), s[i+1:]
 	}
-	return b
 }
 
 // plainJSON reports whether s is written in JSON as it is, between quotes: letters, digits and

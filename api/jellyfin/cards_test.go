@@ -20,7 +20,7 @@ type cardItems struct {
 // plainItems is an item service without a card cache (core.Items has one).
 type plainItems struct{ itemService }
 
-func (c cardItems) Cards(gen uint64, keys []string) [][]byte {
+func (c cardItems) Cards(gen uint64, keys []core.CardKey) [][]byte {
 	out := c.cardStore.Cards(gen, keys)
 	for _, b := range out {
 		if b != nil {

@@ -15,10 +15,10 @@ type keptCards struct {
 	itemService
 	cardStore
 	mu   *sync.Mutex
-	kept map[string]int
+	kept map[core.CardKey]int
 }
 
-func (k keptCards) KeepCards(gen uint64, keys []string, cards [][]byte) {
+func (k keptCards) KeepCards(gen uint64, keys []core.CardKey, cards [][]byte) {
 	k.mu.Lock()
 	for _, key := range keys {
 		k.kept[key]++
@@ -49,7 +49,7 @@ func TestWarmLists(t *testing.T) {
 	}
 	const page = "/Items?Recursive=true&IncludeItemTypes=Movie&SortBy=SortName&Limit=10&Fields=Overview&StartIndex="
 	counted := func(warmLists bool) keptCards {
-		k := keptCards{e.items, cs, &sync.Mutex{}, map[string]int{}}
+		k := keptCards{e.items, cs, &sync.Mutex{}, map[core.CardKey]int{}}
 		d := e.h.Deps
 		d.Items, d.WarmLists = k, warmLists
 		e.h.Close()
@@ -85,7 +85,7 @@ func TestWarmLists(t *testing.T) {
 	k.mu.Lock()
 	for key, n := range k.kept {
 		if n != 1 {
-			t.Errorf("card %s kept %d times, want once: the walk or the pages read it again", key, n)
+			t.Errorf("card %v kept %d times, want once: the walk or the pages read it again", key, n)
 		}
 	}
 	k.mu.Unlock()
