@@ -300,7 +300,7 @@ type CardStore interface {
 // (the facade's options, as a hash the facade makes). A struct rather than a string: a page
 // looks up a hundred of them, so building and hashing them is on every list's path.
 type CardKey struct {
-	Item    ItemID
+	Item    int64 // the item's Key: integers hash faster than its id
 	Updated int64 // UpdatedAt in Unix nanoseconds
 	Sig     uint64
 }

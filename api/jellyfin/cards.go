@@ -105,11 +105,14 @@ func (h *Handler) cards(ctx context.Context, cs cardStore, viewer core.Caller, i
 	keys := make([]core.CardKey, len(items))
 	sum := maphash.String(cardSeed, h.ServerID+"|"+sig) // cards carry the server's id
 	for i, it := range items {
-		keys[i] = core.CardKey{Item: it.ID, Updated: it.UpdatedAt.UnixNano(), Sig: sum}
+		keys[i] = core.CardKey{Item: it.Key, Updated: it.UpdatedAt.UnixNano(), Sig: sum}
 	}
 	cards = cs.Cards(gen, keys)
 	var missing []core.Item
 	for i, it := range items {
+		if it.Key == 0 { // not from the store (no key to keep its card under)
+			cards[i] = nil
+		}
 		if cards[i] == nil {
 			missing = append(missing, it)
 		}
@@ -147,7 +150,9 @@ func (h *Handler) cards(ctx context.Context, cs cardStore, viewer core.Caller, i
 				return nil, nil, false, nil
 			}
 			cards[i] = card
-			newKeys, newCards = append(newKeys, keys[i]), append(newCards, card)
+			if it.Key != 0 {
+				newKeys, newCards = append(newKeys, keys[i]), append(newCards, card)
+			}
 		}
 		cs.KeepCards(gen, newKeys, newCards)
 	}
