@@ -67,11 +67,11 @@ type Item struct {
 	Absolute    *int   // anime absolute episode number
 	AirDate     string // YYYY-MM-DD, for daily shows and premieres
 	Runtime     time.Duration
-	ExtraType   string            // trailer, featurette...: the item is an extra of its parent
+	ExtraType   string // trailer, featurette...: the item is an extra of its parent
 	// ProviderIDs are the item's ids at metadata providers: "tmdb": "603", "imdb": "tt0133093"...
 	// Items from the store share this map with its caches: replace it, never change it in place.
 	ProviderIDs map[string]string
-	Review      string            // why an admin should check the item (an ambiguous match); empty when fine
+	Review      string // why an admin should check the item (an ambiguous match); empty when fine
 }
 
 // ItemSort is an order for item lists.

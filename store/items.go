@@ -208,7 +208,7 @@ func (s *Items) bySeq(ctx context.Context, list []int64, offset, limit int) ([]c
 	// The blocks the page overlaps: offset is within list, seqs is not empty.
 	offset = min(offset, len(list))
 	from, to := offset/pageBlock*pageBlock, min((offset+len(seqs)+pageBlock-1)/pageBlock*pageBlock, len(list))
-	var got map[int64]core.Item // a miss's: the page's rows
+	var got map[int64]core.Item                // a miss's: the page's rows
 	missing, pageMisses := list[from:to], true // unless the cache holds rows for st
 	pc.bySeq.read(st, func(m map[int64]timed[core.Item]) {
 		pageMisses = false
