@@ -1,7 +1,6 @@
 package jellyfin
 
 import (
-	"mime"
 	"net/http"
 	"path/filepath"
 
@@ -75,6 +74,6 @@ func (h *Handler) download(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filepath.Base(f.Path)}))
+	c.Header("Content-Disposition", mediaserve.Attachment(filepath.Base(f.Path)))
 	h.sendFile(c, f)
 }

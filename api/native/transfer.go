@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/walros/walros/api/mediaserve"
 	"github.com/walros/walros/core"
 )
 
@@ -24,20 +25,9 @@ func (h *Handler) exportUserData(c *gin.Context) {
 		return
 	}
 	name := "walros-" + doc.User.Username + "-" + doc.ExportedAt.Format("2006-01-02") + ".json"
-	c.Header("Content-Disposition", `attachment; filename="`+sanitizeFilename(name)+`"`)
+	c.Header("Content-Disposition", mediaserve.Attachment(name))
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, doc)
-}
-
-// sanitizeFilename keeps what is safe in a quoted Content-Disposition filename.
-func sanitizeFilename(s string) string {
-	b := []byte(s)
-	for i, ch := range b {
-		if ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '/' {
-			b[i] = '_'
-		}
-	}
-	return string(b)
 }
 
 // importUserData applies a document. A body over the import limit, or anything but a valid

@@ -399,7 +399,7 @@ func (h *Handler) part(c *gin.Context) {
 		return
 	}
 	if c.Query("download") == "1" {
-		c.Header("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(filepath.Base(f.Path), `"`, "")+`"`)
+		c.Header("Content-Disposition", mediaserve.Attachment(filepath.Base(f.Path)))
 	}
 	if err := mediaserve.File(c, f, func(code int) { fail(c, code) }); err != nil {
 		h.fail(c, err)

@@ -1,0 +1,25 @@
+package jellyfin
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/walros/walros/core"
+)
+
+// TestDownloadName checks that /Items/{id}/Download names the saved file safely: quotes and
+// backslashes replaced, the UTF-8 name in filename* (RFC 6266).
+func TestDownloadName(t *testing.T) {
+	e := newEnv(t)
+	e.library("Movies", core.LibraryMovies, `Amélie "Le" (2001)/Amélie "Le" \ (2001).mkv`)
+	its, _, err := e.items.List(e.ctx, e.operator, core.ItemQuery{Kinds: []core.ItemKind{core.KindMovie}, Limit: 10})
+	if err != nil || len(its) != 1 {
+		t.Fatalf("movies %v, %v", its, err)
+	}
+	rec := e.want(http.StatusOK, e.do("GET", "/Items/"+jid(its[0].ID)+"/Download?ApiKey="+e.admin, "", nil))
+	cd := rec.Header().Get("Content-Disposition")
+	if !strings.HasPrefix(cd, `attachment; filename="Am_lie _Le_ _ (2001).mkv"`) || !strings.Contains(cd, `filename*=UTF-8''Am%C3%A9lie%20_Le_%20_%20%282001%29.mkv`) {
+		t.Fatalf("Content-Disposition %q", cd)
+	}
+}
