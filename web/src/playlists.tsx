@@ -5,7 +5,7 @@ import { message, useApi, useAsync } from './context';
 import { clock, subtitle } from './format';
 import { afterFor } from './reorder';
 import { href } from './router';
-import { ErrorBox, Poster, Spinner } from './ui';
+import { ErrorBox, OwnedListHeader, Poster, Spinner } from './ui';
 import type { Playlist, PlaylistEntry } from './wire';
 
 export function Playlists() {
@@ -82,26 +82,18 @@ export function PlaylistPage({ id }: { id: string }) {
 	if (!info.data) return <Spinner />;
 	return (
 		<section class="page playlist">
-			<p>
-				<a class="up" href={href({ name: 'playlists' })}>
-					All playlists
-				</a>
-			</p>
-			<h1>{info.data.name}</h1>
-			<div class="actions">
-				<button
-					type="button"
-					onClick={() =>
-						act(async () => {
-							if (!confirm(`Delete the playlist ${info.data!.name}?`)) return;
-							await api.call('DELETE', `/playlists/${id}`);
-							location.hash = href({ name: 'playlists' });
-						})
-					}
-				>
-					Delete playlist
-				</button>
-			</div>
+			<OwnedListHeader
+				back={href({ name: 'playlists' })}
+				backLabel="All playlists"
+				name={info.data.name}
+				noun="playlist"
+				onDelete={() =>
+					act(async () => {
+						await api.call('DELETE', `/playlists/${id}`);
+						location.hash = href({ name: 'playlists' });
+					})
+				}
+			/>
 			{error && <ErrorBox error={error} />}
 			{entries.error && <ErrorBox error={entries.error} />}
 			{entries.data && list.length === 0 && <p class="empty">This playlist is empty. Add items from their pages.</p>}

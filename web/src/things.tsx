@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { message, useApi, useAsync } from './context';
 import { href } from './router';
 import type { ItemWithData, Page } from './types';
-import { Card, ErrorBox, Shelf, Spinner } from './ui';
+import { Card, ErrorBox, OwnedListHeader, Shelf, Spinner } from './ui';
 import type { CustomList, Facet, ListEntry } from './wire';
 
 export function Things() {
@@ -104,26 +104,18 @@ export function ListPage({ id }: { id: string }) {
 	if (!info.data) return <Spinner />;
 	return (
 		<section class="page list">
-			<p>
-				<a class="up" href={href({ name: 'things' })}>
-					Your things
-				</a>
-			</p>
-			<h1>{info.data.name}</h1>
-			<div class="actions">
-				<button
-					type="button"
-					onClick={() =>
-						act(async () => {
-							if (!confirm(`Delete the list ${info.data!.name}?`)) return;
-							await api.call('DELETE', `/lists/${id}`);
-							location.hash = href({ name: 'things' });
-						})
-					}
-				>
-					Delete list
-				</button>
-			</div>
+			<OwnedListHeader
+				back={href({ name: 'things' })}
+				backLabel="Your things"
+				name={info.data.name}
+				noun="list"
+				onDelete={() =>
+					act(async () => {
+						await api.call('DELETE', `/lists/${id}`);
+						location.hash = href({ name: 'things' });
+					})
+				}
+			/>
 			{error && <ErrorBox error={error} />}
 			{entries.data && entries.data.items.length === 0 && <p class="empty">This list is empty.</p>}
 			<div class="episodes" role="list" aria-label="Items">

@@ -88,3 +88,28 @@ function hue(id: string): number {
 	for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360;
 	return h;
 }
+
+/** OwnedListHeader heads a page of one of the user's lists (a playlist, a custom list): a link
+ * back to where they are all listed, the name, and a Delete button asked twice (confirm). */
+export function OwnedListHeader(p: { back: string; backLabel: string; name: string; noun: string; onDelete: () => void }) {
+	return (
+		<>
+			<p>
+				<a class="up" href={p.back}>
+					{p.backLabel}
+				</a>
+			</p>
+			<h1>{p.name}</h1>
+			<div class="actions">
+				<button
+					type="button"
+					onClick={() => {
+						if (confirm(`Delete the ${p.noun} ${p.name}?`)) p.onDelete();
+					}}
+				>
+					Delete {p.noun}
+				</button>
+			</div>
+		</>
+	);
+}
