@@ -42,7 +42,14 @@ func throughput(ctx context.Context, c *client, conns int, d time.Duration, seed
 	total := []byte(`"TotalRecordCount":` + strconv.Itoa(benchlib.Movies))
 	return benchlib.Load(ctx, conns, d, seed, serverCPU, func(ctx context.Context, rng *rand.Rand, i int) error {
 		n := rng.IntN(benchlib.Movies - 100 + 1)
-		status, b, err := c.get(ctx, c.pagePath(n, true))
+		status, buf, err := c.getPooled(ctx, c.pagePath(n, true))
+		if buf != nil {
+			defer bodies.Put(buf)
+		}
+		var b []byte
+		if buf != nil {
+			b = buf.Bytes()
+		}
 		switch {
 		case err != nil || status != http.StatusOK:
 			return fmt.Errorf("status %d, err %v, %.200s", status, err, b)
