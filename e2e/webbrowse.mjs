@@ -270,6 +270,10 @@ async function main() {
 		});
 		const server = (await api(`/playlists/${road.id}/entries`)).items.map((e) => e.item.title);
 		if (JSON.stringify(server) !== JSON.stringify([opts.played, opts.title])) throw new Error(`the server orders ${JSON.stringify(server)}`);
+		// The whole playlist can be saved: the button, and the server's list of its files.
+		await p().getByRole('button', { name: '⤓ Download all' }).waitFor({ timeout: ms() });
+		const files = (await api(`/playlists/${road.id}/downloads`)).items ?? [];
+		if (files.length !== 2) throw new Error(`the playlist's downloads: ${JSON.stringify(files)}`);
 		return { listRows, before, after, shots: [thingsShot, await shot('playlist')] };
 	});
 

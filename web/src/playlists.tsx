@@ -5,6 +5,7 @@ import { message, useApi, useAsync } from './context';
 import { clock, subtitle } from './format';
 import { afterFor } from './reorder';
 import { href } from './router';
+import { DownloadButton } from './downloadbutton';
 import { ErrorBox, OwnedListHeader, Poster, Spinner } from './ui';
 import type { Playlist, PlaylistEntry } from './wire';
 
@@ -97,6 +98,7 @@ export function PlaylistPage({ id }: { id: string }) {
 			{error && <ErrorBox error={error} />}
 			{entries.error && <ErrorBox error={entries.error} />}
 			{entries.data && list.length === 0 && <p class="empty">This playlist is empty. Add items from their pages.</p>}
+			{list.length > 0 && <DownloadButton source={{ kind: 'playlist', id }} all />}
 			<ol class="rows entries" aria-label="Entries">
 				{list.map((e, i) => (
 					<li key={e.entryId} data-entry={e.entryId}>
