@@ -239,7 +239,12 @@ async function main() {
 		await p().getByRole('heading', { name: 'Your things', level: 1 }).waitFor({ timeout: ms() });
 		// The list made from the details page holds the movie; a new one starts empty.
 		await p().getByLabel('New list').fill('Someday');
-		await p().getByRole('button', { name: 'Create', exact: true }).click();
+		// The answer to the POST says why a list did not appear (CI once timed out here with no clue).
+		const [created] = await Promise.all([
+			p().waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/lists', { timeout: ms() }),
+			p().getByRole('button', { name: 'Create', exact: true }).click(),
+		]);
+		if (created.status() !== 201) throw new Error(`POST /lists: ${created.status()} ${await created.text()}`);
 		await p().getByRole('list', { name: 'Your lists' }).getByRole('link', { name: 'Someday' }).waitFor({ timeout: ms() });
 		const listRows = await p().getByRole('list', { name: 'Your lists' }).getByRole('listitem').allInnerTexts();
 		const thingsShot = await shot('things');
