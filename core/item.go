@@ -72,6 +72,9 @@ type Item struct {
 	// Items from the store share this map with its caches: replace it, never change it in place.
 	ProviderIDs map[string]string
 	Review      string // why an admin should check the item (an ambiguous match); empty when fine
+	// BlurHash is the blurhash of the item's first Primary image, when the store knows it (see
+	// BlurHashStore); read with the row, so lists carry it for nothing.
+	BlurHash string
 }
 
 // ItemSort is an order for item lists.

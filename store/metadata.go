@@ -238,6 +238,9 @@ func (s *Metadata) write(ctx context.Context, tx bun.Tx, id core.ItemID, m core.
 			return wrap(err, "image of item %s", id)
 		}
 	}
+	if err := refreshBlurHash(ctx, tx, string(id)); err != nil {
+		return err
+	}
 	return refreshParental(ctx, tx, string(id))
 }
 

@@ -46,7 +46,9 @@ func tableFamily(table string) family {
 	switch table {
 	case "":
 		return famAll
-	case "cache_stamps", "key_counters", "sessions", "preferences", "api_keys", "playlists", "playlist_shares", "playlist_entries", "play_history", "linked_tokens", "user_lists", "user_list_items":
+	case "cache_stamps", "key_counters", "sessions", "preferences", "api_keys", "playlists", "playlist_shares", "playlist_entries", "play_history", "linked_tokens", "user_lists", "user_list_items",
+		"image_blurhashes": // read only through items.blurhash, whose writes count
+
 		return 0
 	case "users", "user_libraries":
 		return famUsers
