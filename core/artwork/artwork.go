@@ -75,6 +75,8 @@ type Service struct {
 	sem       chan struct{} // bounds concurrent decodes: each may hold hundreds of MB
 
 	encodes, hashes atomic.Int64 // work done, for tests
+
+	onFetch atomic.Pointer[func(url string)] // told of each download: a Hasher's
 }
 
 // New returns a Service caching under opts.CacheDir, which it creates if needed. Renditions left
