@@ -93,6 +93,8 @@ type itemDTO struct {
 	ExtraType     string            `json:"extraType,omitempty"`
 	ProviderIDs   map[string]string `json:"providerIds,omitempty"`
 	Review        string            `json:"review,omitempty"`
+	// BlurHash is the placeholder of the primary image, when the server has computed it.
+	BlurHash string `json:"blurHash,omitempty"`
 }
 
 func toItem(it core.Item) itemDTO {
@@ -107,7 +109,7 @@ func toItem(it core.Item) itemDTO {
 	}
 	d.OriginalTitle, d.Overview, d.AirDate, d.ExtraType = it.OriginalTitle, it.Overview, it.AirDate, it.ExtraType
 	d.IndexNumber, d.IndexEnd, d.ParentIndex, d.Absolute = it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute
-	d.RuntimeMS, d.ProviderIDs, d.Review = it.Runtime.Milliseconds(), it.ProviderIDs, it.Review
+	d.RuntimeMS, d.ProviderIDs, d.Review, d.BlurHash = it.Runtime.Milliseconds(), it.ProviderIDs, it.Review, it.BlurHash
 	return d
 }
 

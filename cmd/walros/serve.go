@@ -89,7 +89,11 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	// The Jellyfin facade, made further down, tells its clients about finished scans.
 	var facade atomic.Pointer[jellyfin.Handler]
 	var plexFacade atomic.Pointer[plex.Handler]
+	var hasher atomic.Pointer[artwork.Hasher] // made further down; hashes new posters after each scan
 	scanner, err := buildScanner(a, cfg, log, func(p scan.Progress) {
+		if h := hasher.Load(); h != nil {
+			h.Kick()
+		}
 		if jf := facade.Load(); jf != nil {
 			jf.ScanFinished(p)
 		}
@@ -118,6 +122,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	if err != nil {
 		return err
 	}
+	hasher.Store(art.NewHasher(a.db.Stores().Metadata, artwork.HasherOptions{Log: log}))
 	streams, err := newStreaming(cfg, log)
 	if err != nil {
 		return err
@@ -184,6 +189,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	background.Go(func() { pruneSessions(bg, a, log) })
 	background.Go(func() { scheduleScans(bg, a, scanner, cfg.Scan.Interval, log) })
 	background.Go(func() { streams.indexKeyframes(bg, a, 10*time.Minute, log) })
+	background.Go(func() { hasher.Load().Run(bg) })
 	if cfg.Scan.Watch {
 		background.Go(func() {
 			if err := scanner.Watch(bg, scan.WatchOptions{Poll: cfg.Scan.Poll}); err != nil {
