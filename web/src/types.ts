@@ -37,6 +37,8 @@ export interface Item {
 	indexNumber?: number | null;
 	parentIndexNumber?: number | null;
 	runtimeMs?: number;
+	/** The BlurHash of the primary image, once the server has computed it. */
+	blurHash?: string;
 }
 
 export interface UserData {

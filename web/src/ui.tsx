@@ -1,14 +1,26 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { useApi } from './context';
 import { subtitle } from './format';
+import { averageColor, placeholders } from './placeholder';
 import { href } from './router';
 import type { Item, UserData } from './types';
 
-/** Poster is an item's primary image, or its initial on a tinted tile when it has none. */
-export function Poster({ item, width = 300 }: { item: Item; width?: number }) {
+/** Poster is an item's primary image, or its initial on a tinted tile when it has none. With fade
+ * it is transparent until it has loaded, then fades in over what is behind it (a placeholder). */
+export function Poster({ item, width = 300, fade = false, onLoad }: { item: Item; width?: number; fade?: boolean; onLoad?: () => void }) {
 	const api = useApi();
 	const [failed, setFailed] = useState(false);
+	const [shown, setShown] = useState(false);
+	const ref = useRef<HTMLImageElement>(null);
+	useLayoutEffect(() => {
+		// A poster already in the browser's cache is shown at once, without a fade.
+		const img = ref.current;
+		if (fade && img?.complete && img.naturalWidth > 0) {
+			setShown(true);
+			onLoad?.();
+		}
+	}, []);
 	if (failed) {
 		return (
 			<div class="poster poster-empty" style={{ '--hue': String(hue(item.id)) }} aria-hidden="true">
@@ -18,24 +30,55 @@ export function Poster({ item, width = 300 }: { item: Item; width?: number }) {
 	}
 	return (
 		<img
-			class="poster"
+			ref={ref}
+			class={fade ? (shown ? 'poster fade in' : 'poster fade') : 'poster'}
 			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80 })}
 			alt=""
 			loading="lazy"
 			decoding="async"
+			onLoad={() => {
+				setShown(true);
+				onLoad?.();
+			}}
 			onError={() => setFailed(true)}
 		/>
 	);
 }
 
-/** Card is a poster with its title, linking to the item's page. */
+/** usePlaceholder returns what a card shows until its poster loads: the average colour of hash at
+ * once, and its blurred picture once decoded, which happens when the page is idle (placeholder.ts)
+ * and not at all if the poster loaded first or the card left the screen. */
+function usePlaceholder(hash: string | undefined, loaded: { current: boolean }): { color: string; url: string | undefined } {
+	const [, redraw] = useState(0);
+	const url = hash ? placeholders.get(hash) : undefined;
+	useEffect(() => {
+		if (!hash || url !== undefined) return;
+		let live = true;
+		placeholders.request(
+			hash,
+			() => live && !loaded.current,
+			() => live && redraw((n) => n + 1),
+		);
+		return () => {
+			live = false;
+		};
+	}, [hash, url]);
+	return { color: hash ? averageColor(hash) : '', url };
+}
+
+/** Card is a poster with its title, linking to the item's page. Until the poster loads, its box
+ * shows the item's BlurHash, when the server knows it. */
 export function Card({ item, userData }: { item: Item; userData?: UserData }) {
 	const sub = subtitle(item);
 	const pct = userData && !userData.played ? userData.playedPercent : 0;
+	const hash = item.blurHash;
+	const loaded = useRef(false);
+	const ph = usePlaceholder(hash, loaded);
+	const style = hash ? { backgroundColor: ph.color || undefined, backgroundImage: ph.url ? `url(${ph.url})` : undefined } : undefined;
 	return (
 		<a class="card" href={href({ name: 'item', id: item.id })} data-id={item.id}>
-			<div class="poster-box">
-				<Poster item={item} />
+			<div class="poster-box" data-placeholder={hash ? (ph.url ? 'drawn' : 'color') : undefined} style={style}>
+				<Poster item={item} fade={!!hash} onLoad={() => (loaded.current = true)} />
 				{pct > 0 && (
 					<div class="progress" role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} aria-label="Watched">
 						<div style={{ width: `${pct}%` }} />
