@@ -9,7 +9,7 @@
 //
 //   node e2e/webbrowse.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --pin-user carol --pin 4321 --pin-password PW3 --title 'Big Test' --played 'Long Subs' --genre Drama \
-//       --person 'Ada Tester' --collection 'Test Collection' --shots DIR
+//       --person 'Ada Tester' --collection 'Test Collection' [--poster-color 200,50,40] --shots DIR
 
 import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ const SPEC = {
 	genre: { type: 'string' },
 	person: { type: 'string' },
 	collection: { type: 'string' },
+	posterColor: { type: 'string' }, // r,g,b: the flat poster of --played, whose BlurHash placeholder is checked
 	shots: { type: 'string' },
 	timeout: { type: 'number', default: 30 },
 	verbose: { type: 'bool', default: false },
@@ -143,6 +144,65 @@ async function main() {
 		if (me.playback.audioLanguage !== 'fre' || me.playback.subtitleMode !== 'smart') throw new Error(`the server holds ${JSON.stringify(me.playback)}`);
 		return { playback: me.playback, pinAlert, shot: await shot('settings') };
 	});
+
+	// The grid card of --played shows its BlurHash while its poster cannot load (its request is held):
+	// the hash's average colour at once, then the blurred picture, both of the poster's colour; the
+	// poster fades in once it is let through.
+	if (opts.posterColor) {
+		await run.step('grid-blurhash', async () => {
+			const want = opts.posterColor.split(',').map(Number);
+			const near = (rgb) => rgb.length === 3 && rgb.every((c, i) => Math.abs(c - want[i]) <= 24);
+			const listed = await until(`a blurHash on ${opts.played} in lists`, async () =>
+				(await api('/items?q=' + encodeURIComponent(opts.played))).items.find((i) => i.title === opts.played && i.blurHash));
+			const held = [];
+			let release;
+			const released = new Promise((r) => (release = r));
+			const posters = (u) => /^\/api\/v1\/items\/[^/]+\/images\/Primary\//.test(u.pathname);
+			await p().route(posters, async (route) => {
+				held.push(route.request().url());
+				await released;
+				await route.continue();
+			});
+			try {
+				await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();
+				await p().getByRole('heading', { name: opts.library, level: 1 }).waitFor({ timeout: ms() });
+				const card = p().locator('.vgrid a.card', { hasText: opts.played });
+				const box = card.locator('.poster-box[data-placeholder]');
+				await box.waitFor({ timeout: ms() });
+				const color = await box.evaluate((el) => getComputedStyle(el).backgroundColor.match(/\d+/g).slice(0, 3).map(Number));
+				if (!near(color)) throw new Error(`the placeholder's colour is rgb(${color}), want about rgb(${want})`);
+				await until('the blurred picture drawn', async () => (await card.locator('.poster-box[data-placeholder=drawn]').count()) === 1);
+				// The average of the drawn picture, read back through a canvas.
+				const drawn = await box.evaluate(async (el) => {
+					const url = getComputedStyle(el).backgroundImage.replace(/^url\("?|"?\)$/g, '');
+					const img = new Image();
+					img.src = url;
+					await img.decode();
+					const c = document.createElement('canvas');
+					c.width = img.naturalWidth;
+					c.height = img.naturalHeight;
+					const ctx = c.getContext('2d');
+					ctx.drawImage(img, 0, 0);
+					const px = ctx.getImageData(0, 0, c.width, c.height).data;
+					const sum = [0, 0, 0];
+					for (let i = 0; i < px.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += px[i + k];
+					return sum.map((v) => Math.round(v / (px.length / 4)));
+				});
+				if (!near(drawn)) throw new Error(`the drawn placeholder averages rgb(${drawn}), want about rgb(${want})`);
+				const poster = card.locator('img.poster');
+				if (held.length === 0 || (await poster.getAttribute('class')) !== 'poster fade') {
+					throw new Error(`the poster was not held back (${held.length} held, class ${await poster.getAttribute('class')})`);
+				}
+				const path = await shot('grid-blurhash');
+				release();
+				await until('the poster faded in', async () => (await poster.getAttribute('class')) === 'poster fade in');
+				return { blurHash: listed.blurHash, color, drawn, held: held.length, shot: path };
+			} finally {
+				release();
+				await p().unroute(posters);
+			}
+		});
+	}
 
 	await run.step('filters', async () => {
 		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: opts.library }).click();

@@ -13,7 +13,8 @@ import (
 // TestWebBrowse drives the browsing, profile and "your things" pages of Walros's own web client
 // with webbrowse.mjs: the public user tiles, a genre, a played and a rating filter and the letter
 // jump on the grid, a movie's details (two versions, audio and subtitle tracks, its collection,
-// the BlurHash behind its poster), a person page, a new playlist with the movie in it, the
+// the BlurHash behind its poster), a grid card's BlurHash placeholder while its poster is held back,
+// a person page, a new playlist with the movie in it, the
 // settings page, the statistics page's charts, a switch to a user with a PIN (a wrong PIN
 // first), and that user changing and then removing their PIN on the settings page.
 // Screenshots go to the artifacts directory (web-browse-*.png).
@@ -44,6 +45,9 @@ func TestWebBrowse(t *testing.T) {
 	defer cancel()
 	run(ctx, t, ff, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=200x300", "-frames:v", "1",
 		filepath.Join(bigDir, "poster.jpg"))
+	// A flat poster for Long Subs: its grid card's BlurHash placeholder must be of its colour.
+	run(ctx, t, ff, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0xC83228:size=200x300", "-frames:v", "1",
+		filepath.Join(movies, "Long Subs (2021)", "poster.jpg"))
 
 	srv := startServer(t, buildWalros(t, work), artifacts)
 	srv.addLibrary(t, movies)
@@ -67,5 +71,5 @@ func TestWebBrowse(t *testing.T) {
 	play(t, srv, artifacts, "webbrowse", "webbrowse.mjs", "--origin", srv.base,
 		"--username", "admin", "--password", adminPassword, "--pin-user", "carol", "--pin", carolPIN, "--pin-password", carolPassword,
 		"--library", "Movies", "--title", bigTest, "--played", longSubs, "--genre", "Drama",
-		"--person", "Ada Tester", "--collection", "Test Collection", "--shots", artifacts, "--timeout", "30")
+		"--person", "Ada Tester", "--collection", "Test Collection", "--poster-color", "200,50,40", "--shots", artifacts, "--timeout", "30")
 }
