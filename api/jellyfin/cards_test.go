@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,21 @@ func TestCardsSameBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("edit")
+	// A blurhash the store keeps for Beta's poster goes on its card, kept or not.
+	beta := e.item(core.KindMovie, "Beta <&>")
+	poster := core.Image{Kind: core.ImagePrimary, Path: "/posters/beta.jpg"}
+	if _, err := e.stores.Metadata.UpdateMetadata(e.ctx, beta.ID, func(m *core.Metadata) error { m.Images = []core.Image{poster}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	check("poster")
+	if err := e.stores.Metadata.SaveBlurHashes(e.ctx, []core.ImageHash{{Item: beta.ID, Image: poster, Stamp: "s", Hash: "LEHV6nWB2yk8pyo0adR*.7kCMdnj"}}); err != nil {
+		t.Fatal(err)
+	}
+	check("blurhash")
+	if got := e.want(http.StatusOK, e.do(http.MethodGet, paths[0], e.admin, nil)).Body.String(); !strings.Contains(got,
+		`"ImageBlurHashes":{"Primary":{"`+imageTag(poster)+`":"LEHV6nWB2yk8pyo0adR*.7kCMdnj"}}`) {
+		t.Errorf("no blurhash on Beta's card: %s", got)
+	}
 	if hits == 0 {
 		t.Error("no list was written from kept cards")
 	}

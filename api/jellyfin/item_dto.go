@@ -189,28 +189,38 @@ func (h *Handler) images(d *baseItemDto, it core.Item, m core.Metadata, p *page)
 	first, backdrops := imagesOf(m)
 	d.ImageTags = map[string]string{}
 	hashes := map[string]map[string]string{}
-	addHash := func(im core.Image) {
-		if len(p.hashes) == 0 {
-			return // lists compute no blurhash: spare a second md5 of every image
+	addHash := func(im core.Image, tag string) {
+		hash, ok := "", false
+		switch {
+		case len(p.hashes) > 0:
+			hash, ok = p.hashes[tag]
+		case im.Kind == core.ImagePrimary && it.BlurHash != "":
+			// Lists compute no blurhash, but the store keeps the primary image's on the item's
+			// row (decision 0036): jellyfin-web draws it on the card for nothing.
+			hash, ok = it.BlurHash, true
 		}
-		if hash, ok := p.hashes[imageTag(im)]; ok {
+		if ok {
 			k := string(im.Kind)
 			if hashes[k] == nil {
 				hashes[k] = map[string]string{}
 			}
-			hashes[k][imageTag(im)] = hash
+			hashes[k][tag] = hash
 		}
 	}
 	for k, im := range first {
 		if k != core.ImageBackdrop {
-			d.ImageTags[string(k)] = imageTag(im)
-			addHash(im)
+			tag := imageTag(im)
+			d.ImageTags[string(k)] = tag
+			addHash(im, tag)
 		}
 	}
 	d.BackdropImageTags = []string{}
 	for _, im := range backdrops {
-		d.BackdropImageTags = append(d.BackdropImageTags, imageTag(im))
-		addHash(im)
+		tag := imageTag(im)
+		d.BackdropImageTags = append(d.BackdropImageTags, tag)
+		if len(p.hashes) > 0 { // lists compute no blurhash: spare a second md5 of every image
+			addHash(im, tag)
+		}
 	}
 	if len(hashes) > 0 {
 		d.ImageBlurHashes = hashes
