@@ -141,23 +141,35 @@ func (h *Handler) itemDetail(c *gin.Context, status int) {
 		return
 	}
 	d := toItemDetail(it, files, meta)
-	h.blurHashes(ctx, meta.Images, d.Images)
+	h.blurHashes(ctx, it, meta.Images, d.Images)
 	c.JSON(status, d)
+}
+
+// blurHashNoter is told of a primary image's hash computed here that lists do not show yet
+// (the artwork service passes it on to its background hasher; decision 0036).
+type blurHashNoter interface {
+	NoteBlurHash(item core.ItemID, img core.Image)
 }
 
 // blurHashes fills in the placeholders clients draw while an image loads. Each is computed once
 // per image and cached; a remote image not downloaded yet gets none rather than delay the answer.
-func (h *Handler) blurHashes(ctx context.Context, images []core.Image, out []imageDTO) {
+func (h *Handler) blurHashes(ctx context.Context, it core.Item, images []core.Image, out []imageDTO) {
 	if h.Artwork == nil {
 		return
 	}
+	primary := true // the first Primary image is the one lists show
 	for i, im := range images {
+		first := primary && im.Kind == core.ImagePrimary
+		primary = primary && !first
 		if im.Path == "" {
 			continue
 		}
 		bctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		if b, err := h.Artwork.BlurHash(bctx, im); err == nil {
 			out[i].BlurHash = b
+			if n, ok := h.Artwork.(blurHashNoter); ok && first && b != it.BlurHash {
+				n.NoteBlurHash(it.ID, im)
+			}
 		}
 		cancel()
 	}

@@ -76,7 +76,7 @@ type Service struct {
 
 	encodes, hashes atomic.Int64 // work done, for tests
 
-	onFetch atomic.Pointer[func(url string)] // told of each download: a Hasher's
+	hasher atomic.Pointer[Hasher] // told of downloads and of hashes computed for a request
 }
 
 // New returns a Service caching under opts.CacheDir, which it creates if needed. Renditions left

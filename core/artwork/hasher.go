@@ -50,6 +50,7 @@ type Hasher struct {
 
 	kick    chan struct{}
 	fetched chan string
+	noted   chan core.PrimaryImage
 
 	mu      sync.Mutex
 	pending map[string][]core.ItemID // remote pictures not downloaded, by URL
@@ -75,9 +76,9 @@ func (s *Service) NewHasher(store core.BlurHashStore, o HasherOptions) *Hasher {
 		o.Log = s.log
 	}
 	h := &Hasher{art: s, store: store, o: o, kick: make(chan struct{}, 1), fetched: make(chan string, 256),
+		noted:   make(chan core.PrimaryImage, 256),
 		pending: map[string][]core.ItemID{}}
-	fn := h.fetchedURL
-	s.onFetch.Store(&fn)
+	s.hasher.Store(h)
 	return h
 }
 
@@ -86,6 +87,20 @@ func (h *Hasher) Kick() {
 	select {
 	case h.kick <- struct{}{}:
 	default:
+	}
+}
+
+// NoteBlurHash tells the hasher, if the service has one, that item's first Primary image is img,
+// whose hash a request has just computed and the item's row lacks (an item's page, after an admin
+// picked another poster): the hasher saves it with its next batch instead of at the next sweep.
+func (s *Service) NoteBlurHash(item core.ItemID, img core.Image) {
+	h := s.hasher.Load()
+	if h == nil {
+		return
+	}
+	select {
+	case h.noted <- core.PrimaryImage{Item: item, Image: img}:
+	default: // the next sweep saves it
 	}
 }
 
@@ -119,6 +134,8 @@ func (h *Hasher) Run(ctx context.Context) {
 			b.flush(ctx)
 		case url := <-h.fetched:
 			h.hashFetched(ctx, b, url)
+		case p := <-h.noted:
+			h.hash(ctx, b, p)
 		case <-timer.C:
 			b.flush(ctx)
 			timer.Reset(h.o.Flush)
@@ -143,6 +160,8 @@ func (h *Hasher) sweep(ctx context.Context, b *hashBatch) {
 			select { // a viewer's download is hashed now, not after the sweep
 			case url := <-h.fetched:
 				h.hashFetched(ctx, b, url)
+			case p := <-h.noted:
+				h.hash(ctx, b, p)
 			default:
 			}
 		}

@@ -123,6 +123,21 @@ func TestHasher(t *testing.T) {
 		t.Errorf("an idle sweep decoded %d and saved %d times", s.hashes.Load()-decoded, saved)
 	}
 
+	// A poster picked since the last sweep, whose hash a request computed, is saved without a sweep.
+	picked := core.Image{Kind: core.ImagePrimary, Path: filepath.Join(lib, "picked.png")}
+	writeImage(t, picked.Path, 30, 45)
+	store.mu.Lock()
+	store.primary["e"] = picked
+	store.mu.Unlock()
+	if _, err := s.BlurHash(t.Context(), picked); err != nil {
+		t.Fatal(err)
+	}
+	s.NoteBlurHash("e", picked)
+	waitFor(t, "e's hash", func() bool { return store.itemHash("e") != "" })
+	if h.sweeps.Load() != 2 {
+		t.Errorf("%d sweeps, want 2", h.sweeps.Load())
+	}
+
 	// A file replaced under the same path is hashed again.
 	later := time.Now().Add(time.Minute)
 	writeImage(t, filepath.Join(lib, "a.png"), 40, 40)

@@ -167,8 +167,8 @@ func (s *Service) download(ctx context.Context, raw, path string) error {
 		return fmt.Errorf("download image: %w", err)
 	}
 	s.log.DebugContext(ctx, "artwork downloaded", "url", raw)
-	if fn := s.onFetch.Load(); fn != nil {
-		(*fn)(raw)
+	if h := s.hasher.Load(); h != nil {
+		h.fetchedURL(raw)
 	}
 	return nil
 }
