@@ -26,6 +26,7 @@ type authService interface {
 	Logout(ctx context.Context, c core.Caller) error
 	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
 	AuthenticateMedia(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
+	AuthenticateImage(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
 	MediaToken(c core.Caller, item core.ItemID) (string, error)
 	Sessions(ctx context.Context, c core.Caller, all bool) ([]core.Session, error)
 	RevokeSession(ctx context.Context, c core.Caller, id core.SessionID) error
@@ -245,9 +246,10 @@ func (h *Handler) Engine() *gin.Engine {
 	v1.GET("/users/public", h.publicUsers)
 
 	// Media routes also take the token in the query: <img> and <video> cannot send headers.
+	images := v1.Group("", h.authenticateImage)
+	images.GET("/items/:id/images/:kind/:index", h.itemImage)
+	images.GET("/people/:name/image", h.personImage)
 	media := v1.Group("", h.authenticateMedia)
-	media.GET("/items/:id/images/:kind/:index", h.itemImage)
-	media.GET("/people/:name/image", h.personImage)
 	media.GET("/items/:id/stream", h.streamFile)
 	media.HEAD("/items/:id/stream", h.streamFile)
 	media.GET("/items/:id/hls/master.m3u8", h.hlsMaster)
@@ -381,11 +383,20 @@ func (h *Handler) authenticate(c *gin.Context) {
 
 // authenticateMedia is authenticate for media URLs, which may carry the credential as ?token=.
 func (h *Handler) authenticateMedia(c *gin.Context) {
+	h.admitURL(c, h.Auth.AuthenticateMedia)
+}
+
+// authenticateImage is authenticateMedia for image URLs, which also take image tokens.
+func (h *Handler) authenticateImage(c *gin.Context) {
+	h.admitURL(c, h.Auth.AuthenticateImage)
+}
+
+func (h *Handler) admitURL(c *gin.Context, auth func(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)) {
 	cred := credential(c)
 	if cred == "" {
 		cred = c.Query("token")
 	}
-	caller, err := h.Auth.AuthenticateMedia(c.Request.Context(), cred, c.ClientIP(), core.ItemID(c.Param("id")))
+	caller, err := auth(c.Request.Context(), cred, c.ClientIP(), core.ItemID(c.Param("id")))
 	if err != nil {
 		h.fail(c, err)
 		c.Abort()

@@ -171,10 +171,12 @@ export class Api {
 		return this.base + path + queryString(query);
 	}
 
-	/** mediaUrl is url() with the current access token in the query, for <img> tags. */
+	/** mediaUrl is url() with a token in the query, for <img> tags: the session's image token,
+	 * which stays the same for hours so the browser's cache of images holds across access-token
+	 * refreshes, else (an account stored before image tokens) the access token. */
 	mediaUrl(path: string, query: Query = {}): string {
 		const a = this.store.current();
-		return this.url(path, { ...query, token: a ? a.accessToken : undefined });
+		return this.url(path, { ...query, token: a ? a.imageToken || a.accessToken : undefined });
 	}
 
 	private async send<T>(method: string, path: string, body?: unknown, query?: Query, token?: string, keepalive = false): Promise<T> {
@@ -212,6 +214,7 @@ export class Api {
 			admin: t.user.admin,
 			accessToken: t.accessToken,
 			refreshToken: t.refreshToken,
+			imageToken: t.imageToken,
 			expiresAt: this.now() + t.expiresIn * 1000,
 		};
 	}
