@@ -214,6 +214,26 @@ func (s *Users) Get(ctx context.Context, c Caller, id UserID) (User, error) {
 	return s.store.User(ctx, id)
 }
 
+// Names returns the display names (else usernames) of users, for naming the owner of something
+// the caller may already see, such as a playlist shared with them. It checks no rights: the
+// caller's right to the thing is what allows its owner's name. Users who are gone are left out.
+func (s *Users) Names(ctx context.Context, ids []UserID) (map[UserID]string, error) {
+	out := make(map[UserID]string, len(ids))
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		u, err := s.store.User(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[id] = cmp.Or(u.DisplayName, u.Username)
+	}
+	return out, nil
+}
+
 // List returns every user; only admins may.
 func (s *Users) List(ctx context.Context, c Caller) ([]User, error) {
 	if err := c.requireAdmin(); err != nil {

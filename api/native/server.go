@@ -111,6 +111,7 @@ type userService interface {
 	UpdateMe(ctx context.Context, c core.Caller, p core.SelfPatch) (core.User, error)
 	Delete(ctx context.Context, c core.Caller, id core.UserID) error
 	Public(ctx context.Context) ([]core.User, error)
+	Names(ctx context.Context, ids []core.UserID) (map[core.UserID]string, error)
 }
 
 // libraryService is what the handlers need from core.Libraries.

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { useApi } from './context';
+import { message, useApi } from './context';
 import { subtitle } from './format';
 import { href } from './router';
 import type { Item, UserData } from './types';
@@ -90,8 +90,31 @@ function hue(id: string): number {
 }
 
 /** OwnedListHeader heads a page of one of the user's lists (a playlist, a custom list): a link
- * back to where they are all listed, the name, and a Delete button asked twice (confirm). */
-export function OwnedListHeader(p: { back: string; backLabel: string; name: string; noun: string; onDelete: () => void }) {
+ * back to where they are all listed, the name, and Rename and Delete (asked twice) buttons. A list
+ * shared with the user by someone else (readOnly, saying so) has no buttons. */
+export function OwnedListHeader(p: {
+	back: string;
+	backLabel: string;
+	name: string;
+	noun: string;
+	onDelete: () => void;
+	onRename: (name: string) => Promise<unknown>;
+	readOnly?: string;
+}) {
+	const [renaming, setRenaming] = useState(false);
+	const [name, setName] = useState(p.name);
+	const [error, setError] = useState('');
+	async function save(e: Event) {
+		e.preventDefault();
+		if (!name.trim()) return setError(`Give the ${p.noun} a name.`);
+		try {
+			await p.onRename(name.trim());
+			setRenaming(false);
+			setError('');
+		} catch (err) {
+			setError(message(err));
+		}
+	}
 	return (
 		<>
 			<p>
@@ -99,17 +122,38 @@ export function OwnedListHeader(p: { back: string; backLabel: string; name: stri
 					{p.backLabel}
 				</a>
 			</p>
-			<h1>{p.name}</h1>
-			<div class="actions">
-				<button
-					type="button"
-					onClick={() => {
-						if (confirm(`Delete the ${p.noun} ${p.name}?`)) p.onDelete();
-					}}
-				>
-					Delete {p.noun}
-				</button>
-			</div>
+			{renaming ? (
+				<form class="inline-form" onSubmit={save}>
+					<label for="list-rename">Name</label>
+					<input id="list-rename" maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} autoFocus />
+					<button type="submit" class="primary">
+						Save name
+					</button>
+					<button type="button" onClick={() => (setRenaming(false), setError(''))}>
+						Cancel
+					</button>
+					{error && <span role="alert">{error}</span>}
+				</form>
+			) : (
+				<h1>{p.name}</h1>
+			)}
+			{p.readOnly ? (
+				<p class="hint">{p.readOnly}</p>
+			) : (
+				<div class="actions">
+					<button type="button" onClick={() => (setName(p.name), setRenaming(true))} disabled={renaming}>
+						Rename {p.noun}
+					</button>
+					<button
+						type="button"
+						onClick={() => {
+							if (confirm(`Delete the ${p.noun} ${p.name}?`)) p.onDelete();
+						}}
+					>
+						Delete {p.noun}
+					</button>
+				</div>
+			)}
 		</>
 	);
 }
