@@ -28,6 +28,7 @@ type userDTO struct {
 	PINLocked    bool       `json:"pinLocked"`
 	Playback     prefsDTO   `json:"playback"`
 	MaxBitrate   int64      `json:"maxBitrate"`
+	Downloads    bool       `json:"allowDownloads"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	LastLoginAt  *time.Time `json:"lastLoginAt"`
 	// ParentalControls are shown to admins and to the user themselves.
@@ -49,7 +50,7 @@ func toUser(u core.User) userDTO {
 	}
 	return userDTO{ID: string(u.ID), Username: u.Username, DisplayName: u.DisplayName, Admin: u.Admin, Disabled: u.Disabled,
 		AllLibraries: u.AllLibraries, LibraryIDs: libs, Hidden: u.Hidden, HasPassword: u.HasPassword(), HasPIN: u.HasPIN(),
-		PINLocked: u.PINLocked(), MaxBitrate: u.MaxBitrate, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
+		PINLocked: u.PINLocked(), MaxBitrate: u.MaxBitrate, Downloads: !u.NoDownloads, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
 		Playback: prefsDTO{AudioLanguage: u.Playback.AudioLanguage, SubtitleLanguage: u.Playback.SubtitleLanguage,
 			SubtitleMode: string(u.Playback.SubtitleMode), PlayDefaultAudio: u.Playback.PlayDefaultAudio},
 		ParentalControls: toParental(u.Parental)}

@@ -25,7 +25,9 @@ function fakeServer() {
 		// Bob's server gives image tokens, the same string across refreshes as the real one
 		// within its window; alice's is older and gives none.
 		const imageToken = user === 'bob' ? `it-${user}` : undefined;
-		return { accessToken: at, refreshToken: rt, imageToken, tokenType: 'Bearer', expiresIn: 900, user: { id: `id-${user}`, username: user, displayName: '', admin: user === 'alice' } };
+		// Bob's downloads are turned off.
+		const u = { id: `id-${user}`, username: user, displayName: '', admin: user === 'alice', allowDownloads: user !== 'bob' };
+		return { accessToken: at, refreshToken: rt, imageToken, tokenType: 'Bearer', expiresIn: 900, user: u };
 	};
 	const json = (status: number, body: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 	const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -158,6 +160,14 @@ describe('Api', () => {
 		await api.get('/x');
 		expect(store.current()!.accessToken).not.toBe('at-bob-1');
 		expect(api.mediaUrl('/items/1/images/Primary/0')).toBe(before);
+	});
+
+	it('remembers whose downloads are turned off', async () => {
+		const { api, store } = setup();
+		await api.login('alice', 'pw-a');
+		expect(store.current()!.noDownloads).toBe(false);
+		await api.login('bob', 'pw-b');
+		expect(store.current()!.noDownloads).toBe(true);
 	});
 
 	it('maps a network failure to status 0', async () => {

@@ -215,6 +215,7 @@ export class Api {
 			accessToken: t.accessToken,
 			refreshToken: t.refreshToken,
 			imageToken: t.imageToken,
+			noDownloads: t.user.allowDownloads === false,
 			expiresAt: this.now() + t.expiresIn * 1000,
 		};
 	}

@@ -11,6 +11,8 @@ export interface Account {
 	admin: boolean;
 	accessToken: string;
 	refreshToken: string;
+	/** noDownloads: an admin turned the user's downloads off (as of the last sign-in or refresh). */
+	noDownloads?: boolean;
 	/** imageToken opens images only and changes twice a day (absent from older servers). */
 	imageToken?: string;
 	/** When the access token expires, in ms since the epoch. */

@@ -6,6 +6,8 @@ export interface User {
 	username: string;
 	displayName: string;
 	admin: boolean;
+	/** allowDownloads is false when an admin turned the user's downloads off. */
+	allowDownloads?: boolean;
 }
 
 export interface TokenResponse {

@@ -26,6 +26,7 @@ export interface AdminUser {
 	allLibraries: boolean;
 	libraryIds: string[];
 	hasPassword: boolean;
+	allowDownloads: boolean;
 	lastLoginAt: string | null;
 	parentalControls: ParentalControls;
 }
