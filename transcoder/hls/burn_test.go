@@ -22,7 +22,7 @@ func TestBurnPictureSubtitles(t *testing.T) {
 	ff := ffmpegtest.RequireFFmpeg(t)
 	dir := t.TempDir()
 	sup := filepath.Join(dir, "subs.sup")
-	if err := os.WriteFile(sup, testmedia.PGS(640, 360, image.Rect(40, 40, 240, 140), 4*time.Second, 9*time.Second), 0o644); err != nil {
+	if err := os.WriteFile(sup, testmedia.PGS(640, 360, image.Rect(40, 40, 240, 140), testmedia.Cue{Start: 4 * time.Second, End: 9 * time.Second}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "with-pgs.mkv")

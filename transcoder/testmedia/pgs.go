@@ -7,11 +7,16 @@ import (
 	"time"
 )
 
+// Cue is when a PGS subtitle shows its box: from Start to End.
+type Cue struct{ Start, End time.Duration }
+
 // PGS returns a Blu-ray (PGS, .sup) subtitle stream for a width×height picture that shows one
-// opaque white box from start to end: a display set that draws it and one that clears it. Mux it
-// into a file (ffmpeg -i movie -i box.sup -map 0 -map 1 -c copy) to get a picture subtitle whose
-// presence in a decoded frame is a plain brightness check; no fonts or OCR needed.
-func PGS(width, height int, box image.Rectangle, start, end time.Duration) []byte {
+// opaque white box for each cue: a display set that draws it at the cue's start and one that
+// clears it at its end. Mux it into a file (ffmpeg -i movie -i box.sup -map 0 -map 1 -c copy) to
+// get a picture subtitle whose presence in a decoded frame is a plain brightness check; no fonts
+// or OCR needed. Like a real one, a subtitle seen from a seek point needs cues that start after
+// it: an encoder that starts after a cue began does not draw that cue.
+func PGS(width, height int, box image.Rectangle, cues ...Cue) []byte {
 	var out bytes.Buffer
 	seg := func(pts time.Duration, typ byte, payload []byte) {
 		out.WriteString("PG")
@@ -41,8 +46,6 @@ func PGS(width, height int, box image.Rectangle, start, end time.Duration) []byt
 		wds = append(wds, append(append(be16(x), be16(y)...), append(be16(w), be16(h)...)...)...)
 		seg(pts, 0x17, wds)
 	}
-	pcs(start, 0, true)
-	seg(start, 0x14, []byte{0, 0, 1, 235, 128, 128, 255}) // palette 0: entry 1 opaque white (Y 235)
 	var rle []byte
 	for range h {
 		rle = append(rle, 0, 0xc0|byte(w>>8), byte(w), 1, 0, 0) // w pixels of colour 1, end of line
@@ -51,9 +54,14 @@ func PGS(width, height int, box image.Rectangle, start, end time.Duration) []byt
 	n := len(rle) + 4
 	ods = append(ods, byte(n>>16), byte(n>>8), byte(n))
 	ods = append(ods, append(be16(w), be16(h)...)...)
-	seg(start, 0x15, append(ods, rle...))
-	seg(start, 0x80, nil) // end of display set
-	pcs(end, 1, false)
-	seg(end, 0x80, nil)
+	ods = append(ods, rle...)
+	for i, c := range cues {
+		pcs(c.Start, 2*i, true)
+		seg(c.Start, 0x14, []byte{0, 0, 1, 235, 128, 128, 255}) // palette 0: entry 1 opaque white (Y 235)
+		seg(c.Start, 0x15, ods)
+		seg(c.Start, 0x80, nil) // end of display set
+		pcs(c.End, 2*i+1, false)
+		seg(c.End, 0x80, nil)
+	}
 	return out.Bytes()
 }
