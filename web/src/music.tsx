@@ -1,6 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api';
 import { message, useApi, useAsync } from './context';
 import type { Decision, Engine } from './engine';
 import { openEngine } from './engines';
@@ -8,7 +7,7 @@ import { clock } from './format';
 import { Icon } from './icons';
 import { ProgressReporter } from './progress';
 import { current, cycleRepeat, jump, next, previous, queueOf, setShuffle, type Queue } from './queue';
-import { forgetQueue, loadQueue, saveQueue } from './queuestore';
+import { forgetQueue, loadQueue, saveQueue, stillThere } from './queuestore';
 import { href } from './router';
 import { SeekBar } from './seekbar';
 import { MemoryKV, type KV } from './store';
@@ -114,11 +113,10 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 	useEffect(() => {
 		const id = restored ? current(restored.queue).id : '';
 		if (!id) return;
-		api.get(`/items/${id}`).catch((e) => {
-			if (e instanceof ApiError && e.status === 404) {
-				forgetQueue(kv, userId);
-				setQueue((q) => (q === restored?.queue ? undefined : q));
-			}
+		stillThere((path) => api.get(path), id).then((ok) => {
+			if (ok) return;
+			forgetQueue(kv, userId);
+			setQueue((q) => (q === restored?.queue ? undefined : q));
 		});
 	}, []);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from './api';
 import { current, cycleRepeat, jump, queueOf, setShuffle } from './queue';
-import { forgetQueue, loadQueue, maxSaved, queueKey, saveQueue } from './queuestore';
+import { forgetQueue, loadQueue, maxSaved, queueKey, saveQueue, stillThere } from './queuestore';
 import { MemoryKV } from './store';
 import type { Item } from './types';
 
@@ -82,5 +83,22 @@ describe('the saved music queue', () => {
 		const kv = new MemoryKV();
 		kv.setItem(queueKey('u1'), JSON.stringify(good()));
 		expect(loadQueue(kv, 'u1')!.queue.pos).toBe(1);
+	});
+});
+
+describe('a restored track', () => {
+	it('is gone only when the server says 404', async () => {
+		const asked: string[] = [];
+		const answer = (e?: unknown) => async (path: string) => {
+			asked.push(path);
+			if (e) throw e;
+			return {};
+		};
+		expect(await stillThere(answer(), 't1')).toBe(true);
+		expect(asked).toEqual(['/items/t1']);
+		expect(await stillThere(answer(new ApiError(404, 'Not Found')), 't1')).toBe(false);
+		expect(await stillThere(answer(new ApiError(0, 'offline')), 't1')).toBe(true);
+		expect(await stillThere(answer(new ApiError(503, 'Unavailable')), 't1')).toBe(true);
+		expect(await stillThere(answer(new TypeError('fetch failed')), 't1')).toBe(true);
 	});
 });

@@ -3,6 +3,7 @@
 // the position in it, shuffle and repeat. The tracks are saved with the few fields the bar shows,
 // so restoring asks the server nothing but whether the current track still exists.
 
+import { ApiError } from './api';
 import type { Queue, Repeat } from './queue';
 import type { KV } from './store';
 import type { Item } from './types';
@@ -96,6 +97,18 @@ export function loadQueue(kv: KV, userId: string): Restored | undefined {
 /** forgetQueue removes the user's queue (its current track is gone from the server). */
 export function forgetQueue(kv: KV, userId: string): void {
 	kv.removeItem(queueKey(userId));
+}
+
+/** stillThere tells whether a restored track is still the user's to play: false when the server
+ * answers 404 (deleted, or out of their reach now); true on any other error (offline, a server
+ * restarting), where dropping the queue would lose it for nothing. */
+export async function stillThere(get: (path: string) => Promise<unknown>, id: string): Promise<boolean> {
+	try {
+		await get(`/items/${encodeURIComponent(id)}`);
+		return true;
+	} catch (e) {
+		return !(e instanceof ApiError && e.status === 404);
+	}
 }
 
 function isTrack(x: unknown): x is Item {
