@@ -414,6 +414,21 @@ async function main() {
 		const movie = await find('movie', opts.burnMovie);
 		const pgs = (await api(`/items/${movie.id}`)).files[0].streams.find((s) => s.type === 'subtitle' && s.codec === 'hdmv_pgs_subtitle');
 		if (!pgs) throw new Error(`${opts.burnMovie} has no PGS subtitle stream`);
+		// The server's own choice first: with subtitles always on in English, its decision burns the
+		// PGS track in, and the menu shows it chosen.
+		const was = (await api('/users/me')).playback;
+		let byServer;
+		await api('/users/me', 'PATCH', { playback: { subtitleMode: 'always', subtitleLanguage: 'eng' } });
+		try {
+			masters.length = 0;
+			await p().goto(`${opts.origin}/#/play/${movie.id}`);
+			await until(`a master playlist with subtitle=${pgs.index} by the server's choice`, async () => masters.find((u) => u.searchParams.get('subtitle') === String(pgs.index)));
+			await advances('the movie to play with the server\'s subtitle', 0, 0.5);
+			byServer = await checked('Subtitles');
+			if (byServer !== 'English (burned in)') throw new Error(`with the server's choice burnt in, the Subtitles menu checks ${byServer}`);
+		} finally {
+			await api('/users/me', 'PATCH', { playback: { subtitleMode: was.subtitleMode, subtitleLanguage: was.subtitleLanguage } });
+		}
 		await p().goto(`${opts.origin}/#/item/${movie.id}`);
 		await p().getByRole('link', { name: /^(Play|Resume)/ }).click();
 		await advances('the movie to play', 0, 1);
@@ -444,7 +459,7 @@ async function main() {
 		const off = await noBox('after Off');
 		const menuOff = await checked('Subtitles');
 		if (menuOff !== 'Off') throw new Error(`the Subtitles menu checks ${menuOff} after Off`);
-		return { menu: items, stream: pgs.index, plain, burnt, off, burnUrl: burnUrl.pathname + burnUrl.search.replace(/token=[^&]+/, 'token=…'), offQuery: offUrl.search.replace(/token=[^&]+/, 'token=…'), at, burntAt: s.currentTime, offAt: s2.currentTime, shot: shotPath };
+		return { byServer, menu: items, stream: pgs.index, plain, burnt, off, burnUrl: burnUrl.pathname + burnUrl.search.replace(/token=[^&]+/, 'token=…'), offQuery: offUrl.search.replace(/token=[^&]+/, 'token=…'), at, burntAt: s.currentTime, offAt: s2.currentTime, shot: shotPath };
 	});
 
 	await run.step('music-queue', async () => {

@@ -136,11 +136,18 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 			last = Date.now();
 			save();
 		};
+		// A seek (the restored start applied, or the user's) makes the element's time the one.
+		const onSeeked = () => {
+			savePos.current = undefined;
+			save();
+		};
 		a.addEventListener('timeupdate', onTime);
+		a.addEventListener('seeked', onSeeked);
 		a.addEventListener('pause', save);
 		addEventListener('pagehide', save);
 		return () => {
 			a.removeEventListener('timeupdate', onTime);
+			a.removeEventListener('seeked', onSeeked);
 			a.removeEventListener('pause', save);
 			removeEventListener('pagehide', save);
 		};
