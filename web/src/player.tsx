@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { message, useApi } from './context';
 import { Controls, toggle } from './controls';
-import type { Decision, Engine, EngineOptions, StreamPref } from './engine';
+import type { Decision, Engine, EngineOptions, Level, StreamPref } from './engine';
 import { openEngine } from './engines';
 import { useMusic } from './music';
 import { nextEpisode } from './nextepisode';
 import { ProgressReporter, type ProgressBody } from './progress';
 import { href } from './router';
 import { useThumbs } from './seekbar';
+import { burnedIn, chooseSubtitle, isPictureSubtitle, levelNear } from './subtitlemenu';
 import { isTextSubtitle } from './tracks';
 import type { Item, ItemDetail, MediaFile, UserData } from './types';
 import './player.css';
@@ -27,6 +28,11 @@ export function streamPref(): StreamPref {
 interface Load {
 	audioTrack?: number;
 	maxHeight?: number;
+	/** subtitle is the one asked of the decision (a picture one is burnt in; -1: none);
+	 * undefined leaves the choice to the server, as on the first load. */
+	subtitle?: number;
+	/** level is the quality played before a reload, chosen again when the stream has it. */
+	level?: Pick<Level, 'height' | 'original'>;
 	pref: StreamPref;
 	/** start is where to begin, in seconds. */
 	start: number;
@@ -127,7 +133,12 @@ export function Player({ id }: { id: string }) {
 		let eng: Engine | undefined;
 		startAt.current = load.start;
 		(async () => {
-			const d = await api.call<Decision>('POST', `/items/${id}/playback`, { file: file.id, audioTrack: load.audioTrack, maxHeight: load.maxHeight || undefined });
+			const d = await api.call<Decision>('POST', `/items/${id}/playback`, {
+				file: file.id,
+				audioTrack: load.audioTrack,
+				maxHeight: load.maxHeight || undefined,
+				subtitle: load.subtitle,
+			});
 			if (!live) return;
 			setDecision(d);
 			reportOpts.current.method = d.method === 'directplay' ? 'direct' : d.method === 'unplayable' ? undefined : d.method;
@@ -139,6 +150,11 @@ export function Player({ id }: { id: string }) {
 			}));
 			// The subtitle to show: the one shown before a reload, else the server's choice.
 			let pending = shownSub.current ?? (d.subtitle && d.subtitle.mode !== 'burn' ? d.subtitle.stream : -1);
+			if (burnedIn(d) >= 0) {
+				pending = -1; // one subtitle at a time: the picture drawn in
+				lastOn.current = burnedIn(d);
+			}
+			let level = load.level;
 			const o: EngineOptions = {
 				start: load.start,
 				subtitles: subs,
@@ -149,6 +165,11 @@ export function Player({ id }: { id: string }) {
 						pending = -1;
 						lastOn.current = s;
 						eng.setSubtitle(s);
+					}
+					if (level && eng && eng.levels().length > 0) {
+						const want = levelNear(eng.levels(), level);
+						level = undefined;
+						eng.setLevel(want);
 					}
 					setTick((n) => n + 1);
 				},
@@ -209,12 +230,35 @@ export function Player({ id }: { id: string }) {
 		if (counting) cancelRef.current?.focus();
 	}, [counting]);
 
-	const reload = (change: Partial<Load>) => {
+	// reload streams again from where the video is, with what is shown kept unless change says
+	// otherwise: the subtitle (burnt in, or a text track, then shown as `show`), the audio track
+	// and the quality.
+	const reload = (change: Partial<Load>, show?: number) => {
 		switching.current = true;
 		const v = videoRef.current!;
-		if (engine) shownSub.current = engine.subtitles().current ?? -1;
+		let level = load!.level;
+		if (engine) {
+			level = undefined;
+			shownSub.current = show ?? engine.subtitles().current ?? -1;
+			const l = engine.levels()[engine.level()];
+			if (l && change.maxHeight === undefined) level = { height: l.height, original: l.original };
+		}
+		const burned = burnedIn(decision);
+		const subtitle = burned >= 0 ? burned : (shownSub.current ?? load!.subtitle);
 		setEngine(undefined);
-		setLoad({ ...load!, ...change, start: v.currentTime });
+		setLoad({ ...load!, subtitle, level, ...change, start: v.currentTime });
+	};
+	const chooseSub = (s: number) => {
+		const pictures = file?.streams.filter(isPictureSubtitle).map((x) => x.index) ?? [];
+		const a = chooseSubtitle(s, pictures, burnedIn(decision));
+		if (!a) return;
+		if (s >= 0) lastOn.current = s;
+		if (a.kind === 'reload') {
+			reload({ subtitle: a.subtitle }, a.show);
+			return;
+		}
+		shownSub.current = s;
+		engine?.setSubtitle(s);
 	};
 	const back = item?.parentId && item.type === 'episode' ? href({ name: 'item', id: item.parentId }) : href({ name: 'item', id });
 	const thumbs = useThumbs(file && token ? api.url(`/items/${id}/thumbs/thumbs.vtt`, { file: file.id, token }) : undefined);
@@ -240,11 +284,7 @@ export function Player({ id }: { id: string }) {
 						thumbs={thumbs}
 						next={next}
 						onReload={reload}
-						onSubtitle={(s) => {
-							shownSub.current = s;
-							if (s >= 0) lastOn.current = s;
-							engine?.setSubtitle(s);
-						}}
+						onSubtitle={chooseSub}
 						lastSubtitle={() => lastOn.current}
 						onPref={(p) => {
 							localStorage.setItem(prefKey, p);

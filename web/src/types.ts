@@ -60,7 +60,7 @@ export interface MediaFile {
 	id: string;
 	durationMs: number;
 	version: string;
-	streams: { index: number; type: string; codec: string; language?: string; title?: string; height?: number; default?: boolean }[];
+	streams: { index: number; type: string; codec: string; language?: string; title?: string; height?: number; default?: boolean; external?: string }[];
 }
 
 export interface ItemDetail extends Item {
