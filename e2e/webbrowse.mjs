@@ -46,7 +46,7 @@ try {
 }
 
 const run = new Run(opts);
-watchdog(run, opts.timeout * 18 + 30);
+watchdog(run, opts.timeout * 19 + 30);
 const ms = () => opts.timeout * 1000;
 const p = () => run.page;
 
@@ -296,6 +296,25 @@ async function main() {
 		const carol = (await api('/users')).items.find((u) => u.username === opts.pinUser);
 		if (!road || JSON.stringify(road.sharedWith) !== JSON.stringify([carol.id])) throw new Error(`the server has ${JSON.stringify(road)}`);
 		return { sharedWith: road.sharedWith, shot: await shot('playlist-share') };
+	});
+
+	await run.step('playlist-play', async () => {
+		// Play all plays the first entry in the player; at its end the next entry follows.
+		const road = (await api('/playlists')).items.find((x) => x.name === 'Road trip 2');
+		const order = (await api(`/playlists/${road.id}/entries`)).items.map((e) => e.item.id);
+		await p().getByRole('button', { name: '▶ Play all' }).click();
+		await until('the first entry playing', async () => p().url().endsWith(`#/play/${order[0]}?playlist=${road.id}`) &&
+			(await p().evaluate(() => { const v = document.querySelector('video'); return !!v && v.currentTime > 0.5; })));
+		await p().evaluate(() => { const v = document.querySelector('video'); v.currentTime = v.duration - 0.5; });
+		const dialog = p().getByRole('alertdialog', { name: 'Next in the playlist' });
+		await dialog.waitFor({ timeout: ms() });
+		const text = await dialog.innerText();
+		const endShot = await shot('playlist-next');
+		await dialog.getByRole('link', { name: 'Play now' }).click();
+		await until('the second entry', async () => p().url().endsWith(`#/play/${order[1]}?playlist=${road.id}`));
+		await p().goto(`${opts.origin}/#/playlist/${road.id}`);
+		await p().getByRole('heading', { name: 'Road trip 2', level: 1 }).waitFor({ timeout: ms() });
+		return { order, text, shot: endShot };
 	});
 
 	await run.step('stats', async () => {

@@ -45,6 +45,8 @@ interface Props {
 	load?: { maxHeight?: number; pref: StreamPref; audioTrack?: number };
 	thumbs: Thumb[];
 	next: Item | null;
+	/** playlist is the playlist being played, whose next entry next is. */
+	playlist?: string;
 	onReload: (change: { audioTrack?: number; maxHeight?: number; pref?: StreamPref }) => void;
 	/** onSubtitle shows a subtitle (-1: none), text in place or a picture burnt in. */
 	onSubtitle: (stream: number) => void;
@@ -143,7 +145,7 @@ export function Controls(p: Props) {
 			case 'subtitles':
 				return subtitleOnOff();
 			case 'next':
-				if (p.next) location.hash = href({ name: 'play', id: p.next.id });
+				if (p.next) location.hash = href({ name: 'play', id: p.next.id, playlist: p.playlist });
 				return;
 			case 'help':
 				return setHelp(!help);
@@ -223,8 +225,8 @@ export function Controls(p: Props) {
 					disabled={!e}
 				/>
 				{p.next && (
-					<a class="button" href={href({ name: 'play', id: p.next.id })} title={p.next.title}>
-						Next episode
+					<a class="button" href={href({ name: 'play', id: p.next.id, playlist: p.playlist })} title={p.next.title}>
+						{p.playlist ? 'Next' : 'Next episode'}
 					</a>
 				)}
 				<button type="button" aria-label="Keyboard shortcuts" aria-expanded={help} onClick={() => setHelp(!help)}>

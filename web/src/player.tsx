@@ -4,7 +4,7 @@ import { Controls, toggle } from './controls';
 import type { Decision, Engine, EngineOptions, Level, StreamPref } from './engine';
 import { openEngine } from './engines';
 import { useMusic } from './music';
-import { nextEpisode } from './nextepisode';
+import { nextEpisode, nextInPlaylist } from './nextepisode';
 import { ProgressReporter, type ProgressBody } from './progress';
 import { href } from './router';
 import { useThumbs } from './seekbar';
@@ -40,8 +40,9 @@ interface Load {
 
 /** Player plays a video item: the engine the server's playback decision calls for, from the
  * user's resume point, with its own controls (seek previews, audio, subtitle and quality menus,
- * keyboard shortcuts), progress reports, and the next episode at the end of one. */
-export function Player({ id }: { id: string }) {
+ * keyboard shortcuts), progress reports, and at the end the next episode, or the next entry of
+ * the playlist it plays (playlist). */
+export function Player({ id, playlist }: { id: string; playlist?: string }) {
 	const api = useApi();
 	const music = useMusic();
 	const videoRef = useRef<HTMLVideoElement>(null);
@@ -91,12 +92,13 @@ export function Player({ id }: { id: string }) {
 			setFile(f);
 			setToken(mt.token);
 			setLoad({ pref: streamPref(), start: ud.played ? 0 : ud.positionMs / 1000 });
-			nextEpisode((path, q) => api.get(path, q), it).then((n) => live && setNext(n), () => {});
+			const get = <T,>(path: string, q?: Record<string, string | number>) => api.get<T>(path, q);
+			(playlist ? nextInPlaylist(get, playlist, id) : nextEpisode(get, it)).then((n) => live && setNext(n), () => {});
 		})().catch((e) => live && setError(message(e)));
 		return () => {
 			live = false;
 		};
-	}, [api, id]);
+	}, [api, id, playlist]);
 
 	// Progress reports, one reporter for the item's whole play.
 	useEffect(() => {
@@ -216,7 +218,7 @@ export function Player({ id }: { id: string }) {
 	useEffect(() => {
 		if (countdown === null || !next) return;
 		if (countdown <= 0) {
-			location.hash = href({ name: 'play', id: next.id });
+			location.hash = href({ name: 'play', id: next.id, playlist });
 			return;
 		}
 		const t = setTimeout(() => setCountdown(countdown - 1), 1000);
@@ -283,6 +285,7 @@ export function Player({ id }: { id: string }) {
 						load={load}
 						thumbs={thumbs}
 						next={next}
+						playlist={playlist}
 						onReload={reload}
 						onSubtitle={chooseSub}
 						lastSubtitle={() => lastOn.current}
@@ -293,12 +296,12 @@ export function Player({ id }: { id: string }) {
 					/>
 				)}
 				{countdown !== null && next && (
-					<div class="next-up" role="alertdialog" aria-label="Next episode" aria-live="polite" onKeyDown={(e) => e.key === 'Escape' && setCountdown(null)}>
+					<div class="next-up" role="alertdialog" aria-label={playlist ? 'Next in the playlist' : 'Next episode'} aria-live="polite" onKeyDown={(e) => e.key === 'Escape' && setCountdown(null)}>
 						<p>
-							Next episode in {countdown} s: <strong>{next.title}</strong>
+							{playlist ? 'Next in the playlist' : 'Next episode'} in {countdown} s: <strong>{next.title}</strong>
 						</p>
 						<div class="actions">
-							<a class="button primary" href={href({ name: 'play', id: next.id })}>
+							<a class="button primary" href={href({ name: 'play', id: next.id, playlist })}>
 								Play now
 							</a>
 							<button type="button" ref={cancelRef} onClick={() => setCountdown(null)}>

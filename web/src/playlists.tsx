@@ -6,6 +6,7 @@ import { clock, subtitle } from './format';
 import { afterFor } from './reorder';
 import { href } from './router';
 import { DownloadButton } from './downloadbutton';
+import { useMusic } from './music';
 import { SharePanel, usePeople } from './sharepanel';
 import { ErrorBox, OwnedListHeader, Poster, Spinner } from './ui';
 import type { Playlist, PlaylistEntry } from './wire';
@@ -67,6 +68,14 @@ export function PlaylistPage({ id }: { id: string }) {
 	const [error, setError] = useState('');
 	const list = entries.data?.items ?? [];
 	const people = usePeople();
+	const music = useMusic();
+	// A playlist of tracks plays in the music bar; one with videos in the player, entry after entry.
+	const playAll = () => {
+		if (list.length === 0) return;
+		const items = list.map((e) => e.item);
+		if (items.every((it) => it.type === 'track')) music.play(items, 0);
+		else location.hash = href({ name: 'play', id: items[0].id, playlist: id });
+	};
 	// A playlist shared with the user by someone else is theirs to play, not to change.
 	const owned = !info.data || info.data.ownerId === api.store.current()?.userId || !!api.store.current()?.admin;
 
@@ -110,6 +119,13 @@ export function PlaylistPage({ id }: { id: string }) {
 			{error && <ErrorBox error={error} />}
 			{entries.error && <ErrorBox error={entries.error} />}
 			{entries.data && list.length === 0 && <p class="empty">This playlist is empty. Add items from their pages.</p>}
+			{list.length > 0 && (
+				<div class="actions">
+					<button type="button" class="primary" onClick={playAll}>
+						▶ Play all
+					</button>
+				</div>
+			)}
 			{list.length > 0 && <DownloadButton source={{ kind: 'playlist', id }} all />}
 			<ol class="rows entries" aria-label="Entries">
 				{list.map((e, i) => (
