@@ -16,7 +16,8 @@ import (
 )
 
 // TestBurnPictureSubtitles muxes a PGS subtitle into the fixture and checks that a rendition
-// burning it in shows its white box where and when the subtitle says, and one without does not.
+// burning it in shows its white box where and when the subtitle says, also in an encode that
+// starts while the subtitle is on screen (a seek), and one without does not.
 func TestBurnPictureSubtitles(t *testing.T) {
 	src := source(t)
 	ff := ffmpegtest.RequireFFmpeg(t)
@@ -50,7 +51,10 @@ func TestBurnPictureSubtitles(t *testing.T) {
 	// 640x360, so at 320x180 the middle of it is around (70, 45).
 	brightness := func(spec Spec) float64 {
 		t.Helper()
-		data := append(e.fetch(t, pgsSrc, spec, -1), e.fetch(t, pgsSrc, spec, 3)...)
+		// Segment 3 first, as a seek asks for it: the encode then starts at 6 s, after the
+		// subtitle came on screen (4 s), and must still draw it.
+		seg := e.fetch(t, pgsSrc, spec, 3)
+		data := append(e.fetch(t, pgsSrc, spec, -1), seg...)
 		in := filepath.Join(t.TempDir(), "seg.mp4")
 		if err := os.WriteFile(in, data, 0o644); err != nil {
 			t.Fatal(err)
