@@ -33,7 +33,9 @@ export function Metadata({ id }: { id: string }) {
 				</a>
 			</div>
 			{done && <p role="status">{done}</p>}
-			<Fields key={`${it.id}-${version}`} item={it} onSaved={() => changed('Saved.')} />
+			{/* Keyed on the load too: while a change reloads the item, useAsync keeps the old one, and
+			    a form started from it would keep showing the old values (Fix match's new overview). */}
+			<Fields key={`${it.id}-${version}-${item.loading ? 'reloading' : 'loaded'}`} item={it} onSaved={() => changed('Saved.')} />
 			<Identify item={it} onDone={() => changed('Identified: the metadata was fetched again.')} />
 			<ArtworkEditor id={id} version={version} onChanged={changed} />
 		</>
