@@ -123,6 +123,7 @@ type imageDTO struct {
 	Index    int    `json:"index"`
 	Source   string `json:"source"`
 	BlurHash string `json:"blurHash,omitempty"`
+	Tag      string `json:"tag"` // see imageTag
 }
 
 type itemDetailDTO struct {
@@ -166,7 +167,7 @@ func toItemDetail(it core.Item, files []core.MediaFile, m core.Metadata) itemDet
 		if im.Path == "" {
 			src = "remote"
 		}
-		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src}
+		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src, Tag: imageTag(im)}
 		count[im.Kind]++
 	}
 	return d

@@ -51,15 +51,16 @@ const maxImport = 256 << 10
 
 // env is a native API over a real SQLite store, with every response checked against the spec.
 type env struct {
-	t      *testing.T
-	engine *gin.Engine
-	spec   *openapitest.Validator
-	clock  *clock
-	stores store.Stores
-	key    []byte
-	admin  string // an admin's access token
-	media  string // the folder local artwork may be served from
-	logs   *logring.Ring
+	t       *testing.T
+	engine  *gin.Engine
+	spec    *openapitest.Validator
+	clock   *clock
+	stores  store.Stores
+	key     []byte
+	admin   string // an admin's access token
+	media   string // the folder local artwork may be served from
+	uploads string // where uploaded pictures go
+	logs    *logring.Ring
 }
 
 func newEnv(t *testing.T) *env {
@@ -104,8 +105,8 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 	scanner := scan.New(st.Media, st.Libraries, opt.prober, scan.Options{NewID: newID, Now: clk.Now,
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
-	media := t.TempDir()
-	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), AllowedRoots: func() []string { return []string{media} }})
+	media, uploads := t.TempDir(), t.TempDir()
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, AllowedRoots: func() []string { return []string{media} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media, logs: logs}
+	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media, uploads: uploads, logs: logs}
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ package native
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -135,12 +136,20 @@ type itemService interface {
 	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
 	Person(ctx context.Context, c core.Caller, name string) (core.Person, error)
 	PersonImage(ctx context.Context, c core.Caller, name string) (core.Image, error)
+	Images(ctx context.Context, c core.Caller, id core.ItemID) ([]core.Image, error)
+	SelectImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Metadata, error)
+	AddImage(ctx context.Context, c core.Caller, id core.ItemID, img core.Image) (core.Metadata, error)
+	DeleteImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, core.Metadata, error)
 }
 
 // artworkService is what the handlers need from artwork.Service.
 type artworkService interface {
 	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
 	BlurHash(ctx context.Context, img core.Image) (string, error)
+	Save(ctx context.Context, kind core.ImageKind, r io.Reader) (core.Image, error)
+	Uploaded(img core.Image) bool
+	Remove(img core.Image) error
+	Size(ctx context.Context, img core.Image) (width, height int, ok bool)
 }
 
 // scanService is what the handlers need from scan.Scanner.
@@ -180,6 +189,8 @@ type Deps struct {
 	MaxBody  int64 // bytes per request body
 	// MaxImport is the largest import document, in bytes (64 MiB by default).
 	MaxImport int64
+	// MaxImage is the largest uploaded picture, in bytes (20 MiB by default).
+	MaxImage int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address; none by default.
 	TrustedProxies []string
 	// Logs holds the server's latest log records for GET /system/logs; nil keeps none.
@@ -205,6 +216,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	if d.MaxImport <= 0 {
 		d.MaxImport = 64 << 20
+	}
+	if d.MaxImage <= 0 {
+		d.MaxImage = 20 << 20
 	}
 	return &Handler{Deps: d, docs: docs}, nil
 }
@@ -286,6 +300,10 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/items/:id", h.getItem)
 	a.PATCH("/items/:id", h.editItem)
 	a.POST("/items/:id/identify", h.identifyItem)
+	a.GET("/items/:id/images", h.listImages)
+	a.POST("/items/:id/images/:kind", h.uploadImage)
+	a.POST("/items/:id/images/:kind/:index/select", h.selectImage)
+	a.DELETE("/items/:id/images/:kind/:index", h.deleteImage)
 	a.POST("/items/:id/media-token", h.mediaToken)
 	a.POST("/items/:id/playback", h.playbackInfo)
 	a.GET("/items/:id/downloads", h.itemDownloads)
@@ -351,12 +369,17 @@ func (h *Handler) Engine() *gin.Engine {
 }
 
 // bodyLimit bounds request bodies: MaxBody, or MaxImport for the import routes, whose documents
-// hold a user's whole history.
+// hold a user's whole history, or MaxImage for uploaded pictures.
 func (h *Handler) bodyLimit() gin.HandlerFunc {
 	normal, large := middleware.BodyLimit(h.MaxBody, time.Minute), middleware.BodyLimit(max(h.MaxBody, h.MaxImport), 5*time.Minute)
+	picture := middleware.BodyLimit(max(h.MaxBody, h.MaxImage), 5*time.Minute)
 	return func(c *gin.Context) {
-		if strings.HasSuffix(c.FullPath(), "/import") {
+		switch {
+		case strings.HasSuffix(c.FullPath(), "/import"):
 			large(c)
+			return
+		case c.FullPath() == "/api/v1/items/:id/images/:kind" && c.Request.Method == http.MethodPost:
+			picture(c)
 			return
 		}
 		normal(c)

@@ -170,6 +170,26 @@ describe('Api', () => {
 		expect(store.current()!.noDownloads).toBe(true);
 	});
 
+	it('sends a Blob as it is, with its own type', async () => {
+		const { api } = setup();
+		await api.login('alice', 'pw-a');
+		const seen: { type?: string; body?: unknown }[] = [];
+		const upload = new Api(api.store, {
+			fetch: async (_u, init) => {
+				seen.push({ type: (init?.headers as Record<string, string>)['Content-Type'], body: init?.body });
+				return new Response('{"items":[]}', { status: 201 });
+			},
+			now: () => 1_000_000,
+		});
+		const png = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+		await upload.call('POST', '/items/1/images/Primary', png);
+		await upload.call('POST', '/items/1/images/Primary', new Blob(['x']));
+		await upload.call('PATCH', '/items/1', { title: 'T' });
+		expect(seen[0]).toEqual({ type: 'image/png', body: png });
+		expect(seen[1].type).toBe('application/octet-stream');
+		expect(seen[2]).toEqual({ type: 'application/json', body: '{"title":"T"}' });
+	});
+
 	it('maps a network failure to status 0', async () => {
 		const api = new Api(new TokenStore(new MemoryKV()), { fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
 		await expect(api.login('a', 'b')).rejects.toMatchObject({ status: 0, title: 'Network error' });

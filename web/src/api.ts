@@ -181,11 +181,14 @@ export class Api {
 
 	private async send<T>(method: string, path: string, body?: unknown, query?: Query, token?: string, keepalive = false): Promise<T> {
 		const headers: Record<string, string> = { Accept: 'application/json' };
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
+		// A Blob (an uploaded picture) goes as it is, with its own type; anything else as JSON.
+		const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+		if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
 		if (token) headers.Authorization = `Bearer ${token}`;
 		let resp: Response;
 		try {
-			resp = await this.fetchFn(this.url(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive });
+			const payload = body === undefined ? undefined : raw ? body : JSON.stringify(body);
+			resp = await this.fetchFn(this.url(path, query), { method, headers, body: payload, keepalive });
 		} catch (e) {
 			throw new ApiError(0, 'Network error', e instanceof Error ? e.message : String(e));
 		}

@@ -53,7 +53,7 @@ export function Details({ id }: { id: string }) {
 			<div class="details-head">
 				<div class="details-poster">
 					<Blurred item={it}>
-						<Poster item={it} width={400} />
+						<Poster item={it} width={400} tag={it.images.find((i) => i.kind === 'Primary' && i.index === 0)?.tag} />
 					</Blurred>
 				</div>
 				<div class="details-text">

@@ -69,7 +69,7 @@ export interface ItemDetail extends Item {
 	genres: string[];
 	studios: string[];
 	people: { name: string; kind: string; role?: string }[];
-	images: { kind: string; index: number; blurHash?: string }[];
+	images: { kind: string; index: number; blurHash?: string; tag?: string }[];
 	officialRating?: string;
 	communityScore?: number;
 	collection?: string;

@@ -5,8 +5,10 @@ import { subtitle } from './format';
 import { href } from './router';
 import type { Item, UserData } from './types';
 
-/** Poster is an item's primary image, or its initial on a tinted tile when it has none. */
-export function Poster({ item, width = 300 }: { item: Item; width?: number }) {
+/** Poster is an item's primary image, or its initial on a tinted tile when it has none. With the
+ * picture's tag (known on an item's page) the URL names that picture, not "the first poster":
+ * after an admin picks another one, the new URL cannot come from the browser's cache. */
+export function Poster({ item, width = 300, tag }: { item: Item; width?: number; tag?: string }) {
 	const api = useApi();
 	const [failed, setFailed] = useState(false);
 	if (failed) {
@@ -19,7 +21,7 @@ export function Poster({ item, width = 300 }: { item: Item; width?: number }) {
 	return (
 		<img
 			class="poster"
-			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80 })}
+			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80, tag })}
 			alt=""
 			loading="lazy"
 			decoding="async"
