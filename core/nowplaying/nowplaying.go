@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/playback"
 )
 
 // DefaultTimeout is how long a playback may go without a report before it no longer counts:
@@ -310,4 +311,34 @@ func orPtr[T any](p, def *T) *T {
 		return def
 	}
 	return p
+}
+
+// FromDecision returns the play method of a playback decision and, unless it is direct play, the
+// transcode it describes; ok is false for an unplayable file. reasons replace the decision's
+// when not nil (a facade may add its own, as Jellyfin does for burnt-in subtitles).
+func FromDecision(d playback.Decision, reasons []playback.Reason) (method core.PlayMethod, t *Transcode, ok bool) {
+	switch d.Method {
+	case playback.DirectPlay:
+		return core.PlayDirect, nil, true
+	case playback.Remux:
+		method = core.PlayRemux
+	case playback.Transcode:
+		method = core.PlayTranscode
+	default:
+		return "", nil, false
+	}
+	if reasons == nil {
+		reasons = d.Reasons
+	}
+	t = &Transcode{Reasons: make([]string, len(reasons)), Protocol: d.Protocol, Container: d.Container}
+	for i, r := range reasons {
+		t.Reasons[i] = string(r)
+	}
+	if v := d.Video; v != nil {
+		t.VideoCodec, t.VideoCopy, t.Width, t.Height, t.Bitrate = v.Codec, v.Copy, v.Width, v.Height, v.Bitrate
+	}
+	if a := d.Audio; a != nil {
+		t.AudioCodec, t.AudioCopy, t.Channels = a.Codec, a.Copy, a.Channels
+	}
+	return method, t, true
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/playback"
 )
 
 // clock is a settable time for the registry.
@@ -195,4 +196,28 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestFromDecision(t *testing.T) {
+	d := playback.Decision{Method: playback.Transcode, Reasons: []playback.Reason{playback.VideoCodecNotSupported}, Protocol: "hls",
+		Container: "fmp4", Video: &playback.VideoTarget{Codec: "h264", Width: 1280, Height: 720, Bitrate: 3_000_000},
+		Audio: &playback.AudioTarget{Copy: true, Codec: "aac", Channels: 2}}
+	m, tc, ok := FromDecision(d, nil)
+	want := Transcode{Reasons: []string{"VideoCodecNotSupported"}, Protocol: "hls", Container: "fmp4", VideoCodec: "h264", Width: 1280,
+		Height: 720, Bitrate: 3_000_000, AudioCodec: "aac", AudioCopy: true, Channels: 2}
+	if !ok || m != core.PlayTranscode || tc == nil || fmt.Sprint(*tc) != fmt.Sprint(want) {
+		t.Fatalf("FromDecision = %v %+v %v", m, tc, ok)
+	}
+	if _, tc, _ = FromDecision(d, []playback.Reason{playback.SubtitleCodecNotSupported}); tc.Reasons[0] != "SubtitleCodecNotSupported" {
+		t.Fatalf("reasons = %v", tc.Reasons)
+	}
+	if m, tc, ok = FromDecision(playback.Decision{Method: playback.DirectPlay}, nil); !ok || m != core.PlayDirect || tc != nil {
+		t.Fatalf("direct play = %v %+v %v", m, tc, ok)
+	}
+	if m, _, _ = FromDecision(playback.Decision{Method: playback.Remux}, nil); m != core.PlayRemux {
+		t.Fatalf("remux = %v", m)
+	}
+	if _, _, ok = FromDecision(playback.Decision{Method: playback.Unplayable}, nil); ok {
+		t.Fatal("unplayable is a method")
+	}
 }
