@@ -154,10 +154,11 @@ func (r *Registry) Report(p Playback) {
 	r.m[p.Key] = &p
 }
 
-// apply fills p with a decision's details where they agree: the method, when p says one, must be
-// the decision's.
+// apply fills p with a decision's details where they agree: direct play or not, when p says, and
+// the file. Within "not direct" the decision's method wins: Jellyfin clients report any stream of
+// the transcoding URL as Transcode, copied video or not.
 func (r *Registry) apply(p *Playback, d decision) {
-	if p.Method != "" && p.Method != d.method {
+	if p.Method != "" && (p.Method == core.PlayDirect) != (d.method == core.PlayDirect) {
 		return
 	}
 	if p.File != "" && d.file != "" && p.File != d.file {

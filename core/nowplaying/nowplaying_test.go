@@ -104,6 +104,12 @@ func TestDecidedFillsReports(t *testing.T) {
 	if p, _ = r.Get("s2"); p.Method != core.PlayDirect || p.Transcode != nil {
 		t.Fatalf("contradicted decision applied: %+v", p)
 	}
+	// A remux reported as a transcode (Jellyfin clients do) takes the decision's method.
+	r.Decided("s4", heat.ID, "f1", core.PlayRemux, direct, nil, nil)
+	r.Report(Playback{Key: "s4", Item: heat, Method: core.PlayTranscode})
+	if p, _ = r.Get("s4"); p.Method != core.PlayRemux || p.Transcode != direct {
+		t.Fatalf("remux reported as a transcode: %+v", p)
+	}
 	// A decision for another item does not apply.
 	r.Decided("s3", "alien", "f9", core.PlayTranscode, tc, nil, nil)
 	r.Report(Playback{Key: "s3", Item: heat})
