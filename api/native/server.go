@@ -16,6 +16,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/openapi"
 )
@@ -197,6 +198,9 @@ type Deps struct {
 	Logs logSource
 	// Encoders reports the HLS/DASH encoder runs for GET /system/transcodes.
 	Encoders encoderStats
+	// NowPlaying is what every client plays, which progress reports feed and GET /system/playing
+	// reads; nil keeps nothing.
+	NowPlaying *nowplaying.Registry
 }
 
 // Handler is the native API.
@@ -332,6 +336,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/ratings", h.listRatings)
 	a.GET("/system/logs", h.systemLogs)
 	a.GET("/system/transcodes", h.systemTranscodes)
+	a.GET("/system/playing", h.systemPlaying)
 	a.POST("/boxsets", h.createBoxSet)
 	a.POST("/boxsets/:id/items", h.addToBoxSet)
 	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)
