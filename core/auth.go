@@ -52,7 +52,9 @@ type Tokens struct {
 	Access  string
 	Refresh string
 	// Device is the opaque device token of a LoginDevice: it works until the session ends.
-	Device    string
+	Device string
+	// Images is the session's image token (see ImageToken).
+	Images    string
 	ExpiresIn time.Duration
 	User      User
 	Session   Session
@@ -262,15 +264,45 @@ func (a *Auth) Authenticate(ctx context.Context, credential, address string) (Ca
 // segments, images): it also accepts a media token for that item (see MediaToken).
 // A credential checked here is trusted for mediaCacheTTL without the database.
 func (a *Auth) AuthenticateMedia(ctx context.Context, credential, address string, item ItemID) (Caller, error) {
+	return a.authenticateFor(ctx, credential, address, &resource{item: item})
+}
+
+// AuthenticateImage is Authenticate for the image routes: it also accepts the session's image
+// token (see ImageToken), and a media token for the item whose image it is (item; "" for an
+// image that belongs to no item, such as a person's).
+func (a *Auth) AuthenticateImage(ctx context.Context, credential, address string, item ItemID) (Caller, error) {
+	return a.authenticateFor(ctx, credential, address, &resource{item: item, image: true})
+}
+
+// resource is what a limited token must open: the media routes of an item, or an image.
+type resource struct {
+	item  ItemID
+	image bool
+}
+
+// opens tells whether a limited token with claims c opens r.
+func (r *resource) opens(c accessClaims) bool {
+	switch {
+	case r == nil:
+		return false
+	case c.Scope == scopeMedia:
+		return r.item != "" && c.Item == string(r.item)
+	case c.Scope == scopeImages:
+		return r.image
+	}
+	return false
+}
+
+func (a *Auth) authenticateFor(ctx context.Context, credential, address string, r *resource) (Caller, error) {
 	now := a.now()
-	if c, ok := a.media.get(credential, item, now); ok {
+	if c, ok := a.media.get(credential, r, now); ok {
 		return c, nil
 	}
-	c, err := a.authenticate(ctx, credential, address, &item)
+	c, err := a.authenticate(ctx, credential, address, r)
 	if err == nil && credential != "" {
 		e := cachedCaller{caller: c, until: now.Add(mediaCacheTTL)}
 		if _, _, claims, err := a.sign.verifyAny(credential, now); err == nil && claims.Scope != "" {
-			e.item = item
+			e.claims = &claims
 		}
 		a.media.put(credential, e)
 	}
@@ -291,7 +323,26 @@ func (a *Auth) MediaToken(c Caller, item ItemID) (string, error) {
 	return a.sign.signMedia(c.UserID, c.SessionID, item, a.now(), MediaTokenTTL)
 }
 
-func (a *Auth) authenticate(ctx context.Context, credential, address string, item *ItemID) (Caller, error) {
+// ImageTokenWindow and ImageTokenTTL shape image tokens: every one signed within a window of
+// ImageTokenWindow is the same string and lasts ImageTokenTTL from the window's start, so it
+// has between 24 and 36 hours left when handed out.
+const (
+	ImageTokenWindow = 12 * time.Hour
+	ImageTokenTTL    = 36 * time.Hour
+)
+
+// ImageToken returns a token that opens only the image routes, of every item the session's user
+// may see: what a client puts in <img> URLs. Unlike an access token, which changes at every
+// refresh, it stays the same for ImageTokenWindow, so the browser's cache of posters holds. It is
+// bound to the session like a media token. An API key caller gets "".
+func (a *Auth) ImageToken(c Caller) (string, error) {
+	if c.SessionID == "" || c.UserID == "" {
+		return "", nil
+	}
+	return a.sign.signImages(c.UserID, c.SessionID, a.now())
+}
+
+func (a *Auth) authenticate(ctx context.Context, credential, address string, r *resource) (Caller, error) {
 	if credential == "" {
 		return Caller{}, fmt.Errorf("no credentials: %w", ErrUnauthenticated)
 	}
@@ -313,10 +364,7 @@ func (a *Auth) authenticate(ctx context.Context, credential, address string, ite
 	if err != nil {
 		return Caller{}, err
 	}
-	switch {
-	case claims.Scope == "":
-	case claims.Scope == scopeMedia && item != nil && *item != "" && claims.Item == string(*item):
-	default:
+	if claims.Scope != "" && !r.opens(claims) {
 		return Caller{}, fmt.Errorf("a %s token for another resource: %w", claims.Scope, ErrUnauthenticated)
 	}
 	s, err := a.sessions.Session(ctx, sid)
@@ -385,7 +433,11 @@ func (a *Auth) tokens(u User, s Session, refresh string, now time.Time) (Tokens,
 	if err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{Access: access, Refresh: refresh, ExpiresIn: a.cfg.AccessTTL, User: u, Session: s}, nil
+	images, err := a.sign.signImages(u.ID, s.ID, now)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{Access: access, Refresh: refresh, Images: images, ExpiresIn: a.cfg.AccessTTL, User: u, Session: s}, nil
 }
 
 // cleanDevice bounds what clients may write into a session row.

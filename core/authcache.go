@@ -19,15 +19,15 @@ type callerCache struct {
 
 type cachedCaller struct {
 	caller Caller
-	item   ItemID // the item a media token was checked for; "" for an access token or API key
+	claims *accessClaims // a limited token's claims, checked again for each resource; nil for full credentials
 	until  time.Time
 }
 
-func (c *callerCache) get(cred string, item ItemID, now time.Time) (Caller, bool) {
+func (c *callerCache) get(cred string, r *resource, now time.Time) (Caller, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[cred]
-	if !ok || now.After(e.until) || e.item != "" && e.item != item {
+	if !ok || now.After(e.until) || e.claims != nil && !r.opens(*e.claims) {
 		return Caller{}, false
 	}
 	return e.caller, true

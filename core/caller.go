@@ -1,5 +1,7 @@
 package core
 
+import "fmt"
+
 // Caller is who is asking: a signed-in user on a session, or an API key. Facades build it once per
 // request with Auth.Authenticate and pass it to every service call.
 type Caller struct {
@@ -12,11 +14,14 @@ type Caller struct {
 	Libraries    []LibraryID
 	// Parental, when set, hides items its rules block (see ParentalControls.Allows).
 	Parental *ParentalControls
+	// NoDownloads forbids downloads (User.NoDownloads); API keys may download.
+	NoDownloads bool
 }
 
 // CallerOf returns the caller a user is, on session s (empty for a token without one).
 func CallerOf(u User, s SessionID) Caller {
-	c := Caller{UserID: u.ID, SessionID: s, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs}
+	c := Caller{UserID: u.ID, SessionID: s, Admin: u.Admin, AllLibraries: u.AllLibraries, Libraries: u.LibraryIDs,
+		NoDownloads: u.NoDownloads}
 	if u.Parental.Restricts() {
 		p := u.Parental
 		c.Parental = &p
@@ -27,6 +32,14 @@ func CallerOf(u User, s SessionID) Caller {
 // CanSeeItem reports whether the caller may see the item: its library, and its rating and tags.
 func (c Caller) CanSeeItem(it Item) bool {
 	return c.CanSee(it.LibraryID) && c.Parental.Allows(it)
+}
+
+// RequireDownloads answers ErrForbidden when the caller may not download files for offline use.
+func (c Caller) RequireDownloads() error {
+	if c.NoDownloads {
+		return fmt.Errorf("downloads are turned off for this user: %w", ErrForbidden)
+	}
+	return nil
 }
 
 // IsUser reports whether the caller is a user (as opposed to an API key, which has none).

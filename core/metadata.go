@@ -114,9 +114,15 @@ func Merge(cur, next Metadata) Metadata {
 			*dst = v
 		}
 	}
+	// A sort title derived from the title (no NFO or admin chose it) follows a new title: a
+	// match fixed from a file name's title must not keep sorting under the file name.
+	derived := cur.SortTitle == SortKey(cur.Title)
 	str("title", &cur.Title, next.Title)
 	str("originalTitle", &cur.OriginalTitle, next.OriginalTitle)
 	str("sortTitle", &cur.SortTitle, next.SortTitle)
+	if derived && next.SortTitle == "" && !locked("sortTitle") {
+		cur.SortTitle = SortKey(cur.Title)
+	}
 	str("overview", &cur.Overview, next.Overview)
 	str("tagline", &cur.Tagline, next.Tagline)
 	str("officialRating", &cur.OfficialRating, next.OfficialRating)

@@ -30,3 +30,26 @@ func TestMerge(t *testing.T) {
 		t.Fatalf("a locked item changed: %+v", got)
 	}
 }
+
+// TestMergeSortTitle: a sort title derived from the old title follows a new one (a fixed match
+// must not keep sorting under the file name); one chosen by an NFO or locked by an admin stays.
+func TestMergeSortTitle(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cur      core.Metadata
+		next     core.Metadata
+		wantSort string
+	}{
+		{"derived follows", core.Metadata{Title: "big test", SortTitle: "big test"}, core.Metadata{Title: "The Real Film"}, "real film"},
+		{"chosen stays", core.Metadata{Title: "Matrix", SortTitle: "matrix 1"}, core.Metadata{Title: "The Matrix"}, "matrix 1"},
+		{"given wins", core.Metadata{Title: "big test", SortTitle: "big test"}, core.Metadata{Title: "Film", SortTitle: "zz"}, "zz"},
+		{"locked stays", core.Metadata{Title: "big test", SortTitle: "big test", LockedFields: []string{"sortTitle"}},
+			core.Metadata{Title: "Film"}, "big test"},
+		{"title locked", core.Metadata{Title: "big test", SortTitle: "big test", LockedFields: []string{"title"}},
+			core.Metadata{Title: "Film"}, "big test"},
+	} {
+		if got := core.Merge(tc.cur, tc.next).SortTitle; got != tc.wantSort {
+			t.Errorf("%s: sort title %q, want %q", tc.name, got, tc.wantSort)
+		}
+	}
+}

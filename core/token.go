@@ -19,14 +19,18 @@ const MinSigningKeyLen = 32
 
 type accessClaims struct {
 	SessionID string `json:"sid"`
-	// Scope and Item are set on media tokens only: they open the media routes of one item.
+	// Scope is set on media tokens (with Item: the media routes of one item) and image tokens
+	// (the image routes of every item the user may see).
 	Scope string `json:"scope,omitempty"`
 	Item  string `json:"item,omitempty"`
 	jwt.RegisteredClaims
 }
 
-// scopeMedia marks a media token.
-const scopeMedia = "media"
+// The scopes of limited tokens.
+const (
+	scopeMedia  = "media"
+	scopeImages = "images"
+)
 
 type signer struct {
 	key    []byte
@@ -41,6 +45,14 @@ func (s signer) sign(user UserID, session SessionID, now time.Time) (string, err
 // signMedia signs a media token: the media routes of one item, for ttl.
 func (s signer) signMedia(user UserID, session SessionID, item ItemID, now time.Time, ttl time.Duration) (string, error) {
 	return s.signClaims(accessClaims{SessionID: string(session), Scope: scopeMedia, Item: string(item)}, user, now, ttl)
+}
+
+// signImages signs an image token. Its times are those of the window now falls in, so every
+// token of a session signed within one window is the same string (HS256 is deterministic): image
+// URLs stay the same and the browser's cache keeps working across access-token refreshes.
+func (s signer) signImages(user UserID, session SessionID, now time.Time) (string, error) {
+	start := now.Truncate(ImageTokenWindow)
+	return s.signClaims(accessClaims{SessionID: string(session), Scope: scopeImages}, user, start, ImageTokenTTL)
 }
 
 func (s signer) signClaims(c accessClaims, user UserID, now time.Time, ttl time.Duration) (string, error) {

@@ -35,6 +35,9 @@ type User struct {
 	// MaxBitrate caps the bitrate of every stream the user plays, in bits per second; 0 for none.
 	// Admins set it (Jellyfin's RemoteClientBitrateLimit, though Walros caps every client).
 	MaxBitrate int64
+	// NoDownloads forbids saving files for offline use (downloads of originals and of MP4s); by
+	// default users may (Jellyfin's EnableContentDownloading, true by default).
+	NoDownloads bool
 	// Parental are the user's parental controls.
 	Parental    ParentalControls
 	CreatedAt   time.Time
@@ -71,6 +74,8 @@ type NewUser struct {
 	Hidden     *bool
 	PIN        string // "" for none
 	MaxBitrate int64
+	// NoDownloads forbids the user's downloads (see User.NoDownloads).
+	NoDownloads bool
 }
 
 // UserPatch is an admin's change to a user; nil fields stay as they are.
@@ -88,6 +93,7 @@ type UserPatch struct {
 	Hidden         *bool
 	PIN            *string // "" removes it
 	MaxBitrate     *int64
+	NoDownloads    *bool
 	Playback       PlaybackPatch
 	Parental       *ParentalControls
 }
@@ -186,7 +192,7 @@ func (s *Users) create(ctx context.Context, n NewUser) (User, error) {
 	now := s.now().UTC()
 	u := User{ID: UserID(s.newID()), Username: name, DisplayName: display, PasswordHash: hash, Admin: n.Admin,
 		AllLibraries: n.AllLibraries, LibraryIDs: libs, Hidden: n.Hidden == nil || *n.Hidden, PINHash: pin,
-		Playback: DefaultPlaybackPrefs, MaxBitrate: n.MaxBitrate, CreatedAt: now, UpdatedAt: now}
+		Playback: DefaultPlaybackPrefs, MaxBitrate: n.MaxBitrate, NoDownloads: n.NoDownloads, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return User{}, err
 	}
@@ -212,6 +218,26 @@ func (s *Users) Get(ctx context.Context, c Caller, id UserID) (User, error) {
 		return User{}, err
 	}
 	return s.store.User(ctx, id)
+}
+
+// Names returns the display names (else usernames) of users, for naming the owner of something
+// the caller may already see, such as a playlist shared with them. It checks no rights: the
+// caller's right to the thing is what allows its owner's name. Users who are gone are left out.
+func (s *Users) Names(ctx context.Context, ids []UserID) (map[UserID]string, error) {
+	out := make(map[UserID]string, len(ids))
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		u, err := s.store.User(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[id] = cmp.Or(u.DisplayName, u.Username)
+	}
+	return out, nil
 }
 
 // List returns every user; only admins may.
@@ -331,6 +357,9 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 		}
 		if p.MaxBitrate != nil {
 			u.MaxBitrate = *p.MaxBitrate
+		}
+		if p.NoDownloads != nil {
+			u.NoDownloads = *p.NoDownloads
 		}
 		prefs, err := p.Playback.resolve(u.Playback)
 		if err != nil {

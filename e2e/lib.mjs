@@ -139,6 +139,7 @@ export class Run {
 		this.opts = opts;
 		this.steps = [];
 		this.errors = [];
+		this.offsite = []; // requests to another origin than --origin
 		this.result = {};
 		this.failed = false;
 		this.browser = null;
@@ -215,6 +216,15 @@ export class Run {
 			bypassCSP: true, // the server's CSP must not block the injected player
 			extraHTTPHeaders: headers,
 		});
+		// Walros and its web client make no request beyond their own origin (fonts and icons are
+		// bundled): any other is recorded and fails the run.
+		if (o.origin) {
+			const own = new URL(o.origin).origin;
+			ctx.on('request', (r) => {
+				const u = new URL(r.url());
+				if (/^(https?|wss?):$/.test(u.protocol) && u.origin !== own) this.offsite.push(r.url());
+			});
+		}
 		this.page = await ctx.newPage();
 		this.page.setDefaultTimeout(o.timeout * 1000);
 		this.page.on('console', (m) => {
@@ -314,10 +324,14 @@ export class Run {
 			await Promise.race([this.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
 		}
 		const strictBad = this.opts.strict && this.errors.length > 0;
-		const ok = !this.failed && this.steps.length > 0 && this.steps.every((s) => s.ok) && !strictBad;
+		const ok = !this.failed && this.steps.length > 0 && this.steps.every((s) => s.ok) && !strictBad && this.offsite.length === 0;
 		this.errors.sort((a, b) => a.at - b.at);
 		const out = { ok, steps: this.steps, ...this.result, ...extra, errors: this.errors, ms: Date.now() - this.t0 };
 		if (strictBad && !this.failed) out.strictFailure = `--strict: ${this.errors.length} error(s) recorded`;
+		if (this.offsite.length > 0) {
+			out.offsite = this.offsite;
+			log(`requests beyond ${this.opts.origin}: ${this.offsite.join(', ')}`);
+		}
 		process.stdout.write(JSON.stringify(out) + '\n');
 		log(ok ? 'PASS' : 'FAIL');
 		process.exit(ok ? 0 : 1);

@@ -79,8 +79,8 @@ var welcomeRE = regexp.MustCompile(`Walros is running at (http://\S+)`)
 
 // startServer runs `walros serve` on a free loopback port with a fresh data directory, waits until
 // it answers, and signs in as the admin. The server is stopped when the test ends; its output is
-// shown if the test failed, and kept in artifacts as server.log.
-func startServer(t *testing.T, bin, artifacts string) *server {
+// shown if the test failed, and kept in artifacts as server.log. env adds WALROS_* settings.
+func startServer(t *testing.T, bin, artifacts string, env ...string) *server {
 	t.Helper()
 	data := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--plex-addr", "127.0.0.1:0", "--no-demo")
@@ -91,6 +91,7 @@ func startServer(t *testing.T, bin, artifacts string) *server {
 		}
 	}
 	cmd.Env = append(cmd.Env, "WALROS_ADMIN_PASSWORD="+adminPassword)
+	cmd.Env = append(cmd.Env, env...) // a test's own settings, such as a fake provider's URL
 	logs := &syncBuffer{}
 	cmd.Stderr = logs
 	stdout, err := cmd.StdoutPipe()

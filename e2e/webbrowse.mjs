@@ -2,8 +2,8 @@
 // webbrowse.mjs drives the browsing, profile and "your things" pages of Walros's own web client
 // (web/, served at /) in headless Chromium: the public user tiles on the sign-in page, settings,
 // a genre and a played filter on a library's grid, a movie's details (versions, tracks,
-// collection, BlurHash), a person page, a collection, a new playlist (and reordering it) and a new
-// list (and removing from it), your things, the statistics charts, the letter jump on a synthetic 5,200-item grid, and a switch to a
+// collection, BlurHash), a person page, a collection, a new playlist (reordering, renaming and
+// sharing it, and the user it is shared with seeing it read-only) and a new list (and removing from it), your things, the statistics charts, the letter jump on a synthetic 5,200-item grid, and a switch to a
 // user with a PIN. It keeps a screenshot of each page (web-browse-*.png) and prints one JSON
 // object on stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
 //
@@ -47,7 +47,7 @@ try {
 }
 
 const run = new Run(opts);
-watchdog(run, opts.timeout * 16 + 30);
+watchdog(run, opts.timeout * 19 + 30);
 const ms = () => opts.timeout * 1000;
 const p = () => run.page;
 
@@ -342,6 +342,41 @@ async function main() {
 		return { listRows, before, after, shots: [thingsShot, await shot('playlist')] };
 	});
 
+	await run.step('playlist-share', async () => {
+		// The owner renames the playlist and shares it with the PIN user (who sees it after the switch).
+		await p().getByRole('button', { name: 'Rename playlist' }).click();
+		await p().getByLabel('Name', { exact: true }).fill('Road trip 2');
+		await p().getByRole('button', { name: 'Save name' }).click();
+		await p().getByRole('heading', { name: 'Road trip 2', level: 1 }).waitFor({ timeout: ms() });
+		await p().locator('details.share summary').click();
+		await p().getByRole('group', { name: 'Who else may play this playlist' }).getByLabel(opts.pinUser, { exact: true }).check();
+		await p().getByRole('button', { name: 'Save sharing' }).click();
+		await p().getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: ms() });
+		const road = (await api('/playlists')).items.find((x) => x.name === 'Road trip 2');
+		const carol = (await api('/users')).items.find((u) => u.username === opts.pinUser);
+		if (!road || JSON.stringify(road.sharedWith) !== JSON.stringify([carol.id])) throw new Error(`the server has ${JSON.stringify(road)}`);
+		return { sharedWith: road.sharedWith, shot: await shot('playlist-share') };
+	});
+
+	await run.step('playlist-play', async () => {
+		// Play all plays the first entry in the player; at its end the next entry follows.
+		const road = (await api('/playlists')).items.find((x) => x.name === 'Road trip 2');
+		const order = (await api(`/playlists/${road.id}/entries`)).items.map((e) => e.item.id);
+		await p().getByRole('button', { name: '▶ Play all' }).click();
+		await until('the first entry playing', async () => p().url().endsWith(`#/play/${order[0]}?playlist=${road.id}`) &&
+			(await p().evaluate(() => { const v = document.querySelector('video'); return !!v && v.currentTime > 0.5; })));
+		await p().evaluate(() => { const v = document.querySelector('video'); v.currentTime = v.duration - 0.5; });
+		const dialog = p().getByRole('alertdialog', { name: 'Next in the playlist' });
+		await dialog.waitFor({ timeout: ms() });
+		const text = await dialog.innerText();
+		const endShot = await shot('playlist-next');
+		await dialog.getByRole('link', { name: 'Play now' }).click();
+		await until('the second entry', async () => p().url().endsWith(`#/play/${order[1]}?playlist=${road.id}`));
+		await p().goto(`${opts.origin}/#/playlist/${road.id}`);
+		await p().getByRole('heading', { name: 'Road trip 2', level: 1 }).waitFor({ timeout: ms() });
+		return { order, text, shot: endShot };
+	});
+
 	await run.step('stats', async () => {
 		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: 'Your things' }).click();
 		await p().getByRole('link', { name: 'Statistics' }).click();
@@ -441,6 +476,20 @@ async function main() {
 		const removed = await api('/users/me');
 		if (!saved.hasPin || removed.hasPin) throw new Error(`hasPin after saving ${saved.hasPin}, after removing ${removed.hasPin}`);
 		return { refused, shot: await shot('settings-pin') };
+	});
+
+	await run.step('shared-playlist', async () => {
+		// The PIN user plays the playlist shared with them, and cannot change it.
+		await p().getByRole('navigation', { name: 'Libraries' }).getByRole('link', { name: 'Your things' }).click();
+		await p().getByRole('link', { name: 'Playlists' }).click();
+		const row = p().getByRole('list', { name: 'Your playlists' }).getByRole('listitem').filter({ hasText: 'Road trip 2' });
+		const text = await until('the shared playlist listed', async () => (await row.innerText()).includes(`shared by ${opts.username}`) && (await row.innerText()));
+		await row.getByRole('link', { name: 'Road trip 2' }).click();
+		await p().getByText(`Shared with you by ${opts.username}.`).waitFor({ timeout: ms() });
+		await p().getByRole('list', { name: 'Entries' }).getByRole('listitem').nth(1).waitFor({ timeout: ms() });
+		const buttons = await p().getByRole('button', { name: /Rename playlist|Delete playlist|Move .* up|Remove / }).count();
+		if (buttons !== 0) throw new Error(`${buttons} editing buttons on a playlist shared with the user`);
+		return { text, shot: await shot('shared-playlist') };
 	});
 	return run.finish();
 }

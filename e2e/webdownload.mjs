@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // webdownload.mjs drives the downloads of Walros's own web client (web/, served at /) in headless
 // Chromium: sign in, open a movie's page and download its original file, download it again as an
-// MP4 at a quality, start that again and cancel it, then open a season's page and Download all.
+// MP4 at a quality, start that again and cancel it, then open a season's page and Download all;
+// then a user whose downloads are off is offered none and refused by the server.
 // Each download is caught as the browser's download event and saved under --out (original.*, transcode.mp4, season-N.*); its
 // name and size are checked against the server's (--movie-size, --season-sizes), and the
 // progress the page shows (bytes and percent) is recorded while it runs. Screenshots are kept as
@@ -10,7 +11,8 @@
 //
 //   node e2e/webdownload.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --movie ID --movie-name 'Big Test (2020).mkv' --movie-size 2600000 --quality 240p \
-//       --season ID --season-names 'a.mkv,b.mkv' --season-sizes 1,2 --out DIR --shots DIR
+//       --season ID --season-names 'a.mkv,b.mkv' --season-sizes 1,2 \
+//       --no-downloads-user nod --no-downloads-password PW --out DIR --shots DIR
 
 import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
 import { stat } from 'node:fs/promises';
@@ -27,6 +29,8 @@ const SPEC = {
 	season: { type: 'string' },
 	seasonNames: { type: 'string' },
 	seasonSizes: { type: 'string' },
+	noDownloadsUser: { type: 'string' },
+	noDownloadsPassword: { type: 'string' },
 	out: { type: 'string' },
 	shots: { type: 'string' },
 	timeout: { type: 'number', default: 30 },
@@ -37,7 +41,7 @@ const SPEC = {
 let opts;
 try {
 	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'movie', 'movieName', 'movieSize', 'season', 'seasonNames', 'seasonSizes', 'out']) {
+	for (const k of ['origin', 'username', 'password', 'movie', 'movieName', 'movieSize', 'season', 'seasonNames', 'seasonSizes', 'noDownloadsUser', 'noDownloadsPassword', 'out']) {
 		if (opts[k] === undefined || opts[k] === '') throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
 	}
 	opts.origin = new URL(opts.origin).origin;
@@ -49,7 +53,7 @@ const seasonNames = opts.seasonNames.split(',');
 const seasonSizes = opts.seasonSizes.split(',').map(Number);
 
 const run = new Run(opts);
-watchdog(run, opts.timeout * 8 + 30);
+watchdog(run, opts.timeout * 9 + 30);
 const ms = () => opts.timeout * 1000;
 
 async function shot(name) {
@@ -207,6 +211,27 @@ async function main() {
 		if (!states.every((s) => s === 'saved')) throw new Error(`the rows say ${JSON.stringify(states)}`);
 		const total = await p().locator('.download-total').innerText();
 		return { files, states, total, shown: (await progressTexts()).slice(0, 20), shot: await shot('season') };
+	});
+
+	await run.step('turned-off', async () => {
+		// A user whose downloads an admin turned off is offered no Download button, and the
+		// server refuses them anyway.
+		await p().goto(`${opts.origin}/#/signin/add`, { waitUntil: 'load' });
+		await p().getByLabel('Username').fill(opts.noDownloadsUser);
+		await p().getByLabel('Password').fill(opts.noDownloadsPassword);
+		await p().getByRole('button', { name: 'Sign in' }).click();
+		await p().getByRole('button', { name: opts.noDownloadsUser }).waitFor({ timeout: ms() });
+		await p().goto(`${opts.origin}/#/item/${encodeURIComponent(opts.movie)}`, { waitUntil: 'load' });
+		await p().getByRole('link', { name: /^(Play|Resume from)/ }).waitFor({ timeout: ms() });
+		const buttons = await p().getByRole('button', { name: /^Download/ }).count();
+		if (buttons !== 0) throw new Error(`${buttons} Download button(s) offered`);
+		const token = await p().evaluate(() => {
+			const id = localStorage.getItem('walros.current');
+			return JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id).accessToken;
+		});
+		const r = await fetch(`${opts.origin}/api/v1/items/${opts.movie}/download`, { headers: { Authorization: `Bearer ${token}` } });
+		if (r.status !== 403) throw new Error(`the server answered ${r.status} to the download`);
+		return { status: r.status, shot: await shot('turned-off') };
 	});
 
 	return run.finish();

@@ -57,6 +57,9 @@ func TestWebDownload(t *testing.T) {
 		}
 		sizes = append(sizes, strconv.FormatInt(st.Size(), 10))
 	}
+	// A user whose downloads are off (the admin's "Allow downloads" unticked).
+	srv.call(t, http.MethodPost, "/api/v1/users", map[string]any{"username": "nod", "password": "nod-password-1",
+		"allowDownloads": false}, http.StatusCreated, nil)
 	out := filepath.Join(artifacts, "downloads")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
@@ -66,7 +69,7 @@ func TestWebDownload(t *testing.T) {
 		"--username", "admin", "--password", adminPassword,
 		"--movie", srv.movie(t, bigTest).ID, "--movie-name", filepath.Base(movie), "--movie-size", strconv.FormatInt(fi.Size(), 10),
 		"--quality", "240p", "--season", seasons.Items[0].ID, "--season-names", strings.Join(names, ","),
-		"--season-sizes", strings.Join(sizes, ","), "--out", out, "--shots", artifacts, "--timeout", "60")
+		"--season-sizes", strings.Join(sizes, ","), "--no-downloads-user", "nod", "--no-downloads-password", "nod-password-1", "--out", out, "--shots", artifacts, "--timeout", "60")
 
 	// The transcoded download is a real 240p H.264 MP4 of the whole movie.
 	mp4 := filepath.Join(out, "transcode.mp4")

@@ -4,12 +4,16 @@
 // (with its thumbnail preview) and one with the keyboard, subtitles turned on through the menu
 // (a text track showing, with a cue active), a switch to the second audio track, DASH chosen in
 // the Streaming menu, Back (a play) and Resume from a resume point, an episode played as it is
-// (the file, no stream) whose end counts down to the next episode, and an album played as a
-// queue in the music bar across pages. It keeps screenshots (web-player-*.png) and prints one JSON object on
-// stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
+// (the file, no stream) whose end counts down to the next episode, a picture (PGS) subtitle
+// burnt in through the Subtitles menu (the stream reloads with subtitle=N, and the subtitle's
+// white box is in the frame, sampled through a canvas) and turned off again, an album played as
+// a queue in the music bar across pages, and an artist's Play all, whose queue and track are the
+// same after a reload of the page. It keeps screenshots (web-player-*.png) and prints one JSON
+// object on stdout, like webclient.mjs; exit 0 when every step passed, 1 otherwise, 2 on bad usage.
 //
 //   node e2e/webplayer.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
-//       --movie 'Big Test' --show 'Player Show' --album 'Player Album' --shots DIR
+//       --movie 'Big Test' --show 'Player Show' --album 'Player Album' --burn-movie 'Burn Test' \
+//       --burn-box 80,45,240,135 --artist 'Player Artist' --artist-tracks 'Track 1|Track 2' --shots DIR
 
 import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
 import { join } from 'node:path';
@@ -21,6 +25,10 @@ const SPEC = {
 	movie: { type: 'string' },
 	show: { type: 'string' },
 	album: { type: 'string' },
+	burnMovie: { type: 'string' },
+	burnBox: { type: 'string' },
+	artist: { type: 'string' },
+	artistTracks: { type: 'string' },
 	shots: { type: 'string' },
 	timeout: { type: 'number', default: 30 },
 	verbose: { type: 'bool', default: false },
@@ -30,8 +38,8 @@ const SPEC = {
 let opts;
 try {
 	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'movie', 'show', 'album']) {
-		if (!opts[k]) throw new UsageError(`--${k} is required`);
+	for (const k of ['origin', 'username', 'password', 'movie', 'show', 'album', 'burn-movie', 'burn-box', 'artist', 'artist-tracks']) {
+		if (!opts[k.replace(/-([a-z])/g, (_, c) => c.toUpperCase())]) throw new UsageError(`--${k} is required`);
 	}
 	opts.origin = new URL(opts.origin).origin;
 } catch (e) {
@@ -122,6 +130,52 @@ async function advances(what, from, by = 1, sel = 'video') {
 	});
 }
 
+// boxLuma is the mean luma, from a canvas copy of the <video>'s frame, of the middle of the
+// burn-in subtitle's box (--burn-box, in the 320x180 picture's pixels): bright when the box is
+// drawn in, the dark blue background (about 62) when not. alpha says a frame was drawn at all.
+async function boxLuma() {
+	const [x0, y0, x1, y1] = opts.burnBox.split(',').map(Number);
+	const inner = { x: (x0 + (x1 - x0) / 4) / 320, y: (y0 + (y1 - y0) / 4) / 180, w: (x1 - x0) / 2 / 320, h: (y1 - y0) / 2 / 180 };
+	return p().evaluate((b) => {
+		const v = document.querySelector('video');
+		const c = document.createElement('canvas');
+		c.width = v.videoWidth;
+		c.height = v.videoHeight;
+		const g = c.getContext('2d');
+		g.drawImage(v, 0, 0);
+		const px = g.getImageData(Math.round(b.x * c.width), Math.round(b.y * c.height), Math.round(b.w * c.width), Math.round(b.h * c.height)).data;
+		let luma = 0;
+		let alpha = 0;
+		for (let i = 0; i < px.length; i += 4) {
+			luma += 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+			alpha += px[i + 3];
+		}
+		const n = px.length / 4;
+		return { luma: Math.round(luma / n), alpha: Math.round(alpha / n), at: v.currentTime, size: `${c.width}x${c.height}` };
+	}, inner);
+}
+
+// noBox samples the frame every 150 ms for 1.5 s of playback: the subtitle's cues come every
+// second with 50 ms between them, so a box drawn in would be seen.
+async function noBox(what) {
+	const seen = [];
+	for (let i = 0; i < 10; i++) {
+		const l = await boxLuma();
+		seen.push(l);
+		if (l.alpha !== 255 || l.luma < 30 || l.luma > 110) throw new Error(`${what}: luma ${l.luma} (alpha ${l.alpha}) at ${l.at} s; want the dark blue background`);
+		await new Promise((r) => setTimeout(r, 150));
+	}
+	return { luma: seen.map((l) => l.luma), from: seen[0].at, to: seen[seen.length - 1].at };
+}
+
+// checked is the item checked in one of the player's menus.
+async function checked(menu) {
+	await p().getByRole('button', { name: menu, exact: true }).click();
+	const c = await p().getByRole('menu', { name: menu }).locator('[aria-checked=true]').innerText();
+	await p().keyboard.press('Escape');
+	return c;
+}
+
 // choose opens one of the player's menus and picks an item by its name.
 async function choose(menu, item) {
 	await p().getByRole('button', { name: menu, exact: true }).click();
@@ -132,9 +186,11 @@ async function main() {
 	await run.step('launch', () => run.launch());
 	if (opts.verbose) p().on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
 	const audioRequests = [];
+	const masters = []; // the HLS master playlists asked for, as URLs
 	p().on('request', (r) => {
 		const m = /\/hls\/a(\d+)-[^/]+\/\d+\.m4s/.exec(r.url());
 		if (m) audioRequests.push(Number(m[1]));
+		if (r.url().includes('/hls/master.m3u8')) masters.push(new URL(r.url()));
 	});
 
 	await run.step('sign-in', async () => {
@@ -354,6 +410,58 @@ async function main() {
 		return { e1: e1.title, e2: e2.title, countdown: text, engine: s.engine, switchedAt: at, streamedAt: streamed.currentTime, episode2At: s2.currentTime, shot: shotPath };
 	});
 
+	await run.step('burn-subtitles', async () => {
+		const movie = await find('movie', opts.burnMovie);
+		const pgs = (await api(`/items/${movie.id}`)).files[0].streams.find((s) => s.type === 'subtitle' && s.codec === 'hdmv_pgs_subtitle');
+		if (!pgs) throw new Error(`${opts.burnMovie} has no PGS subtitle stream`);
+		// The server's own choice first: with subtitles always on in English, its decision burns the
+		// PGS track in, and the menu shows it chosen.
+		const was = (await api('/users/me')).playback;
+		let byServer;
+		await api('/users/me', 'PATCH', { playback: { subtitleMode: 'always', subtitleLanguage: 'eng' } });
+		try {
+			masters.length = 0;
+			await p().goto(`${opts.origin}/#/play/${movie.id}`);
+			await until(`a master playlist with subtitle=${pgs.index} by the server's choice`, async () => masters.find((u) => u.searchParams.get('subtitle') === String(pgs.index)));
+			await advances('the movie to play with the server\'s subtitle', 0, 0.5);
+			byServer = await checked('Subtitles');
+			if (byServer !== 'English (burned in)') throw new Error(`with the server's choice burnt in, the Subtitles menu checks ${byServer}`);
+		} finally {
+			await api('/users/me', 'PATCH', { playback: { subtitleMode: was.subtitleMode, subtitleLanguage: was.subtitleLanguage } });
+		}
+		await p().goto(`${opts.origin}/#/item/${movie.id}`);
+		await p().getByRole('link', { name: /^(Play|Resume)/ }).click();
+		await advances('the movie to play', 0, 1);
+		// Without the subtitle: the background, in a frame that was drawn.
+		const plain = await noBox('without the subtitle');
+		await p().getByRole('button', { name: 'Subtitles', exact: true }).click();
+		const items = await p().getByRole('menu', { name: 'Subtitles' }).getByRole('menuitemradio').allInnerTexts();
+		const at = (await media()).currentTime;
+		masters.length = 0;
+		await p().getByRole('menu', { name: 'Subtitles' }).getByRole('menuitemradio', { name: 'English (burned in)' }).click();
+		const burnUrl = await until(`a master playlist with subtitle=${pgs.index}`, async () => masters.find((u) => u.searchParams.get('subtitle') === String(pgs.index)));
+		const s = await advances('playback with the subtitle burnt in', Math.max(0, at - 1), 1);
+		if (s.engine !== 'hls') throw new Error(`the burnt-in stream plays with ${s.engine}`);
+		if (s.currentTime > at + 6) throw new Error(`the reload lost the position: ${at} s before, ${s.currentTime} s after`);
+		const burnt = await until('the white box in the frame', async () => {
+			const l = await boxLuma();
+			if (l.luma > 180) return l;
+			throw new Error(`luma ${l.luma} at ${l.at} s`);
+		});
+		const menuBurnt = await checked('Subtitles');
+		if (menuBurnt !== 'English (burned in)') throw new Error(`the Subtitles menu checks ${menuBurnt}`);
+		const shotPath = await shot('burn-in');
+		// Off streams it again without the subtitle.
+		masters.length = 0;
+		await choose('Subtitles', 'Off');
+		const offUrl = await until('a master playlist without a subtitle', async () => masters.find((u) => !u.searchParams.has('subtitle')));
+		const s2 = await advances('playback without the subtitle', Math.max(0, (await media()).currentTime - 1), 1);
+		const off = await noBox('after Off');
+		const menuOff = await checked('Subtitles');
+		if (menuOff !== 'Off') throw new Error(`the Subtitles menu checks ${menuOff} after Off`);
+		return { byServer, menu: items, stream: pgs.index, plain, burnt, off, burnUrl: burnUrl.pathname + burnUrl.search.replace(/token=[^&]+/, 'token=…'), offQuery: offUrl.search.replace(/token=[^&]+/, 'token=…'), at, burntAt: s.currentTime, offAt: s2.currentTime, shot: shotPath };
+	});
+
 	await run.step('music-queue', async () => {
 		const album = await find('album', opts.album);
 		const tracks = (await api(`/items?parent=${album.id}&type=track&sort=index`)).items;
@@ -387,6 +495,55 @@ async function main() {
 		// Repeat all: after the last track, the first again.
 		await until('track 1 again after the last one', async () => (await title()) === tracks[0].title, 20_000);
 		return { tracks: tracks.map((t) => t.title), playCount: ud.playCount, onHome: home.currentTime, queue, shot: shotPath };
+	});
+
+	await run.step('artist-play-all', async () => {
+		const want = opts.artistTracks.split('|');
+		const artist = await find('artist', opts.artist);
+		await p().goto(`${opts.origin}/#/item/${artist.id}`);
+		const buttons = p().locator('.artist-play');
+		await buttons.getByRole('button', { name: 'Play all' }).click();
+		const bar = p().getByRole('region', { name: 'Music player' });
+		const title = () => bar.locator('.mini-title').innerText();
+		const queue = async () => {
+			const b = bar.getByRole('button', { name: 'Queue' });
+			if ((await b.getAttribute('aria-expanded')) !== 'true') await b.click();
+			return bar.getByRole('list', { name: 'Queue' }).locator('li').allInnerTexts();
+		};
+		await until(`${want[0]} in the bar`, async () => (await title()) === want[0]);
+		const queued = await queue();
+		if (queued.join('|') !== want.join('|')) throw new Error(`Play all queued ${JSON.stringify(queued)}, want ${JSON.stringify(want)}`);
+		// The second track, paused a little into it: what a reload must bring back.
+		await bar.getByRole('button', { name: 'Next track' }).click();
+		await until(`${want[1]} in the bar`, async () => (await title()) === want[1]);
+		await advances(`${want[1]} to play`, 0, 0.5, 'audio');
+		await bar.getByRole('button', { name: 'Pause', exact: true }).click();
+		const paused = await until('the music to pause', async () => {
+			const m = await media('audio');
+			return m.paused && m;
+		});
+		await p().reload();
+		await until(`${want[1]} in the bar after the reload`, async () => (await title()) === want[1]);
+		const after = await queue();
+		if (after.join('|') !== want.join('|')) throw new Error(`after the reload the queue is ${JSON.stringify(after)}`);
+		const current = await bar.getByRole('list', { name: 'Queue' }).locator('li[aria-current=true]').innerText();
+		if (current !== want[1]) throw new Error(`after the reload the queue marks ${current} as playing`);
+		// Restored paused where it was (to the tenth of a second it was saved at).
+		const restored = await until('the restored track to load where it was', async () => {
+			const m = await media('audio');
+			if (m.duration > 0 && Math.abs(m.currentTime - paused.currentTime) < 0.3) return m;
+			throw new Error(`at ${m.currentTime} s of ${m.duration}, paused ${m.paused}; it was paused at ${paused.currentTime} s`);
+		});
+		if (!restored.paused) throw new Error('the restored queue plays by itself');
+		await bar.getByRole('button', { name: 'Play', exact: true }).click();
+		await advances('the restored track to play on', restored.currentTime, 0.3, 'audio');
+		const shotPath = await shot('queue-restored');
+		// Shuffle: the same tracks, another order, the bar's Shuffle on.
+		await buttons.getByRole('button', { name: 'Shuffle' }).click();
+		await bar.getByRole('button', { name: 'Shuffle', pressed: true }).waitFor({ timeout: ms() });
+		const shuffled = await queue();
+		if ([...shuffled].sort().join('|') !== [...want].sort().join('|')) throw new Error(`Shuffle queued ${JSON.stringify(shuffled)}`);
+		return { queued, pausedAt: paused.currentTime, restoredAt: restored.currentTime, after, shuffled, shot: shotPath };
 	});
 
 	return run.finish();

@@ -29,6 +29,7 @@ type userRow struct {
 	SubtitleMode string     `bun:"subtitle_mode"`
 	DefaultAudio bool       `bun:"play_default_audio"`
 	MaxBitrate   int64      `bun:"max_bitrate"`
+	Downloads    bool       `bun:"downloads"`
 	CreatedAt    time.Time  `bun:"created_at"`
 	UpdatedAt    time.Time  `bun:"updated_at"`
 	LastLoginAt  *time.Time `bun:"last_login_at"`
@@ -47,7 +48,7 @@ func newUserRow(u core.User) *userRow {
 		PasswordHash: u.PasswordHash, Admin: u.Admin, Disabled: u.Disabled, AllLibraries: u.AllLibraries,
 		Hidden: u.Hidden, PINHash: u.PINHash, PINFailures: u.PINFailures, AudioLang: u.Playback.AudioLanguage,
 		SubtitleLang: u.Playback.SubtitleLanguage, SubtitleMode: string(u.Playback.SubtitleMode),
-		DefaultAudio: u.Playback.PlayDefaultAudio, MaxBitrate: u.MaxBitrate, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), LastLoginAt: utcPtr(u.LastLoginAt),
+		DefaultAudio: u.Playback.PlayDefaultAudio, MaxBitrate: u.MaxBitrate, Downloads: !u.NoDownloads, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), LastLoginAt: utcPtr(u.LastLoginAt),
 		Parental: toJSON(newParentalJSON(u.Parental), "{}")}
 }
 
@@ -59,7 +60,7 @@ func (r *userRow) toCore(libs []core.LibraryID) core.User {
 	fromJSON(r.Parental, &p)
 	return core.User{ID: core.UserID(r.ID), Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
 		Admin: r.Admin, Disabled: r.Disabled, AllLibraries: r.AllLibraries, LibraryIDs: libs, Hidden: r.Hidden,
-		PINHash: r.PINHash, PINFailures: r.PINFailures, MaxBitrate: r.MaxBitrate,
+		PINHash: r.PINHash, PINFailures: r.PINFailures, MaxBitrate: r.MaxBitrate, NoDownloads: !r.Downloads,
 		Playback: core.PlaybackPrefs{AudioLanguage: r.AudioLang, SubtitleLanguage: r.SubtitleLang,
 			SubtitleMode: core.SubtitleMode(r.SubtitleMode), PlayDefaultAudio: r.DefaultAudio},
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), LastLoginAt: utcPtr(r.LastLoginAt),

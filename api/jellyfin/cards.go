@@ -41,7 +41,11 @@ func (o dtoOptions) cardKey() (key string, ok bool) {
 		}
 	}
 	slices.Sort(names)
-	return strconv.FormatBool(o.images) + "|" + strings.Join(names, ","), true
+	key = strconv.FormatBool(o.images) + "|" + strings.Join(names, ",")
+	if o.noDownloads && o.fields.has("CanDownload") {
+		key += "|nodownloads"
+	}
+	return key, true
 }
 
 // userDataField is how the encoder writes an empty UserData: found in an encoded card, it marks

@@ -73,11 +73,14 @@ type dtoOptions struct {
 	images    bool // enableImages (default true): image tags, own and inherited, and the aspect ratio
 	blurHash  bool // compute ImageBlurHashes: details only, since a first hash decodes the picture
 	childInfo bool // ChildCount and RecursiveItemCount
+	// noDownloads is the caller's: CanDownload is false for all. It is set from the caller by
+	// listOptions and loadPage, and is part of cardKey when CanDownload is asked for.
+	noDownloads bool
 }
 
 // listOptions reads the shaping parameters every list takes: fields, enableUserData, enableImages.
 func listOptions(c *gin.Context) dtoOptions {
-	o := dtoOptions{fields: fieldsOf(c), userData: true, images: true}
+	o := dtoOptions{fields: fieldsOf(c), userData: true, images: true, noDownloads: callerOf(c).NoDownloads}
 	if b := boolean(c, "enableUserData"); b != nil {
 		o.userData = *b
 	}
@@ -176,7 +179,7 @@ func (h *Handler) gated(d *baseItemDto, it core.Item, m core.Metadata, p *page) 
 		d.PlayAccess = "Full"
 	}
 	if fs.has("CanDownload") {
-		d.CanDownload = ptr(it.Kind.Playable())
+		d.CanDownload = ptr(it.Kind.Playable() && !p.opts.noDownloads)
 	}
 	if fs.has("CanDelete") {
 		d.CanDelete = ptr(false)

@@ -23,6 +23,7 @@ type page struct {
 
 // loadPage loads what DTOs of items need.
 func (h *Handler) loadPage(ctx context.Context, caller core.Caller, items []core.Item, o dtoOptions) (*page, error) {
+	o.noDownloads = caller.NoDownloads
 	p := &page{opts: o}
 	g, gctx := errgroup.WithContext(ctx) // the user data does not wait for the rest
 	g.Go(func() (err error) {

@@ -250,6 +250,7 @@ func (h *Handler) decide(c *gin.Context, ms *mediaSourceInfo, f core.MediaFile, 
 		reasons = append(reasons, playback.SubtitleCodecNotSupported)
 	}
 	setSubtitleDelivery(ms, f, item, token, &caps, d.Method == playback.DirectPlay)
+	h.noteDecision(c, item, f, d, reasons, sub)
 
 	ms.SupportsTranscoding = !in.EnableTranscoding.off()
 	switch {

@@ -180,9 +180,16 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 		}
 	}
 	now := time.Now()
-	var ended *nowPlaying     // the play session this report ends, for the history
-	source := r.MediaSourceId // the version playing: this report's, or the session's
+	var ended *nowPlaying      // the play session this report ends, for the history
+	source := r.MediaSourceId  // the version playing: this report's, or the session's
+	var playingNow *nowPlaying // what the session plays after the report, for the registry
 	h.live.update(caller, func(s *liveSession) {
+		defer func() {
+			if s.playing != nil {
+				p := *s.playing
+				playingNow = &p
+			}
+		}()
 		// Watched time is added where a session ends: its own stop, or another item replacing it.
 		if prev := s.playing; prev != nil && !prev.paused && (ev == stopped && prev.item.ID == item.ID || ev != stopped && prev.item.ID != item.ID) {
 			prev.watched += now.Sub(prev.checkIn)
@@ -230,6 +237,7 @@ func (h *Handler) report(c *gin.Context, ev playEvent, r playbackReport) {
 		}
 		s.playing, source = p, p.source
 	})
+	h.notePlaying(c, playingNow)
 	if ended != nil {
 		h.recordPlay(c, ended, now)
 	}
@@ -272,6 +280,9 @@ func (h *Handler) playbackPing(c *gin.Context) {
 			s.playing.checkIn = now
 		}
 	})
+	if caller := callerOf(c); caller.SessionID != "" {
+		h.NowPlaying.Touch(string(caller.SessionID))
+	}
 	c.Status(http.StatusNoContent)
 }
 

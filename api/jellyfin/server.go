@@ -18,6 +18,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/core/warm"
 	"github.com/walros/walros/transcoder/audio"
@@ -162,6 +163,9 @@ type Deps struct {
 	// WarmLists reads the rest of a long list ahead once a page of it is asked for (warm.go);
 	// Close stops it.
 	WarmLists bool
+	// NowPlaying is the server's registry of what every client plays (nowplaying.go); nil
+	// shares nothing.
+	NowPlaying *nowplaying.Registry
 }
 
 // Handler is the Jellyfin facade.

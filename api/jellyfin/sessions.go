@@ -195,6 +195,9 @@ func (h *Handler) sessionList(ctx context.Context, caller core.Caller) ([]liveSe
 	out := make([]liveSessionInfo, 0, len(ss))
 	for _, s := range ss {
 		live, sockets := h.live.snapshot(s.ID, now)
+		if live.playing == nil && h.NowPlaying != nil {
+			live.playing = h.otherPlaying(s.ID)
+		}
 		out = append(out, h.toLiveSession(h.toSession(s, names[s.UserID], ""), live, sockets))
 	}
 	return out, nil

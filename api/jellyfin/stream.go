@@ -70,6 +70,10 @@ func (h *Handler) originalFile(c *gin.Context) {
 
 // download serves /Items/{itemId}/Download: the original file as an attachment under its own name.
 func (h *Handler) download(c *gin.Context) {
+	if err := callerOf(c).RequireDownloads(); err != nil {
+		h.fail(c, err) // 403, as Jellyfin answers when the policy forbids it
+		return
+	}
 	f, ok := h.mediaFile(c)
 	if !ok {
 		return

@@ -42,6 +42,7 @@ type userPolicyIn struct {
 	EnableAllFolders         *bool
 	EnabledFolders           *[]string
 	RemoteClientBitrateLimit *int64
+	EnableContentDownloading *bool
 	MaxParentalRating        *int
 	BlockedTags              *[]string
 	BlockUnratedItems        *[]string
@@ -186,7 +187,8 @@ func (h *Handler) updateConfiguration(c *gin.Context) {
 
 // updatePolicy is POST /Users/{userId}/Policy (admin): administrator, disabled, hidden, the
 // libraries (EnableAllFolders, EnabledFolders), the bitrate cap (RemoteClientBitrateLimit, which
-// Walros applies to every client, not only remote ones) and the parental controls.
+// Walros applies to every client, not only remote ones), downloads (EnableContentDownloading) and
+// the parental controls.
 func (h *Handler) updatePolicy(c *gin.Context) {
 	id, ok := targetUser(c)
 	if !ok {
@@ -200,6 +202,9 @@ func (h *Handler) updatePolicy(c *gin.Context) {
 	}
 	p := core.UserPatch{Admin: body.IsAdministrator, Disabled: body.IsDisabled, Hidden: body.IsHidden,
 		AllLibraries: body.EnableAllFolders, MaxBitrate: body.RemoteClientBitrateLimit, Parental: body.parental()}
+	if body.EnableContentDownloading != nil {
+		p.NoDownloads = new(!*body.EnableContentDownloading)
+	}
 	if body.EnabledFolders != nil && (body.EnableAllFolders == nil || !*body.EnableAllFolders) {
 		libs := make([]core.LibraryID, 0, len(*body.EnabledFolders))
 		for _, f := range *body.EnabledFolders {

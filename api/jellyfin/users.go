@@ -139,7 +139,7 @@ func (h *Handler) toUser(u core.User) userDto {
 			EnableRemoteControlOfOtherUsers: u.Admin, EnableSharedDeviceControl: true,
 			EnableRemoteAccess: true, EnableMediaPlayback: true, EnableAudioPlaybackTranscoding: true,
 			EnableVideoPlaybackTranscoding: true, EnablePlaybackRemuxing: true, EnableContentDeletion: false,
-			EnableContentDeletionFromFolders: []string{}, EnableContentDownloading: true, EnableSyncTranscoding: true,
+			EnableContentDeletionFromFolders: []string{}, EnableContentDownloading: !u.NoDownloads, EnableSyncTranscoding: true,
 			EnableMediaConversion: true, EnabledDevices: []string{}, EnableAllDevices: true, EnabledChannels: []string{},
 			EnableAllChannels: true, EnabledFolders: folders, EnableAllFolders: u.Admin || u.AllLibraries,
 			LoginAttemptsBeforeLockout: -1, EnablePublicSharing: true, BlockedMediaFolders: []string{}, BlockedChannels: []string{},

@@ -16,11 +16,14 @@ type loginRequest struct {
 }
 
 type tokenResponse struct {
-	AccessToken  string  `json:"accessToken"`
-	RefreshToken string  `json:"refreshToken"`
-	TokenType    string  `json:"tokenType"`
-	ExpiresIn    int     `json:"expiresIn"`
-	User         userDTO `json:"user"`
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	// ImageToken opens the image routes only, and stays the same for hours: what clients put in
+	// <img> URLs so that the browser's cache holds across refreshes.
+	ImageToken string  `json:"imageToken,omitempty"`
+	TokenType  string  `json:"tokenType"`
+	ExpiresIn  int     `json:"expiresIn"`
+	User       userDTO `json:"user"`
 }
 
 func (h *Handler) login(c *gin.Context) {
@@ -93,7 +96,7 @@ func (h *Handler) switchUser(c *gin.Context) {
 
 func (h *Handler) tokens(c *gin.Context, t core.Tokens) {
 	c.Header("Cache-Control", "no-store") // RFC 6749 §5.1
-	c.JSON(http.StatusOK, tokenResponse{AccessToken: t.Access, RefreshToken: t.Refresh, TokenType: "Bearer",
+	c.JSON(http.StatusOK, tokenResponse{AccessToken: t.Access, RefreshToken: t.Refresh, ImageToken: t.Images, TokenType: "Bearer",
 		ExpiresIn: int(t.ExpiresIn.Seconds()), User: toUser(t.User)})
 }
 

@@ -34,6 +34,9 @@ const estimatedLength = "Walros-Estimated-Length"
 // downloadFile serves an item's file to be saved: the original with ranges (so a browser can
 // resume), or with ?quality= an MP4 encoded as it is sent.
 func (h *Handler) downloadFile(c *gin.Context) {
+	if !h.mayDownload(c) {
+		return
+	}
 	f, ok := h.mediaFile(c)
 	if !ok {
 		return
@@ -180,8 +183,21 @@ type downloadManifestDTO struct {
 	TotalSize int64              `json:"totalSize"`
 }
 
+// mayDownload answers 403 when the caller's downloads are turned off, before anything is looked
+// up (so it tells nothing about the item), and reports whether they may go on.
+func (h *Handler) mayDownload(c *gin.Context) bool {
+	if err := callerOf(c).RequireDownloads(); err != nil {
+		h.problem(c, http.StatusForbidden, "Forbidden", "downloads are turned off for this account")
+		return false
+	}
+	return true
+}
+
 // itemDownloads lists the files of an item and what is under it, to be downloaded one by one.
 func (h *Handler) itemDownloads(c *gin.Context) {
+	if !h.mayDownload(c) {
+		return
+	}
 	ctx, caller := c.Request.Context(), callerOf(c)
 	it, err := h.Items.Get(ctx, caller, core.ItemID(c.Param("id")))
 	if err != nil {
@@ -198,6 +214,9 @@ func (h *Handler) itemDownloads(c *gin.Context) {
 
 // playlistDownloads lists the files of a playlist's entries, in its order.
 func (h *Handler) playlistDownloads(c *gin.Context) {
+	if !h.mayDownload(c) {
+		return
+	}
 	ctx, caller, id := c.Request.Context(), callerOf(c), core.PlaylistID(c.Param("id"))
 	pl, err := h.Playlists.Get(ctx, caller, id)
 	if err != nil {

@@ -28,6 +28,7 @@ type userDTO struct {
 	PINLocked    bool       `json:"pinLocked"`
 	Playback     prefsDTO   `json:"playback"`
 	MaxBitrate   int64      `json:"maxBitrate"`
+	Downloads    bool       `json:"allowDownloads"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	LastLoginAt  *time.Time `json:"lastLoginAt"`
 	// ParentalControls are shown to admins and to the user themselves.
@@ -49,7 +50,7 @@ func toUser(u core.User) userDTO {
 	}
 	return userDTO{ID: string(u.ID), Username: u.Username, DisplayName: u.DisplayName, Admin: u.Admin, Disabled: u.Disabled,
 		AllLibraries: u.AllLibraries, LibraryIDs: libs, Hidden: u.Hidden, HasPassword: u.HasPassword(), HasPIN: u.HasPIN(),
-		PINLocked: u.PINLocked(), MaxBitrate: u.MaxBitrate, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
+		PINLocked: u.PINLocked(), MaxBitrate: u.MaxBitrate, Downloads: !u.NoDownloads, CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
 		Playback: prefsDTO{AudioLanguage: u.Playback.AudioLanguage, SubtitleLanguage: u.Playback.SubtitleLanguage,
 			SubtitleMode: string(u.Playback.SubtitleMode), PlayDefaultAudio: u.Playback.PlayDefaultAudio},
 		ParentalControls: toParental(u.Parental)}
@@ -124,6 +125,7 @@ type imageDTO struct {
 	Index    int    `json:"index"`
 	Source   string `json:"source"`
 	BlurHash string `json:"blurHash,omitempty"`
+	Tag      string `json:"tag"` // see imageTag
 }
 
 type itemDetailDTO struct {
@@ -167,7 +169,7 @@ func toItemDetail(it core.Item, files []core.MediaFile, m core.Metadata) itemDet
 		if im.Path == "" {
 			src = "remote"
 		}
-		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src}
+		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src, Tag: imageTag(im)}
 		count[im.Kind]++
 	}
 	return d

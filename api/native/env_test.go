@@ -19,10 +19,12 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/internal/logring"
 	"github.com/walros/walros/openapi/openapitest"
 	"github.com/walros/walros/store"
+	"github.com/walros/walros/transcoder/hls"
 )
 
 // cheap keeps argon2 fast in tests; the production parameters are tested in core.
@@ -51,15 +53,19 @@ const maxImport = 256 << 10
 
 // env is a native API over a real SQLite store, with every response checked against the spec.
 type env struct {
-	t      *testing.T
-	engine *gin.Engine
-	spec   *openapitest.Validator
-	clock  *clock
-	stores store.Stores
-	key    []byte
-	admin  string // an admin's access token
-	media  string // the folder local artwork may be served from
-	logs   *logring.Ring
+	t       *testing.T
+	engine  *gin.Engine
+	spec    *openapitest.Validator
+	clock   *clock
+	stores  store.Stores
+	key     []byte
+	admin   string // an admin's access token
+	media   string // the folder local artwork may be served from
+	uploads string // where uploaded pictures go
+	logs    *logring.Ring
+	// encoders and playing are the HLS manager's and the now-playing registry's stand-ins.
+	encoders *fakeEncoders
+	playing  *nowplaying.Registry
 }
 
 func newEnv(t *testing.T) *env {
@@ -104,14 +110,15 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 	scanner := scan.New(st.Media, st.Libraries, opt.prober, scan.Options{NewID: newID, Now: clk.Now,
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
-	media := t.TempDir()
-	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), AllowedRoots: func() []string { return []string{media} }})
+	media, uploads := t.TempDir(), t.TempDir()
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, AllowedRoots: func() []string { return []string{media} }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	items := core.NewItems(st.Items, st.Media, st.Metadata)
 	logs := logring.New(100)
-	h, err := New(Deps{Logs: logs, Encoders: fakeEncoders{Renditions: 3, Heads: 2, Transcodes: 1, Started: 7}, Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
+	encoders, playing := &fakeEncoders{stats: hls.Stats{Renditions: 3, Heads: 2, Transcodes: 1, Started: 7}}, nowplaying.New(0)
+	h, err := New(Deps{Logs: logs, Encoders: encoders, NowPlaying: playing, Auth: auth, Users: users, Libraries: core.NewLibraries(st.Libraries, clk.Now, newID), Artwork: art,
 		Items: items, Playlists: core.NewPlaylists(st.Playlists, items, clk.Now, newID), BoxSets: core.NewBoxSets(st.BoxSets, items, st.Libraries, clk.Now, newID), History: core.NewHistory(st.History, items, clk.Now),
 		UserData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), Lists: core.NewLists(st.Lists, items, clk.Now, newID),
 		Transfer: core.NewTransfer(core.TransferDeps{Store: st.Transfer, Users: st.Users, Items: items, History: st.History, Lists: st.Lists,
@@ -121,7 +128,8 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media, logs: logs}
+	e := &env{t: t, engine: h.Engine(), spec: openapitest.New(t), clock: clk, stores: st, key: key, media: media, uploads: uploads, logs: logs,
+		encoders: encoders, playing: playing}
 	if _, err := users.Bootstrap(ctx, "admin", "admin-password"); err != nil {
 		t.Fatal(err)
 	}

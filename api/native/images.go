@@ -22,6 +22,13 @@ func (h *Handler) itemImage(c *gin.Context) {
 	}
 	h.serveImage(c, func(ctx context.Context) (core.Image, error) {
 		return h.Items.Image(ctx, callerOf(c), core.ItemID(c.Param("id")), core.ImageKind(c.Param("kind")), index)
+	}, func(im core.Image) string {
+		// A kind and index name whichever picture an admin chose last: by index alone, a browser
+		// revalidates (a 304 while the picture stays); with the picture's tag, it keeps it.
+		if tag := c.Query("tag"); tag != "" && tag == imageTag(im) {
+			return "private, max-age=31536000, immutable"
+		}
+		return "private, no-cache"
 	})
 }
 
@@ -29,11 +36,12 @@ func (h *Handler) itemImage(c *gin.Context) {
 func (h *Handler) personImage(c *gin.Context) {
 	h.serveImage(c, func(ctx context.Context) (core.Image, error) {
 		return h.Items.PersonImage(ctx, callerOf(c), c.Param("name"))
-	})
+	}, func(core.Image) string { return "private, max-age=86400" })
 }
 
-// serveImage renders the image find returns as the query asks (size, quality, format).
-func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Image, error)) {
+// serveImage renders the image find returns as the query asks (size, quality, format), cached by
+// clients as cacheControl says for it.
+func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Image, error), cacheControl func(core.Image) string) {
 	req := artwork.Request{Format: c.Query("format")}
 	for _, p := range []struct {
 		name string
@@ -58,6 +66,6 @@ func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Im
 	defer f.Close()
 	c.Header("ETag", r.ETag)
 	c.Header("Content-Type", r.ContentType)
-	c.Header("Cache-Control", "private, max-age=86400")
+	c.Header("Cache-Control", cacheControl(img))
 	http.ServeContent(c.Writer, c.Request, strings.TrimPrefix(r.Path, "/"), r.ModTime, f)
 }

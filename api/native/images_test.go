@@ -62,6 +62,15 @@ func TestItemImages(t *testing.T) {
 	// <img> tags put the token in the URL.
 	e.want(200, e.do("GET", base+"Primary/0?format=webp&token="+e.admin, nil))
 	e.want(401, e.do("GET", base+"Primary/0?token=nope", nil))
+	// The login's image token opens images, and nothing else.
+	var lr tokenResponse
+	e.decode(e.want(200, e.do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "admin-password"})), &lr)
+	if lr.ImageToken == "" || lr.ImageToken == lr.AccessToken {
+		t.Fatalf("login's image token %q", lr.ImageToken)
+	}
+	e.want(200, e.do("GET", base+"Primary/0?maxWidth=200&token="+lr.ImageToken, nil))
+	e.want(401, e.do("GET", "/api/v1/items/"+string(it.ID)+"/stream?token="+lr.ImageToken, nil))
+	e.want(401, e.do("GET", "/api/v1/items/"+string(it.ID), nil, "Authorization", "Bearer "+lr.ImageToken))
 	e.want(404, e.as(e.admin, "GET", base+"Primary/1", nil))
 	e.want(404, e.as(e.admin, "GET", base+"Backdrop/0", nil)) // outside every library folder
 	e.want(400, e.as(e.admin, "GET", base+"Primary/0?width=x", nil))

@@ -142,6 +142,11 @@ func (h *Handler) itemDetail(c *gin.Context, status int) {
 	}
 	d := toItemDetail(it, files, meta)
 	h.blurHashes(ctx, it, meta.Images, d.Images)
+	for i, im := range meta.Images {
+		if h.Artwork != nil && h.Artwork.Uploaded(im) {
+			d.Images[i].Source = "uploaded"
+		}
+	}
 	c.JSON(status, d)
 }
 

@@ -49,6 +49,7 @@ func (h *Handler) playbackInfo(c *gin.Context) {
 		return
 	}
 	d := playback.Decide(req, caps)
+	h.noteDecision(callerOf(c), core.ItemID(c.Param("id")), f.ID, d)
 	q := url.Values{"file": {string(f.ID)}}
 	base := "/api/v1/items/" + url.PathEscape(c.Param("id"))
 	out := gin.H{"method": string(d.Method), "reasons": reasons(d.Reasons), "container": d.Container, "protocol": d.Protocol,

@@ -16,6 +16,7 @@ type playlistDTO struct {
 	ID         string    `json:"id"`
 	Name       string    `json:"name"`
 	Owner      string    `json:"ownerId"`
+	OwnerName  string    `json:"ownerName"`
 	SharedWith []string  `json:"sharedWith"`
 	Entries    int       `json:"entries"`
 	DurationMS int64     `json:"durationMs"`
@@ -24,7 +25,7 @@ type playlistDTO struct {
 }
 
 // toPlaylist shows a playlist as its entries visible to the caller make it.
-func toPlaylist(p core.Playlist, visible []core.PlaylistEntry) playlistDTO {
+func toPlaylist(p core.Playlist, visible []core.PlaylistEntry, names map[core.UserID]string) playlistDTO {
 	shared := make([]string, len(p.SharedWith))
 	for i, u := range p.SharedWith {
 		shared[i] = string(u)
@@ -33,7 +34,7 @@ func toPlaylist(p core.Playlist, visible []core.PlaylistEntry) playlistDTO {
 	for _, e := range visible {
 		d += e.Item.Runtime
 	}
-	return playlistDTO{ID: string(p.ID), Name: p.Name, Owner: string(p.Owner), SharedWith: shared, Entries: len(visible),
+	return playlistDTO{ID: string(p.ID), Name: p.Name, Owner: string(p.Owner), OwnerName: names[p.Owner], SharedWith: shared, Entries: len(visible),
 		DurationMS: d.Milliseconds(), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
@@ -49,11 +50,25 @@ func (h *Handler) playlistOut(c *gin.Context, code int, p core.Playlist) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(code, toPlaylist(p, entries))
+	names, err := h.Users.Names(c.Request.Context(), []core.UserID{p.Owner})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(code, toPlaylist(p, entries, names))
 }
 
 func (h *Handler) listPlaylists(c *gin.Context) {
 	ps, err := h.Playlists.List(c.Request.Context(), callerOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	owners := make([]core.UserID, len(ps))
+	for i, p := range ps {
+		owners[i] = p.Owner
+	}
+	names, err := h.Users.Names(c.Request.Context(), owners)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -65,7 +80,7 @@ func (h *Handler) listPlaylists(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		out[i] = toPlaylist(p, entries)
+		out[i] = toPlaylist(p, entries, names)
 	}
 	c.JSON(http.StatusOK, listDTO[playlistDTO]{Items: out})
 }

@@ -54,6 +54,11 @@ func TestPlaylistsAndHistory(t *testing.T) {
 	if seen.Entries != 1 || seen.DurationMS != 3600_000 {
 		t.Errorf("bob sees %+v: the adults' movie counts", seen)
 	}
+	var bobs listDTO[playlistDTO]
+	e.decode(e.want(200, e.as(bob, "GET", "/api/v1/playlists", nil)), &bobs)
+	if seen.OwnerName != "admin" || len(bobs.Items) != 1 || bobs.Items[0].OwnerName != "admin" {
+		t.Errorf("bob is told the owner is %q, in the list %+v", seen.OwnerName, bobs.Items)
+	}
 	e.want(404, e.as(bob, "PATCH", "/api/v1/playlists/"+pl.ID, map[string]any{"name": "mine"}))
 	e.want(400, e.as(e.admin, "POST", "/api/v1/playlists", map[string]any{"name": " "}))
 	e.want(404, e.as(e.admin, "DELETE", "/api/v1/playlists/"+pl.ID+"/entries/abc", nil))

@@ -4,6 +4,7 @@ package native
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/openapi"
 )
@@ -26,6 +28,7 @@ type authService interface {
 	Logout(ctx context.Context, c core.Caller) error
 	Authenticate(ctx context.Context, credential, address string) (core.Caller, error)
 	AuthenticateMedia(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
+	AuthenticateImage(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)
 	MediaToken(c core.Caller, item core.ItemID) (string, error)
 	Sessions(ctx context.Context, c core.Caller, all bool) ([]core.Session, error)
 	RevokeSession(ctx context.Context, c core.Caller, id core.SessionID) error
@@ -110,6 +113,7 @@ type userService interface {
 	UpdateMe(ctx context.Context, c core.Caller, p core.SelfPatch) (core.User, error)
 	Delete(ctx context.Context, c core.Caller, id core.UserID) error
 	Public(ctx context.Context) ([]core.User, error)
+	Names(ctx context.Context, ids []core.UserID) (map[core.UserID]string, error)
 }
 
 // libraryService is what the handlers need from core.Libraries.
@@ -133,12 +137,20 @@ type itemService interface {
 	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
 	Person(ctx context.Context, c core.Caller, name string) (core.Person, error)
 	PersonImage(ctx context.Context, c core.Caller, name string) (core.Image, error)
+	Images(ctx context.Context, c core.Caller, id core.ItemID) ([]core.Image, error)
+	SelectImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Metadata, error)
+	AddImage(ctx context.Context, c core.Caller, id core.ItemID, img core.Image) (core.Metadata, error)
+	DeleteImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, core.Metadata, error)
 }
 
 // artworkService is what the handlers need from artwork.Service.
 type artworkService interface {
 	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
 	BlurHash(ctx context.Context, img core.Image) (string, error)
+	Save(ctx context.Context, kind core.ImageKind, r io.Reader) (core.Image, error)
+	Uploaded(img core.Image) bool
+	Remove(img core.Image) error
+	Size(ctx context.Context, img core.Image) (width, height int, ok bool)
 }
 
 // scanService is what the handlers need from scan.Scanner.
@@ -178,12 +190,17 @@ type Deps struct {
 	MaxBody  int64 // bytes per request body
 	// MaxImport is the largest import document, in bytes (64 MiB by default).
 	MaxImport int64
+	// MaxImage is the largest uploaded picture, in bytes (20 MiB by default).
+	MaxImage int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address; none by default.
 	TrustedProxies []string
 	// Logs holds the server's latest log records for GET /system/logs; nil keeps none.
 	Logs logSource
 	// Encoders reports the HLS/DASH encoder runs for GET /system/transcodes.
 	Encoders encoderStats
+	// NowPlaying is what every client plays, which progress reports feed and GET /system/playing
+	// reads; nil keeps nothing.
+	NowPlaying *nowplaying.Registry
 }
 
 // Handler is the native API.
@@ -203,6 +220,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	if d.MaxImport <= 0 {
 		d.MaxImport = 64 << 20
+	}
+	if d.MaxImage <= 0 {
+		d.MaxImage = 20 << 20
 	}
 	return &Handler{Deps: d, docs: docs}, nil
 }
@@ -245,9 +265,10 @@ func (h *Handler) Engine() *gin.Engine {
 	v1.GET("/users/public", h.publicUsers)
 
 	// Media routes also take the token in the query: <img> and <video> cannot send headers.
+	images := v1.Group("", h.authenticateImage)
+	images.GET("/items/:id/images/:kind/:index", h.itemImage)
+	images.GET("/people/:name/image", h.personImage)
 	media := v1.Group("", h.authenticateMedia)
-	media.GET("/items/:id/images/:kind/:index", h.itemImage)
-	media.GET("/people/:name/image", h.personImage)
 	media.GET("/items/:id/stream", h.streamFile)
 	media.HEAD("/items/:id/stream", h.streamFile)
 	media.GET("/items/:id/hls/master.m3u8", h.hlsMaster)
@@ -283,6 +304,10 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/items/:id", h.getItem)
 	a.PATCH("/items/:id", h.editItem)
 	a.POST("/items/:id/identify", h.identifyItem)
+	a.GET("/items/:id/images", h.listImages)
+	a.POST("/items/:id/images/:kind", h.uploadImage)
+	a.POST("/items/:id/images/:kind/:index/select", h.selectImage)
+	a.DELETE("/items/:id/images/:kind/:index", h.deleteImage)
 	a.POST("/items/:id/media-token", h.mediaToken)
 	a.POST("/items/:id/playback", h.playbackInfo)
 	a.GET("/items/:id/downloads", h.itemDownloads)
@@ -311,6 +336,7 @@ func (h *Handler) Engine() *gin.Engine {
 	a.GET("/ratings", h.listRatings)
 	a.GET("/system/logs", h.systemLogs)
 	a.GET("/system/transcodes", h.systemTranscodes)
+	a.GET("/system/playing", h.systemPlaying)
 	a.POST("/boxsets", h.createBoxSet)
 	a.POST("/boxsets/:id/items", h.addToBoxSet)
 	a.DELETE("/boxsets/:id/items/:item", h.removeFromBoxSet)
@@ -348,12 +374,17 @@ func (h *Handler) Engine() *gin.Engine {
 }
 
 // bodyLimit bounds request bodies: MaxBody, or MaxImport for the import routes, whose documents
-// hold a user's whole history.
+// hold a user's whole history, or MaxImage for uploaded pictures.
 func (h *Handler) bodyLimit() gin.HandlerFunc {
 	normal, large := middleware.BodyLimit(h.MaxBody, time.Minute), middleware.BodyLimit(max(h.MaxBody, h.MaxImport), 5*time.Minute)
+	picture := middleware.BodyLimit(max(h.MaxBody, h.MaxImage), 5*time.Minute)
 	return func(c *gin.Context) {
-		if strings.HasSuffix(c.FullPath(), "/import") {
+		switch {
+		case strings.HasSuffix(c.FullPath(), "/import"):
 			large(c)
+			return
+		case c.FullPath() == "/api/v1/items/:id/images/:kind" && c.Request.Method == http.MethodPost:
+			picture(c)
 			return
 		}
 		normal(c)
@@ -381,11 +412,20 @@ func (h *Handler) authenticate(c *gin.Context) {
 
 // authenticateMedia is authenticate for media URLs, which may carry the credential as ?token=.
 func (h *Handler) authenticateMedia(c *gin.Context) {
+	h.admitURL(c, h.Auth.AuthenticateMedia)
+}
+
+// authenticateImage is authenticateMedia for image URLs, which also take image tokens.
+func (h *Handler) authenticateImage(c *gin.Context) {
+	h.admitURL(c, h.Auth.AuthenticateImage)
+}
+
+func (h *Handler) admitURL(c *gin.Context, auth func(ctx context.Context, credential, address string, item core.ItemID) (core.Caller, error)) {
 	cred := credential(c)
 	if cred == "" {
 		cred = c.Query("token")
 	}
-	caller, err := h.Auth.AuthenticateMedia(c.Request.Context(), cred, c.ClientIP(), core.ItemID(c.Param("id")))
+	caller, err := auth(c.Request.Context(), cred, c.ClientIP(), core.ItemID(c.Param("id")))
 	if err != nil {
 		h.fail(c, err)
 		c.Abort()

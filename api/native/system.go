@@ -63,26 +63,71 @@ func (h *Handler) systemLogs(c *gin.Context) {
 // encoderStats is what the transcodes route needs from hls.Manager.
 type encoderStats interface {
 	Stats() hls.Stats
+	Renditions() []hls.RenditionInfo
 }
 
 type transcodesDTO struct {
-	Renditions int `json:"renditions"`
-	Encoders   int `json:"encoders"`
-	Transcodes int `json:"transcodes"`
-	Started    int `json:"started"`
+	Renditions int            `json:"renditions"`
+	Encoders   int            `json:"encoders"`
+	Transcodes int            `json:"transcodes"`
+	Started    int            `json:"started"`
+	Items      []renditionDTO `json:"items"`
+}
+
+type renditionDTO struct {
+	FileID    string    `json:"fileId"`
+	Rendition string    `json:"rendition"`
+	Kind      string    `json:"kind"`
+	Work      string    `json:"work"` // "encode", "copy", or "idle" (served from the cache)
+	Encoders  int       `json:"encoders"`
+	Users     []string  `json:"users"`
+	LastUsed  time.Time `json:"lastUsed"`
+	ItemID    *string   `json:"itemId"`
+	ItemTitle *string   `json:"itemTitle"`
 }
 
 // systemTranscodes is GET /system/transcodes: what the HLS/DASH manager is running now, for
-// admins (others get 404). Without a manager (no ffmpeg wired) every count is 0.
+// admins (others get 404): the counts, and each rendition it holds with its encoders, their
+// users' names, and the item whose file it is when someone is playing that file. Without a
+// manager (no ffmpeg wired) every count is 0.
 func (h *Handler) systemTranscodes(c *gin.Context) {
-	if !callerOf(c).Admin {
+	caller := callerOf(c)
+	if !caller.Admin {
 		h.fail(c, core.ErrForbidden)
 		return
 	}
-	var out transcodesDTO
+	out := transcodesDTO{Items: []renditionDTO{}}
 	if h.Encoders != nil {
 		s := h.Encoders.Stats()
-		out = transcodesDTO{Renditions: s.Renditions, Encoders: s.Heads, Transcodes: s.Transcodes, Started: s.Started}
+		out.Renditions, out.Encoders, out.Transcodes, out.Started = s.Renditions, s.Heads, s.Transcodes, s.Started
+		list := h.Encoders.Renditions()
+		var names map[core.UserID]string
+		items := map[string]core.Item{} // by file, from what is playing
+		if len(list) > 0 {
+			names = h.userNames(c.Request.Context(), caller)
+			for _, p := range h.NowPlaying.List() {
+				if p.File != "" {
+					items[string(p.File)] = p.Item
+				}
+			}
+		}
+		for _, r := range list {
+			d := renditionDTO{FileID: r.File, Rendition: r.ID, Kind: string(r.Kind), Work: "idle", Encoders: r.Encoders,
+				Users: []string{}, LastUsed: r.Used}
+			switch {
+			case r.Encoders > 0 && r.Copy:
+				d.Work = "copy"
+			case r.Encoders > 0:
+				d.Work = "encode" // video, or audio (always encoded, lightly)
+			}
+			for _, u := range r.Users {
+				d.Users = append(d.Users, or(names[core.UserID(u)], u))
+			}
+			if it, ok := items[r.File]; ok {
+				d.ItemID, d.ItemTitle = ptrTo(string(it.ID)), ptrTo(it.Title)
+			}
+			out.Items = append(out.Items, d)
+		}
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, out)

@@ -4,9 +4,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/walros/walros/core"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/transcoder/hls"
 )
 
@@ -70,17 +74,42 @@ func TestSystemLogs(t *testing.T) {
 	}
 }
 
-// fakeEncoders stands in for the HLS manager's counts.
-type fakeEncoders hls.Stats
+// fakeEncoders stands in for the HLS manager's counts and renditions.
+type fakeEncoders struct {
+	stats hls.Stats
+	list  []hls.RenditionInfo
+}
 
-func (f fakeEncoders) Stats() hls.Stats { return hls.Stats(f) }
+func (f *fakeEncoders) Stats() hls.Stats                { return f.stats }
+func (f *fakeEncoders) Renditions() []hls.RenditionInfo { return f.list }
 
 func TestSystemTranscodes(t *testing.T) {
 	e := newEnv(t)
 	var got transcodesDTO
 	e.decode(e.want(http.StatusOK, e.as(e.admin, http.MethodGet, "/api/v1/system/transcodes", nil)), &got)
-	if want := (transcodesDTO{Renditions: 3, Encoders: 2, Transcodes: 1, Started: 7}); got != want {
+	if want := (transcodesDTO{Renditions: 3, Encoders: 2, Transcodes: 1, Started: 7, Items: []renditionDTO{}}); !reflect.DeepEqual(got, want) {
 		t.Errorf("transcodes = %+v, want %+v", got, want)
+	}
+	// The renditions, with their users' names and the item playing their file.
+	adminID := e.userID(e.admin)
+	used := time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC)
+	e.encoders.list = []hls.RenditionInfo{
+		{File: "f-heat", ID: "v-h264-1280x720-3000k", Kind: hls.Video, Encoders: 1, Users: []string{adminID, "gone"}, Used: used},
+		{File: "f-heat", ID: "v-copy", Kind: hls.Video, Copy: true, Encoders: 1, Used: used},
+		{File: "f-other", ID: "a1-aac-2ch-128k", Kind: hls.Audio, Used: used},
+	}
+	e.playing.Report(nowplaying.Playback{Key: "s", User: core.UserID(adminID), Item: core.Item{ID: "heat", Title: "Heat"}, File: "f-heat"})
+	got = transcodesDTO{}
+	e.decode(e.want(http.StatusOK, e.as(e.admin, http.MethodGet, "/api/v1/system/transcodes", nil)), &got)
+	heat, title := "heat", "Heat"
+	want := []renditionDTO{
+		{FileID: "f-heat", Rendition: "v-h264-1280x720-3000k", Kind: "video", Work: "encode", Encoders: 1, Users: []string{"admin", "gone"},
+			LastUsed: used, ItemID: &heat, ItemTitle: &title},
+		{FileID: "f-heat", Rendition: "v-copy", Kind: "video", Work: "copy", Encoders: 1, Users: []string{}, LastUsed: used, ItemID: &heat, ItemTitle: &title},
+		{FileID: "f-other", Rendition: "a1-aac-2ch-128k", Kind: "audio", Work: "idle", Users: []string{}, LastUsed: used},
+	}
+	if !reflect.DeepEqual(got.Items, want) {
+		t.Errorf("renditions = %+v\nwant %+v", got.Items, want)
 	}
 	bob, _ := e.addUser("bob")
 	if rec := e.as(bob, http.MethodGet, "/api/v1/system/transcodes", nil); rec.Code != http.StatusNotFound {

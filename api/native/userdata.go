@@ -181,6 +181,7 @@ func (h *Handler) reportProgress(c *gin.Context) {
 		WatchedMS  int64           `json:"watchedMs"`
 		Method     core.PlayMethod `json:"method"`
 		Reason     string          `json:"reason"`
+		Paused     bool            `json:"paused"`
 	}
 	if err := bind(c, &req); err != nil {
 		h.fail(c, err)
@@ -225,6 +226,7 @@ func (h *Handler) reportProgress(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	h.notePlaying(caller, it, core.FileID(req.FileID), pos, req.Paused, req.Stopped, req.Method)
 	if req.Stopped && h.History != nil {
 		e := core.HistoryEntry{Item: id, File: core.FileID(req.FileID), Watched: time.Duration(req.WatchedMS) * time.Millisecond,
 			Position: pos, Method: req.Method, Reason: req.Reason}

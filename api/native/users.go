@@ -89,6 +89,7 @@ func (h *Handler) createUser(c *gin.Context) {
 		Hidden       *bool    `json:"hidden"`
 		PIN          string   `json:"pin"`
 		MaxBitrate   int64    `json:"maxBitrate"`
+		Downloads    *bool    `json:"allowDownloads"`
 	}{}
 	if err := bind(c, &req); err != nil {
 		h.fail(c, err)
@@ -97,7 +98,8 @@ func (h *Handler) createUser(c *gin.Context) {
 	all := req.AllLibraries == nil || *req.AllLibraries // like Jellyfin, a new user sees every library by default
 	u, err := h.Users.Create(c.Request.Context(), callerOf(c), core.NewUser{Username: req.Username, Password: req.Password,
 		Passwordless: req.Passwordless, DisplayName: req.DisplayName, Admin: req.Admin, AllLibraries: all,
-		LibraryIDs: libraryIDs(req.LibraryIDs), Hidden: req.Hidden, PIN: req.PIN, MaxBitrate: req.MaxBitrate})
+		LibraryIDs: libraryIDs(req.LibraryIDs), Hidden: req.Hidden, PIN: req.PIN, MaxBitrate: req.MaxBitrate,
+		NoDownloads: req.Downloads != nil && !*req.Downloads})
 	h.respond(c, http.StatusCreated, u, err)
 }
 
@@ -119,6 +121,7 @@ func (h *Handler) updateUser(c *gin.Context) {
 		Hidden       *bool          `json:"hidden"`
 		PIN          *string        `json:"pin"`
 		MaxBitrate   *int64         `json:"maxBitrate"`
+		Downloads    *bool          `json:"allowDownloads"`
 		Playback     *playbackPatch `json:"playback"`
 		Parental     *parentalDTO   `json:"parentalControls"`
 	}
@@ -129,6 +132,9 @@ func (h *Handler) updateUser(c *gin.Context) {
 	p := core.UserPatch{Username: req.Username, DisplayName: req.DisplayName, Password: req.Password, RemovePassword: req.Passwordless,
 		Admin: req.Admin, Disabled: req.Disabled, AllLibraries: req.AllLibraries, Hidden: req.Hidden, PIN: req.PIN,
 		MaxBitrate: req.MaxBitrate, Playback: req.Playback.core()}
+	if req.Downloads != nil {
+		p.NoDownloads = new(!*req.Downloads)
+	}
 	if req.Parental != nil {
 		parental, err := req.Parental.toCore()
 		if err != nil {

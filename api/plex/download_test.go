@@ -27,3 +27,23 @@ func TestDownloadName(t *testing.T) {
 		t.Fatalf("Content-Disposition %q", cd)
 	}
 }
+
+// TestDownloadsTurnedOff: a user whose downloads are off streams a part but cannot save it.
+func TestDownloadsTurnedOff(t *testing.T) {
+	e := newEnv(t)
+	e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
+	if _, err := e.users.Create(e.ctx, e.operator, core.NewUser{Username: "dora", Password: "dora-password", AllLibraries: true,
+		NoDownloads: true}); err != nil {
+		t.Fatal(err)
+	}
+	dora := e.login("dora", "dora-password")
+	its, _, err := e.items.List(e.ctx, e.operator, core.ItemQuery{Kinds: []core.ItemKind{core.KindMovie}, Limit: 10})
+	if err != nil || len(its) != 1 {
+		t.Fatalf("movies %v, %v", its, err)
+	}
+	mc := e.getJSON("/library/metadata/"+strconv.FormatInt(its[0].Key, 10), dora)
+	part := mc["Metadata"].([]any)[0].(map[string]any)["Media"].([]any)[0].(map[string]any)["Part"].([]any)[0].(map[string]any)
+	e.want(http.StatusForbidden, e.get(part["key"].(string)+"?download=1", dora))
+	e.want(http.StatusOK, e.get(part["key"].(string), dora))
+	e.want(http.StatusOK, e.get(part["key"].(string)+"?download=1", e.admin))
+}

@@ -399,6 +399,11 @@ func (h *Handler) part(c *gin.Context) {
 		return
 	}
 	if c.Query("download") == "1" {
+		// Streaming the part stays allowed: only saving it is the user's downloads.
+		if callerOf(c).RequireDownloads() != nil {
+			fail(c, http.StatusForbidden)
+			return
+		}
 		c.Header("Content-Disposition", mediaserve.Attachment(filepath.Base(f.Path)))
 	}
 	if err := mediaserve.File(c, f, func(code int) { fail(c, code) }); err != nil {

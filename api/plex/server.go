@@ -21,6 +21,7 @@ import (
 	"github.com/walros/walros/api/middleware"
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/core/warm"
 	"github.com/walros/walros/transcoder/hls"
@@ -123,6 +124,9 @@ type Deps struct {
 	// WarmLists reads the rest of a section's list ahead once a page of it is asked for
 	// (warm.go); Close stops it.
 	WarmLists bool
+	// NowPlaying is the server's registry of what every client plays (nowplaying.go); nil
+	// shares nothing.
+	NowPlaying *nowplaying.Registry
 }
 
 // Handler is the Plex facade.

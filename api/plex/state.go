@@ -139,11 +139,13 @@ func (h *Handler) timeline(c *gin.Context) {
 				state = "playing"
 			}
 			var transcode string
+			var tc *tcSession
 			if id := sessionID(c); id != "" {
 				if e, ok := h.sessions.get(id); ok && e.user == caller.UserID {
-					transcode = id
+					transcode, tc = id, e
 				}
 			}
+			h.notePlaying(c, it, state, playerOf(c), tc, pos)
 			s, ended := h.live.report(u, it, state, pos, playerOf(c), c.ClientIP(), transcode)
 			if s != nil {
 				h.notifyPlaying(s)

@@ -278,7 +278,7 @@ func benchmark(ctx context.Context, o options) error {
 	rows := []row{
 		{"movie page p50, first view", benchlib.Ms(settled.Q(.5)), benchlib.Ms(sqlLat.Q(.5)), ratio(settled.Q(.5), sqlLat.Q(.5)), "≤ 5 ms", met(settled.Q(.5) <= 5*time.Millisecond)},
 		{"movie page p99, first view", benchlib.Ms(settled.Q(.99)), benchlib.Ms(sqlLat.Q(.99)), ratio(settled.Q(.99), sqlLat.Q(.99)), "≤ 25 ms", met(settled.Q(.99) <= 25*time.Millisecond)},
-		{earlyLabel(o.walk, "list"), benchlib.Ms(full.Q(.5)) + " / " + benchlib.Ms(full.Q(.99)), "", ratio(full.Q(.99), sqlLat.Q(.99)), "", ""},
+		{benchlib.EarlyLabel(o.walk, "list"), benchlib.Ms(full.Q(.5)) + " / " + benchlib.Ms(full.Q(.99)), "", ratio(full.Q(.99), sqlLat.Q(.99)), "", ""},
 		{"  〃 the same pages again, p50 / p99", benchlib.Ms(again.Q(.5)) + " / " + benchlib.Ms(again.Q(.99)), "", ratio(again.Q(.99), sqlLat.Q(.99)), "", ""},
 		{"  〃 no Fields, images or user data, p50 / p99", benchlib.Ms(minimal.Q(.5)) + " / " + benchlib.Ms(minimal.Q(.99)), "", ratio(minimal.Q(.5), sqlLat.Q(.5)), "", ""},
 		{"  〃 store.Items alone, p50 / p99", benchlib.Ms(stLat.Q(.5)) + " / " + benchlib.Ms(stLat.Q(.99)), "", ratio(stLat.Q(.5), sqlLat.Q(.5)), "", ""},
@@ -368,13 +368,4 @@ func record(pid int, file, dir string) (stop func(), err error) {
 		cmd.Wait()
 		logf.Close()
 	}, nil
-}
-
-// earlyLabel names the first views taken right after the warm-ups: with -walk, walros is then
-// reading the rest of the list ahead; without, they are simply cold.
-func earlyLabel(walk bool, what string) string {
-	if walk {
-		return "  〃 right after the " + what + "'s first pages (a walk under way), p50 / p99"
-	}
-	return "  〃 right after the warm-ups (no walk: cold), p50 / p99"
 }

@@ -235,7 +235,7 @@ func benchmark(ctx context.Context, o options) error {
 		rows = append(rows,
 			row{name + " p50, first view", benchlib.Ms(f.first.Q(.5)), benchlib.Ms(f.sql.Q(.5)), ratio(f.first.Q(.5), f.sql.Q(.5)), "≤ 5 ms", met(f.first.Q(.5) <= 5*time.Millisecond)},
 			row{name + " p99, first view", benchlib.Ms(f.first.Q(.99)), benchlib.Ms(f.sql.Q(.99)), ratio(f.first.Q(.99), f.sql.Q(.99)), "≤ 25 ms", met(f.first.Q(.99) <= 25*time.Millisecond)},
-			row{earlyLabel(o.walk, "section"), benchlib.Ms(f.early.Q(.5)) + " / " + benchlib.Ms(f.early.Q(.99)), "",
+			row{benchlib.EarlyLabel(o.walk, "section"), benchlib.Ms(f.early.Q(.5)) + " / " + benchlib.Ms(f.early.Q(.99)), "",
 				ratio(f.early.Q(.5), f.sql.Q(.5)) + " / " + ratio(f.early.Q(.99), f.sql.Q(.99)), "", ""},
 			row{"  〃 the same pages again, p50 / p99", benchlib.Ms(again[f.j].Q(.5)) + " / " + benchlib.Ms(again[f.j].Q(.99)), "",
 				ratio(again[f.j].Q(.5), f.sql.Q(.5)) + " / " + ratio(again[f.j].Q(.99), f.sql.Q(.99)), "", ""})
@@ -281,13 +281,4 @@ func profile(ctx context.Context, c *client, section string, o options, pid int,
 	cmd.Wait()
 	fmt.Printf("\nperf profile of walros during %s of %d clients (%.0f req/s, JSON) written to %s\n", o.d, o.conns, r.RPS(), o.perf)
 	return nil
-}
-
-// earlyLabel names the first views taken right after the warm-ups: with -walk, walros is then
-// reading the rest of the section ahead; without, they are simply cold.
-func earlyLabel(walk bool, what string) string {
-	if walk {
-		return "  〃 right after the " + what + "'s first pages (a walk under way), p50 / p99"
-	}
-	return "  〃 right after the warm-ups (no walk: cold), p50 / p99"
 }

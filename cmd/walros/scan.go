@@ -42,7 +42,8 @@ func buildScanner(a *app, cfg config.Config, log *slog.Logger, onFinish func(sca
 	ua, cache := "Walros/"+buildVersion(), fetch.NewCache(10_000, 24*time.Hour)
 	if cfg.Metadata.TMDbKey != "" {
 		client := fetch.New(fetch.Options{UserAgent: ua, Cache: cache, Log: log})
-		providers = append(providers, tmdb.New(cfg.Metadata.TMDbKey, client, tmdb.Options{Language: cfg.Metadata.Language}))
+		providers = append(providers, tmdb.New(cfg.Metadata.TMDbKey, client, tmdb.Options{Language: cfg.Metadata.Language,
+			BaseURL: cfg.Metadata.TMDbURL, ImageBaseURL: cfg.Metadata.TMDbImageURL}))
 	}
 	if cfg.Metadata.TVDBKey != "" {
 		client := fetch.New(fetch.Options{UserAgent: ua, Cache: cache, Log: log})

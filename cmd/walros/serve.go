@@ -27,6 +27,7 @@ import (
 	"github.com/walros/walros/api/plex"
 	"github.com/walros/walros/cmd/walros/config"
 	"github.com/walros/walros/core/artwork"
+	"github.com/walros/walros/core/nowplaying"
 	"github.com/walros/walros/core/scan"
 	"github.com/walros/walros/internal/logring"
 	"github.com/walros/walros/web"
@@ -118,6 +119,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	}
 	gin.SetMode(gin.ReleaseMode)
 	art, err := artwork.New(artwork.Options{CacheDir: filepath.Join(cfg.Data, "cache", "images"), Log: log,
+		UploadDir:    filepath.Join(cfg.Data, "images"), // admins' uploads: data, not cache
 		AllowedRoots: func() []string { return libraryRoots(ctx, a) }})
 	if err != nil {
 		return err
@@ -128,11 +130,13 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 		return err
 	}
 	defer streams.Close() // after the HTTP server has stopped: no request waits on an encoder
+	// What every client plays, across the three APIs (GET /api/v1/system/playing).
+	playing := nowplaying.New(0)
 	api, err := native.New(native.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Playlists: a.playlists, BoxSets: a.boxSets,
 		History: a.history, UserData: a.userData, Lists: a.lists, Transfer: a.transfer, Stats: a.stats, Scans: scanner, Artwork: art,
 		Streams: streams.manager, Subtitles: streams.subtitles, Audio: streams.audio, Thumbs: streams.thumbs,
 		Downloads: streams.downloads, Ready: a.db.Ping, Metrics: metrics, Gatherer: gatherer, Log: log, MaxBody: cfg.HTTP.MaxBody,
-		TrustedProxies: cfg.HTTP.TrustedProxies, Logs: logs, Encoders: streams.manager})
+		TrustedProxies: cfg.HTTP.TrustedProxies, Logs: logs, Encoders: streams.manager, NowPlaying: playing})
 	if err != nil {
 		return err
 	}
@@ -142,7 +146,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	}
 	jf := jellyfin.New(jellyfin.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, Scans: scanner,
 		UserData: a.userData, History: a.history, Playlists: a.playlists, BoxSets: a.boxSets, Preferences: a.prefs, Artwork: art, Streams: streams.manager, Audio: streams.audio, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, WebDir: cfg.JellyfinWeb, Metrics: metrics, Log: log,
-		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies, WarmLists: cfg.WarmLists})
+		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies, WarmLists: cfg.WarmLists, NowPlaying: playing})
 	defer jf.Close() // after the HTTP server: its web sockets outlive Shutdown
 	facade.Store(jf)
 	a.userData.OnChange = jf.NotifyUserData
@@ -164,7 +168,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	}
 	ph := plex.New(plex.Deps{Auth: a.auth, Users: a.users, Libraries: a.libraries, Items: a.items, UserData: a.userData, Playlists: a.playlists, History: a.history,
 		Scans: scanner, Streams: streams.manager, Artwork: art, Subtitles: streams.subtitles, ServerID: id, ServerName: cfg.ServerName, Metrics: metrics, Log: log,
-		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies, WarmLists: cfg.WarmLists})
+		MaxBody: cfg.HTTP.MaxBody, TrustedProxies: cfg.HTTP.TrustedProxies, WarmLists: cfg.WarmLists, NowPlaying: playing})
 	px, err := startPlex(cfg, ph, cfg.ServerName, id, log)
 	if err != nil {
 		ln.Close()

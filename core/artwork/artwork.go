@@ -60,6 +60,9 @@ type Options struct {
 	// AllowedRoots returns the folders local pictures may be read from: the library folders. A
 	// path outside them, symlinks resolved, is answered like a missing file. Nil allows none.
 	AllowedRoots func() []string
+	// UploadDir holds the pictures admins upload (Save); it is also a folder pictures are read
+	// from. Empty refuses uploads. It is kept apart from CacheDir: uploads are not a cache.
+	UploadDir string
 }
 
 // Service renders item pictures into its cache. It is safe for concurrent use.
@@ -70,6 +73,7 @@ type Service struct {
 	maxPixels int
 	log       *slog.Logger
 	roots     func() []string
+	uploads   string // absolute; empty when uploads are off
 	cache     *lru
 	flights   group
 	sem       chan struct{} // bounds concurrent decodes: each may hold hundreds of MB
@@ -107,6 +111,16 @@ func New(opts Options) (*Service, error) {
 		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o750); err != nil {
 			return nil, fmt.Errorf("create artwork cache: %w", err)
 		}
+	}
+	if opts.UploadDir != "" {
+		var err error
+		if s.uploads, err = filepath.Abs(opts.UploadDir); err != nil {
+			return nil, fmt.Errorf("upload folder: %w", err)
+		}
+		if err := os.MkdirAll(s.uploads, 0o750); err != nil {
+			return nil, fmt.Errorf("create upload folder: %w", err)
+		}
+		removeTemps(s.uploads, s.log)
 	}
 	removeTemps(filepath.Join(s.dir, originalsDir), s.log)
 	removeTemps(filepath.Join(s.dir, blurhashDir), s.log)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/walros/walros/core"
@@ -44,7 +45,11 @@ func (s *Service) local(path string) (source, error) {
 	if err != nil {
 		return source{}, notFound
 	}
-	for _, root := range s.roots() {
+	roots := s.roots()
+	if s.uploads != "" {
+		roots = append(slices.Clip(roots), s.uploads)
+	}
+	for _, root := range roots {
 		dir, err := filepath.EvalSymlinks(root) // library roots are often symlinked mounts
 		if err != nil || !filepath.IsAbs(dir) {
 			continue

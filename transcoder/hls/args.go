@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// burnLookback is how long before an encode's start the picture subtitle it burns in is read
+// from: long enough for any subtitle line still on screen at a seek point.
+const burnLookback = 30 * time.Second
+
 // args returns the ffmpeg command that produces segments [from, limit) of r into dir as
 // init.mp4 and N.m4s. Every run uses the source's own timestamps (-copyts, -seek_timestamp), so
 // segments of different runs share one clock, and cuts at the timeline's starts only:
@@ -48,6 +52,13 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 			a = append(a, m.hwInput()...)
 		}
 		a = append(a, "-seek_timestamp", "1", "-ss", seconds(max(0, seek)), "-i", r.src.Path)
+		if r.spec.Kind == Video && r.spec.Burn > 0 {
+			// The picture subtitle comes from a second reading of the file that starts earlier:
+			// a subtitle is one event when it appears, so an encode starting while one is on
+			// screen (a seek) would otherwise not draw it until the next. Timestamps are the
+			// source's (-copyts), so the overlay lines both up.
+			a = append(a, "-seek_timestamp", "1", "-ss", seconds(max(0, seek-burnLookback)), "-i", r.src.Path)
+		}
 	}
 	a = append(a, "-copyts", "-map_metadata", "-1", "-map_chapters", "-1")
 	segTime := "0.001" // cut at every keyframe: the only keyframes are the segment starts
@@ -72,7 +83,7 @@ func (m *Manager) args(r *rendition, from, limit int, dir string, silent bool) [
 		}
 		if r.spec.Burn > 0 {
 			// Picture subtitles are drawn at the source's size, then scaled with the video.
-			a = append(a, "-filter_complex", fmt.Sprintf("[0:%d][0:%d]overlay=eof_action=pass,%s[v]", v.Index, r.spec.Burn, scale),
+			a = append(a, "-filter_complex", fmt.Sprintf("[0:%d][1:%d]overlay=eof_action=pass,%s[v]", v.Index, r.spec.Burn, scale),
 				"-map", "[v]")
 		} else {
 			a = append(a, "-map", "0:"+strconv.Itoa(v.Index), "-vf", scale)

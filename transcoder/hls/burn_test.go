@@ -3,7 +3,7 @@ package hls
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
+	"image"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,65 +12,18 @@ import (
 	"github.com/walros/walros/core"
 	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 	"github.com/walros/walros/transcoder/probe"
+	"github.com/walros/walros/transcoder/testmedia"
 )
 
-// pgs writes a Blu-ray (PGS) subtitle stream showing a white box from start to end on a
-// width×height picture: one display set that draws it, one that clears it.
-func pgs(width, height int, box [4]int, start, end time.Duration) []byte {
-	var out bytes.Buffer
-	seg := func(pts time.Duration, typ byte, payload []byte) {
-		out.WriteString("PG")
-		ts := uint32(pts.Seconds() * 90000)
-		binary.Write(&out, binary.BigEndian, ts)
-		binary.Write(&out, binary.BigEndian, ts)
-		out.WriteByte(typ)
-		binary.Write(&out, binary.BigEndian, uint16(len(payload)))
-		out.Write(payload)
-	}
-	be16 := func(v int) []byte { return []byte{byte(v >> 8), byte(v)} }
-	x, y, w, h := box[0], box[1], box[2], box[3]
-	pcs := func(pts time.Duration, number int, objects bool) {
-		p := append(be16(width), be16(height)...)
-		p = append(p, 0x10)            // frame rate
-		p = append(p, be16(number)...) // composition number
-		p = append(p, 0x80, 0, 0)      // epoch start, no palette update, palette 0
-		if objects {
-			p = append(p, 1)          // one object
-			p = append(p, 0, 0, 0, 0) // object 0, window 0, not cropped
-			p = append(p, append(be16(x), be16(y)...)...)
-		} else {
-			p = append(p, 0)
-		}
-		seg(pts, 0x16, p)
-		wds := []byte{1, 0}
-		wds = append(wds, append(append(be16(x), be16(y)...), append(be16(w), be16(h)...)...)...)
-		seg(pts, 0x17, wds)
-	}
-	pcs(start, 0, true)
-	seg(start, 0x14, []byte{0, 0, 1, 235, 128, 128, 255}) // palette 0: entry 1 opaque white
-	var rle []byte
-	for range h {
-		rle = append(rle, 0, 0xc0|byte(w>>8), byte(w), 1, 0, 0) // w pixels of colour 1, end of line
-	}
-	ods := []byte{0, 0, 0, 0xc0} // object 0, version 0, first and last fragment
-	n := len(rle) + 4
-	ods = append(ods, byte(n>>16), byte(n>>8), byte(n))
-	ods = append(ods, append(be16(w), be16(h)...)...)
-	seg(start, 0x15, append(ods, rle...))
-	seg(start, 0x80, nil)
-	pcs(end, 1, false)
-	seg(end, 0x80, nil)
-	return out.Bytes()
-}
-
 // TestBurnPictureSubtitles muxes a PGS subtitle into the fixture and checks that a rendition
-// burning it in shows its white box where and when the subtitle says, and one without does not.
+// burning it in shows its white box where and when the subtitle says, also in an encode that
+// starts while the subtitle is on screen (a seek), and one without does not.
 func TestBurnPictureSubtitles(t *testing.T) {
 	src := source(t)
 	ff := ffmpegtest.RequireFFmpeg(t)
 	dir := t.TempDir()
 	sup := filepath.Join(dir, "subs.sup")
-	if err := os.WriteFile(sup, pgs(640, 360, [4]int{40, 40, 200, 100}, 4*time.Second, 9*time.Second), 0o644); err != nil {
+	if err := os.WriteFile(sup, testmedia.PGS(640, 360, image.Rect(40, 40, 240, 140), testmedia.Cue{Start: 4 * time.Second, End: 9 * time.Second}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "with-pgs.mkv")
@@ -98,7 +51,10 @@ func TestBurnPictureSubtitles(t *testing.T) {
 	// 640x360, so at 320x180 the middle of it is around (70, 45).
 	brightness := func(spec Spec) float64 {
 		t.Helper()
-		data := append(e.fetch(t, pgsSrc, spec, -1), e.fetch(t, pgsSrc, spec, 3)...)
+		// Segment 3 first, as a seek asks for it: the encode then starts at 6 s, after the
+		// subtitle came on screen (4 s), and must still draw it.
+		seg := e.fetch(t, pgsSrc, spec, 3)
+		data := append(e.fetch(t, pgsSrc, spec, -1), seg...)
 		in := filepath.Join(t.TempDir(), "seg.mp4")
 		if err := os.WriteFile(in, data, 0o644); err != nil {
 			t.Fatal(err)

@@ -22,7 +22,12 @@ function fakeServer() {
 		const rt = `rt-${user}-${n}`;
 		valid.add(at);
 		refreshTokens.set(rt, user);
-		return { accessToken: at, refreshToken: rt, tokenType: 'Bearer', expiresIn: 900, user: { id: `id-${user}`, username: user, displayName: '', admin: user === 'alice' } };
+		// Bob's server gives image tokens, the same string across refreshes as the real one
+		// within its window; alice's is older and gives none.
+		const imageToken = user === 'bob' ? `it-${user}` : undefined;
+		// Bob's downloads are turned off.
+		const u = { id: `id-${user}`, username: user, displayName: '', admin: user === 'alice', allowDownloads: user !== 'bob' };
+		return { accessToken: at, refreshToken: rt, imageToken, tokenType: 'Bearer', expiresIn: 900, user: u };
 	};
 	const json = (status: number, body: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 	const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -139,10 +144,50 @@ describe('Api', () => {
 		expect(srv.calls.slice(before).map((c) => c.url)).toEqual(['/api/v1/x']);
 	});
 
-	it('builds media URLs with the access token', async () => {
+	it('builds media URLs with the access token when the server gives no image token', async () => {
 		const { api } = setup();
 		const a = await api.login('alice', 'pw-a');
 		expect(api.mediaUrl('/items/1/images/Primary/0', { maxWidth: 300 })).toBe(`/api/v1/items/1/images/Primary/0?maxWidth=300&token=${a.accessToken}`);
+	});
+
+	it('builds media URLs with the image token, which outlives a refresh', async () => {
+		const now = { t: 1_000_000 };
+		const { api, store } = setup(now);
+		await api.login('bob', 'pw-b');
+		const before = api.mediaUrl('/items/1/images/Primary/0');
+		expect(before).toBe('/api/v1/items/1/images/Primary/0?token=it-bob');
+		now.t += 899_000; // the access token is about to expire: the next call refreshes it
+		await api.get('/x');
+		expect(store.current()!.accessToken).not.toBe('at-bob-1');
+		expect(api.mediaUrl('/items/1/images/Primary/0')).toBe(before);
+	});
+
+	it('remembers whose downloads are turned off', async () => {
+		const { api, store } = setup();
+		await api.login('alice', 'pw-a');
+		expect(store.current()!.noDownloads).toBe(false);
+		await api.login('bob', 'pw-b');
+		expect(store.current()!.noDownloads).toBe(true);
+	});
+
+	it('sends a Blob as it is, with its own type', async () => {
+		const { api } = setup();
+		await api.login('alice', 'pw-a');
+		const seen: { type?: string; body?: unknown }[] = [];
+		const upload = new Api(api.store, {
+			fetch: async (_u, init) => {
+				seen.push({ type: (init?.headers as Record<string, string>)['Content-Type'], body: init?.body });
+				return new Response('{"items":[]}', { status: 201 });
+			},
+			now: () => 1_000_000,
+		});
+		const png = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+		await upload.call('POST', '/items/1/images/Primary', png);
+		await upload.call('POST', '/items/1/images/Primary', new Blob(['x']));
+		await upload.call('PATCH', '/items/1', { title: 'T' });
+		expect(seen[0]).toEqual({ type: 'image/png', body: png });
+		expect(seen[1].type).toBe('application/octet-stream');
+		expect(seen[2]).toEqual({ type: 'application/json', body: '{"title":"T"}' });
 	});
 
 	it('maps a network failure to status 0', async () => {

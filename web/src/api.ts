@@ -171,19 +171,24 @@ export class Api {
 		return this.base + path + queryString(query);
 	}
 
-	/** mediaUrl is url() with the current access token in the query, for <img> tags. */
+	/** mediaUrl is url() with a token in the query, for <img> tags: the session's image token,
+	 * which stays the same for hours so the browser's cache of images holds across access-token
+	 * refreshes, else (an account stored before image tokens) the access token. */
 	mediaUrl(path: string, query: Query = {}): string {
 		const a = this.store.current();
-		return this.url(path, { ...query, token: a ? a.accessToken : undefined });
+		return this.url(path, { ...query, token: a ? a.imageToken || a.accessToken : undefined });
 	}
 
 	private async send<T>(method: string, path: string, body?: unknown, query?: Query, token?: string, keepalive = false): Promise<T> {
 		const headers: Record<string, string> = { Accept: 'application/json' };
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
+		// A Blob (an uploaded picture) goes as it is, with its own type; anything else as JSON.
+		const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+		if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
 		if (token) headers.Authorization = `Bearer ${token}`;
 		let resp: Response;
 		try {
-			resp = await this.fetchFn(this.url(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive });
+			const payload = body === undefined ? undefined : raw ? body : JSON.stringify(body);
+			resp = await this.fetchFn(this.url(path, query), { method, headers, body: payload, keepalive });
 		} catch (e) {
 			throw new ApiError(0, 'Network error', e instanceof Error ? e.message : String(e));
 		}
@@ -212,6 +217,8 @@ export class Api {
 			admin: t.user.admin,
 			accessToken: t.accessToken,
 			refreshToken: t.refreshToken,
+			imageToken: t.imageToken,
+			noDownloads: t.user.allowDownloads === false,
 			expiresAt: this.now() + t.expiresIn * 1000,
 		};
 	}

@@ -66,7 +66,7 @@ function Shell({ account, route, onAccount }: { account: Account; route: Route; 
 	}, []);
 	const libs = useAsync(() => api.get<{ items: Library[] }>('/libraries'), [libsVersion]);
 	const libraries = libs.data?.items ?? [];
-	if (route.name === 'play') return <Player key={route.id} id={route.id} />;
+	if (route.name === 'play') return <Player key={route.id} id={route.id} playlist={route.playlist} />;
 	let page;
 	switch (route.name) {
 		case 'home':

@@ -8,6 +8,7 @@ import { href } from './router';
 import { SeekBar } from './seekbar';
 import { actionFor, keyName, seekStep, shortcuts, volumeStep, type Action } from './shortcuts';
 import type { Thumb } from './thumbs';
+import { burnedIn, subtitleMenu, toggleTarget } from './subtitlemenu';
 import { labelled } from './tracks';
 import type { Item, MediaFile } from './types';
 
@@ -44,7 +45,10 @@ interface Props {
 	load?: { maxHeight?: number; pref: StreamPref; audioTrack?: number };
 	thumbs: Thumb[];
 	next: Item | null;
+	/** playlist is the playlist being played, whose next entry next is. */
+	playlist?: string;
 	onReload: (change: { audioTrack?: number; maxHeight?: number; pref?: StreamPref }) => void;
+	/** onSubtitle shows a subtitle (-1: none), text in place or a picture burnt in. */
 	onSubtitle: (stream: number) => void;
 	lastSubtitle: () => number;
 	onPref: (p: StreamPref) => void;
@@ -81,8 +85,7 @@ export function Controls(p: Props) {
 	const inPlace = e?.audio().streams ?? [];
 	const audioNow = e?.audio().current ?? p.load?.audioTrack ?? p.decision?.audio?.stream;
 	const subs = e?.subtitles() ?? { streams: [], current: -1 };
-	const subLabels = new Map(labelled(p.file.streams, 'subtitle').map((s) => [s.stream.index, s.label]));
-	const subChoices: Choice<number>[] = [{ value: -1, label: 'Off' }, ...subs.streams.map((s) => ({ value: s, label: subLabels.get(s) ?? `Subtitle ${s}` }))];
+	const subMenu = subtitleMenu(p.file.streams, subs, burnedIn(p.decision));
 	const levels = e?.levels() ?? [];
 	const srcHeight = p.file.streams.find((s) => s.type === 'video')?.height ?? 0;
 	let quality: { choices: Choice<number>[]; value: number; pick: (n: number) => void };
@@ -101,10 +104,9 @@ export function Controls(p: Props) {
 	}
 	const subtitleOnOff = () => {
 		if (!e) return;
-		const now = e.subtitles(); // the engine's state now, not the last render's
-		if ((now.current ?? -1) >= 0) return p.onSubtitle(-1);
-		const last = p.lastSubtitle();
-		p.onSubtitle(now.streams.includes(last) ? last : (now.streams[0] ?? -1));
+		const now = subtitleMenu(p.file.streams, e.subtitles(), burnedIn(p.decision)); // the engine's state now, not the last render's
+		const s = toggleTarget(now, p.lastSubtitle());
+		if (s !== now.value) p.onSubtitle(s);
 	};
 	const chooseAudio = (s: number) => {
 		if (inPlace.includes(s)) e!.setAudio(s);
@@ -143,7 +145,7 @@ export function Controls(p: Props) {
 			case 'subtitles':
 				return subtitleOnOff();
 			case 'next':
-				if (p.next) location.hash = href({ name: 'play', id: p.next.id });
+				if (p.next) location.hash = href({ name: 'play', id: p.next.id, playlist: p.playlist });
 				return;
 			case 'help':
 				return setHelp(!help);
@@ -213,7 +215,7 @@ export function Controls(p: Props) {
 				{audio.length > 1 && (
 					<ChoiceMenu label="Audio" choices={audio.map((a) => ({ value: a.stream.index, label: a.label }))} value={audioNow ?? -1} onChoose={chooseAudio} disabled={!e} />
 				)}
-				<ChoiceMenu label="Subtitles" choices={subChoices} value={subs.current ?? -1} onChoose={p.onSubtitle} disabled={!e || subs.streams.length === 0} />
+				<ChoiceMenu label="Subtitles" choices={subMenu.choices} value={subMenu.value} onChoose={p.onSubtitle} disabled={!e || subMenu.choices.length === 1} />
 				<ChoiceMenu label="Quality" choices={quality.choices} value={quality.value} onChoose={quality.pick} disabled={!e} />
 				<ChoiceMenu
 					label="Streaming"
@@ -223,8 +225,8 @@ export function Controls(p: Props) {
 					disabled={!e}
 				/>
 				{p.next && (
-					<a class="button" href={href({ name: 'play', id: p.next.id })} title={p.next.title}>
-						Next episode
+					<a class="button" href={href({ name: 'play', id: p.next.id, playlist: p.playlist })} title={p.next.title}>
+						{p.playlist ? 'Next' : 'Next episode'}
 					</a>
 				)}
 				<button type="button" aria-label="Keyboard shortcuts" aria-expanded={help} onClick={() => setHelp(!help)}>

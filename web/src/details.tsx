@@ -4,6 +4,7 @@ import { DownloadButton } from './downloadbutton';
 import { clock, playable } from './format';
 import { href } from './router';
 import type { Item, ItemDetail, Page, UserData } from './types';
+import { ArtistPlay } from './artistplay';
 import { AlbumTracks } from './music';
 import { Card, ErrorBox, Poster, Spinner } from './ui';
 import { AddTo, Blurred, Children, CollectionLink, Versions } from './detailparts';
@@ -52,7 +53,7 @@ export function Details({ id }: { id: string }) {
 			<div class="details-head">
 				<div class="details-poster">
 					<Blurred item={it}>
-						<Poster item={it} width={400} />
+						<Poster item={it} width={400} tag={it.images.find((i) => i.kind === 'Primary' && i.index === 0)?.tag} />
 					</Blurred>
 				</div>
 				<div class="details-text">
@@ -123,6 +124,7 @@ export function Details({ id }: { id: string }) {
 				</section>
 			)}
 			{playable(it) && <Versions files={it.files as unknown as FileDetail[]} />}
+			{it.type === 'artist' && <ArtistPlay artist={it} />}
 			{it.type === 'artist' && <Children parent={it} type="album" />}
 			{it.type === 'album' && <Children parent={it} type="track" />}
 			{it.type === 'series' && <Seasons series={it} />}

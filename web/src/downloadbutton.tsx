@@ -49,6 +49,8 @@ export function DownloadButton({ source, all = false }: { source: DownloadSource
 		}
 	};
 	const sum = files && files.length > 1 ? overall(files) : null;
+	// The server refuses them anyway (403); the button is not offered.
+	if (api.store.current()?.noDownloads) return null;
 	return (
 		<div class="download">
 			<div class="download-controls">

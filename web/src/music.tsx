@@ -7,15 +7,17 @@ import { clock } from './format';
 import { Icon } from './icons';
 import { ProgressReporter } from './progress';
 import { current, cycleRepeat, jump, next, previous, queueOf, setShuffle, type Queue } from './queue';
+import { forgetQueue, loadQueue, saveQueue, stillThere } from './queuestore';
 import { href } from './router';
 import { SeekBar } from './seekbar';
+import { MemoryKV, type KV } from './store';
 import type { Item, Page } from './types';
 import { ErrorBox, Spinner } from './ui';
 
 /** Music is what pages can ask of the music player. */
 export interface Music {
-	/** play starts a queue of tracks at tracks[start]. */
-	play(tracks: Item[], start?: number): void;
+	/** play starts a queue of tracks at tracks[start], or shuffled from a random one. */
+	play(tracks: Item[], start?: number, opts?: { shuffle?: boolean }): void;
 	/** pause pauses the music (a video is about to play). */
 	pause(): void;
 	/** playing is the current track, if any. */
@@ -35,12 +37,34 @@ export async function albumTracks(get: <T>(path: string, q?: Record<string, stri
 	return p.items;
 }
 
+/** storage is localStorage, or memory where the browser refuses it (the queue then lasts as
+ * long as the page). */
+function storage(): KV {
+	try {
+		return typeof localStorage !== 'undefined' ? localStorage : new MemoryKV();
+	} catch {
+		return new MemoryKV();
+	}
+}
+
+/** saveEvery is how often (ms) the position in a playing track is saved. */
+const saveEvery = 5000;
+
 /** MusicProvider owns the <audio> element and the queue, and shows the mini-player bar on every
  * page while there is a queue: it sits above the routes, so pages come and go under the music. */
 export function MusicProvider({ children }: { children: ComponentChildren }) {
 	const api = useApi();
 	const audioRef = useRef<HTMLAudioElement>(null);
-	const [queue, setQueue] = useState<Queue<Item>>();
+	// The queue survives a reload: it is saved per user and comes back paused where it was.
+	const kv = useMemo(storage, []);
+	const userId = api.store.current()?.userId ?? '';
+	const [restored] = useState(() => (userId ? loadQueue(kv, userId) : undefined));
+	// restoreAt is where the restored track starts, paused: the first load's only. savePos is the
+	// position to save until the track loaded plays (until then the element's currentTime is 0 or
+	// the last track's).
+	const restoreAt = useRef(restored?.position);
+	const savePos = useRef(restored?.position);
+	const [queue, setQueue] = useState<Queue<Item> | undefined>(restored?.queue);
 	const [error, setError] = useState('');
 	const track = queue ? current(queue) : undefined;
 	// A new queue object with the same track (repeat one, shuffle) must restart or keep it:
@@ -53,6 +77,11 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 		let live = true;
 		let eng: Engine | undefined;
 		let reporter: ProgressReporter | undefined;
+		let played = false;
+		// A restored queue loads its track paused, where it was; any other track plays at once.
+		const start = restoreAt.current;
+		restoreAt.current = undefined;
+		if (start === undefined) savePos.current = 0;
 		setError('');
 		(async () => {
 			const mt = await api.call<{ token: string }>('POST', `/items/${track.id}/media-token`);
@@ -61,19 +90,68 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 			const method = d.method === 'directplay' ? 'direct' : d.method === 'unplayable' ? undefined : d.method;
 			reporter = new ProgressReporter((body) => api.call('POST', `/items/${track.id}/progress`, body, undefined, !!body.stopped), () => a.currentTime, { fileId: d.fileId, method });
 			const r = reporter;
-			a.onplaying = () => r.playing();
+			a.onplaying = () => {
+				played = true;
+				savePos.current = undefined;
+				r.playing();
+			};
 			a.onpause = () => !a.ended && r.paused();
-			eng = await openEngine(a, d, 'auto', mt.token, true, { start: 0, subtitles: [], audioStreams: [], onChange: () => {}, onError: (m) => live && setError(m) });
+			eng = await openEngine(a, d, 'auto', mt.token, true, { start: start ?? 0, subtitles: [], audioStreams: [], onChange: () => {}, onError: (m) => live && setError(m) });
 			if (!live) return eng.destroy();
-			a.play().catch(() => {});
+			if (start === undefined) a.play().catch(() => {});
 		})().catch((e) => live && setError(message(e)));
 		return () => {
 			live = false;
-			reporter?.stopped();
+			if (played) reporter?.stopped(); // a restored track never played is no play
 			a.onplaying = a.onpause = null;
 			eng?.destroy();
 		};
 	}, [api, track?.id, play]);
+
+	// A restored queue whose current track is gone from the server (deleted, or out of reach) is
+	// dropped rather than left to fail.
+	useEffect(() => {
+		const id = restored ? current(restored.queue).id : '';
+		if (!id) return;
+		stillThere((path) => api.get(path), id).then((ok) => {
+			if (ok) return;
+			forgetQueue(kv, userId);
+			setQueue((q) => (q === restored?.queue ? undefined : q));
+		});
+	}, []);
+
+	// Save the queue when it changes, and the position while it plays, on pause and on leaving.
+	const latest = useRef(queue);
+	latest.current = queue;
+	const save = () => {
+		const a = audioRef.current;
+		if (userId) saveQueue(kv, userId, latest.current, savePos.current ?? a?.currentTime ?? 0);
+	};
+	useEffect(save, [queue]);
+	useEffect(() => {
+		const a = audioRef.current!;
+		let last = 0;
+		const onTime = () => {
+			if (Date.now() - last < saveEvery) return;
+			last = Date.now();
+			save();
+		};
+		// A seek (the restored start applied, or the user's) makes the element's time the one.
+		const onSeeked = () => {
+			savePos.current = undefined;
+			save();
+		};
+		a.addEventListener('timeupdate', onTime);
+		a.addEventListener('seeked', onSeeked);
+		a.addEventListener('pause', save);
+		addEventListener('pagehide', save);
+		return () => {
+			a.removeEventListener('timeupdate', onTime);
+			a.removeEventListener('seeked', onSeeked);
+			a.removeEventListener('pause', save);
+			removeEventListener('pagehide', save);
+		};
+	}, []);
 
 	const advance = (ended: boolean) => {
 		if (!queue) return;
@@ -111,8 +189,10 @@ export function MusicProvider({ children }: { children: ComponentChildren }) {
 
 	const music = useMemo<Music>(
 		() => ({
-			play: (tracks, start = 0) => {
-				setQueue(queueOf(tracks, start));
+			play: (tracks, start = 0, opts = {}) => {
+				if (tracks.length === 0) return;
+				const q = opts.shuffle ? setShuffle(queueOf(tracks, Math.floor(Math.random() * tracks.length)), true) : queueOf(tracks, start);
+				setQueue(q);
 				setPlay((x) => x + 1);
 			},
 			pause: () => audioRef.current?.pause(),

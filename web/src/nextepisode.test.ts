@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { after, nextEpisode, type Get } from './nextepisode';
+import { after, nextEpisode, nextInPlaylist, type Get } from './nextepisode';
 import type { Item } from './types';
 
 const item = (id: string, type: Item['type'], parentId: string | null, season: number | null, n: number | null): Item => ({
@@ -52,5 +52,21 @@ describe('next episode', () => {
 	it('ends after the last episode, and for anything but an episode', async () => {
 		expect(await nextEpisode(get, byId('e3'))).toBeNull();
 		expect(await nextEpisode(get, byId('m'))).toBeNull();
+	});
+});
+
+describe('nextInPlaylist', () => {
+	const entries = { items: ['a', 'b', 'a', 'c'].map((id) => ({ item: { id, type: 'movie', title: id } })) };
+	const get = (async (path: string) => {
+		if (path !== '/playlists/p%201/entries') throw new Error(`unexpected ${path}`);
+		return entries;
+	}) as Get;
+	it('is the entry after the item, from its first occurrence', async () => {
+		expect((await nextInPlaylist(get, 'p 1', 'a'))?.id).toBe('b');
+		expect((await nextInPlaylist(get, 'p 1', 'b'))?.id).toBe('a');
+	});
+	it('is null after the last entry, or for an item not in the playlist', async () => {
+		expect(await nextInPlaylist(get, 'p 1', 'c')).toBeNull();
+		expect(await nextInPlaylist(get, 'p 1', 'z')).toBeNull();
 	});
 });

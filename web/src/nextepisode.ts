@@ -41,3 +41,11 @@ export async function nextEpisode(get: Get, ep: Item): Promise<Item | null> {
 	}
 	return null;
 }
+
+/** nextInPlaylist is the entry after item in a playlist (its first occurrence), or null when it is
+ * the last one or not in it. */
+export async function nextInPlaylist(get: Get, playlist: string, item: string): Promise<Item | null> {
+	const entries = (await get<{ items: { item: Item }[] }>(`/playlists/${encodeURIComponent(playlist)}/entries`)).items;
+	const i = entries.findIndex((e) => e.item.id === item);
+	return i >= 0 && i + 1 < entries.length ? entries[i + 1].item : null;
+}

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { message, useApi } from './context';
 import { Controls, toggle } from './controls';
-import type { Decision, Engine, EngineOptions, StreamPref } from './engine';
+import type { Decision, Engine, EngineOptions, Level, StreamPref } from './engine';
 import { openEngine } from './engines';
 import { useMusic } from './music';
-import { nextEpisode } from './nextepisode';
+import { nextEpisode, nextInPlaylist } from './nextepisode';
 import { ProgressReporter, type ProgressBody } from './progress';
 import { href } from './router';
 import { useThumbs } from './seekbar';
+import { burnedIn, chooseSubtitle, isPictureSubtitle, levelNear } from './subtitlemenu';
 import { isTextSubtitle } from './tracks';
 import type { Item, ItemDetail, MediaFile, UserData } from './types';
 import './player.css';
@@ -27,6 +28,11 @@ export function streamPref(): StreamPref {
 interface Load {
 	audioTrack?: number;
 	maxHeight?: number;
+	/** subtitle is the one asked of the decision (a picture one is burnt in; -1: none);
+	 * undefined leaves the choice to the server, as on the first load. */
+	subtitle?: number;
+	/** level is the quality played before a reload, chosen again when the stream has it. */
+	level?: Pick<Level, 'height' | 'original'>;
 	pref: StreamPref;
 	/** start is where to begin, in seconds. */
 	start: number;
@@ -34,8 +40,9 @@ interface Load {
 
 /** Player plays a video item: the engine the server's playback decision calls for, from the
  * user's resume point, with its own controls (seek previews, audio, subtitle and quality menus,
- * keyboard shortcuts), progress reports, and the next episode at the end of one. */
-export function Player({ id }: { id: string }) {
+ * keyboard shortcuts), progress reports, and at the end the next episode, or the next entry of
+ * the playlist it plays (playlist). */
+export function Player({ id, playlist }: { id: string; playlist?: string }) {
 	const api = useApi();
 	const music = useMusic();
 	const videoRef = useRef<HTMLVideoElement>(null);
@@ -85,12 +92,13 @@ export function Player({ id }: { id: string }) {
 			setFile(f);
 			setToken(mt.token);
 			setLoad({ pref: streamPref(), start: ud.played ? 0 : ud.positionMs / 1000 });
-			nextEpisode((path, q) => api.get(path, q), it).then((n) => live && setNext(n), () => {});
+			const get = <T,>(path: string, q?: Record<string, string | number>) => api.get<T>(path, q);
+			(playlist ? nextInPlaylist(get, playlist, id) : nextEpisode(get, it)).then((n) => live && setNext(n), () => {});
 		})().catch((e) => live && setError(message(e)));
 		return () => {
 			live = false;
 		};
-	}, [api, id]);
+	}, [api, id, playlist]);
 
 	// Progress reports, one reporter for the item's whole play.
 	useEffect(() => {
@@ -127,7 +135,12 @@ export function Player({ id }: { id: string }) {
 		let eng: Engine | undefined;
 		startAt.current = load.start;
 		(async () => {
-			const d = await api.call<Decision>('POST', `/items/${id}/playback`, { file: file.id, audioTrack: load.audioTrack, maxHeight: load.maxHeight || undefined });
+			const d = await api.call<Decision>('POST', `/items/${id}/playback`, {
+				file: file.id,
+				audioTrack: load.audioTrack,
+				maxHeight: load.maxHeight || undefined,
+				subtitle: load.subtitle,
+			});
 			if (!live) return;
 			setDecision(d);
 			reportOpts.current.method = d.method === 'directplay' ? 'direct' : d.method === 'unplayable' ? undefined : d.method;
@@ -139,6 +152,11 @@ export function Player({ id }: { id: string }) {
 			}));
 			// The subtitle to show: the one shown before a reload, else the server's choice.
 			let pending = shownSub.current ?? (d.subtitle && d.subtitle.mode !== 'burn' ? d.subtitle.stream : -1);
+			if (burnedIn(d) >= 0) {
+				pending = -1; // one subtitle at a time: the picture drawn in
+				lastOn.current = burnedIn(d);
+			}
+			let level = load.level;
 			const o: EngineOptions = {
 				start: load.start,
 				subtitles: subs,
@@ -149,6 +167,11 @@ export function Player({ id }: { id: string }) {
 						pending = -1;
 						lastOn.current = s;
 						eng.setSubtitle(s);
+					}
+					if (level && eng && eng.levels().length > 0) {
+						const want = levelNear(eng.levels(), level);
+						level = undefined;
+						eng.setLevel(want);
 					}
 					setTick((n) => n + 1);
 				},
@@ -195,7 +218,7 @@ export function Player({ id }: { id: string }) {
 	useEffect(() => {
 		if (countdown === null || !next) return;
 		if (countdown <= 0) {
-			location.hash = href({ name: 'play', id: next.id });
+			location.hash = href({ name: 'play', id: next.id, playlist });
 			return;
 		}
 		const t = setTimeout(() => setCountdown(countdown - 1), 1000);
@@ -209,12 +232,35 @@ export function Player({ id }: { id: string }) {
 		if (counting) cancelRef.current?.focus();
 	}, [counting]);
 
-	const reload = (change: Partial<Load>) => {
+	// reload streams again from where the video is, with what is shown kept unless change says
+	// otherwise: the subtitle (burnt in, or a text track, then shown as `show`), the audio track
+	// and the quality.
+	const reload = (change: Partial<Load>, show?: number) => {
 		switching.current = true;
 		const v = videoRef.current!;
-		if (engine) shownSub.current = engine.subtitles().current ?? -1;
+		let level = load!.level;
+		if (engine) {
+			level = undefined;
+			shownSub.current = show ?? engine.subtitles().current ?? -1;
+			const l = engine.levels()[engine.level()];
+			if (l && change.maxHeight === undefined) level = { height: l.height, original: l.original };
+		}
+		const burned = burnedIn(decision);
+		const subtitle = burned >= 0 ? burned : (shownSub.current ?? load!.subtitle);
 		setEngine(undefined);
-		setLoad({ ...load!, ...change, start: v.currentTime });
+		setLoad({ ...load!, subtitle, level, ...change, start: v.currentTime });
+	};
+	const chooseSub = (s: number) => {
+		const pictures = file?.streams.filter(isPictureSubtitle).map((x) => x.index) ?? [];
+		const a = chooseSubtitle(s, pictures, burnedIn(decision));
+		if (!a) return;
+		if (s >= 0) lastOn.current = s;
+		if (a.kind === 'reload') {
+			reload({ subtitle: a.subtitle }, a.show);
+			return;
+		}
+		shownSub.current = s;
+		engine?.setSubtitle(s);
 	};
 	const back = item?.parentId && item.type === 'episode' ? href({ name: 'item', id: item.parentId }) : href({ name: 'item', id });
 	const thumbs = useThumbs(file && token ? api.url(`/items/${id}/thumbs/thumbs.vtt`, { file: file.id, token }) : undefined);
@@ -239,12 +285,9 @@ export function Player({ id }: { id: string }) {
 						load={load}
 						thumbs={thumbs}
 						next={next}
+						playlist={playlist}
 						onReload={reload}
-						onSubtitle={(s) => {
-							shownSub.current = s;
-							if (s >= 0) lastOn.current = s;
-							engine?.setSubtitle(s);
-						}}
+						onSubtitle={chooseSub}
 						lastSubtitle={() => lastOn.current}
 						onPref={(p) => {
 							localStorage.setItem(prefKey, p);
@@ -253,12 +296,12 @@ export function Player({ id }: { id: string }) {
 					/>
 				)}
 				{countdown !== null && next && (
-					<div class="next-up" role="alertdialog" aria-label="Next episode" aria-live="polite" onKeyDown={(e) => e.key === 'Escape' && setCountdown(null)}>
+					<div class="next-up" role="alertdialog" aria-label={playlist ? 'Next in the playlist' : 'Next episode'} aria-live="polite" onKeyDown={(e) => e.key === 'Escape' && setCountdown(null)}>
 						<p>
-							Next episode in {countdown} s: <strong>{next.title}</strong>
+							{playlist ? 'Next in the playlist' : 'Next episode'} in {countdown} s: <strong>{next.title}</strong>
 						</p>
 						<div class="actions">
-							<a class="button primary" href={href({ name: 'play', id: next.id })}>
+							<a class="button primary" href={href({ name: 'play', id: next.id, playlist })}>
 								Play now
 							</a>
 							<button type="button" ref={cancelRef} onClick={() => setCountdown(null)}>

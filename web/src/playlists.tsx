@@ -6,6 +6,8 @@ import { clock, subtitle } from './format';
 import { afterFor } from './reorder';
 import { href } from './router';
 import { DownloadButton } from './downloadbutton';
+import { useMusic } from './music';
+import { SharePanel, usePeople } from './sharepanel';
 import { ErrorBox, OwnedListHeader, Poster, Spinner } from './ui';
 import type { Playlist, PlaylistEntry } from './wire';
 
@@ -13,6 +15,7 @@ export function Playlists() {
 	const api = useApi();
 	const [reload, setReload] = useState(0);
 	const lists = useAsync(() => api.get<{ items: Playlist[] }>('/playlists'), [reload]);
+	const me = api.store.current()?.userId;
 	const [name, setName] = useState('');
 	const [error, setError] = useState('');
 	async function create(e: Event) {
@@ -48,6 +51,7 @@ export function Playlists() {
 						<span class="hint">
 							{p.entries === 1 ? '1 item' : `${p.entries} items`}
 							{p.durationMs ? ` · ${clock(p.durationMs)}` : ''}
+							{p.ownerId !== me ? ` · shared by ${p.ownerName || 'another user'}` : p.sharedWith.length > 0 ? ` · shared with ${p.sharedWith.length}` : ''}
 						</span>
 					</li>
 				))}
@@ -63,6 +67,17 @@ export function PlaylistPage({ id }: { id: string }) {
 	const entries = useAsync(() => api.get<{ items: PlaylistEntry[] }>(`/playlists/${id}/entries`), [id, reload]);
 	const [error, setError] = useState('');
 	const list = entries.data?.items ?? [];
+	const people = usePeople();
+	const music = useMusic();
+	// A playlist of tracks plays in the music bar; one with videos in the player, entry after entry.
+	const playAll = () => {
+		if (list.length === 0) return;
+		const items = list.map((e) => e.item);
+		if (items.every((it) => it.type === 'track')) music.play(items, 0);
+		else location.hash = href({ name: 'play', id: items[0].id, playlist: id });
+	};
+	// A playlist shared with the user by someone else is theirs to play, not to change.
+	const owned = !info.data || info.data.ownerId === api.store.current()?.userId || !!api.store.current()?.admin;
 
 	async function act(fn: () => Promise<unknown>) {
 		setError('');
@@ -94,10 +109,23 @@ export function PlaylistPage({ id }: { id: string }) {
 						location.hash = href({ name: 'playlists' });
 					})
 				}
+				onRename={async (name) => {
+					await api.call('PATCH', `/playlists/${id}`, { name });
+					setReload((n) => n + 1);
+				}}
+				readOnly={owned ? undefined : `Shared with you by ${info.data.ownerName || 'another user'}.`}
 			/>
+			{owned && <SharePanel playlist={info.data} people={people} onSaved={() => setReload((n) => n + 1)} />}
 			{error && <ErrorBox error={error} />}
 			{entries.error && <ErrorBox error={entries.error} />}
 			{entries.data && list.length === 0 && <p class="empty">This playlist is empty. Add items from their pages.</p>}
+			{list.length > 0 && (
+				<div class="actions">
+					<button type="button" class="primary" onClick={playAll}>
+						▶ Play all
+					</button>
+				</div>
+			)}
 			{list.length > 0 && <DownloadButton source={{ kind: 'playlist', id }} all />}
 			<ol class="rows entries" aria-label="Entries">
 				{list.map((e, i) => (
@@ -107,17 +135,19 @@ export function PlaylistPage({ id }: { id: string }) {
 						</span>
 						<a href={href({ name: 'item', id: e.item.id })}>{e.item.title}</a>
 						<span class="hint">{subtitle(e.item)}</span>
-						<span class="row-actions">
-							<button type="button" aria-label={`Move ${e.item.title} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
-								↑
-							</button>
-							<button type="button" aria-label={`Move ${e.item.title} down`} disabled={i === list.length - 1} onClick={() => move(i, i + 1)}>
-								↓
-							</button>
-							<button type="button" aria-label={`Remove ${e.item.title}`} onClick={() => act(() => api.call('DELETE', `/playlists/${id}/entries/${e.entryId}`))}>
-								Remove
-							</button>
-						</span>
+						{owned && (
+							<span class="row-actions">
+								<button type="button" aria-label={`Move ${e.item.title} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+									↑
+								</button>
+								<button type="button" aria-label={`Move ${e.item.title} down`} disabled={i === list.length - 1} onClick={() => move(i, i + 1)}>
+									↓
+								</button>
+								<button type="button" aria-label={`Remove ${e.item.title}`} onClick={() => act(() => api.call('DELETE', `/playlists/${id}/entries/${e.entryId}`))}>
+									Remove
+								</button>
+							</span>
+						)}
 					</li>
 				))}
 			</ol>

@@ -19,31 +19,58 @@ describe('ProgressReporter', () => {
 		return { sent, pos, clock, r };
 	}
 
-	it('reports every 10 s while playing, on pause, and once on stop', () => {
+	it('reports as it starts, every 10 s while playing, on pause, and once on stop', () => {
 		const { sent, pos, clock, r } = setup();
 		r.playing();
+		expect(sent).toEqual([{ positionMs: 0, fileId: 'f1' }]);
 		pos.s = 10.2;
 		clock.t = 10_000;
 		vi.advanceTimersByTime(10_000);
-		expect(sent).toEqual([{ positionMs: 10200, fileId: 'f1' }]);
+		expect(sent[1]).toEqual({ positionMs: 10200, fileId: 'f1' });
 		pos.s = 14;
 		clock.t = 14_000;
 		r.paused();
 		vi.advanceTimersByTime(30_000); // paused: no more periodic reports
-		expect(sent).toHaveLength(2);
-		expect(sent[1]).toEqual({ positionMs: 14000, fileId: 'f1' });
-		r.paused(); // same position: nothing new to say
-		expect(sent).toHaveLength(2);
-		r.playing();
+		expect(sent).toHaveLength(3);
+		expect(sent[2]).toEqual({ positionMs: 14000, fileId: 'f1', paused: true });
+		r.paused(); // same position, already said paused: nothing new to say
+		expect(sent).toHaveLength(3);
+		r.playing(); // resuming says so at once
+		expect(sent).toHaveLength(4);
+		expect(sent[3].paused).toBeUndefined();
 		pos.s = 20;
 		clock.t = 20_000;
 		r.stopped();
 		r.stopped();
-		expect(sent).toHaveLength(3);
-		expect(sent[2]).toEqual({ positionMs: 20000, fileId: 'f1', stopped: true, watchedMs: 20_000, method: undefined });
+		expect(sent).toHaveLength(5);
+		expect(sent[4]).toEqual({ positionMs: 20000, fileId: 'f1', stopped: true, watchedMs: 20_000 });
 		r.playing();
 		vi.advanceTimersByTime(20_000);
-		expect(sent).toHaveLength(3); // nothing after the stop
+		expect(sent).toHaveLength(5); // nothing after the stop
+	});
+
+	it('says how the file plays in every report, as the options say it now', () => {
+		const sent: ProgressBody[] = [];
+		const opts: { method?: ProgressBody['method'] } = {};
+		const r = new ProgressReporter(
+			async (b) => {
+				sent.push(b);
+			},
+			() => 3,
+			opts,
+		);
+		opts.method = 'transcode'; // the player learns it after its decision
+		r.playing();
+		r.paused(); // the same position, but not yet said paused
+		opts.method = 'direct'; // another quality
+		r.playing();
+		r.stopped();
+		expect(sent.map((b) => [b.method, !!b.paused, !!b.stopped])).toEqual([
+			['transcode', false, false],
+			['transcode', true, false],
+			['direct', false, false],
+			['direct', false, true],
+		]);
 	});
 
 	it('swallows failed reports', async () => {

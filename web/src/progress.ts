@@ -1,6 +1,7 @@
-// ProgressReporter tells the server where the player is: every interval while playing, at once on
-// a pause or a seek while paused, and once with stopped: true when playback ends or the player
-// is left (POST /items/{id}/progress).
+// ProgressReporter tells the server where the player is: as it starts playing and every interval
+// while it plays, at once on a pause or a seek while paused, and once with stopped: true when
+// playback ends or the player is left (POST /items/{id}/progress). Every report says how the
+// file is played and whether it is paused: the admin's Sessions page shows both.
 
 export interface ProgressBody {
 	positionMs?: number;
@@ -8,6 +9,7 @@ export interface ProgressBody {
 	fileId?: string;
 	watchedMs?: number;
 	method?: 'direct' | 'remux' | 'transcode';
+	paused?: boolean;
 }
 
 export type Send = (body: ProgressBody) => Promise<unknown>;
@@ -15,6 +17,7 @@ export type Send = (body: ProgressBody) => Promise<unknown>;
 export class ProgressReporter {
 	private timer: ReturnType<typeof setInterval> | undefined;
 	private lastSent = -1;
+	private lastPaused = false;
 	private done = false;
 	private watchedMs = 0;
 	private playingSince: number | undefined;
@@ -36,24 +39,26 @@ export class ProgressReporter {
 	private report(extra: ProgressBody = {}): void {
 		const positionMs = this.ms();
 		this.lastSent = positionMs;
+		this.lastPaused = !!extra.paused;
 		// A lost report is not worth an error on screen: the next one carries the position again.
-		this.send({ positionMs, fileId: this.opts.fileId, ...extra }).catch(() => {});
+		this.send({ positionMs, fileId: this.opts.fileId, method: this.opts.method, ...extra }).catch(() => {});
 	}
 
-	/** playing starts the periodic reports. */
+	/** playing reports at once and starts the periodic reports. */
 	playing(): void {
 		if (this.done) return;
 		if (this.playingSince === undefined) this.playingSince = this.now();
 		if (this.timer === undefined) {
+			this.report();
 			this.timer = setInterval(() => this.report(), this.opts.intervalMs ?? 10_000);
 		}
 	}
 
-	/** paused stops the periodic reports and reports the position once. */
+	/** paused stops the periodic reports and reports the position once, paused. */
 	paused(): void {
 		if (this.done) return;
 		this.stopTimer();
-		if (this.ms() !== this.lastSent) this.report();
+		if (this.ms() !== this.lastSent || !this.lastPaused) this.report({ paused: true });
 	}
 
 	/** stopped reports the end of playback, once. */
@@ -61,7 +66,7 @@ export class ProgressReporter {
 		if (this.done) return;
 		this.stopTimer();
 		this.done = true;
-		this.report({ stopped: true, watchedMs: this.watchedMs, method: this.opts.method });
+		this.report({ stopped: true, watchedMs: this.watchedMs });
 	}
 
 	private stopTimer(): void {

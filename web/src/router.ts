@@ -5,7 +5,7 @@ export type Route =
 	| { name: 'home' }
 	| { name: 'library'; id: string }
 	| { name: 'item'; id: string }
-	| { name: 'play'; id: string }
+	| { name: 'play'; id: string; playlist?: string }
 	| { name: 'signin'; add: boolean }
 	| { name: 'admin'; section: AdminSection; id?: string }
 	| { name: 'person' | 'collection' | 'playlist' | 'list'; id: string }
@@ -18,11 +18,17 @@ export type AdminSection = (typeof adminSections)[number];
 
 /** parse reads a route from location.hash. */
 export function parse(hash: string): Route {
-	const path = hash.replace(/^#/, '').split('?')[0] || '/';
+	const [pathPart, query = ''] = hash.replace(/^#/, '').split('?');
+	const path = pathPart || '/';
 	const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
 	if (parts.length === 0) return { name: 'home' };
 	const [head, id] = parts;
-	if (parts.length === 2 && (head === 'library' || head === 'item' || head === 'play') && id) return { name: head, id };
+	if (parts.length === 2 && head === 'play' && id) {
+		// #/play/ID?playlist=PL plays a playlist from ID on.
+		const playlist = new URLSearchParams(query).get('playlist');
+		return playlist ? { name: 'play', id, playlist } : { name: 'play', id };
+	}
+	if (parts.length === 2 && (head === 'library' || head === 'item') && id) return { name: head, id };
 	if (head === 'signin' && parts.length <= 2) return { name: 'signin', add: parts[1] === 'add' };
 	if (head === 'admin') {
 		const section = (parts[1] ?? 'libraries') as AdminSection;
@@ -39,9 +45,10 @@ export function href(r: Route): string {
 	switch (r.name) {
 		case 'home':
 			return '#/';
+		case 'play':
+			return `#/play/${encodeURIComponent(r.id)}` + (r.playlist ? `?playlist=${encodeURIComponent(r.playlist)}` : '');
 		case 'library':
 		case 'item':
-		case 'play':
 		case 'person':
 		case 'collection':
 		case 'playlist':

@@ -11,6 +11,10 @@ export interface Account {
 	admin: boolean;
 	accessToken: string;
 	refreshToken: string;
+	/** noDownloads: an admin turned the user's downloads off (as of the last sign-in or refresh). */
+	noDownloads?: boolean;
+	/** imageToken opens images only and changes twice a day (absent from older servers). */
+	imageToken?: string;
 	/** When the access token expires, in ms since the epoch. */
 	expiresAt: number;
 }
@@ -55,7 +59,7 @@ export class TokenStore {
 	signOut(userId: string): void {
 		const a = this.get(userId);
 		if (!a) return;
-		const list = this.accounts().map((x) => (x.userId === userId ? { ...x, accessToken: '', refreshToken: '', expiresAt: 0 } : x));
+		const list = this.accounts().map((x) => (x.userId === userId ? { ...x, accessToken: '', refreshToken: '', imageToken: undefined, expiresAt: 0 } : x));
 		this.kv.setItem(accountsKey, JSON.stringify(list));
 		if (this.kv.getItem(currentKey) === userId) this.kv.removeItem(currentKey);
 	}
@@ -97,7 +101,7 @@ export function signedIn(a: Account | undefined): a is Account {
 function isAccount(x: unknown): x is Account {
 	const a = x as Account;
 	return !!a && typeof a.userId === 'string' && typeof a.username === 'string' && typeof a.accessToken === 'string' &&
-		typeof a.refreshToken === 'string' && typeof a.expiresAt === 'number';
+		typeof a.refreshToken === 'string' && typeof a.expiresAt === 'number' && (a.imageToken === undefined || typeof a.imageToken === 'string');
 }
 
 function randomId(): string {

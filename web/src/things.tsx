@@ -115,6 +115,10 @@ export function ListPage({ id }: { id: string }) {
 						location.hash = href({ name: 'things' });
 					})
 				}
+				onRename={async (name) => {
+					await api.call('PATCH', `/lists/${id}`, { name });
+					setReload((n) => n + 1);
+				}}
 			/>
 			{error && <ErrorBox error={error} />}
 			{entries.data && entries.data.items.length === 0 && <p class="empty">This list is empty.</p>}

@@ -6,11 +6,14 @@ export interface User {
 	username: string;
 	displayName: string;
 	admin: boolean;
+	/** allowDownloads is false when an admin turned the user's downloads off. */
+	allowDownloads?: boolean;
 }
 
 export interface TokenResponse {
 	accessToken: string;
 	refreshToken: string;
+	imageToken?: string;
 	tokenType: string;
 	expiresIn: number;
 	user: User;
@@ -59,7 +62,7 @@ export interface MediaFile {
 	id: string;
 	durationMs: number;
 	version: string;
-	streams: { index: number; type: string; codec: string; language?: string; title?: string; height?: number; default?: boolean }[];
+	streams: { index: number; type: string; codec: string; language?: string; title?: string; height?: number; default?: boolean; external?: string }[];
 }
 
 export interface ItemDetail extends Item {
@@ -68,7 +71,7 @@ export interface ItemDetail extends Item {
 	genres: string[];
 	studios: string[];
 	people: { name: string; kind: string; role?: string }[];
-	images: { kind: string; index: number; blurHash?: string }[];
+	images: { kind: string; index: number; blurHash?: string; tag?: string }[];
 	officialRating?: string;
 	communityScore?: number;
 	collection?: string;

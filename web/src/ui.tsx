@@ -1,14 +1,28 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { useApi } from './context';
+import { message, useApi } from './context';
 import { subtitle } from './format';
 import { averageColor, placeholders } from './placeholder';
 import { href } from './router';
 import type { Item, UserData } from './types';
 
-/** Poster is an item's primary image, or its initial on a tinted tile when it has none. With fade
+/** Poster is an item's primary image, or its initial on a tinted tile when it has none. With the
+ * picture's tag (known on an item's page) the URL names that picture, not "the first poster":
+ * after an admin picks another one, the new URL cannot come from the browser's cache. With fade
  * it is transparent until it has loaded, then fades in over what is behind it (a placeholder). */
-export function Poster({ item, width = 300, fade = false, onLoad }: { item: Item; width?: number; fade?: boolean; onLoad?: () => void }) {
+export function Poster({
+	item,
+	width = 300,
+	tag,
+	fade = false,
+	onLoad,
+}: {
+	item: Item;
+	width?: number;
+	tag?: string;
+	fade?: boolean;
+	onLoad?: () => void;
+}) {
 	const api = useApi();
 	const [failed, setFailed] = useState(false);
 	const [shown, setShown] = useState(false);
@@ -32,7 +46,7 @@ export function Poster({ item, width = 300, fade = false, onLoad }: { item: Item
 		<img
 			ref={ref}
 			class={fade ? (shown ? 'poster fade in' : 'poster fade') : 'poster'}
-			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80 })}
+			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80, tag })}
 			alt=""
 			loading="lazy"
 			decoding="async"
@@ -133,8 +147,31 @@ function hue(id: string): number {
 }
 
 /** OwnedListHeader heads a page of one of the user's lists (a playlist, a custom list): a link
- * back to where they are all listed, the name, and a Delete button asked twice (confirm). */
-export function OwnedListHeader(p: { back: string; backLabel: string; name: string; noun: string; onDelete: () => void }) {
+ * back to where they are all listed, the name, and Rename and Delete (asked twice) buttons. A list
+ * shared with the user by someone else (readOnly, saying so) has no buttons. */
+export function OwnedListHeader(p: {
+	back: string;
+	backLabel: string;
+	name: string;
+	noun: string;
+	onDelete: () => void;
+	onRename: (name: string) => Promise<unknown>;
+	readOnly?: string;
+}) {
+	const [renaming, setRenaming] = useState(false);
+	const [name, setName] = useState(p.name);
+	const [error, setError] = useState('');
+	async function save(e: Event) {
+		e.preventDefault();
+		if (!name.trim()) return setError(`Give the ${p.noun} a name.`);
+		try {
+			await p.onRename(name.trim());
+			setRenaming(false);
+			setError('');
+		} catch (err) {
+			setError(message(err));
+		}
+	}
 	return (
 		<>
 			<p>
@@ -142,17 +179,38 @@ export function OwnedListHeader(p: { back: string; backLabel: string; name: stri
 					{p.backLabel}
 				</a>
 			</p>
-			<h1>{p.name}</h1>
-			<div class="actions">
-				<button
-					type="button"
-					onClick={() => {
-						if (confirm(`Delete the ${p.noun} ${p.name}?`)) p.onDelete();
-					}}
-				>
-					Delete {p.noun}
-				</button>
-			</div>
+			{renaming ? (
+				<form class="inline-form" onSubmit={save}>
+					<label for="list-rename">Name</label>
+					<input id="list-rename" maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} autoFocus />
+					<button type="submit" class="primary">
+						Save name
+					</button>
+					<button type="button" onClick={() => (setRenaming(false), setError(''))}>
+						Cancel
+					</button>
+					{error && <span role="alert">{error}</span>}
+				</form>
+			) : (
+				<h1>{p.name}</h1>
+			)}
+			{p.readOnly ? (
+				<p class="hint">{p.readOnly}</p>
+			) : (
+				<div class="actions">
+					<button type="button" onClick={() => (setName(p.name), setRenaming(true))} disabled={renaming}>
+						Rename {p.noun}
+					</button>
+					<button
+						type="button"
+						onClick={() => {
+							if (confirm(`Delete the ${p.noun} ${p.name}?`)) p.onDelete();
+						}}
+					>
+						Delete {p.noun}
+					</button>
+				</div>
+			)}
 		</>
 	);
 }

@@ -71,6 +71,8 @@ export interface Playlist {
 	id: string;
 	name: string;
 	ownerId: string;
+	ownerName: string;
+	sharedWith: string[];
 	entries: number;
 	durationMs: number;
 }

@@ -115,3 +115,13 @@ func Load(ctx context.Context, conns int, d time.Duration, seed uint64, serverCP
 	r.Lat = Sorted(r.Lat)
 	return r
 }
+
+// EarlyLabel names the row of first views taken right after the warm-ups: with list walks
+// (walk), pages asked for while the walk that what's first pages started is under way; without,
+// cold pages.
+func EarlyLabel(walk bool, what string) string {
+	if walk {
+		return "  〃 right after the " + what + "'s first pages (a walk under way), p50 / p99"
+	}
+	return "  〃 right after the warm-ups (no walk: cold), p50 / p99"
+}

@@ -69,6 +69,10 @@ type Config struct {
 type Metadata struct {
 	// TMDbKey is a TMDb API key (v3) or read access token (v4).
 	TMDbKey string `yaml:"tmdb_api_key"`
+	// TMDbURL and TMDbImageURL replace TMDb's API root and image prefix (a caching proxy, a
+	// mirror, a test's fake); empty means TMDb's own.
+	TMDbURL      string `yaml:"tmdb_url"`
+	TMDbImageURL string `yaml:"tmdb_image_url"`
 	// TVDBKey and TVDBPin are a TheTVDB v4 project key and, for user-supported keys, the subscriber PIN.
 	TVDBKey string `yaml:"tvdb_api_key"`
 	TVDBPin string `yaml:"tvdb_pin"`

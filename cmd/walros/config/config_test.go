@@ -627,6 +627,21 @@ func TestMetadataKeys(t *testing.T) {
 	}
 }
 
+func TestTMDbURLs(t *testing.T) {
+	c, _, err := load(t, "metadata:\n  tmdb_url: http://127.0.0.1:9999/3/\n", []string{"WALROS_METADATA_TMDB_IMAGE_URL=https://img.example/t/p/original"})
+	if err != nil || c.Metadata.TMDbURL != "http://127.0.0.1:9999/3" || c.Metadata.TMDbImageURL != "https://img.example/t/p/original" {
+		t.Fatalf("metadata = %+v, %v", c.Metadata, err)
+	}
+	for _, bad := range []string{"file:///etc/passwd", "127.0.0.1:9999", "http://", "https://x.test/3?api_key=1"} {
+		if _, _, err := load(t, "", []string{"WALROS_METADATA_TMDB_URL=" + bad}); err == nil || !strings.Contains(err.Error(), "metadata.tmdb_url") {
+			t.Errorf("%q: err = %v, want one naming metadata.tmdb_url", bad, err)
+		}
+	}
+	if c, _, _ := load(t, "", nil); c.Metadata.TMDbURL != "" || c.Metadata.TMDbImageURL != "" {
+		t.Fatalf("defaults: %+v", c.Metadata)
+	}
+}
+
 func TestUserDataKeys(t *testing.T) {
 	c, _, err := load(t, "user_data:\n  played_at: 85%\n  next_up_cutoff: 720h\n", nil)
 	if err != nil || c.UserData.PlayedAt != 85 || c.UserData.NextUpCutoff != 720*time.Hour {

@@ -56,6 +56,8 @@ type fileTranscode struct {
 
 type fileMeta struct {
 	TMDbKey     yaml.Node `yaml:"tmdb_api_key"`
+	TMDbURL     yaml.Node `yaml:"tmdb_url"`
+	TMDbImage   yaml.Node `yaml:"tmdb_image_url"`
 	TVDBKey     yaml.Node `yaml:"tvdb_api_key"`
 	TVDBPin     yaml.Node `yaml:"tvdb_pin"`
 	MyAnimeList yaml.Node `yaml:"myanimelist"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -198,6 +199,10 @@ func settings() []setting {
 			set: func(c *Config, v string) error { c.Transcode.HWDevice = strings.TrimSpace(v); return nil }},
 		{key: "metadata.tmdb_api_key", env: "WALROS_METADATA_TMDB_API_KEY", redact: func(string) string { return "xxxxx" },
 			set: func(c *Config, v string) error { c.Metadata.TMDbKey = strings.TrimSpace(v); return nil }},
+		{key: "metadata.tmdb_url", env: "WALROS_METADATA_TMDB_URL",
+			set: httpURL(func(c *Config) *string { return &c.Metadata.TMDbURL })},
+		{key: "metadata.tmdb_image_url", env: "WALROS_METADATA_TMDB_IMAGE_URL",
+			set: httpURL(func(c *Config) *string { return &c.Metadata.TMDbImageURL })},
 		{key: "metadata.tvdb_api_key", env: "WALROS_METADATA_TVDB_API_KEY", redact: func(string) string { return "xxxxx" },
 			set: func(c *Config, v string) error { c.Metadata.TVDBKey = strings.TrimSpace(v); return nil }},
 		{key: "metadata.tvdb_pin", env: "WALROS_METADATA_TVDB_PIN", redact: func(string) string { return "xxxxx" },
@@ -234,6 +239,21 @@ func settings() []setting {
 			set: boolean(func(c *Config) *bool { return &c.Metrics })},
 		{key: "warm_lists", env: "WALROS_WARM_LISTS",
 			set: boolean(func(c *Config) *bool { return &c.WarmLists })},
+	}
+}
+
+// httpURL sets an http or https URL, without its trailing slash; empty keeps the default.
+func httpURL(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		v = strings.TrimRight(strings.TrimSpace(v), "/")
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return errors.New("must be an http or https URL such as https://api.themoviedb.org/3")
+			}
+		}
+		*field(c) = v
+		return nil
 	}
 }
 

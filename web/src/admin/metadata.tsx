@@ -1,10 +1,11 @@
 // Metadata is an item's metadata editor: edit fields (PATCH /items/{id}, which locks what it
 // changes against later scans), fix the match by provider ids (POST /items/{id}/identify), and
-// see the artwork the item has.
+// pick, upload or delete its artwork (artworkeditor.tsx).
 import { useState } from 'preact/hooks';
 import { message, useApi, useAsync } from '../context';
 import { href } from '../router';
 import { ErrorBox, Spinner } from '../ui';
+import { ArtworkEditor } from './artworkeditor';
 import { formatProviderIds, parseProviderIds } from './forms';
 import { formOf, listFields, metadataPatch, textFields } from './metadatafields';
 import type { ItemMetadata } from './types';
@@ -32,22 +33,11 @@ export function Metadata({ id }: { id: string }) {
 				</a>
 			</div>
 			{done && <p role="status">{done}</p>}
-			<Fields key={`${it.id}-${version}`} item={it} onSaved={() => changed('Saved.')} />
+			{/* Keyed on the load too: while a change reloads the item, useAsync keeps the old one, and
+			    a form started from it would keep showing the old values (Fix match's new overview). */}
+			<Fields key={`${it.id}-${version}-${item.loading ? 'reloading' : 'loaded'}`} item={it} onSaved={() => changed('Saved.')} />
 			<Identify item={it} onDone={() => changed('Identified: the metadata was fetched again.')} />
-			<section aria-labelledby="art-h" class="admin-form">
-				<h2 id="art-h">Artwork</h2>
-				{it.images.length === 0 && <p class="empty">No artwork.</p>}
-				<ul class="artwork">
-					{it.images.map((im) => (
-						<li key={`${im.kind}-${im.index}`}>
-							<img src={api.mediaUrl(`/items/${id}/images/${im.kind}/${im.index}`, { maxWidth: 200 })} alt={`${im.kind} ${im.index + 1}`} loading="lazy" />
-							<span>
-								{im.kind} {im.index + 1} · {im.source}
-							</span>
-						</li>
-					))}
-				</ul>
-			</section>
+			<ArtworkEditor id={id} version={version} onChanged={changed} />
 		</>
 	);
 }

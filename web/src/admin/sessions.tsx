@@ -1,9 +1,10 @@
-// Sessions: every signed-in device of every user (revoking one signs that device out), and how
-// many HLS/DASH encoder runs the server has going. The API does not say which session plays what.
+// Sessions: what every client plays now and the server's HLS/DASH renditions (playing.tsx), then
+// every signed-in device of every user (revoking one signs that device out).
 import { useState } from 'preact/hooks';
 import { useApi, useAsync } from '../context';
 import { ErrorBox, Spinner } from '../ui';
-import type { AdminUser, List, Session, Transcodes } from './types';
+import { NowPlayingList } from './playing';
+import type { AdminUser, List, Session } from './types';
 import { Confirm, when } from './widgets';
 
 export function Sessions() {
@@ -11,7 +12,6 @@ export function Sessions() {
 	const [version, setVersion] = useState(0);
 	const sessions = useAsync(() => api.get<List<Session>>('/sessions', { all: true }), [version]);
 	const users = useAsync(() => api.get<List<AdminUser>>('/users'), []);
-	const streams = useAsync(() => api.get<Transcodes>('/system/transcodes'), [version]);
 	const name = (id: string) => users.data?.items.find((u) => u.id === id)?.username ?? id;
 	const list = [...(sessions.data?.items ?? [])].sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
 
@@ -23,13 +23,8 @@ export function Sessions() {
 					Refresh
 				</button>
 			</div>
-			{streams.data && (
-				<p class="streams" role="status" aria-label="Streams">
-					Streaming now: {streams.data.renditions} HLS/DASH rendition{streams.data.renditions === 1 ? '' : 's'}, {streams.data.encoders} encoder run
-					{streams.data.encoders === 1 ? '' : 's'} ({streams.data.transcodes} encoding video, the rest copying or audio); {streams.data.started} started since the server
-					started.
-				</p>
-			)}
+			<NowPlayingList version={version} />
+			<h2>Devices</h2>
 			{sessions.error && <ErrorBox error={sessions.error} />}
 			{!sessions.data && sessions.loading && <Spinner />}
 			<table class="admin-table" aria-label="Sessions">

@@ -26,6 +26,7 @@ export interface AdminUser {
 	allLibraries: boolean;
 	libraryIds: string[];
 	hasPassword: boolean;
+	allowDownloads: boolean;
 	lastLoginAt: string | null;
 	parentalControls: ParentalControls;
 }
@@ -60,6 +61,68 @@ export interface Transcodes {
 	encoders: number;
 	transcodes: number;
 	started: number;
+	items: Rendition[];
+}
+
+/** Rendition is one stream of a file at one quality the stream manager holds. */
+export interface Rendition {
+	fileId: string;
+	rendition: string;
+	kind: 'video' | 'audio';
+	work: 'encode' | 'copy' | 'idle';
+	encoders: number;
+	users: string[];
+	lastUsed: string;
+	itemId: string | null;
+	itemTitle: string | null;
+}
+
+/** TranscodeInfo is what a remux or transcode sends, as the server decided it. */
+export interface TranscodeInfo {
+	reasons: string[];
+	protocol?: string;
+	container?: string;
+	videoCodec?: string;
+	videoCopy: boolean;
+	width?: number;
+	height?: number;
+	bitrate?: number;
+	audioCodec?: string;
+	audioCopy: boolean;
+	channels?: number;
+}
+
+/** NowPlaying is one client's current play (GET /system/playing). */
+export interface NowPlaying {
+	id: string;
+	sessionId: string | null;
+	userId: string;
+	userName: string;
+	api: 'native' | 'jellyfin' | 'plex';
+	deviceId: string;
+	deviceName: string;
+	client: string;
+	item: {
+		id: string;
+		type: string;
+		title: string;
+		year?: number;
+		parentId?: string;
+		seriesId?: string;
+		seriesTitle?: string;
+		seasonNumber?: number;
+		episodeNumber?: number;
+	};
+	fileId: string | null;
+	positionMs: number;
+	durationMs: number | null;
+	paused: boolean;
+	method: 'direct' | 'remux' | 'transcode' | null;
+	transcode: TranscodeInfo | null;
+	audioStream: number | null;
+	subtitleStream: number | null;
+	startedAt: string;
+	lastCheckIn: string;
 }
 
 export interface LogEntry {

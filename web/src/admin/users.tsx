@@ -130,6 +130,7 @@ function UserEditor({ user, libraries, onSaved, onCancel }: { user: AdminUser; l
 	const api = useApi();
 	const [admin, setAdmin] = useState(user.admin);
 	const [disabled, setDisabled] = useState(user.disabled);
+	const [downloads, setDownloads] = useState(user.allowDownloads);
 	const [all, setAll] = useState(user.allLibraries);
 	const [libs, setLibs] = useState<string[]>(user.libraryIds);
 	const [password, setPassword] = useState('');
@@ -145,7 +146,7 @@ function UserEditor({ user, libraries, onSaved, onCancel }: { user: AdminUser; l
 			setProblems(parentalProblems);
 			return;
 		}
-		const body: Record<string, unknown> = { admin, disabled, allLibraries: all, parentalControls: parental };
+		const body: Record<string, unknown> = { admin, disabled, allowDownloads: downloads, allLibraries: all, parentalControls: parental };
 		if (!all) body.libraryIds = libs;
 		if (password) body.password = password;
 		setBusy(true);
@@ -168,6 +169,9 @@ function UserEditor({ user, libraries, onSaved, onCancel }: { user: AdminUser; l
 				</label>
 				<label class="check">
 					<input type="checkbox" checked={disabled} onChange={(e) => setDisabled(e.currentTarget.checked)} /> Disabled (cannot sign in)
+				</label>
+				<label class="check">
+					<input type="checkbox" checked={downloads} onChange={(e) => setDownloads(e.currentTarget.checked)} /> Allow downloads (saving files for offline use)
 				</label>
 				<label for={`${id}-password`}>New password (empty: unchanged)</label>
 				<input id={`${id}-password`} type="password" autocomplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />

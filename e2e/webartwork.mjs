@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// webartwork.mjs drives the metadata editor of Walros's own web client (web/src/admin) in headless
+// Chromium against a server whose TMDb is a fake (webartwork_test.go): an admin fixes an item's
+// match by TMDb id and sees its title and overview change, opens Artwork and sees the provider's
+// candidate posters, picks the second and finds it on the item's page, then uploads a picture that
+// becomes the poster. Colours are "r,g,b": the test's pictures are solid colours, so the centre
+// pixel of the poster an <img> shows tells which picture it is. It keeps a screenshot of each step
+// (web-artwork-*.png) and prints one JSON object on stdout like webclient.mjs (see README.md);
+// exit 0 when every step passed, 1 otherwise, 2 on bad usage.
+//
+//   node e2e/webartwork.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
+//       --item ID --title 'Big Test' --tmdb 4242 --new-title 'The Fixed Match' --overview TEXT \
+//       --picked 30,190,60 --uploaded 200,40,200 --upload /path/to/picture.png --shots DIR
+
+import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { join } from 'node:path';
+
+const SPEC = {
+	origin: { type: 'string' },
+	username: { type: 'string' },
+	password: { type: 'string' },
+	item: { type: 'string' },
+	title: { type: 'string' },
+	tmdb: { type: 'string' },
+	newTitle: { type: 'string' },
+	overview: { type: 'string' },
+	picked: { type: 'string' },
+	uploaded: { type: 'string' },
+	upload: { type: 'string' },
+	shots: { type: 'string' },
+	timeout: { type: 'number', default: 30 },
+	verbose: { type: 'bool', default: false },
+	headed: { type: 'bool', default: false },
+};
+
+let opts;
+try {
+	opts = parseArgs(process.argv.slice(2), SPEC);
+	for (const k of ['origin', 'username', 'password', 'item', 'title', 'tmdb', 'newTitle', 'overview', 'picked', 'uploaded', 'upload']) {
+		if (!opts[k]) throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
+	}
+	opts.origin = new URL(opts.origin).origin;
+} catch (e) {
+	process.stderr.write(`webartwork: ${e.message}\n`);
+	process.exit(2);
+}
+
+const run = new Run(opts);
+watchdog(run, opts.timeout * 8 + 30);
+const ms = () => opts.timeout * 1000;
+
+// shot keeps a screenshot of the page from its top, or from the element at when given: <main> is
+// the page's scroller, so a full-page shot shows what is scrolled into view.
+async function shot(name, at) {
+	if (!opts.shots) return null;
+	const path = join(opts.shots, `web-artwork-${name}.png`);
+	if (at) await at.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+	else await run.page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
+	await run.page.screenshot({ path, fullPage: true });
+	return path;
+}
+
+// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
+async function until(what, fn, every = 100) {
+	const deadline = Date.now() + ms();
+	let last;
+	for (;;) {
+		try {
+			last = await fn();
+			if (last) return last;
+		} catch (e) {
+			last = e.message;
+		}
+		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
+		await new Promise((r) => setTimeout(r, every));
+	}
+}
+
+const rgb = (s) => s.split(',').map(Number);
+const near = (a, b) => a.length === 3 && a.every((v, i) => Math.abs(v - b[i]) < 40);
+
+// centre returns the colour of the centre pixel of the picture an <img> shows, once loaded.
+async function centre(img) {
+	return img.evaluate(async (el) => {
+		if (!el.complete || el.naturalWidth === 0) await new Promise((ok, fail) => ((el.onload = ok), (el.onerror = () => fail(new Error(`${el.src} did not load`)))));
+		const c = document.createElement('canvas');
+		c.width = el.naturalWidth;
+		c.height = el.naturalHeight;
+		const g = c.getContext('2d');
+		g.drawImage(el, 0, 0);
+		return Array.from(g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data.slice(0, 3));
+	});
+}
+
+// posterOnItemPage opens the item's page (in the same document, as a click would) and waits for
+// its poster to show the colour want.
+async function posterOnItemPage(want) {
+	const p = run.page;
+	await p.goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
+	await p.getByRole('heading', { name: opts.newTitle, level: 1 }).waitFor({ timeout: ms() });
+	const img = p.locator('.details-poster img.poster');
+	let src = '';
+	// No reload: the page itself must ask for the new picture, not reuse the one it cached.
+	let last = null;
+	await until(`the poster to show ${want}`, async () => {
+		src = await img.getAttribute('src');
+		last = await centre(img);
+		return near(last, rgb(want));
+	}, 250);
+	const got = last;
+	return { rgb: got, src: src.replace(/token=[^&]+/, 'token=…') };
+}
+
+async function openEditor() {
+	const p = run.page;
+	await p.goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
+	await p.getByRole('link', { name: 'Edit metadata' }).click();
+	await p.getByRole('heading', { name: /^Edit / }).waitFor({ timeout: ms() });
+}
+
+async function main() {
+	const p = () => run.page;
+	await run.step('launch', () => run.launch());
+	if (opts.verbose) run.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+
+	await run.step('sign-in', async () => {
+		await p().goto(opts.origin + '/', { waitUntil: 'load' });
+		await p().getByLabel('Username').fill(opts.username);
+		await p().getByLabel('Password').fill(opts.password);
+		await p().getByRole('button', { name: 'Sign in' }).click();
+		await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+		return null;
+	});
+
+	await run.step('fix-match', async () => {
+		await openEditor();
+		await p().getByRole('heading', { name: `Edit ${opts.title}` }).waitFor({ timeout: ms() });
+		const before = await p().getByLabel('Overview').inputValue();
+		const form = p().getByRole('form', { name: 'Fix match' });
+		await form.getByLabel(/Provider ids/).fill(`tmdb=${opts.tmdb}`);
+		await form.getByRole('button', { name: 'Identify' }).click();
+		await p().getByRole('status').filter({ hasText: 'Identified' }).waitFor({ timeout: ms() });
+		await p().getByRole('heading', { name: `Edit ${opts.newTitle}` }).waitFor({ timeout: ms() });
+		let seen = '';
+		const overview = await until('the overview to change', async () => {
+			seen = await p().getByLabel('Overview').inputValue();
+			return seen === opts.overview && seen;
+		}).catch((e) => {
+			throw new Error(`${e.message}; the form shows ${JSON.stringify(seen)}`);
+		});
+		return { before, after: { title: opts.newTitle, overview }, shot: await shot('fix-match') };
+	});
+
+	let candidates = [];
+	await run.step('candidates', async () => {
+		const posters = p().getByRole('group', { name: /^Poster \(/ });
+		await posters.waitFor({ timeout: ms() });
+		const items = posters.locator('li');
+		await until('three candidate posters', async () => (await items.count()) === 3);
+		for (let i = 0; i < 3; i++) {
+			const li = items.nth(i);
+			candidates.push({
+				index: Number(await li.getAttribute('data-index')),
+				tag: await li.getAttribute('data-tag'),
+				text: (await li.innerText()).trim(),
+				rgb: await centre(li.locator('img')),
+			});
+		}
+		if (!/Shown/.test(candidates[0].text) || !/from a provider/.test(candidates[1].text)) throw new Error(`labels: ${JSON.stringify(candidates)}`);
+		if (!near(candidates[1].rgb, rgb(opts.picked))) throw new Error(`the second candidate shows ${candidates[1].rgb}, want ${opts.picked}`);
+		if (await posters.getByRole('button', { name: 'Poster 1, shown now', pressed: true }).count() !== 1) throw new Error('the current poster is not marked');
+		return { candidates };
+	});
+
+	await run.step('pick-poster', async () => {
+		// With the keyboard: focus the second poster and press Enter.
+		const pick = p().getByRole('button', { name: 'Show Poster 2' });
+		await pick.focus();
+		await p().keyboard.press('Enter');
+		await p().getByRole('status').filter({ hasText: 'Poster 2 is now the poster shown.' }).waitFor({ timeout: ms() });
+		const first = p().getByRole('group', { name: /^Poster \(/ }).locator('li').first();
+		await until('the picked poster to come first', async () => (await first.getAttribute('data-tag')) === candidates[1].tag);
+		const locked = await p().locator('label', { hasText: 'images' }).count();
+		const s = await shot('artwork', p().getByRole('heading', { name: 'Artwork', level: 2 }));
+		const shown = await posterOnItemPage(opts.picked);
+		return { ...shown, lockedShown: locked > 0, shot: s, itemShot: await shot('picked') };
+	});
+
+	await run.step('upload', async () => {
+		await openEditor();
+		const form = p().getByRole('form', { name: 'Upload artwork' });
+		await form.getByLabel('Kind').selectOption('Primary');
+		// Nothing chosen: the form says so and sends nothing.
+		await form.getByRole('button', { name: 'Upload' }).click();
+		const problem = await form.getByRole('alert').innerText({ timeout: ms() });
+		if (!/Choose a picture/.test(problem)) throw new Error(`no file: ${problem}`);
+		await form.getByLabel(/^Picture/).setInputFiles(opts.upload);
+		await form.getByRole('button', { name: 'Upload' }).click();
+		await p().getByRole('status').filter({ hasText: 'was uploaded' }).waitFor({ timeout: ms() });
+		const first = p().getByRole('group', { name: /^Poster \(/ }).locator('li').first();
+		const text = await until('the upload to be listed first', async () => {
+			const t = await first.innerText();
+			return /uploaded/.test(t) && t.trim();
+		});
+		const shown = await posterOnItemPage(opts.uploaded);
+		return { ...shown, listed: text, shot: await shot('uploaded') };
+	});
+	return run.finish();
+}
+
+main().catch(async (e) => {
+	log(`webartwork: ${e.stack || e}`);
+	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
+	run.failed = true;
+	await run.finish();
+});
