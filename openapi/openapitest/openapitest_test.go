@@ -42,7 +42,7 @@ func userJSON(lastLogin string) string {
 	return `{"id":"` + userID + `","username":"alice","displayName":"Alice","admin":false,"disabled":false,` +
 		`"allLibraries":true,"libraryIds":[],"hidden":true,"hasPassword":true,"hasPin":false,"pinLocked":false,` +
 		`"playback":{"audioLanguage":"","subtitleLanguage":"","subtitleMode":"default","playDefaultAudio":true},` +
-		`"maxBitrate":0,"parentalControls":{"maxRatingLevel":null,"blockUnrated":[],"blockedTags":[],"schedule":[]},` +
+		`"maxBitrate":0,"allowDownloads":true,"parentalControls":{"maxRatingLevel":null,"blockUnrated":[],"blockedTags":[],"schedule":[]},` +
 		`"createdAt":"` + when + `","lastLoginAt":` + lastLogin + `}`
 }
 
