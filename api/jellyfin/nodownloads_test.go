@@ -19,7 +19,7 @@ func TestDownloadsPolicy(t *testing.T) {
 		t.Fatalf("movies %v, %v", its, err)
 	}
 	id := jid(its[0].ID)
-	bob, bobID := e.addUser("bob")
+	_, bobID := e.addUser("bob")
 	carol, carolID := e.addUser("carol")
 	var policy map[string]any
 	e.decode(e.want(http.StatusOK, e.do("GET", "/Users/"+bobID, e.admin, nil)), &struct{ Policy *map[string]any }{&policy})
@@ -32,7 +32,7 @@ func TestDownloadsPolicy(t *testing.T) {
 	if policy["EnableContentDownloading"] != false {
 		t.Fatalf("EnableContentDownloading is %v after turning it off", policy["EnableContentDownloading"])
 	}
-	bob, _ = e.login("bob", "bob-password", "bob-device-2") // a fresh credential: media routes trust one for 2 s
+	bob, _ := e.login("bob", "bob-password", "bob-device-2") // a fresh credential: media routes trust one for 2 s
 
 	e.want(http.StatusForbidden, e.do("GET", "/Items/"+id+"/Download", bob, nil))
 	e.want(http.StatusOK, e.do("GET", "/Items/"+id+"/Download", carol, nil))
