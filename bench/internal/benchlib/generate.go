@@ -91,6 +91,12 @@ func generate(ctx context.Context, cache, data string) (int, error) {
 		return 0, err
 	}
 	fmt.Printf("  user data: %d resume points, %d series started, in %.1f s\n", ResumeMovies, WatchedSeries, time.Since(start).Seconds())
+	start = time.Now()
+	hashed, err := g.blurHashes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	fmt.Printf("  blurhashes: %d posters, in %.1f s\n", hashed, time.Since(start).Seconds())
 	return g.items, nil
 }
 

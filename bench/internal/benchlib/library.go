@@ -32,7 +32,7 @@ const (
 	AdminPassword = "bench-jellyfin-password"
 
 	// layout changes whenever what generate writes changes, so an old cache is made again.
-	layout = 1
+	layout = 2 // 2: posters have blurhashes
 )
 
 // DefaultCache is where the library is kept between runs unless a bench is told otherwise; the
