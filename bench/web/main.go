@@ -16,7 +16,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"log"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -35,7 +39,9 @@ type options struct {
 	seconds, speed   float64
 	cache            string
 	regen, keep      bool
+	posters          bool
 	origin, password string
+	poster           string // the picture every poster request gets, with posters
 }
 
 func main() {
@@ -46,6 +52,7 @@ func main() {
 	flag.StringVar(&o.cache, "cache", benchlib.DefaultCache, "where the generated library is kept between runs")
 	flag.BoolVar(&o.regen, "regen", false, "generate the library again")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's folder (binary, server log, the script's report)")
+	flag.BoolVar(&o.posters, "posters", true, "answer poster requests in the browser with one picture, as a library with posters in a warm cache (the bench library has no picture files: without, they answer 404 and cards show tiles)")
 	flag.StringVar(&o.origin, "origin", "", "measure the Walros already running there (its client, as admin) instead of the bench library")
 	flag.StringVar(&o.password, "password", "", "with -origin: the admin's password")
 	flag.Parse()
@@ -118,6 +125,11 @@ func benchmark(ctx context.Context, o options) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
+	if o.posters {
+		if o.poster, err = writePoster(dir); err != nil {
+			return err
+		}
+	}
 	fmt.Println("building walros (it embeds web/dist as it is now)")
 	bin, err := benchserver.Build(ctx, dir)
 	if err != nil {
@@ -146,6 +158,9 @@ func measure(ctx context.Context, o options, origin, password, dir string) error
 	cmd := exec.CommandContext(ctx, "node", filepath.Join("bench", "web", "measure.mjs"), "--origin", origin,
 		"--username", benchlib.AdminUser, "--password", password, "--runs", fmt.Sprint(o.runs),
 		"--seconds", fmt.Sprint(o.seconds), "--speed", fmt.Sprint(o.speed))
+	if o.poster != "" {
+		cmd.Args = append(cmd.Args, "--poster", o.poster)
+	}
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
@@ -196,6 +211,9 @@ func printReport(r report, o options) {
 		fmt.Printf("  load %d (%s): drawn %.0f, interactive %.0f, complete %.0f; longest frame in the 500 ms after drawn %.0f ms\n",
 			i+1, kind, run.Drawn, run.Interactive, run.Complete, run.LongestFrameAfterDrawn)
 	}
+	if o.posters {
+		fmt.Println("  (posters: every one answered in the browser with one 300 × 450 JPEG, decoded and drawn as in a library with pictures; -posters=false leaves them to 404)")
+	}
 	if r.MissingImages > 0 {
 		fmt.Printf("  (%d pictures answered 404: the library's image files do not exist, so cards show tinted tiles)\n", r.MissingImages)
 	}
@@ -221,4 +239,27 @@ func printReport(r report, o options) {
 	fmt.Printf("| grid scroll, lowest second (what an fps meter shows at its worst) | %.1f fps | ≥ 50 fps | %s |\n", s.MinSecondFPS, met(s.MinSecondFPS >= 50))
 	fmt.Printf("| grid scroll, worst 1%% of frames (p99 frame time), for information | %.1f ms (%.1f fps) | | |\n",
 		s.P99FrameMs, s.OnePercentLowFPS)
+}
+
+// writePoster writes the picture the posters are answered with: a 300 × 450 JPEG (the size the
+// grid asks for) with a gradient and noise, so the browser decodes a real picture of a real size.
+func writePoster(dir string) (string, error) {
+	m := image.NewRGBA(image.Rect(0, 0, 300, 450))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for y := range 450 {
+		for x := range 300 {
+			n := uint8(rng.IntN(24))
+			m.Set(x, y, color.RGBA{uint8(x*200/300) + n, uint8(y*200/450) + n, 120 + n, 255})
+		}
+	}
+	path := filepath.Join(dir, "poster.jpg")
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	if err := jpeg.Encode(f, m, &jpeg.Options{Quality: 80}); err != nil {
+		f.Close()
+		return "", err
+	}
+	return path, f.Close()
 }
