@@ -2,14 +2,8 @@
 // clock, and the play method in words ("Transcode (resolution, 720p H.264 3 Mb/s)").
 import type { NowPlaying, TranscodeInfo } from './types';
 
-/** clock formats milliseconds as m:ss, or h:mm:ss from an hour. */
-export function clock(ms: number): string {
-	const s = Math.max(0, Math.floor(ms / 1000));
-	const h = Math.floor(s / 3600);
-	const m = Math.floor((s % 3600) / 60);
-	const ss = String(s % 60).padStart(2, '0');
-	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+/** clock is the client's m:ss / h:mm:ss, here for the page's other formatting. */
+export { clock } from '../format';
 
 /** title names what plays: "Dark S1E2 · Secrets" for an episode, "Heat (1995)" for a film. */
 export function title(p: NowPlaying): string {
