@@ -324,7 +324,12 @@ async function main() {
 		await menu.waitFor({ timeout: ms() });
 		const items = await menu.getByRole('menuitemradio').allInnerTexts();
 		if (items[0] !== 'Auto' || items.length < 2) throw new Error(`the Quality menu offers ${JSON.stringify(items)}`);
-		const first = await focused();
+		// The menu moves the focus onto its checked item once drawn: wait for that, not only for
+		// the menu (a busy CI read the focus still on the button).
+		const first = await until('the focus on the checked item', async () => {
+			const f = await focused();
+			return f !== 'Quality' && f;
+		});
 		await p().keyboard.press('ArrowDown');
 		const second = await focused();
 		await p().keyboard.press('ArrowUp');
