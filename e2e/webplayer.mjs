@@ -171,8 +171,13 @@ async function noBox(what) {
 // checked is the item checked in one of the player's menus.
 async function checked(menu) {
 	await p().getByRole('button', { name: menu, exact: true }).click();
-	const c = await p().getByRole('menu', { name: menu }).locator('[aria-checked=true]').innerText();
+	const m = p().getByRole('menu', { name: menu });
+	const c = await m.locator('[aria-checked=true]').innerText();
+	// The menu takes the focus once drawn, and Escape closes it from there: pressed before (a busy
+	// CI), it went elsewhere, the menu stayed open and the next click on its button closed it.
+	await m.locator(':focus').waitFor({ timeout: ms() });
 	await p().keyboard.press('Escape');
+	await m.waitFor({ state: 'detached', timeout: ms() });
 	return c;
 }
 
