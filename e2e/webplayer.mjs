@@ -307,14 +307,9 @@ async function main() {
 		await until(`a segment of audio stream ${fre.index}`, async () => audioRequests.includes(fre.index) || null);
 		const from = (await media()).currentTime;
 		const s = await advances('playback in French', from, 1);
-		const checked = await (async () => {
-			await p().getByRole('button', { name: 'Audio', exact: true }).click();
-			const c = await p().getByRole('menu', { name: 'Audio' }).locator('[aria-checked=true]').innerText();
-			await p().keyboard.press('Escape');
-			return c;
-		})();
-		if (checked !== 'French') throw new Error(`the Audio menu checks ${checked}`);
-		return { stream: fre.index, currentTime: s.currentTime, checked };
+		const menu = await checked('Audio');
+		if (menu !== 'French') throw new Error(`the Audio menu checks ${menu}`);
+		return { stream: fre.index, currentTime: s.currentTime, checked: menu };
 	});
 
 	await run.step('quality-menu-keyboard', async () => {
