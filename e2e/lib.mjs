@@ -376,6 +376,23 @@ function short(x) {
 
 // watchdog ends the process with a failure result if everything together
 // takes longer than `sec` seconds (a hung browser must not hang a Go test).
+// poll calls fn until it returns a truthy value, which it returns, every `every` ms; after
+// timeoutMs it throws, naming what it waited for and fn's last answer (or error).
+export async function poll(what, fn, timeoutMs, every = 100) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	for (;;) {
+		try {
+			last = await fn();
+			if (last) return last;
+		} catch (e) {
+			last = e.message;
+		}
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (last: ${JSON.stringify(last)})`);
+		await new Promise((r) => setTimeout(r, every));
+	}
+}
+
 export function watchdog(run, sec) {
 	const t = setTimeout(() => {
 		log(`watchdog: gave up after ${sec}s`);

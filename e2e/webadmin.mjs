@@ -12,7 +12,7 @@
 //       --folder /path/to/Movies --title 'Big Test' --user2 bob --password2 PW2 \
 //       --revoke-device 'Living room TV' --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
 import { join } from 'node:path';
 
 const SPEC = {
@@ -57,20 +57,7 @@ async function shot(name) {
 }
 
 // until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-async function until(what, fn, every = 100) {
-	const deadline = Date.now() + ms();
-	let last;
-	for (;;) {
-		try {
-			last = await fn();
-			if (last) return last;
-		} catch (e) {
-			last = e.message;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
-		await new Promise((r) => setTimeout(r, every));
-	}
-}
+const until = (what, fn, every = 100) => poll(what, fn, ms(), every);
 
 // api calls the native API from Node, with the page's token for the current user or with headers.
 async function api(path, headers) {

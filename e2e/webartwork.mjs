@@ -12,7 +12,7 @@
 //       --item ID --title 'Big Test' --tmdb 4242 --new-title 'The Fixed Match' --overview TEXT \
 //       --picked 30,190,60 --uploaded 200,40,200 --upload /path/to/picture.png --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
 import { join } from 'node:path';
 
 const SPEC = {
@@ -61,20 +61,7 @@ async function shot(name, at) {
 }
 
 // until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-async function until(what, fn, every = 100) {
-	const deadline = Date.now() + ms();
-	let last;
-	for (;;) {
-		try {
-			last = await fn();
-			if (last) return last;
-		} catch (e) {
-			last = e.message;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
-		await new Promise((r) => setTimeout(r, every));
-	}
-}
+const until = (what, fn, every = 100) => poll(what, fn, ms(), every);
 
 const rgb = (s) => s.split(',').map(Number);
 const near = (a, b) => a.length === 3 && a.every((v, i) => Math.abs(v - b[i]) < 40);

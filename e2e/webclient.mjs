@@ -9,7 +9,7 @@
 //   node e2e/webclient.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --user2 bob --password2 PW2 --library Movies --search big --title 'Big Test' --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
 import { join } from 'node:path';
 
 const SPEC = {
@@ -51,20 +51,7 @@ async function shot(name) {
 }
 
 // until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-async function until(what, fn) {
-	const deadline = Date.now() + ms();
-	let last;
-	for (;;) {
-		try {
-			last = await fn();
-			if (last) return last;
-		} catch (e) {
-			last = e.message;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
+const until = (what, fn) => poll(what, fn, ms());
 
 // api calls the native API from Node with the token the page keeps for the current user.
 async function api(path) {

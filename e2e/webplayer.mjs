@@ -15,7 +15,7 @@
 //       --movie 'Big Test' --show 'Player Show' --album 'Player Album' --burn-movie 'Burn Test' \
 //       --burn-box 80,45,240,135 --artist 'Player Artist' --artist-tracks 'Track 1|Track 2' --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
 import { join } from 'node:path';
 
 const SPEC = {
@@ -60,20 +60,7 @@ async function shot(name) {
 }
 
 // until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-async function until(what, fn, timeout = ms()) {
-	const deadline = Date.now() + timeout;
-	let last;
-	for (;;) {
-		try {
-			last = await fn();
-			if (last) return last;
-		} catch (e) {
-			last = e.message;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000}s waiting for ${what} (last: ${JSON.stringify(last)})`);
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
+const until = (what, fn, timeout = ms()) => poll(what, fn, timeout);
 
 // api calls the native API from Node with the token the page keeps for the current user.
 async function api(path, method = 'GET', body = undefined) {

@@ -10,7 +10,7 @@
 //   node e2e/webplaying.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --user2 bob --password2 PW2 --title 'Big Test' --method transcode --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
 import { join } from 'node:path';
 
 const SPEC = {
@@ -44,20 +44,7 @@ watchdog(run, opts.timeout * 8 + 30);
 const ms = () => opts.timeout * 1000;
 
 // until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-async function until(what, fn, every = 200) {
-	const deadline = Date.now() + ms();
-	let last;
-	for (;;) {
-		try {
-			last = await fn();
-			if (last) return last;
-		} catch (e) {
-			last = e.message;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeout}s waiting for ${what} (last: ${JSON.stringify(last)})`);
-		await new Promise((r) => setTimeout(r, every));
-	}
-}
+const until = (what, fn, every = 200) => poll(what, fn, ms(), every);
 
 async function signIn(page, username, password) {
 	await page.goto(opts.origin + '/', { waitUntil: 'load' });
