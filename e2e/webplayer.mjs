@@ -502,9 +502,14 @@ async function main() {
 			if ((await b.getAttribute('aria-expanded')) !== 'true') await b.click();
 			return bar.getByRole('list', { name: 'Queue' }).locator('li').allInnerTexts();
 		};
+		// The bar still plays the album of the step before (Track 1 again, by Repeat all): wait for
+		// Play all's queue to replace it, not for a title the old queue shows as well.
+		const queued = await until(`Play all to queue ${JSON.stringify(want)}`, async () => {
+			const q = await queue();
+			if (q.join('|') !== want.join('|')) throw new Error(`the queue is ${JSON.stringify(q)}`);
+			return q;
+		});
 		await until(`${want[0]} in the bar`, async () => (await title()) === want[0]);
-		const queued = await queue();
-		if (queued.join('|') !== want.join('|')) throw new Error(`Play all queued ${JSON.stringify(queued)}, want ${JSON.stringify(want)}`);
 		// The second track, paused a little into it: what a reload must bring back.
 		await bar.getByRole('button', { name: 'Next track' }).click();
 		await until(`${want[1]} in the bar`, async () => (await title()) === want[1]);
