@@ -17,8 +17,8 @@ import (
 // DefaultTimeout is how long a playback may go without a report before it no longer counts:
 // players that crash or lose the network never send their stop. Five minutes is the Jellyfin
 // facade's idle limit (its clients report every 10 s while playing, and jellyfin-web keeps
-// reporting while paused); a paused native player is quiet until it resumes, so its entry goes
-// after five minutes of pause.
+// reporting while paused); the web client reports once a minute while paused, so a long pause
+// keeps its entry.
 const DefaultTimeout = 5 * time.Minute
 
 // maxEntries bounds the registry: a client decides how often it starts something. When it is

@@ -30,23 +30,32 @@ describe('ProgressReporter', () => {
 		pos.s = 14;
 		clock.t = 14_000;
 		r.paused();
-		vi.advanceTimersByTime(30_000); // paused: no more periodic reports
+		vi.advanceTimersByTime(30_000); // paused: no more reports every 10 s
 		expect(sent).toHaveLength(3);
 		expect(sent[2]).toEqual({ positionMs: 14000, fileId: 'f1', paused: true });
 		r.paused(); // same position, already said paused: nothing new to say
 		expect(sent).toHaveLength(3);
-		r.playing(); // resuming says so at once
+		vi.advanceTimersByTime(60_000); // but a minute on, still here (the server forgets a quiet player)
 		expect(sent).toHaveLength(4);
-		expect(sent[3].paused).toBeUndefined();
+		expect(sent[3]).toEqual({ positionMs: 14000, fileId: 'f1', paused: true });
+		vi.advanceTimersByTime(60_000);
+		expect(sent).toHaveLength(5);
+		r.playing(); // resuming says so at once
+		expect(sent).toHaveLength(6);
+		expect(sent[5].paused).toBeUndefined();
+		vi.advanceTimersByTime(60_000); // no paused keep-alive while playing: the 10 s reports
+		expect(sent.slice(6).every((b) => b.paused === undefined)).toBe(true);
+		expect(sent).toHaveLength(12);
 		pos.s = 20;
 		clock.t = 20_000;
 		r.stopped();
 		r.stopped();
-		expect(sent).toHaveLength(5);
-		expect(sent[4]).toEqual({ positionMs: 20000, fileId: 'f1', stopped: true, watchedMs: 20_000 });
+		expect(sent).toHaveLength(13);
+		expect(sent[12]).toEqual({ positionMs: 20000, fileId: 'f1', stopped: true, watchedMs: 20_000 });
 		r.playing();
-		vi.advanceTimersByTime(20_000);
-		expect(sent).toHaveLength(5); // nothing after the stop
+		r.paused();
+		vi.advanceTimersByTime(120_000);
+		expect(sent).toHaveLength(13); // nothing after the stop
 	});
 
 	it('says how the file plays in every report, as the options say it now', () => {

@@ -1,7 +1,9 @@
 // ProgressReporter tells the server where the player is: as it starts playing and every interval
-// while it plays, at once on a pause or a seek while paused, and once with stopped: true when
-// playback ends or the player is left (POST /items/{id}/progress). Every report says how the
-// file is played and whether it is paused: the admin's Sessions page shows both.
+// while it plays, at once on a pause or a seek while paused, once a minute while paused (the
+// server forgets a playback quiet for five minutes: a long pause must not look like a player
+// gone), and once with stopped: true when playback ends or the player is left
+// (POST /items/{id}/progress). Every report says how the file is played and whether it is
+// paused: the admin's Sessions page shows both.
 
 export interface ProgressBody {
 	positionMs?: number;
@@ -16,6 +18,7 @@ export type Send = (body: ProgressBody) => Promise<unknown>;
 
 export class ProgressReporter {
 	private timer: ReturnType<typeof setInterval> | undefined;
+	private keepAlive: ReturnType<typeof setInterval> | undefined; // while paused
 	private lastSent = -1;
 	private lastPaused = false;
 	private done = false;
@@ -25,7 +28,7 @@ export class ProgressReporter {
 	constructor(
 		private readonly send: Send,
 		private readonly position: () => number, // seconds, as <video>.currentTime
-		private readonly opts: { intervalMs?: number; fileId?: string; method?: ProgressBody['method']; now?: () => number } = {},
+		private readonly opts: { intervalMs?: number; pausedIntervalMs?: number; fileId?: string; method?: ProgressBody['method']; now?: () => number } = {},
 	) {}
 
 	private now(): number {
@@ -47,6 +50,8 @@ export class ProgressReporter {
 	/** playing reports at once and starts the periodic reports. */
 	playing(): void {
 		if (this.done) return;
+		clearInterval(this.keepAlive);
+		this.keepAlive = undefined;
 		if (this.playingSince === undefined) this.playingSince = this.now();
 		if (this.timer === undefined) {
 			this.report();
@@ -54,11 +59,13 @@ export class ProgressReporter {
 		}
 	}
 
-	/** paused stops the periodic reports and reports the position once, paused. */
+	/** paused stops the periodic reports, reports the position once, paused, and then again
+	 * every pausedIntervalMs (a minute) to say the player is still there. */
 	paused(): void {
 		if (this.done) return;
 		this.stopTimer();
 		if (this.ms() !== this.lastSent || !this.lastPaused) this.report({ paused: true });
+		this.keepAlive = setInterval(() => this.report({ paused: true }), this.opts.pausedIntervalMs ?? 60_000);
 	}
 
 	/** stopped reports the end of playback, once. */
@@ -78,5 +85,7 @@ export class ProgressReporter {
 			clearInterval(this.timer);
 			this.timer = undefined;
 		}
+		clearInterval(this.keepAlive);
+		this.keepAlive = undefined;
 	}
 }
