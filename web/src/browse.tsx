@@ -3,7 +3,7 @@ import { useApi, useAsync } from './context';
 import { filterQuery, type Filters, noFilters, rowTop } from './filters';
 import { FilterBar, LetterBar, loadLetterStarts } from './browsefilters';
 import { topTypes } from './format';
-import { layout, PagedList, totalHeight, visible } from './grid';
+import { layout, PagedList, prefetchRange, totalHeight, visible } from './grid';
 import type { Item, Library, Page } from './types';
 import { Card } from './ui';
 
@@ -89,7 +89,11 @@ export function Browse({ library }: { library: Library }) {
 export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; total: number; jump?: { index: number; seq: number } }) {
 	const ref = useRef<HTMLDivElement>(null);
 	const [size, setSize] = useState({ w: 0, h: 0 });
-	const [top, setTop] = useState(0);
+	// The scroll position is read on each scroll frame, but the grid renders again only when the
+	// rows in view change (a few times a second at speed, not on every frame): the rows are
+	// positioned absolutely, so the browser scrolls them without us.
+	const top = useRef(0);
+	const [, setRows] = useState('');
 	const frame = useRef(0);
 
 	useLayoutEffect(() => {
@@ -114,14 +118,19 @@ export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; tota
 		if (jump && ref.current && size.w > 0) ref.current.scrollTop = rowTop(jump.index, l.columns, l.rowHeight);
 	}, [jump]);
 	// Until the first page says how many there are, ask for the first screenful.
-	const r = visible(top, size.h, total < 0 ? l.columns * 10 : total, l);
+	const count = total < 0 ? l.columns * 10 : total;
+	const r = visible(top.current, size.h, count, l);
 	useEffect(() => {
-		void list.ensure(r.start, Math.max(r.end, 1));
+		void list.ensure(...prefetchRange(r, count, list.pageSize));
 	}, [list, r.start, r.end]);
 
 	const onScroll = () => {
 		cancelAnimationFrame(frame.current);
-		frame.current = requestAnimationFrame(() => setTop(ref.current?.scrollTop ?? 0));
+		frame.current = requestAnimationFrame(() => {
+			top.current = ref.current?.scrollTop ?? 0;
+			const v = visible(top.current, size.h, count, l);
+			setRows(`${v.firstRow}:${v.endRow}`);
+		});
 	};
 
 	const rowsOut = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layout, pagesFor, PagedList, rows, totalHeight, visible } from './grid';
+import { layout, pagesFor, PagedList, prefetchRange, rows, totalHeight, visible } from './grid';
 
 const o = { minCard: 150, gap: 16, aspect: 1.5, caption: 48 };
 
@@ -52,6 +52,20 @@ describe('pagesFor', () => {
 		expect(pagesFor(150, 450, 200)).toEqual([0, 1, 2]);
 		expect(pagesFor(200, 400, 200)).toEqual([1]);
 		expect(pagesFor(5, 5, 200)).toEqual([]);
+	});
+});
+
+describe('prefetchRange', () => {
+	const r = (start: number, end: number) => ({ firstRow: 0, endRow: 0, start, end });
+	it('reaches half a page past the rows in view, both ways', () => {
+		expect(prefetchRange(r(400, 449), 50_000, 200)).toEqual([300, 549]);
+		// the next page is asked for while the rows in view are still 100 items short of it
+		expect(pagesFor(...prefetchRange(r(140, 189), 50_000, 200), 200)).toEqual([0, 1]);
+		expect(pagesFor(...prefetchRange(r(50, 99), 50_000, 200), 200)).toEqual([0]);
+	});
+	it('stays within the list', () => {
+		expect(prefetchRange(r(0, 49), 60, 200)).toEqual([0, 60]);
+		expect(prefetchRange(r(0, 0), 0, 200)).toEqual([0, 1]);
 	});
 });
 

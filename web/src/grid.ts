@@ -73,6 +73,15 @@ export function pagesFor(start: number, end: number, pageSize: number): number[]
 	return out;
 }
 
+/** prefetchRange widens the items in view by half a page on each side (within [0, total)): the
+ * page the rows about to come into view need is fetched a second or so ahead, even at a fling's
+ * speed, so rows arrive with their cards rather than as placeholders swapped for a screenful of
+ * cards at once when the page lands (the slowest frames of a fast scroll). */
+export function prefetchRange(r: Range, total: number, pageSize: number): [number, number] {
+	const ahead = Math.ceil(pageSize / 2);
+	return [Math.max(0, r.start - ahead), Math.max(Math.min(total, r.end + ahead), 1)];
+}
+
 /** PagedList holds the pages of one query fetched so far, and fetches missing ones on demand. */
 export class PagedList<T> {
 	total = -1; // unknown until the first page arrives
