@@ -185,10 +185,22 @@ async function main() {
 		await p().waitForFunction(() => Number(document.querySelector('.vgrid')?.getAttribute('data-total')) > 0 && document.querySelectorAll('.vgrid a.card').length > 0, null, { timeout: opts.timeout * 1000 });
 		const total = Number(await p().locator('.vgrid').getAttribute('data-total'));
 		await p().waitForTimeout(1000); // let the first posters and the letter counts settle
+		// The main thread's busy time over the scroll, from Chromium's own counters: what the
+		// client costs per second of scrolling, less noisy than frame times on a shared machine.
+		const cdp = await p().context().newCDPSession(p());
+		await cdp.send('Performance.enable');
+		const counters = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+		const before = await counters();
 		const r = await p().evaluate(
 			async ({ speed, seconds }) => {
 				const g = document.querySelector('.vgrid');
 				const frames = [];
+				// Long animation frames (over 50 ms, where the browser reports them) say where a
+				// slow frame's main-thread time went: script, rendering (rAF, style, layout), or
+				// none of it (then the time went to raster and compositing, off the main thread).
+				const long = [];
+				const obs = 'PerformanceObserver' in window && PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame') ? new PerformanceObserver((l) => long.push(...l.getEntries())) : null;
+				obs?.observe({ type: 'long-animation-frame' });
 				const t0 = performance.now();
 				let prev = 0;
 				await new Promise((done) => {
@@ -202,6 +214,18 @@ async function main() {
 					};
 					requestAnimationFrame(tick);
 				});
+				obs?.takeRecords().forEach((e) => long.push(e));
+				obs?.disconnect();
+				// slowAt lists when each frame over 20 ms ended, in seconds into the scroll.
+				const slowAt = (fs) => {
+					const out = [];
+					let at = 0;
+					for (const f of fs) {
+						at += f;
+						if (f > 20) out.push(+(at / 1000).toFixed(2));
+					}
+					return out;
+				};
 				const sorted = [...frames].sort((a, b) => a - b);
 				const q = (x) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))];
 				const elapsed = frames.reduce((a, b) => a + b, 0);
@@ -228,7 +252,20 @@ async function main() {
 					fps: +((frames.length / elapsed) * 1000).toFixed(1),
 					minSecondFps: +minWindowFps.toFixed(1),
 					minSecondEndsAt: +minWindowAt.toFixed(1), // seconds into the scroll
-					slowFramesAt: frames.reduce((acc, f, i) => (f > 20 ? [...acc, +(frames.slice(0, i + 1).reduce((a, b) => a + b, 0) / 1000).toFixed(2)] : acc), []),
+					slowFramesAt: slowAt(frames),
+					longFrames: long.filter((e) => e.startTime >= t0).map((e) => {
+						const end = e.startTime + e.duration;
+						const script = e.scripts.reduce((a, x) => a + x.duration, 0);
+						return {
+							at: +((e.startTime - t0) / 1000).toFixed(2),
+							ms: Math.round(e.duration),
+							script: Math.round(script),
+							// rAF callbacks, then style and layout, at the frame's end
+							render: e.renderStart ? Math.round(end - e.renderStart) : 0,
+							styleLayout: e.styleAndLayoutStart ? Math.round(end - e.styleAndLayoutStart) : 0,
+							top: [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 2).map((x) => `${x.invoker || x.invokerType} ${Math.round(x.duration)}ms`),
+						};
+					}),
 					p50FrameMs: +q(0.5).toFixed(1),
 					p99FrameMs: +q(0.99).toFixed(1),
 					onePercentLowFps: +(1000 / q(0.99)).toFixed(1),
@@ -240,7 +277,10 @@ async function main() {
 			},
 			{ speed: opts.speed, seconds: opts.seconds },
 		);
-		return { total, speedPxPerS: opts.speed, ...r };
+		const after = await counters();
+		const perSecond = (k) => +(((after[k] - before[k]) * 1000) / r.seconds).toFixed(1); // ms a second
+		const mainThread = { taskMsPerS: perSecond('TaskDuration'), scriptMsPerS: perSecond('ScriptDuration'), styleMsPerS: perSecond('RecalcStyleDuration'), layoutMsPerS: perSecond('LayoutDuration'), layouts: after.LayoutCount - before.LayoutCount, styleRecalcs: after.RecalcStyleCount - before.RecalcStyleCount };
+		return { total, speedPxPerS: opts.speed, ...r, mainThread };
 	});
 	run.result = { home, scroll, missingImages };
 	return run.finish();
