@@ -125,7 +125,7 @@ type imageDTO struct {
 	Index    int    `json:"index"`
 	Source   string `json:"source"`
 	BlurHash string `json:"blurHash,omitempty"`
-	Tag      string `json:"tag"` // see imageTag
+	Tag      string `json:"tag"` // see core.ImageTag
 }
 
 type itemDetailDTO struct {
@@ -169,7 +169,7 @@ func toItemDetail(it core.Item, files []core.MediaFile, m core.Metadata) itemDet
 		if im.Path == "" {
 			src = "remote"
 		}
-		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src, Tag: imageTag(im)}
+		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src, Tag: core.ImageTag(im)}
 		count[im.Kind]++
 	}
 	return d
