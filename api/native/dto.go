@@ -96,6 +96,9 @@ type itemDTO struct {
 	Review        string            `json:"review,omitempty"`
 	// BlurHash is the placeholder of the primary image, when the server has computed it.
 	BlurHash string `json:"blurHash,omitempty"`
+	// ImageTag is the primary image's tag: with it, a poster URL is cached for good (see
+	// core.ImageTag), so grids do not revalidate every card on each visit.
+	ImageTag string `json:"imageTag,omitempty"`
 }
 
 func toItem(it core.Item) itemDTO {
@@ -111,6 +114,7 @@ func toItem(it core.Item) itemDTO {
 	d.OriginalTitle, d.Overview, d.AirDate, d.ExtraType = it.OriginalTitle, it.Overview, it.AirDate, it.ExtraType
 	d.IndexNumber, d.IndexEnd, d.ParentIndex, d.Absolute = it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute
 	d.RuntimeMS, d.ProviderIDs, d.Review, d.BlurHash = it.Runtime.Milliseconds(), it.ProviderIDs, it.Review, it.BlurHash
+	d.ImageTag = it.ImageTag
 	return d
 }
 
