@@ -75,6 +75,9 @@ type Item struct {
 	// BlurHash is the blurhash of the item's first Primary image, when the store knows it (see
 	// BlurHashStore); read with the row, so lists carry it for nothing.
 	BlurHash string
+	// ImageTag is the tag (ImageTag) of the item's first Primary image, "" when it has none; read
+	// with the row like BlurHash, so lists can give poster URLs that browsers keep for good.
+	ImageTag string
 }
 
 // ItemSort is an order for item lists.

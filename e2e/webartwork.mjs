@@ -2,7 +2,8 @@
 // webartwork.mjs drives the metadata editor of Walros's own web client (web/src/admin) in headless
 // Chromium against a server whose TMDb is a fake (webartwork_test.go): an admin fixes an item's
 // match by TMDb id and sees its title and overview change, opens Artwork and sees the provider's
-// candidate posters, picks the second and finds it on the item's page, then uploads a picture that
+// candidate posters, picks the second and finds it on the item's page and on the home page's card
+// (which asks for it by the tag the list gives, decision 0042), then uploads a picture that
 // becomes the poster. Colours are "r,g,b": the test's pictures are solid colours, so the centre
 // pixel of the poster an <img> shows tells which picture it is. It keeps a screenshot of each step
 // (web-artwork-*.png) and prints one JSON object on stdout like webclient.mjs (see README.md);
@@ -98,6 +99,26 @@ async function posterOnItemPage(want) {
 	return { rgb: got, src: src.replace(/token=[^&]+/, 'token=…') };
 }
 
+// cardPoster opens the home page (in the same document) and waits for the item's card in the
+// "Recently added" shelf to ask for the picture tagged tag, and to show the colour want when given.
+async function cardPoster(tag, want) {
+	const p = run.page;
+	await p.goto(`${opts.origin}/#/`, { waitUntil: 'load' });
+	const img = p.locator(`a.card[data-id="${opts.item}"] img.poster`).first();
+	await img.waitFor({ timeout: ms() });
+	let src = '';
+	let last = null;
+	await until(`the card to ask for the poster tagged ${tag}`, async () => {
+		src = (await img.getAttribute('src')) || '';
+		if (new URL(src, opts.origin).searchParams.get('tag') !== tag) return false;
+		last = await centre(img);
+		return !want || near(last, rgb(want));
+	}, 250).catch((e) => {
+		throw new Error(`${e.message}; the card shows ${last} from ${src.replace(/token=[^&]+/, 'token=…')}`);
+	});
+	return { rgb: last, src: src.replace(/token=[^&]+/, 'token=…') };
+}
+
 async function openEditor() {
 	const p = run.page;
 	await p.goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
@@ -159,6 +180,14 @@ async function main() {
 		return { candidates };
 	});
 
+	// The card's poster before the pick, by its tag: the page keeps that picture in its memory.
+	await run.step('card-before', async () => {
+		const card = await cardPoster(candidates[0].tag, null);
+		await openEditor(); // back where the pick is made
+		await p().getByRole('group', { name: /^Poster \(/ }).locator('li').nth(2).waitFor({ timeout: ms() });
+		return card;
+	});
+
 	await run.step('pick-poster', async () => {
 		// With the keyboard: focus the second poster and press Enter.
 		const pick = p().getByRole('button', { name: 'Show Poster 2' });
@@ -172,6 +201,9 @@ async function main() {
 		const shown = await posterOnItemPage(opts.picked);
 		return { ...shown, lockedShown: locked > 0, shot: s, itemShot: await shot('picked') };
 	});
+
+	// No reload: by index alone, the card's URL would be the one the page already has a picture for.
+	await run.step('card-after', async () => ({ ...(await cardPoster(candidates[1].tag, opts.picked)), shot: await shot('card') }));
 
 	await run.step('upload', async () => {
 		await openEditor();

@@ -134,7 +134,8 @@ func solidPicture(t *testing.T, rgb string, w, h int, asPNG bool) []byte {
 // TestWebArtwork drives the metadata editor of Walros's own web client with webartwork.mjs
 // against a fake TMDb served on loopback: an admin fixes a movie's match (its title and overview
 // change), sees the provider's candidate posters in the Artwork section, picks the second (the
-// item's page then shows that picture), and uploads a picture that becomes the poster.
+// item's page, and its card on the home page without a reload, then show that picture), and
+// uploads a picture that becomes the poster.
 // Screenshots go to the artifacts directory (web-artwork-*.png).
 func TestWebArtwork(t *testing.T) {
 	requireTools(t, true, "playwright-core")

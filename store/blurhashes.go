@@ -11,7 +11,7 @@ import (
 // or its URL), and the hash of each item's first Primary image is copied onto its row
 // (items.blurhash), which lists read anyway: a list pays nothing for it (decision 0036). The copy
 // follows the picture: writing an item's images sets it from what is kept for the new first
-// Primary image (refreshBlurHash), which is nothing for a new picture until the background hasher
+// Primary image (refreshPrimaryImage), which is nothing for a new picture until the background hasher
 // saves one (SaveBlurHashes).
 
 var _ core.BlurHashStore = (*Metadata)(nil)
@@ -77,11 +77,13 @@ func (s *Metadata) SaveBlurHashes(ctx context.Context, hashes []core.ImageHash) 
 	})
 }
 
-// refreshBlurHash sets an item's blurhash from what is kept for its first Primary image, after its
-// images were written: a new picture has none until it is hashed.
-func refreshBlurHash(ctx context.Context, tx bun.Tx, id string) error {
+// refreshPrimaryImage sets what an item's row copies of its first Primary image, after its images
+// were written: the blurhash kept for that picture (none for a new picture until it is hashed),
+// and its tag (store/imagetags.go), in one statement.
+func refreshPrimaryImage(ctx context.Context, tx bun.Tx, id, tag string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE items SET blurhash = COALESCE((
 		SELECT h.blurhash FROM item_images AS i JOIN image_blurhashes AS h ON h.source = `+imageSourceSQL+`
-		WHERE i.item_id = items.id AND i.kind = ? AND i.position = 0), '') WHERE id = ?`, string(core.ImagePrimary), id)
-	return wrap(err, "refresh blurhash of item %s", id)
+		WHERE i.item_id = items.id AND i.kind = ? AND i.position = 0), ''), image_tag = ? WHERE id = ?`,
+		string(core.ImagePrimary), tag, id)
+	return wrap(err, "refresh primary image of item %s", id)
 }

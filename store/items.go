@@ -44,7 +44,8 @@ type itemRow struct {
 
 	RatingLevel  *int    `bun:"parental_level"` // see store/parental.go
 	ParentalTags *string `bun:"parental_tags"`
-	BlurHash     string  `bun:"blurhash"` // of the first Primary image: see store/blurhashes.go
+	BlurHash     string  `bun:"blurhash"`  // of the first Primary image: see store/blurhashes.go
+	ImageTag     string  `bun:"image_tag"` // likewise: see store/imagetags.go
 }
 
 func newItemRow(it core.Item) *itemRow {
@@ -82,7 +83,7 @@ func (r *itemRow) toCore() core.Item {
 	it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute = r.IndexNumber, r.IndexEnd, r.ParentIndex, r.Absolute
 	it.AirDate, it.Runtime, it.ExtraType = r.AirDate, time.Duration(r.RuntimeMS)*time.Millisecond, r.ExtraType
 	fromJSON(r.ProviderIDs, &it.ProviderIDs)
-	it.Review, it.BlurHash = r.Review, r.BlurHash
+	it.Review, it.BlurHash, it.ImageTag = r.Review, r.BlurHash, r.ImageTag
 	it.RatingLevel = r.RatingLevel
 	if r.ParentalTags != nil {
 		it.ParentalTags = *r.ParentalTags

@@ -160,7 +160,7 @@ func upsertItem(ctx context.Context, tx bun.Tx, it core.Item) (core.ItemID, erro
 	// Titles, year and the rest of the descriptive fields belong to metadata (NFO, providers, admin
 	// edits) once the item exists; a rescan updates only what the file says: place and numbering.
 	if _, err := tx.NewUpdate().Model(row).ExcludeColumn("seq", "id", "created_at", "overview", "provider_ids",
-		"title", "sort_title", "search_title", "original_title", "year", "review", "parental_level", "parental_tags", "blurhash").
+		"title", "sort_title", "search_title", "original_title", "year", "review", "parental_level", "parental_tags", "blurhash", "image_tag").
 		Where("id = ?", existing.ID).Exec(ctx); err != nil {
 		return "", wrap(err, "update item %q", it.Title)
 	}

@@ -238,7 +238,7 @@ func (s *Metadata) write(ctx context.Context, tx bun.Tx, id core.ItemID, m core.
 			return wrap(err, "image of item %s", id)
 		}
 	}
-	if err := refreshBlurHash(ctx, tx, string(id)); err != nil {
+	if err := refreshPrimaryImage(ctx, tx, string(id), core.PrimaryImageTag(m.Images)); err != nil {
 		return err
 	}
 	return refreshParental(ctx, tx, string(id))

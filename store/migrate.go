@@ -23,6 +23,12 @@ type migration struct {
 	sql     string
 }
 
+// migrationSteps complete a migration with what its SQL cannot do, by version: they run right
+// after its file, in the same transaction.
+var migrationSteps = map[int]func(context.Context, bun.Tx) error{
+	23: fillImageTags,
+}
+
 // migrations returns the dialect's migrations in order. Files are named NNNN_name.sql, and each
 // dialect has the same versions (a test checks it).
 func migrations(d Dialect) ([]migration, error) {
@@ -88,6 +94,11 @@ func migrate(ctx context.Context, db *DB) error {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+			}
+			if step := migrationSteps[m.version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+				}
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, time.Now().UTC()); err != nil {

@@ -1,8 +1,6 @@
 package native
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,15 +16,8 @@ type artworkDTO struct {
 	Source string `json:"source"`           // local (next to the media), remote (a provider's) or uploaded
 	Width  int    `json:"width,omitempty"`  // when known: a file, or a remote picture already fetched
 	Height int    `json:"height,omitempty"` // likewise
-	Tag    string `json:"tag"`              // changes with the picture; see imageTag
+	Tag    string `json:"tag"`              // changes with the picture; see core.ImageTag
 	URL    string `json:"url"`              // GET it for the picture (media auth: Bearer or ?token=)
-}
-
-// imageTag names a picture: it changes when another picture takes its kind and index, so that a
-// URL carrying it can be cached for good while URLs by index alone are revalidated.
-func imageTag(im core.Image) string {
-	sum := sha256.Sum256([]byte(string(im.Kind) + "\x00" + im.Path + "\x00" + im.URL))
-	return hex.EncodeToString(sum[:8])
 }
 
 // listImages is GET /items/{id}/images: every image of the item, for admins.
@@ -49,7 +40,7 @@ func (h *Handler) answerImages(c *gin.Context, status int, err error) {
 	out := make([]artworkDTO, len(images))
 	count := map[core.ImageKind]int{}
 	for i, im := range images {
-		d := artworkDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: "local", Tag: imageTag(im)}
+		d := artworkDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: "local", Tag: core.ImageTag(im)}
 		count[im.Kind]++
 		switch {
 		case h.Artwork.Uploaded(im):

@@ -96,6 +96,9 @@ type itemDTO struct {
 	Review        string            `json:"review,omitempty"`
 	// BlurHash is the placeholder of the primary image, when the server has computed it.
 	BlurHash string `json:"blurHash,omitempty"`
+	// ImageTag is the primary image's tag: with it, a poster URL is cached for good (see
+	// core.ImageTag), so grids do not revalidate every card on each visit.
+	ImageTag string `json:"imageTag,omitempty"`
 }
 
 func toItem(it core.Item) itemDTO {
@@ -111,6 +114,7 @@ func toItem(it core.Item) itemDTO {
 	d.OriginalTitle, d.Overview, d.AirDate, d.ExtraType = it.OriginalTitle, it.Overview, it.AirDate, it.ExtraType
 	d.IndexNumber, d.IndexEnd, d.ParentIndex, d.Absolute = it.IndexNumber, it.IndexEnd, it.ParentIndex, it.Absolute
 	d.RuntimeMS, d.ProviderIDs, d.Review, d.BlurHash = it.Runtime.Milliseconds(), it.ProviderIDs, it.Review, it.BlurHash
+	d.ImageTag = it.ImageTag
 	return d
 }
 
@@ -125,7 +129,7 @@ type imageDTO struct {
 	Index    int    `json:"index"`
 	Source   string `json:"source"`
 	BlurHash string `json:"blurHash,omitempty"`
-	Tag      string `json:"tag"` // see imageTag
+	Tag      string `json:"tag"` // see core.ImageTag
 }
 
 type itemDetailDTO struct {
@@ -169,7 +173,7 @@ func toItemDetail(it core.Item, files []core.MediaFile, m core.Metadata) itemDet
 		if im.Path == "" {
 			src = "remote"
 		}
-		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src, Tag: imageTag(im)}
+		d.Images[i] = imageDTO{Kind: string(im.Kind), Index: count[im.Kind], Source: src, Tag: core.ImageTag(im)}
 		count[im.Kind]++
 	}
 	return d

@@ -25,7 +25,7 @@ func (h *Handler) itemImage(c *gin.Context) {
 	}, func(im core.Image) string {
 		// A kind and index name whichever picture an admin chose last: by index alone, a browser
 		// revalidates (a 304 while the picture stays); with the picture's tag, it keeps it.
-		if tag := c.Query("tag"); tag != "" && tag == imageTag(im) {
+		if tag := c.Query("tag"); tag != "" && tag == core.ImageTag(im) {
 			return "private, max-age=31536000, immutable"
 		}
 		return "private, no-cache"

@@ -42,6 +42,8 @@ export interface Item {
 	runtimeMs?: number;
 	/** The BlurHash of the primary image, once the server has computed it. */
 	blurHash?: string;
+	/** The tag of the primary image: a poster URL carrying it is cached for good (poster.ts). */
+	imageTag?: string;
 }
 
 export interface UserData {

@@ -3,14 +3,16 @@ import type { ComponentChildren } from 'preact';
 import { message, useApi } from './context';
 import { subtitle } from './format';
 import { averageColor, placeholders } from './placeholder';
+import { posterUrl } from './poster';
 import { href } from './router';
 import type { Item, UserData } from './types';
 
-/** Poster is an item's primary image, or its initial on a tinted tile when it has none. With the
- * picture's tag (known on an item's page) the URL names that picture, not "the first poster":
- * after an admin picks another one, the new URL cannot come from the browser's cache. Until it
- * has loaded an <img> draws nothing, so what is behind it (a placeholder) shows; it is not faded
- * in: a fade per poster, dozens a second on a fast scroll, cost the grid a third of its frames. */
+/** Poster is an item's primary image, or its initial on a tinted tile when it has none. Its URL
+ * (posterUrl) names the picture by its tag (tag, known on an item's page, else the list's
+ * item.imageTag), not "the first poster": the browser keeps it for good, and after an admin picks
+ * another one, the new URL cannot come from the browser's cache. Until it has loaded an <img>
+ * draws nothing, so what is behind it (a placeholder) shows; it is not faded in: a fade per
+ * poster, dozens a second on a fast scroll, cost the grid a third of its frames. */
 export function Poster({
 	item,
 	width = 300,
@@ -34,7 +36,7 @@ export function Poster({
 	return (
 		<img
 			class="poster"
-			src={api.mediaUrl(`/items/${item.id}/images/Primary/0`, { maxWidth: width, format: 'webp', quality: 80, tag })}
+			src={posterUrl(api, item, width, tag)}
 			alt=""
 			loading="lazy"
 			decoding="async"
