@@ -21,7 +21,8 @@
 # component; on failure it prints apt's whole output. Not root: it uses sudo
 # when there is one, and otherwise names the packages to install and exits 1.
 # For node (web) it then runs `npm ci` in e2e/ (web/) when its node_modules is
-# missing or older than its package-lock.json (as root or not: it writes only there).
+# missing or was installed from another package-lock.json (as root or not: it
+# writes only there).
 set -euo pipefail
 
 usage() {
@@ -57,10 +58,15 @@ have_cc() { { command -v gcc >/dev/null || command -v cc >/dev/null; } && [[ -e 
 
 have_node() { command -v node >/dev/null && command -v npm >/dev/null; }
 
-# e2e/ is the Node project of the browser checks, web/ the web client's; npm
-# records what it installed in node_modules/.package-lock.json.
+# e2e/ is the Node project of the browser checks, web/ the web client's. After
+# each npm ci, node_modules/.walros-lock keeps the sha256 of the package-lock.json
+# it installed: node_modules is current when the lock file still has that
+# content. (Comparing modification times ran npm ci after any checkout that
+# rewrote the lock file unchanged, such as a new git worktree, and missed a lock
+# file older than node_modules.)
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
-npm_current() { [[ $1/node_modules/.package-lock.json -nt $1/package-lock.json ]]; }
+lock_sum() { sha256sum <"$1/package-lock.json" | cut -d' ' -f1; }
+npm_current() { [[ -f $1/node_modules/.walros-lock && $(<"$1/node_modules/.walros-lock") == "$(lock_sum "$1")" ]]; }
 
 # describe prints a short version string for a component just installed.
 describe() {
@@ -120,6 +126,7 @@ npm_ci() {
 			cat "$log" >&2
 			exit 1
 		fi
+		lock_sum "$dir" >"$dir/node_modules/.walros-lock"
 		if (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
 			echo "deps: warning: node $(node --version) is older than 20, which playwright-core, dashjs and vite require" >&2
 		fi
