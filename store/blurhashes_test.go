@@ -25,28 +25,11 @@ func TestBlurHashes(t *testing.T) {
 		}
 		posterA := core.Image{Kind: core.ImagePrimary, Path: "/l/a.jpg"}
 		posterB := core.Image{Kind: core.ImagePrimary, URL: "http://img/b.jpg"}
-		setImages := func(id core.ItemID, images ...core.Image) {
-			t.Helper()
-			if _, err := st.Metadata.UpdateMetadata(ctx, id, func(m *core.Metadata) error { m.Images = images; return nil }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		setImages("a", core.Image{Kind: core.ImageBackdrop, Path: "/l/fanart.jpg"}, posterA)
-		setImages("b", posterB)
-		setImages("c", core.Image{Kind: core.ImageBackdrop, Path: "/l/c.jpg"}) // no primary image
+		setImages(t, st, "a", core.Image{Kind: core.ImageBackdrop, Path: "/l/fanart.jpg"}, posterA)
+		setImages(t, st, "b", posterB)
+		setImages(t, st, "c", core.Image{Kind: core.ImageBackdrop, Path: "/l/c.jpg"}) // no primary image
 
-		hashes := func() map[core.ItemID]string {
-			t.Helper()
-			items, _, err := st.Items.Items(ctx, core.ItemQuery{Library: "l", Sort: core.SortTitle, Limit: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := map[core.ItemID]string{}
-			for _, it := range items {
-				out[it.ID] = it.BlurHash
-			}
-			return out
-		}
+		hashes := func() map[core.ItemID]string { return listed(t, st, func(it core.Item) string { return it.BlurHash }) }
 		if h := hashes(); h["a"]+h["b"]+h["c"] != "" { // also fills the caches
 			t.Fatalf("hashes before any was saved: %v", h)
 		}
@@ -79,16 +62,16 @@ func TestBlurHashes(t *testing.T) {
 
 		// A new poster has no hash until it is hashed; going back to the old one finds its hash.
 		posterA2 := core.Image{Kind: core.ImagePrimary, Path: "/l/a-new.jpg"}
-		setImages("a", posterA2, posterA)
+		setImages(t, st, "a", posterA2, posterA)
 		if h := hashes(); h["a"] != "" || h["b"] != hashB {
 			t.Fatalf("hashes after a's poster changed: %v", h)
 		}
-		setImages("a", posterA)
+		setImages(t, st, "a", posterA)
 		if h := hashes(); h["a"] != hashA {
 			t.Fatalf("hashes after a's poster came back: %v", h)
 		}
 		// A hash computed for a poster replaced meanwhile is kept for the picture, not set on the item.
-		setImages("a", posterA2)
+		setImages(t, st, "a", posterA2)
 		if err := st.Metadata.SaveBlurHashes(ctx, []core.ImageHash{{Item: "a", Image: posterA, Stamp: "s2", Hash: hashB}}); err != nil {
 			t.Fatal(err)
 		}

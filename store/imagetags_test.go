@@ -31,37 +31,20 @@ func TestImageTags(t *testing.T) {
 		posterA := core.Image{Kind: core.ImagePrimary, Path: "/l/a.jpg"}
 		posterA2 := core.Image{Kind: core.ImagePrimary, Path: "/l/a-2.jpg"}
 		posterB := core.Image{Kind: core.ImagePrimary, URL: "http://img/b.jpg"}
-		setImages := func(id core.ItemID, images ...core.Image) {
-			t.Helper()
-			if _, err := st.Metadata.UpdateMetadata(ctx, id, func(m *core.Metadata) error { m.Images = images; return nil }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		tags := func() map[core.ItemID]string {
-			t.Helper()
-			items, _, err := st.Items.Items(ctx, core.ItemQuery{Library: "l", Sort: core.SortTitle, Limit: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := map[core.ItemID]string{}
-			for _, it := range items {
-				out[it.ID] = it.ImageTag
-			}
-			return out
-		}
+		tags := func() map[core.ItemID]string { return listed(t, st, func(it core.Item) string { return it.ImageTag }) }
 		if got := tags(); got["a"]+got["b"]+got["c"] != "" { // also fills the caches
 			t.Fatalf("tags before any image: %v", got)
 		}
-		setImages("a", core.Image{Kind: core.ImageBackdrop, Path: "/l/fanart.jpg"}, posterA, posterA2)
-		setImages("b", posterB)
-		setImages("c", core.Image{Kind: core.ImageBackdrop, Path: "/l/c.jpg"}) // no primary image
+		setImages(t, st, "a", core.Image{Kind: core.ImageBackdrop, Path: "/l/fanart.jpg"}, posterA, posterA2)
+		setImages(t, st, "b", posterB)
+		setImages(t, st, "c", core.Image{Kind: core.ImageBackdrop, Path: "/l/c.jpg"}) // no primary image
 		want := map[core.ItemID]string{"a": core.ImageTag(posterA), "b": core.ImageTag(posterB), "c": ""}
 		if got := tags(); got["a"] != want["a"] || got["b"] != want["b"] || got["c"] != "" || want["a"] == want["b"] {
 			t.Fatalf("tags = %v, want %v", got, want)
 		}
 
 		// Another poster first (an admin's pick) changes the tag; an overview edit and a rescan do not.
-		setImages("a", posterA2, posterA)
+		setImages(t, st, "a", posterA2, posterA)
 		if got := tags(); got["a"] != core.ImageTag(posterA2) {
 			t.Fatalf("a's tag after the pick: %q, want %q", got["a"], core.ImageTag(posterA2))
 		}
@@ -75,7 +58,7 @@ func TestImageTags(t *testing.T) {
 			t.Fatalf("tags after an edit and a rescan: %v", got)
 		}
 		// Removing the last poster clears it.
-		setImages("b")
+		setImages(t, st, "b")
 		if it, err := st.Items.Item(ctx, "b"); err != nil || it.ImageTag != "" {
 			t.Fatalf("b without a poster: %q, %v", it.ImageTag, err)
 		}
