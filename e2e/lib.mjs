@@ -148,6 +148,7 @@ export class Run {
 		this.browser = null;
 		this.page = null;
 		this.t0 = Date.now();
+		this.current = null; // the step running, for the watchdog's report
 	}
 
 	// step runs fn(), which returns a detail value or throws; after a failed
@@ -159,6 +160,7 @@ export class Run {
 		}
 		const start = Date.now();
 		log(`step ${name} ...`);
+		this.current = name;
 		try {
 			const detail = await fn();
 			const ms = Date.now() - start;
@@ -177,6 +179,8 @@ export class Run {
 			this.failed = true;
 			log(`step ${name} FAILED (${ms} ms): ${short(detail)}`);
 			return undefined;
+		} finally {
+			this.current = null;
 		}
 	}
 
@@ -321,8 +325,11 @@ export class Run {
 		}
 	}
 
-	// finish prints the JSON result and exits.
+	// finish prints the JSON result and exits; once (the watchdog's and the steps' own end may
+	// both call it).
 	async finish(extra = {}) {
+		if (this.finishing) return;
+		this.finishing = true;
 		if (this.browser) {
 			await Promise.race([this.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
 		}
@@ -374,8 +381,6 @@ function short(x) {
 	return s.length > 400 ? s.slice(0, 400) + '…' : s;
 }
 
-// watchdog ends the process with a failure result if everything together
-// takes longer than `sec` seconds (a hung browser must not hang a Go test).
 // poll calls fn until it returns a truthy value, which it returns, every `every` ms; after
 // timeoutMs it throws, naming what it waited for and fn's last answer (or error).
 export async function poll(what, fn, timeoutMs, every = 100) {
@@ -393,12 +398,19 @@ export async function poll(what, fn, timeoutMs, every = 100) {
 	}
 }
 
+// watchdog ends the process with a failure result if everything together
+// takes longer than `sec` seconds (a hung browser must not hang a Go test), or
+// on SIGTERM (the Go test's own time limit): either way the result says which
+// step was running.
 export function watchdog(run, sec) {
-	const t = setTimeout(() => {
-		log(`watchdog: gave up after ${sec}s`);
-		run.steps.push({ name: 'watchdog', ok: false, ms: sec * 1000, detail: `the whole run exceeded ${sec}s` });
+	const stop = (name, why) => {
+		const during = run.current ? ` during step ${run.current}` : '';
+		log(`${name}: ${why}${during}`);
+		run.steps.push({ name, ok: false, ms: Date.now() - run.t0, detail: why + during });
 		run.failed = true;
 		run.finish();
-	}, sec * 1000);
+	};
+	const t = setTimeout(() => stop('watchdog', `the whole run exceeded ${sec}s`), sec * 1000);
 	t.unref();
+	process.once('SIGTERM', () => stop('terminated', 'SIGTERM: stopped from outside'));
 }

@@ -221,7 +221,9 @@ async function main() {
 		if (works.status !== 200) throw new Error(`the new key got ${works.status}`);
 		const made = await shot('keys');
 		await p().getByRole('button', { name: 'Done' }).click();
-		if (await p().locator('.key-secret').count()) throw new Error('the secret is still shown');
+		await p().locator('.key-secret').waitFor({ state: 'detached', timeout: ms() }).catch(() => {
+			throw new Error('the secret is still shown after Done');
+		});
 		const row = p().locator('[data-key=e2e-key]');
 		await row.getByRole('button', { name: 'Revoke' }).click();
 		await row.getByRole('button', { name: 'Yes, revoke' }).click();
@@ -278,9 +280,11 @@ async function main() {
 		await p().setViewportSize({ width: 390, height: 844 });
 		const wide = [];
 		const shots = [];
-		for (const section of ['libraries', 'users', 'sessions', 'server']) {
+		const headings = { libraries: 'Libraries', users: 'Users', sessions: 'Sessions', server: 'Server' };
+		for (const [section, heading] of Object.entries(headings)) {
+			// A hash change: the section before stays drawn until the new one is, rows and all.
 			await p().goto(`${opts.origin}/#/admin/${section}`, { waitUntil: 'load' });
-			await p().getByRole('navigation', { name: 'Admin' }).waitFor({ timeout: ms() });
+			await p().getByRole('heading', { name: heading, exact: true, level: 1 }).waitFor({ timeout: ms() });
 			await p().locator('.admin-row, .admin-table tbody tr, .logs li').first().waitFor({ timeout: ms() });
 			const overflow = await p().evaluate(() => [document.documentElement.scrollWidth, document.querySelector('main').scrollWidth, innerWidth]);
 			if (overflow[0] > overflow[2] || overflow[1] > overflow[2]) wide.push(`${section}: ${overflow.join(' ')}`);

@@ -84,7 +84,8 @@ async function centre(img) {
 async function posterOnItemPage(want) {
 	const p = run.page;
 	await p.goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
-	await p.getByRole('heading', { name: opts.newTitle, level: 1 }).waitFor({ timeout: ms() });
+	// Exact: the editor's heading, drawn until the hash change is, says "Edit <title>".
+	await p.getByRole('heading', { name: opts.newTitle, exact: true, level: 1 }).waitFor({ timeout: ms() });
 	const img = p.locator('.details-poster img.poster');
 	let src = '';
 	// No reload: the page itself must ask for the new picture, not reuse the one it cached.

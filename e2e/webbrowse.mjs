@@ -98,10 +98,12 @@ async function main() {
 		const names = await tiles.locator('.user-tile-name').allInnerTexts();
 		const path = await shot('signin');
 		await tiles.getByRole('button', { name: new RegExp(opts.pinUser) }).click();
-		const filled = await p().getByLabel('Username').inputValue();
-		if (filled !== opts.pinUser) throw new Error(`the tile filled in ${JSON.stringify(filled)}`);
-		const focused = await p().evaluate(() => document.activeElement && document.activeElement.id);
-		if (focused !== 'password') throw new Error(`the password field is not focused after the tile (${focused})`);
+		await until(`the tile to fill in ${opts.pinUser} and focus the password`, async () => {
+			const filled = await p().getByLabel('Username').inputValue();
+			const focused = await p().evaluate(() => document.activeElement && document.activeElement.id);
+			if (filled !== opts.pinUser || focused !== 'password') throw new Error(`the tile filled in ${JSON.stringify(filled)}, the focus is on ${JSON.stringify(focused)}`);
+			return true;
+		});
 		return { tiles: names, shot: path };
 	});
 
@@ -159,6 +161,8 @@ async function main() {
 				const color = await box.evaluate((el) => getComputedStyle(el).backgroundColor.match(/\d+/g).slice(0, 3).map(Number));
 				if (!near(color)) throw new Error(`the placeholder's colour is rgb(${color}), want about rgb(${want})`);
 				await until('the blurred picture drawn', async () => (await card.locator('.poster-box[data-placeholder=drawn]').count()) === 1);
+				// The poster's request reaches the route from the browser on its own way: wait for it.
+				await until('the poster requested (and held)', async () => held.length > 0);
 				// The average of the drawn picture, read back through a canvas.
 				const drawn = await box.evaluate(async (el) => {
 					const url = getComputedStyle(el).backgroundImage.replace(/^url\("?|"?\)$/g, '');
@@ -336,7 +340,8 @@ async function main() {
 		await p().getByLabel('Name', { exact: true }).fill('Road trip 2');
 		await p().getByRole('button', { name: 'Save name' }).click();
 		await p().getByRole('heading', { name: 'Road trip 2', level: 1 }).waitFor({ timeout: ms() });
-		await p().locator('details.share summary').click();
+		// The summary toggles the panel: open it unless it is.
+		if (!(await p().locator('details.share').evaluate((d) => d.open))) await p().locator('details.share summary').click();
 		await p().getByRole('group', { name: 'Who else may play this playlist' }).getByLabel(opts.pinUser, { exact: true }).check();
 		await p().getByRole('button', { name: 'Save sharing' }).click();
 		await p().getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: ms() });
@@ -353,6 +358,9 @@ async function main() {
 		await p().getByRole('button', { name: '▶ Play all' }).click();
 		await until('the first entry playing', async () => p().url().endsWith(`#/play/${order[0]}?playlist=${road.id}`) &&
 			(await p().evaluate(() => { const v = document.querySelector('video'); return !!v && v.currentTime > 0.5; })));
+		// The player looks the next entry up as it opens; an end before it knows has nothing to count
+		// down to. Its Next link says it knows.
+		await p().getByRole('link', { name: 'Next', exact: true }).waitFor({ state: 'attached', timeout: ms() });
 		await p().evaluate(() => { const v = document.querySelector('video'); v.currentTime = v.duration - 0.5; });
 		const dialog = p().getByRole('alertdialog', { name: 'Next in the playlist' });
 		await dialog.waitFor({ timeout: ms() });

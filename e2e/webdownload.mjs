@@ -14,7 +14,7 @@
 //       --season ID --season-names 'a.mkv,b.mkv' --season-sizes 1,2 \
 //       --no-downloads-user nod --no-downloads-password PW --out DIR --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -55,6 +55,9 @@ const seasonSizes = opts.seasonSizes.split(',').map(Number);
 const run = new Run(opts);
 watchdog(run, opts.timeout * 9 + 30);
 const ms = () => opts.timeout * 1000;
+
+// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
+const until = (what, fn) => poll(what, fn, ms());
 
 async function shot(name) {
 	if (!opts.shots) return null;
@@ -130,8 +133,10 @@ async function main() {
 
 	await run.step('sign-in', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
-		await p().getByLabel('Username').waitFor({ timeout: ms() });
-		await p().keyboard.type(opts.username); // the Username field has the focus
+		// The form focuses the Username field once drawn (an effect, after the paint that shows it):
+		// typed before, the name would go nowhere.
+		await until('the Username field to have the focus', async () => p().evaluate(() => document.activeElement?.id === 'username'));
+		await p().keyboard.type(opts.username);
 		await p().keyboard.press('Tab');
 		await p().keyboard.type(opts.password);
 		await p().keyboard.press('Enter');
@@ -145,10 +150,14 @@ async function main() {
 		if (f.name !== opts.movieName || f.size !== opts.movieSize) {
 			throw new Error(`saved ${f.name} of ${f.size} bytes, want ${opts.movieName} of ${opts.movieSize}`);
 		}
+		// The row shows 100% as the last bytes come, and says saved once the file is handed over.
 		const row = p().locator('.download-files li');
 		await row.filter({ hasText: '100%' }).waitFor({ timeout: ms() });
-		const state = await row.getAttribute('data-state');
-		if (state !== 'saved') throw new Error(`the row says ${state}`);
+		const state = await until('the row to say saved', async () => {
+			const st = await row.getAttribute('data-state');
+			if (st !== 'saved') throw new Error(`the row says ${st}`);
+			return st;
+		});
 		const texts = await progressTexts();
 		return { ...f, state, shown: texts, shot: await shot('original') };
 	});
@@ -190,8 +199,7 @@ async function main() {
 		await new Promise((r) => setTimeout(r, 1000));
 		p().off('download', count);
 		if (saved > 0) throw new Error('a cancelled download was saved');
-		const button = await p().getByRole('button', { name: 'Download' }).isEnabled();
-		if (!button) throw new Error('the Download button stays disabled after Cancel');
+		await until('the Download button enabled again after Cancel', () => p().getByRole('button', { name: 'Download' }).isEnabled());
 		return { shown: (await progressTexts()).slice(-3), shot: await shot('cancel') };
 	});
 

@@ -140,8 +140,12 @@ async function main() {
 	});
 
 	await run.step('renditions-listed', async () => {
-		const rows = await admin().getByRole('table', { name: 'Renditions' }).getByRole('row').allInnerTexts();
-		if (!rows.some((r) => r.includes(opts.title))) throw new Error(`no rendition of ${opts.title}: ${JSON.stringify(rows)}`);
+		// The table comes with the page's next read of the server's streams (every 3 s).
+		const rows = await until(`a rendition of ${opts.title} listed`, async () => {
+			const r = await admin().getByRole('table', { name: 'Renditions' }).getByRole('row').allInnerTexts();
+			if (!r.some((x) => x.includes(opts.title))) throw new Error(`no rendition of ${opts.title}: ${JSON.stringify(r)}`);
+			return r;
+		});
 		return { rows: rows.length - 1 };
 	});
 
