@@ -9,71 +9,28 @@
 //   node e2e/webclient.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --user2 bob --password2 PW2 --library Movies --search big --title 'Big Test' --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
-import { join } from 'node:path';
+import { setup } from './lib.mjs';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	user2: { type: 'string' },
-	password2: { type: 'string' },
-	library: { type: 'string', default: 'Movies' },
-	search: { type: 'string' },
-	title: { type: 'string' },
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
+const { opts, run, p, ms, until, shot, api, main } = setup('webclient', {
+	spec: {
+		user2: { type: 'string' },
+		password2: { type: 'string' },
+		library: { type: 'string', default: 'Movies' },
+		search: { type: 'string' },
+		title: { type: 'string' },
+	},
+	required: ['search', 'title'],
+	budget: 12,
+	prefix: 'web-',
+});
 
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'search', 'title']) {
-		if (!opts[k]) throw new UsageError(`--${k} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webclient: ${e.message}\n`);
-	process.exit(2);
-}
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 12 + 30);
-const ms = () => opts.timeout * 1000;
-
-async function shot(name) {
-	if (!opts.shots) return null;
-	const path = join(opts.shots, `web-${name}.png`);
-	await run.page.screenshot({ path, fullPage: false });
-	return path;
-}
-
-// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-const until = (what, fn) => poll(what, fn, ms());
-
-// api calls the native API from Node with the token the page keeps for the current user.
-async function api(path) {
-	const token = await run.page.evaluate(() => {
-		const id = localStorage.getItem('walros.current');
-		const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
-		return a && a.accessToken;
-	});
-	const r = await fetch(opts.origin + '/api/v1' + path, { headers: { Authorization: `Bearer ${token}` } });
-	if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
-	return r.json();
-}
-
-const videoState = () => run.page.evaluate(() => {
+const videoState = () => p().evaluate(() => {
 	const v = document.querySelector('video');
 	return v && { currentTime: v.currentTime, paused: v.paused, readyState: v.readyState, videoWidth: v.videoWidth, error: v.error && v.error.message };
 });
 
-async function main() {
-	const p = () => run.page;
+main(async () => {
 	await run.step('launch', () => run.launch());
-	if (opts.verbose) run.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
 
 	await run.step('open', async () => {
 		const resp = await p().goto(opts.origin + '/', { waitUntil: 'load' });
@@ -279,12 +236,4 @@ async function main() {
 		if (inDom > 300) throw new Error(`${inDom} cards in the DOM for a 50,000-item grid: it is not virtualized`);
 		return { total, cardsInDom: inDom, first: mid[0], last: mid[mid.length - 1], ...scroll, shot: await shot('big-grid') };
 	});
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webclient: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });

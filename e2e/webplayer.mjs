@@ -15,66 +15,22 @@
 //       --movie 'Big Test' --show 'Player Show' --album 'Player Album' --burn-movie 'Burn Test' \
 //       --burn-box 80,45,240,135 --artist 'Player Artist' --artist-tracks 'Track 1|Track 2' --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
-import { join } from 'node:path';
+import { setup } from './lib.mjs';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	movie: { type: 'string' },
-	show: { type: 'string' },
-	album: { type: 'string' },
-	burnMovie: { type: 'string' },
-	burnBox: { type: 'string' },
-	artist: { type: 'string' },
-	artistTracks: { type: 'string' },
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
-
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'movie', 'show', 'album', 'burn-movie', 'burn-box', 'artist', 'artist-tracks']) {
-		if (!opts[k.replace(/-([a-z])/g, (_, c) => c.toUpperCase())]) throw new UsageError(`--${k} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webplayer: ${e.message}\n`);
-	process.exit(2);
-}
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 8 + 30);
-const ms = () => opts.timeout * 1000;
-const p = () => run.page;
-
-async function shot(name) {
-	if (!opts.shots) return null;
-	const path = join(opts.shots, `web-player-${name}.png`);
-	await p().screenshot({ path, fullPage: false });
-	return path;
-}
-
-// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-const until = (what, fn, timeout = ms()) => poll(what, fn, timeout);
-
-// api calls the native API from Node with the token the page keeps for the current user.
-async function api(path, method = 'GET', body = undefined) {
-	const token = await p().evaluate(() => {
-		const id = localStorage.getItem('walros.current');
-		const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
-		return a && a.accessToken;
-	});
-	const headers = { Authorization: `Bearer ${token}` };
-	if (body !== undefined) headers['Content-Type'] = 'application/json';
-	const r = await fetch(opts.origin + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-	if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
-	return r.json();
-}
+const { opts, run, p, ms, until, shot, api, main } = setup('webplayer', {
+	spec: {
+		movie: { type: 'string' },
+		show: { type: 'string' },
+		album: { type: 'string' },
+		burnMovie: { type: 'string' },
+		burnBox: { type: 'string' },
+		artist: { type: 'string' },
+		artistTracks: { type: 'string' },
+	},
+	required: ['movie', 'show', 'album', 'burnMovie', 'burnBox', 'artist', 'artistTracks'],
+	budget: 8,
+	prefix: 'web-player-',
+});
 
 async function find(type, title) {
 	const list = await api(`/items?type=${type}&limit=1000`);
@@ -201,9 +157,8 @@ async function queueIs(what, bar, want) {
 	});
 }
 
-async function main() {
+main(async () => {
 	await run.step('launch', () => run.launch());
-	if (opts.verbose) p().on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
 	const audioRequests = [];
 	const masters = []; // the HLS master playlists asked for, as URLs
 	p().on('request', (r) => {
@@ -247,7 +202,7 @@ async function main() {
 			await p().mouse.move(box.x + box.width * 0.75, y, { steps: 2 });
 			const th = p().locator('.seek-thumb');
 			return (await th.count()) > 0 && th.evaluate((el) => ({ image: el.style.backgroundImage, position: el.style.backgroundPosition, w: el.offsetWidth, h: el.offsetHeight }));
-		}, 60_000);
+		}, { timeout: 60_000 });
 		const label = await previewLabel();
 		// The preview follows the pointer once drawn again: its time says when it has.
 		await p().mouse.move(box.x + box.width * 0.1, y);
@@ -593,13 +548,4 @@ async function main() {
 		if ([...shuffled].sort().join('|') !== [...want].sort().join('|')) throw new Error(`Shuffle queued ${JSON.stringify(shuffled)}`);
 		return { queued, pausedAt: paused.currentTime, restoredAt: restored.currentTime, after, shuffled, shot: shotPath };
 	});
-
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webplayer: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });
