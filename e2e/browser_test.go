@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -173,7 +174,10 @@ func play(t *testing.T, srv *server, artifacts, name, script string, args ...str
 	ctx, cancel := context.WithTimeout(context.Background(), (8*stepTimeout+60)*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", append([]string{script}, args...)...)
-	cmd.WaitDelay = 5 * time.Second
+	// Out of time (some scripts' own watchdogs allow more), the script is asked to stop rather
+	// than killed: it then prints its report, which says the step it was in.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

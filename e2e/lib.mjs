@@ -1,12 +1,14 @@
-// lib.mjs holds what hlsplay.mjs and dashplay.mjs share: argument parsing,
-// the Chromium launch, the same-origin blank page, timed steps, polling of
-// the page's state, error collection and the one JSON result on stdout.
+// lib.mjs holds what the browser scripts share: argument parsing, the
+// Chromium launch, the same-origin blank page (hlsplay.mjs, dashplay.mjs),
+// timed steps, polling of the page's state, error collection, the one JSON
+// result on stdout, and the start of the web client's scripts (setup).
 //
 // Conventions: stdout carries exactly one JSON object; everything meant for
 // people goes to stderr. Exit codes: 0 all steps passed, 1 a step failed,
 // 2 bad usage.
 
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 export const require = createRequire(import.meta.url);
 
@@ -148,6 +150,7 @@ export class Run {
 		this.browser = null;
 		this.page = null;
 		this.t0 = Date.now();
+		this.current = null; // the step running, for the watchdog's report
 	}
 
 	// step runs fn(), which returns a detail value or throws; after a failed
@@ -159,6 +162,7 @@ export class Run {
 		}
 		const start = Date.now();
 		log(`step ${name} ...`);
+		this.current = name;
 		try {
 			const detail = await fn();
 			const ms = Date.now() - start;
@@ -177,6 +181,8 @@ export class Run {
 			this.failed = true;
 			log(`step ${name} FAILED (${ms} ms): ${short(detail)}`);
 			return undefined;
+		} finally {
+			this.current = null;
 		}
 	}
 
@@ -321,8 +327,11 @@ export class Run {
 		}
 	}
 
-	// finish prints the JSON result and exits.
+	// finish prints the JSON result and exits; once (the watchdog's and the steps' own end may
+	// both call it).
 	async finish(extra = {}) {
+		if (this.finishing) return;
+		this.finishing = true;
 		if (this.browser) {
 			await Promise.race([this.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
 		}
@@ -374,8 +383,6 @@ function short(x) {
 	return s.length > 400 ? s.slice(0, 400) + '…' : s;
 }
 
-// watchdog ends the process with a failure result if everything together
-// takes longer than `sec` seconds (a hung browser must not hang a Go test).
 // poll calls fn until it returns a truthy value, which it returns, every `every` ms; after
 // timeoutMs it throws, naming what it waited for and fn's last answer (or error).
 export async function poll(what, fn, timeoutMs, every = 100) {
@@ -393,12 +400,111 @@ export async function poll(what, fn, timeoutMs, every = 100) {
 	}
 }
 
+// watchdog ends the process with a failure result if everything together
+// takes longer than `sec` seconds (a hung browser must not hang a Go test), or
+// on SIGTERM (the Go test's own time limit): either way the result says which
+// step was running.
 export function watchdog(run, sec) {
-	const t = setTimeout(() => {
-		log(`watchdog: gave up after ${sec}s`);
-		run.steps.push({ name: 'watchdog', ok: false, ms: sec * 1000, detail: `the whole run exceeded ${sec}s` });
+	const stop = (name, why) => {
+		const during = run.current ? ` during step ${run.current}` : '';
+		log(`${name}: ${why}${during}`);
+		run.steps.push({ name, ok: false, ms: Date.now() - run.t0, detail: why + during });
 		run.failed = true;
 		run.finish();
-	}, sec * 1000);
+	};
+	const t = setTimeout(() => stop('watchdog', `the whole run exceeded ${sec}s`), sec * 1000);
 	t.unref();
+	process.once('SIGTERM', () => stop('terminated', 'SIGTERM: stopped from outside'));
+}
+
+// setup starts a script that drives the web client (webclient.mjs and its siblings): it parses
+// the command line, the flags they all take (--origin, --username, --password, --shots,
+// --timeout, --verbose, --headed) plus spec, exits with code 2 when --origin, --username,
+// --password or one of required (named as in spec) is missing, starts the watchdog (budget step
+// timeouts and 30 s), and returns what the steps use. A screenshot NAME is kept as <--shots>/<prefix>NAME.png; with
+// fullPage, of the whole page from its top (<main> is the page's scroller), or from the element
+// `at` when given.
+export function setup(name, { spec = {}, required = [], budget, prefix, fullPage = false }) {
+	const SPEC = {
+		origin: { type: 'string' },
+		username: { type: 'string' },
+		password: { type: 'string' },
+		...spec,
+		shots: { type: 'string' },
+		timeout: { type: 'number', default: 30 },
+		verbose: { type: 'bool', default: false },
+		headed: { type: 'bool', default: false },
+	};
+	let opts;
+	try {
+		opts = parseArgs(process.argv.slice(2), SPEC);
+		for (const k of ['origin', 'username', 'password', ...required]) {
+			if (opts[k] === undefined || opts[k] === '') throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
+		}
+		opts.origin = new URL(opts.origin).origin;
+	} catch (e) {
+		process.stderr.write(`${name}: ${e.message}\n`);
+		process.exit(2);
+	}
+	const run = new Run(opts);
+	watchdog(run, opts.timeout * budget + 30);
+	const ms = () => opts.timeout * 1000;
+	const p = () => run.page;
+
+	async function shot(shotName, at) {
+		if (!opts.shots) return null;
+		const path = join(opts.shots, `${prefix}${shotName}.png`);
+		if (at) await at.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+		else if (fullPage) await p().evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
+		await p().screenshot({ path, fullPage });
+		return path;
+	}
+
+	// token is the access token a page (the run's by default) keeps for its current user.
+	const token = (page = p()) =>
+		page.evaluate(() => {
+			const id = localStorage.getItem('walros.current');
+			const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
+			return a && a.accessToken;
+		});
+
+	// call asks the native API from Node as the page's current user, or with headers instead,
+	// and returns the response, whatever its status.
+	async function call(path, { method = 'GET', body, headers } = {}) {
+		const h = headers ?? { Authorization: `Bearer ${await token()}` };
+		if (body !== undefined) h['Content-Type'] = 'application/json';
+		return fetch(opts.origin + '/api/v1' + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+	}
+
+	// api is call's answer as JSON (null for 204), or an error for a status other than 2xx.
+	async function api(path, method = 'GET', body = undefined) {
+		const r = await call(path, { method, body });
+		if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
+		return r.status === 204 ? null : r.json();
+	}
+
+	return {
+		opts,
+		run,
+		ms,
+		p,
+		shot,
+		token,
+		call,
+		api,
+		// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
+		until: (what, fn, { timeout = ms(), every = 100 } = {}) => poll(what, fn, timeout, every),
+		// main runs the steps, then prints the result; an exception out of them (a bug in the
+		// script) is one more failed step, "internal".
+		main: (steps) =>
+			steps().then(
+				() => run.finish(),
+				async (e) => {
+					log(`${name}: ${e.stack || e}`);
+					run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
+					run.failed = true;
+					await run.finish();
+				},
+			),
+	};
 }

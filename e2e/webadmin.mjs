@@ -12,71 +12,25 @@
 //       --folder /path/to/Movies --title 'Big Test' --user2 bob --password2 PW2 \
 //       --revoke-device 'Living room TV' --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
-import { join } from 'node:path';
+import { setup } from './lib.mjs';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	folder: { type: 'string' },
-	title: { type: 'string' },
-	library: { type: 'string', default: 'Films' },
-	user2: { type: 'string' },
-	revokeDevice: { type: 'string' },
-	password2: { type: 'string' },
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
+const { opts, run, p, ms, until, shot, api, call, main } = setup('webadmin', {
+	spec: {
+		folder: { type: 'string' },
+		title: { type: 'string' },
+		library: { type: 'string', default: 'Films' },
+		user2: { type: 'string' },
+		revokeDevice: { type: 'string' },
+		password2: { type: 'string' },
+	},
+	required: ['folder', 'title'],
+	budget: 14,
+	prefix: 'web-admin-',
+	fullPage: true,
+});
 
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'folder', 'title']) {
-		if (!opts[k]) throw new UsageError(`--${k} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webadmin: ${e.message}\n`);
-	process.exit(2);
-}
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 14 + 30);
-const ms = () => opts.timeout * 1000;
-
-async function shot(name) {
-	if (!opts.shots) return null;
-	const path = join(opts.shots, `web-admin-${name}.png`);
-	// <main> is the page's scroller: from its top, every shot shows the page's heading.
-	await run.page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
-	await run.page.screenshot({ path, fullPage: true });
-	return path;
-}
-
-// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-const until = (what, fn, every = 100) => poll(what, fn, ms(), every);
-
-// api calls the native API from Node, with the page's token for the current user or with headers.
-async function api(path, headers) {
-	if (!headers) {
-		const token = await run.page.evaluate(() => {
-			const id = localStorage.getItem('walros.current');
-			const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
-			return a && a.accessToken;
-		});
-		headers = { Authorization: `Bearer ${token}` };
-	}
-	const r = await fetch(opts.origin + '/api/v1' + path, { headers });
-	return { status: r.status, body: r.ok ? await r.json() : null };
-}
-
-async function main() {
-	const p = () => run.page;
+main(async () => {
 	await run.step('launch', () => run.launch());
-	if (opts.verbose) run.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
 
 	await run.step('sign-in', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
@@ -121,7 +75,7 @@ async function main() {
 			if (s.state === 'error') throw new Error(s.text);
 			if (s.state === 'running' && s.events > 0 && !runningShot) runningShot = await shot('scan-running');
 			return s.state === 'done' && /items? in/.test(s.text) && s;
-		}, 50);
+		}, { every: 50 });
 		const live = samples.filter((s) => s.state === 'running' && s.events > 0 && /^(Scanning|Looking for files)/.test(s.text));
 		if (live.length === 0) throw new Error(`no live progress was shown before the end: ${JSON.stringify(samples)}`);
 		const items = Number(/(\d+) items? in/.exec(final.text)[1]);
@@ -167,7 +121,7 @@ async function main() {
 		const id = decodeURIComponent(p().url().split('#/admin/item/')[1]);
 		const it = await until('the server to hold the tagline', async () => {
 			const r = await api(`/items/${id}`);
-			return r.body && r.body.tagline === tagline && r.body;
+			return r.tagline === tagline && r;
 		});
 		await until('the tagline to be locked', async () => (await p().getByLabel(/Tagline/).count()) && (await p().locator('label[for=md-tagline] .badge').count()) > 0);
 		const s = await shot('metadata');
@@ -204,7 +158,7 @@ async function main() {
 			return /rated up to 13/.test(t) && t;
 		});
 		const users = await api('/users');
-		const kid = users.body.items.find((u) => u.username === 'kid');
+		const kid = users.items.find((u) => u.username === 'kid');
 		const pc = kid && kid.parentalControls;
 		const want = { maxRatingLevel: 13, blockUnrated: ['movie'], blockedTags: ['horror', 'gore'], schedule: [{ day: 'weekend', start: 7, end: 19.5 }] };
 		if (JSON.stringify(pc) !== JSON.stringify(want)) throw new Error(`kid's parental controls: ${JSON.stringify(pc)}, want ${JSON.stringify(want)}`);
@@ -217,16 +171,18 @@ async function main() {
 		await p().getByLabel('Key name').fill('e2e-key');
 		await p().getByRole('button', { name: 'Create key' }).click();
 		const secret = (await p().locator('.key-secret').innerText({ timeout: ms() })).trim();
-		const works = await api('/libraries', { 'X-Api-Key': secret });
+		const works = await call('/libraries', { headers: { 'X-Api-Key': secret } });
 		if (works.status !== 200) throw new Error(`the new key got ${works.status}`);
 		const made = await shot('keys');
 		await p().getByRole('button', { name: 'Done' }).click();
-		if (await p().locator('.key-secret').count()) throw new Error('the secret is still shown');
+		await p().locator('.key-secret').waitFor({ state: 'detached', timeout: ms() }).catch(() => {
+			throw new Error('the secret is still shown after Done');
+		});
 		const row = p().locator('[data-key=e2e-key]');
 		await row.getByRole('button', { name: 'Revoke' }).click();
 		await row.getByRole('button', { name: 'Yes, revoke' }).click();
 		await row.waitFor({ state: 'detached', timeout: ms() });
-		const after = await api('/libraries', { 'X-Api-Key': secret });
+		const after = await call('/libraries', { headers: { 'X-Api-Key': secret } });
 		if (after.status !== 401) throw new Error(`the revoked key got ${after.status}, want 401`);
 		return { prefix: secret.slice(0, 6), before: works.status, after: after.status, shot: made };
 	});
@@ -278,9 +234,11 @@ async function main() {
 		await p().setViewportSize({ width: 390, height: 844 });
 		const wide = [];
 		const shots = [];
-		for (const section of ['libraries', 'users', 'sessions', 'server']) {
+		const headings = { libraries: 'Libraries', users: 'Users', sessions: 'Sessions', server: 'Server' };
+		for (const [section, heading] of Object.entries(headings)) {
+			// A hash change: the section before stays drawn until the new one is, rows and all.
 			await p().goto(`${opts.origin}/#/admin/${section}`, { waitUntil: 'load' });
-			await p().getByRole('navigation', { name: 'Admin' }).waitFor({ timeout: ms() });
+			await p().getByRole('heading', { name: heading, exact: true, level: 1 }).waitFor({ timeout: ms() });
 			await p().locator('.admin-row, .admin-table tbody tr, .logs li').first().waitFor({ timeout: ms() });
 			const overflow = await p().evaluate(() => [document.documentElement.scrollWidth, document.querySelector('main').scrollWidth, innerWidth]);
 			if (overflow[0] > overflow[2] || overflow[1] > overflow[2]) wide.push(`${section}: ${overflow.join(' ')}`);
@@ -303,17 +261,9 @@ async function main() {
 			if (await p().getByRole('link', { name: 'Admin', exact: true }).count()) throw new Error(`${opts.user2} sees the Admin link`);
 			await p().goto(opts.origin + '/#/admin/users', { waitUntil: 'load' });
 			await p().getByRole('heading', { name: 'Admins only' }).waitFor({ timeout: ms() });
-			const logs = await api('/system/logs');
+			const logs = await call('/system/logs');
 			if (logs.status !== 404) throw new Error(`${opts.user2} got ${logs.status} from /system/logs, want 404`);
 			return { shot: await shot('refused') };
 		});
 	}
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webadmin: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });

@@ -13,56 +13,24 @@
 //       --item ID --title 'Big Test' --tmdb 4242 --new-title 'The Fixed Match' --overview TEXT \
 //       --picked 30,190,60 --uploaded 200,40,200 --upload /path/to/picture.png --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
-import { join } from 'node:path';
+import { setup } from './lib.mjs';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	item: { type: 'string' },
-	title: { type: 'string' },
-	tmdb: { type: 'string' },
-	newTitle: { type: 'string' },
-	overview: { type: 'string' },
-	picked: { type: 'string' },
-	uploaded: { type: 'string' },
-	upload: { type: 'string' },
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
-
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'item', 'title', 'tmdb', 'newTitle', 'overview', 'picked', 'uploaded', 'upload']) {
-		if (!opts[k]) throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webartwork: ${e.message}\n`);
-	process.exit(2);
-}
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 8 + 30);
-const ms = () => opts.timeout * 1000;
-
-// shot keeps a screenshot of the page from its top, or from the element at when given: <main> is
-// the page's scroller, so a full-page shot shows what is scrolled into view.
-async function shot(name, at) {
-	if (!opts.shots) return null;
-	const path = join(opts.shots, `web-artwork-${name}.png`);
-	if (at) await at.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-	else await run.page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
-	await run.page.screenshot({ path, fullPage: true });
-	return path;
-}
-
-// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-const until = (what, fn, every = 100) => poll(what, fn, ms(), every);
+const { opts, run, p, ms, until, shot, main } = setup('webartwork', {
+	spec: {
+		item: { type: 'string' },
+		title: { type: 'string' },
+		tmdb: { type: 'string' },
+		newTitle: { type: 'string' },
+		overview: { type: 'string' },
+		picked: { type: 'string' },
+		uploaded: { type: 'string' },
+		upload: { type: 'string' },
+	},
+	required: ['item', 'title', 'tmdb', 'newTitle', 'overview', 'picked', 'uploaded', 'upload'],
+	budget: 8,
+	prefix: 'web-artwork-',
+	fullPage: true,
+});
 
 const rgb = (s) => s.split(',').map(Number);
 const near = (a, b) => a.length === 3 && a.every((v, i) => Math.abs(v - b[i]) < 40);
@@ -83,10 +51,10 @@ async function centre(img) {
 // posterOnItemPage opens the item's page (in the same document, as a click would) and waits for
 // its poster to show the colour want.
 async function posterOnItemPage(want) {
-	const p = run.page;
-	await p.goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
-	await p.getByRole('heading', { name: opts.newTitle, level: 1 }).waitFor({ timeout: ms() });
-	const img = p.locator('.details-poster img.poster');
+	await p().goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
+	// Exact: the editor's heading, drawn until the hash change is, says "Edit <title>".
+	await p().getByRole('heading', { name: opts.newTitle, exact: true, level: 1 }).waitFor({ timeout: ms() });
+	const img = p().locator('.details-poster img.poster');
 	let src = '';
 	// No reload: the page itself must ask for the new picture, not reuse the one it cached.
 	let last = null;
@@ -94,7 +62,7 @@ async function posterOnItemPage(want) {
 		src = await img.getAttribute('src');
 		last = await centre(img);
 		return near(last, rgb(want));
-	}, 250);
+	}, { every: 250 });
 	const got = last;
 	return { rgb: got, src: src.replace(/token=[^&]+/, 'token=…') };
 }
@@ -120,16 +88,13 @@ async function cardPoster(tag, want) {
 }
 
 async function openEditor() {
-	const p = run.page;
-	await p.goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
-	await p.getByRole('link', { name: 'Edit metadata' }).click();
-	await p.getByRole('heading', { name: /^Edit / }).waitFor({ timeout: ms() });
+	await p().goto(`${opts.origin}/#/item/${encodeURIComponent(opts.item)}`, { waitUntil: 'load' });
+	await p().getByRole('link', { name: 'Edit metadata' }).click();
+	await p().getByRole('heading', { name: /^Edit / }).waitFor({ timeout: ms() });
 }
 
-async function main() {
-	const p = () => run.page;
+main(async () => {
 	await run.step('launch', () => run.launch());
-	if (opts.verbose) run.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
 
 	await run.step('sign-in', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
@@ -224,12 +189,4 @@ async function main() {
 		const shown = await posterOnItemPage(opts.uploaded);
 		return { ...shown, listed: text, shot: await shot('uploaded') };
 	});
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webartwork: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });

@@ -11,69 +11,25 @@
 //       --pin-user carol --pin 4321 --pin-password PW3 --title 'Big Test' --played 'Long Subs' --genre Drama \
 //       --person 'Ada Tester' --collection 'Test Collection' [--poster-color 200,50,40] --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
-import { join } from 'node:path';
+import { setup } from './lib.mjs';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	pinUser: { type: 'string' },
-	pin: { type: 'string' },
-	pinPassword: { type: 'string' },
-	library: { type: 'string', default: 'Movies' },
-	title: { type: 'string' },
-	played: { type: 'string' },
-	genre: { type: 'string' },
-	person: { type: 'string' },
-	collection: { type: 'string' },
-	posterColor: { type: 'string' }, // r,g,b: the flat poster of --played, whose BlurHash placeholder is checked
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
-
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'pinUser', 'pin', 'pinPassword', 'title', 'played', 'genre', 'person', 'collection']) {
-		if (!opts[k]) throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webbrowse: ${e.message}\n`);
-	process.exit(2);
-}
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 19 + 30);
-const ms = () => opts.timeout * 1000;
-const p = () => run.page;
-
-async function shot(name) {
-	if (!opts.shots) return null;
-	const path = join(opts.shots, `web-browse-${name}.png`);
-	await p().screenshot({ path, fullPage: false });
-	return path;
-}
-
-// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-const until = (what, fn) => poll(what, fn, ms());
-
-// api calls the native API from Node with the token the page keeps for the current user.
-async function api(path, method = 'GET', body) {
-	const token = await p().evaluate(() => {
-		const id = localStorage.getItem('walros.current');
-		const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
-		return a && a.accessToken;
-	});
-	const headers = { Authorization: `Bearer ${token}` };
-	if (body !== undefined) headers['Content-Type'] = 'application/json';
-	const r = await fetch(opts.origin + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-	if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
-	return r.status === 204 ? null : r.json();
-}
+const { opts, run, p, ms, until, shot, api, main } = setup('webbrowse', {
+	spec: {
+		pinUser: { type: 'string' },
+		pin: { type: 'string' },
+		pinPassword: { type: 'string' },
+		library: { type: 'string', default: 'Movies' },
+		title: { type: 'string' },
+		played: { type: 'string' },
+		genre: { type: 'string' },
+		person: { type: 'string' },
+		collection: { type: 'string' },
+		posterColor: { type: 'string' }, // r,g,b: the flat poster of --played, whose BlurHash placeholder is checked
+	},
+	required: ['pinUser', 'pin', 'pinPassword', 'title', 'played', 'genre', 'person', 'collection'],
+	budget: 19,
+	prefix: 'web-browse-',
+});
 
 const gridTitles = () => p().locator('.vgrid a.card .card-title').allInnerTexts();
 const gridTotal = async () => Number(await p().locator('.vgrid').getAttribute('data-total'));
@@ -87,9 +43,8 @@ async function gridShows(what, titles) {
 	});
 }
 
-async function main() {
+main(async () => {
 	await run.step('launch', () => run.launch());
-	if (opts.verbose) p().on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
 
 	await run.step('signin-tiles', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
@@ -98,10 +53,12 @@ async function main() {
 		const names = await tiles.locator('.user-tile-name').allInnerTexts();
 		const path = await shot('signin');
 		await tiles.getByRole('button', { name: new RegExp(opts.pinUser) }).click();
-		const filled = await p().getByLabel('Username').inputValue();
-		if (filled !== opts.pinUser) throw new Error(`the tile filled in ${JSON.stringify(filled)}`);
-		const focused = await p().evaluate(() => document.activeElement && document.activeElement.id);
-		if (focused !== 'password') throw new Error(`the password field is not focused after the tile (${focused})`);
+		await until(`the tile to fill in ${opts.pinUser} and focus the password`, async () => {
+			const filled = await p().getByLabel('Username').inputValue();
+			const focused = await p().evaluate(() => document.activeElement && document.activeElement.id);
+			if (filled !== opts.pinUser || focused !== 'password') throw new Error(`the tile filled in ${JSON.stringify(filled)}, the focus is on ${JSON.stringify(focused)}`);
+			return true;
+		});
 		return { tiles: names, shot: path };
 	});
 
@@ -159,6 +116,8 @@ async function main() {
 				const color = await box.evaluate((el) => getComputedStyle(el).backgroundColor.match(/\d+/g).slice(0, 3).map(Number));
 				if (!near(color)) throw new Error(`the placeholder's colour is rgb(${color}), want about rgb(${want})`);
 				await until('the blurred picture drawn', async () => (await card.locator('.poster-box[data-placeholder=drawn]').count()) === 1);
+				// The poster's request reaches the route from the browser on its own way: wait for it.
+				await until('the poster requested (and held)', async () => held.length > 0);
 				// The average of the drawn picture, read back through a canvas.
 				const drawn = await box.evaluate(async (el) => {
 					const url = getComputedStyle(el).backgroundImage.replace(/^url\("?|"?\)$/g, '');
@@ -336,7 +295,8 @@ async function main() {
 		await p().getByLabel('Name', { exact: true }).fill('Road trip 2');
 		await p().getByRole('button', { name: 'Save name' }).click();
 		await p().getByRole('heading', { name: 'Road trip 2', level: 1 }).waitFor({ timeout: ms() });
-		await p().locator('details.share summary').click();
+		// The summary toggles the panel: open it unless it is.
+		if (!(await p().locator('details.share').evaluate((d) => d.open))) await p().locator('details.share summary').click();
 		await p().getByRole('group', { name: 'Who else may play this playlist' }).getByLabel(opts.pinUser, { exact: true }).check();
 		await p().getByRole('button', { name: 'Save sharing' }).click();
 		await p().getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: ms() });
@@ -353,6 +313,9 @@ async function main() {
 		await p().getByRole('button', { name: '▶ Play all' }).click();
 		await until('the first entry playing', async () => p().url().endsWith(`#/play/${order[0]}?playlist=${road.id}`) &&
 			(await p().evaluate(() => { const v = document.querySelector('video'); return !!v && v.currentTime > 0.5; })));
+		// The player looks the next entry up as it opens; an end before it knows has nothing to count
+		// down to. Its Next link says it knows.
+		await p().getByRole('link', { name: 'Next', exact: true }).waitFor({ state: 'attached', timeout: ms() });
 		await p().evaluate(() => { const v = document.querySelector('video'); v.currentTime = v.duration - 0.5; });
 		const dialog = p().getByRole('alertdialog', { name: 'Next in the playlist' });
 		await dialog.waitFor({ timeout: ms() });
@@ -479,12 +442,4 @@ async function main() {
 		if (buttons !== 0) throw new Error(`${buttons} editing buttons on a playlist shared with the user`);
 		return { text, shot: await shot('shared-playlist') };
 	});
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webbrowse: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });

@@ -14,59 +14,35 @@
 //       --season ID --season-names 'a.mkv,b.mkv' --season-sizes 1,2 \
 //       --no-downloads-user nod --no-downloads-password PW --out DIR --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog } from './lib.mjs';
+import { setup } from './lib.mjs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	movie: { type: 'string' },
-	movieName: { type: 'string' },
-	movieSize: { type: 'number' },
-	quality: { type: 'string', default: '240p' },
-	season: { type: 'string' },
-	seasonNames: { type: 'string' },
-	seasonSizes: { type: 'string' },
-	noDownloadsUser: { type: 'string' },
-	noDownloadsPassword: { type: 'string' },
-	out: { type: 'string' },
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
-
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'movie', 'movieName', 'movieSize', 'season', 'seasonNames', 'seasonSizes', 'noDownloadsUser', 'noDownloadsPassword', 'out']) {
-		if (opts[k] === undefined || opts[k] === '') throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webdownload: ${e.message}\n`);
-	process.exit(2);
-}
+const { opts, run, p, ms, until, shot, call, main } = setup('webdownload', {
+	spec: {
+		movie: { type: 'string' },
+		movieName: { type: 'string' },
+		movieSize: { type: 'number' },
+		quality: { type: 'string', default: '240p' },
+		season: { type: 'string' },
+		seasonNames: { type: 'string' },
+		seasonSizes: { type: 'string' },
+		noDownloadsUser: { type: 'string' },
+		noDownloadsPassword: { type: 'string' },
+		out: { type: 'string' },
+	},
+	required: ['movie', 'movieName', 'movieSize', 'season', 'seasonNames', 'seasonSizes', 'noDownloadsUser', 'noDownloadsPassword', 'out'],
+	budget: 9,
+	prefix: 'web-download-',
+	fullPage: true,
+});
 const seasonNames = opts.seasonNames.split(',');
 const seasonSizes = opts.seasonSizes.split(',').map(Number);
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 9 + 30);
-const ms = () => opts.timeout * 1000;
-
-async function shot(name) {
-	if (!opts.shots) return null;
-	const path = join(opts.shots, `web-download-${name}.png`);
-	await run.page.screenshot({ path, fullPage: true });
-	return path;
-}
 
 // watchProgress records, in the page, every text the download list shows, so that a step can
 // tell that bytes and percent were shown while the file came (not only once it was saved).
 async function watchProgress() {
-	await run.page.evaluate(() => {
+	await p().evaluate(() => {
 		window.__downloadTexts = [];
 		const seen = () => {
 			for (const el of document.querySelectorAll('.download-bytes, .download-total')) {
@@ -78,40 +54,40 @@ async function watchProgress() {
 	});
 }
 
-const progressTexts = () => run.page.evaluate(() => window.__downloadTexts || []);
+const progressTexts = () => p().evaluate(() => window.__downloadTexts || []);
 
 // percents are the percentages the texts showed, in order.
 const percents = (texts) => texts.flatMap((t) => [...t.matchAll(/(\d+)%/g)].map((m) => Number(m[1])));
 
 // openItem opens an item's page afresh by its URL and waits for its Download button.
 async function openItem(id, button) {
-	await run.page.goto(`${opts.origin}/#/item/${encodeURIComponent(id)}`, { waitUntil: 'load' });
-	await run.page.reload({ waitUntil: 'load' }); // a hash change alone keeps the last download's rows
-	await run.page.getByRole('button', { name: button }).waitFor({ timeout: ms() });
+	await p().goto(`${opts.origin}/#/item/${encodeURIComponent(id)}`, { waitUntil: 'load' });
+	await p().reload({ waitUntil: 'load' }); // a hash change alone keeps the last download's rows
+	await p().getByRole('button', { name: button }).waitFor({ timeout: ms() });
 	await watchProgress();
 }
 
 // download chooses quality, clicks button and returns the n downloads the browser gets.
 async function download(quality, button, n) {
-	await run.page.getByLabel('Download quality').selectOption(quality);
+	await p().getByLabel('Download quality').selectOption(quality);
 	const got = [];
 	let onDownload;
 	const all = new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
-			run.page.off('download', onDownload);
+			p().off('download', onDownload);
 			reject(new Error(`timed out after ${opts.timeout}s waiting for ${n} download(s); got ${got.length}`));
 		}, ms() * n);
 		onDownload = (d) => {
 			got.push(d);
 			if (got.length === n) {
 				clearTimeout(timer);
-				run.page.off('download', onDownload);
+				p().off('download', onDownload);
 				resolve(got);
 			}
 		};
-		run.page.on('download', onDownload);
+		p().on('download', onDownload);
 	});
-	await run.page.getByRole('button', { name: button }).click();
+	await p().getByRole('button', { name: button }).click();
 	return all;
 }
 
@@ -124,14 +100,15 @@ async function keep(d, as) {
 	return { name: d.suggestedFilename(), size: (await stat(path)).size, path };
 }
 
-async function main() {
-	const p = () => run.page;
+main(async () => {
 	await run.step('launch', () => run.launch());
 
 	await run.step('sign-in', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
-		await p().getByLabel('Username').waitFor({ timeout: ms() });
-		await p().keyboard.type(opts.username); // the Username field has the focus
+		// The form focuses the Username field once drawn (an effect, after the paint that shows it):
+		// typed before, the name would go nowhere.
+		await until('the Username field to have the focus', async () => p().evaluate(() => document.activeElement?.id === 'username'));
+		await p().keyboard.type(opts.username);
 		await p().keyboard.press('Tab');
 		await p().keyboard.type(opts.password);
 		await p().keyboard.press('Enter');
@@ -145,10 +122,14 @@ async function main() {
 		if (f.name !== opts.movieName || f.size !== opts.movieSize) {
 			throw new Error(`saved ${f.name} of ${f.size} bytes, want ${opts.movieName} of ${opts.movieSize}`);
 		}
+		// The row shows 100% as the last bytes come, and says saved once the file is handed over.
 		const row = p().locator('.download-files li');
 		await row.filter({ hasText: '100%' }).waitFor({ timeout: ms() });
-		const state = await row.getAttribute('data-state');
-		if (state !== 'saved') throw new Error(`the row says ${state}`);
+		const state = await until('the row to say saved', async () => {
+			const st = await row.getAttribute('data-state');
+			if (st !== 'saved') throw new Error(`the row says ${st}`);
+			return st;
+		});
 		const texts = await progressTexts();
 		return { ...f, state, shown: texts, shot: await shot('original') };
 	});
@@ -190,8 +171,7 @@ async function main() {
 		await new Promise((r) => setTimeout(r, 1000));
 		p().off('download', count);
 		if (saved > 0) throw new Error('a cancelled download was saved');
-		const button = await p().getByRole('button', { name: 'Download' }).isEnabled();
-		if (!button) throw new Error('the Download button stays disabled after Cancel');
+		await until('the Download button enabled again after Cancel', () => p().getByRole('button', { name: 'Download' }).isEnabled());
 		return { shown: (await progressTexts()).slice(-3), shot: await shot('cancel') };
 	});
 
@@ -223,23 +203,12 @@ async function main() {
 		await p().getByRole('button', { name: opts.noDownloadsUser }).waitFor({ timeout: ms() });
 		await p().goto(`${opts.origin}/#/item/${encodeURIComponent(opts.movie)}`, { waitUntil: 'load' });
 		await p().getByRole('link', { name: /^(Play|Resume from)/ }).waitFor({ timeout: ms() });
-		const buttons = await p().getByRole('button', { name: /^Download/ }).count();
+		// The button is drawn with the Play link. Its name is "⤓ Download": a /^Download/ never matched.
+		const buttons = await p().getByRole('button', { name: /Download/ }).count();
 		if (buttons !== 0) throw new Error(`${buttons} Download button(s) offered`);
-		const token = await p().evaluate(() => {
-			const id = localStorage.getItem('walros.current');
-			return JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id).accessToken;
-		});
-		const r = await fetch(`${opts.origin}/api/v1/items/${opts.movie}/download`, { headers: { Authorization: `Bearer ${token}` } });
+		const r = await call(`/items/${opts.movie}/download`);
 		if (r.status !== 403) throw new Error(`the server answered ${r.status} to the download`);
 		return { status: r.status, shot: await shot('turned-off') };
 	});
 
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webdownload: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });

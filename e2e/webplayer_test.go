@@ -63,7 +63,8 @@ func TestWebPlayer(t *testing.T) {
 //
 //	Shows/Player Show/Season 01/Player Show S01E0N.mp4: two 8 s episodes, 320x180 H.264 and
 //	two AAC tracks (eng, fre) in mp4 with the index first (faststart);
-//	Music/Player Artist/Player Album/0N Track N.mp3: three 3 s tagged MP3 tracks of 2019;
+//	Music/Player Artist/Player Album/0N Track N.mp3: three 5 s tagged MP3 tracks of 2019 (long
+//	enough for a click on the bar to land before a track ends by itself on a busy machine);
 //	Music/Player Artist/Player Later/Later A.mp3, Later B.mp3: two 2 s tracks of 2021 on two discs.
 //
 // It returns the Shows and Music folders.
@@ -93,7 +94,7 @@ func writePlayerMedia(t *testing.T, ff ffmpeg.Runner, root string) (string, stri
 	}
 	for i := 1; i <= 3; i++ {
 		run(ctx, t, ff, "-loglevel", "error", "-y",
-			"-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=%d:sample_rate=44100:duration=3", 200*i),
+			"-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=%d:sample_rate=44100:duration=5", 200*i),
 			"-c:a", "libmp3lame", "-b:a", "64k",
 			"-metadata", fmt.Sprintf("title=Track %d", i), "-metadata", "artist="+playerArtist,
 			"-metadata", "album="+playerAlbum, "-metadata", fmt.Sprintf("track=%d", i), "-metadata", "date=2019",

@@ -10,41 +10,20 @@
 //   node e2e/webplaying.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --user2 bob --password2 PW2 --title 'Big Test' --method transcode --shots DIR
 
-import { Run, UsageError, log, parseArgs, watchdog, poll } from './lib.mjs';
-import { join } from 'node:path';
+import { log, setup } from './lib.mjs';
 
-const SPEC = {
-	origin: { type: 'string' },
-	username: { type: 'string' },
-	password: { type: 'string' },
-	user2: { type: 'string' },
-	password2: { type: 'string' },
-	title: { type: 'string' },
-	method: { type: 'string', default: 'transcode' },
-	shots: { type: 'string' },
-	timeout: { type: 'number', default: 30 },
-	verbose: { type: 'bool', default: false },
-	headed: { type: 'bool', default: false },
-};
-
-let opts;
-try {
-	opts = parseArgs(process.argv.slice(2), SPEC);
-	for (const k of ['origin', 'username', 'password', 'user2', 'password2', 'title']) {
-		if (!opts[k]) throw new UsageError(`--${k} is required`);
-	}
-	opts.origin = new URL(opts.origin).origin;
-} catch (e) {
-	process.stderr.write(`webplaying: ${e.message}\n`);
-	process.exit(2);
-}
-
-const run = new Run(opts);
-watchdog(run, opts.timeout * 8 + 30);
-const ms = () => opts.timeout * 1000;
-
-// until polls fn (in Node) until it returns a truthy value, or fails after the step timeout.
-const until = (what, fn, every = 200) => poll(what, fn, ms(), every);
+const { opts, run, ms, until, shot, token, main } = setup('webplaying', {
+	spec: {
+		user2: { type: 'string' },
+		password2: { type: 'string' },
+		title: { type: 'string' },
+		method: { type: 'string', default: 'transcode' },
+	},
+	required: ['user2', 'password2', 'title'],
+	budget: 8,
+	prefix: 'web-',
+	fullPage: true,
+});
 
 async function signIn(page, username, password) {
 	await page.goto(opts.origin + '/', { waitUntil: 'load' });
@@ -69,7 +48,7 @@ const entries = (page) =>
 		})),
 	);
 
-async function main() {
+main(async () => {
 	const admin = () => run.page;
 	let user; // the second context's page
 	await run.step('launch', async () => {
@@ -97,12 +76,7 @@ async function main() {
 
 	let movieId;
 	await run.step('user-plays', async () => {
-		const token = await user.evaluate(() => {
-			const id = localStorage.getItem('walros.current');
-			const a = JSON.parse(localStorage.getItem('walros.accounts') || '[]').find((x) => x.userId === id);
-			return a && a.accessToken;
-		});
-		const r = await fetch(`${opts.origin}/api/v1/items?type=movie&limit=100`, { headers: { Authorization: `Bearer ${token}` } });
+		const r = await fetch(`${opts.origin}/api/v1/items?type=movie&limit=100`, { headers: { Authorization: `Bearer ${await token(user)}` } });
 		const list = await r.json();
 		const it = list.items.find((x) => x.title === opts.title);
 		if (!it) throw new Error(`no movie titled ${opts.title}`);
@@ -134,14 +108,16 @@ async function main() {
 			const e = (await entries(admin())).find((x) => x.item === movieId);
 			return e && e.positionMs > first.positionMs + 2000 && !e.paused && e;
 		});
-		const path = opts.shots ? join(opts.shots, 'web-admin-now-playing.png') : null;
-		if (path) await admin().screenshot({ path, fullPage: true });
-		return { from: first.positionMs, to: later.positionMs, bar: later.bar, shot: path };
+		return { from: first.positionMs, to: later.positionMs, bar: later.bar, shot: await shot('admin-now-playing') };
 	});
 
 	await run.step('renditions-listed', async () => {
-		const rows = await admin().getByRole('table', { name: 'Renditions' }).getByRole('row').allInnerTexts();
-		if (!rows.some((r) => r.includes(opts.title))) throw new Error(`no rendition of ${opts.title}: ${JSON.stringify(rows)}`);
+		// The table comes with the page's next read of the server's streams (every 3 s).
+		const rows = await until(`a rendition of ${opts.title} listed`, async () => {
+			const r = await admin().getByRole('table', { name: 'Renditions' }).getByRole('row').allInnerTexts();
+			if (!r.some((x) => x.includes(opts.title))) throw new Error(`no rendition of ${opts.title}: ${JSON.stringify(r)}`);
+			return r;
+		});
 		return { rows: rows.length - 1 };
 	});
 
@@ -154,12 +130,4 @@ async function main() {
 		return null;
 	});
 
-	return run.finish();
-}
-
-main().catch(async (e) => {
-	log(`webplaying: ${e.stack || e}`);
-	run.steps.push({ name: 'internal', ok: false, ms: 0, detail: String((e && e.stack) || e) });
-	run.failed = true;
-	await run.finish();
 });
