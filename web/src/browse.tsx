@@ -3,7 +3,7 @@ import { useApi, useAsync } from './context';
 import { filterQuery, type Filters, noFilters, rowTop } from './filters';
 import { FilterBar, LetterBar, loadLetterStarts } from './browsefilters';
 import { topTypes } from './format';
-import { layout, PagedList, prefetchRange, totalHeight, visible } from './grid';
+import { flingSpeed, layout, PagedList, prefetchRange, ScrollSpeed, totalHeight, visible } from './grid';
 import type { Item, Library, Page } from './types';
 import { Card } from './ui';
 
@@ -95,6 +95,11 @@ export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; tota
 	const top = useRef(0);
 	const [, setRows] = useState('');
 	const frame = useRef(0);
+	// During a fling, cards keep their placeholders (see ScrollSpeed); settle ends it when the
+	// scroll stops.
+	const speed = useRef(new ScrollSpeed());
+	const [fling, setFling] = useState(false);
+	const settle = useRef<ReturnType<typeof setTimeout>>();
 
 	useLayoutEffect(() => {
 		const el = ref.current!;
@@ -109,6 +114,7 @@ export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; tota
 		return () => {
 			ro.disconnect();
 			cancelAnimationFrame(frame.current);
+			clearTimeout(settle.current);
 		};
 	}, []);
 
@@ -130,6 +136,15 @@ export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; tota
 			top.current = ref.current?.scrollTop ?? 0;
 			const v = visible(top.current, size.h, count, l);
 			setRows(`${v.firstRow}:${v.endRow}`);
+			const fast = speed.current.sample(top.current, performance.now()) > flingSpeed(size.h);
+			setFling(fast);
+			clearTimeout(settle.current);
+			if (fast) {
+				settle.current = setTimeout(() => {
+					speed.current.reset();
+					setFling(false);
+				}, 150);
+			}
 		});
 	};
 
@@ -139,7 +154,7 @@ export function VirtualGrid({ list, total, jump }: { list: PagedList<Item>; tota
 			const cells = [];
 			for (let i = row * l.columns; i < Math.min(total, (row + 1) * l.columns); i++) {
 				const it = list.at(i);
-				cells.push(it ? <Card key={it.id} item={it} /> : <div key={`p${i}`} class="card placeholder" aria-hidden="true" />);
+				cells.push(it ? <Card key={it.id} item={it} deferPoster={fling} /> : <div key={`p${i}`} class="card placeholder" aria-hidden="true" />);
 			}
 			rowsOut.push(
 				<div

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layout, pagesFor, PagedList, prefetchRange, rows, totalHeight, visible } from './grid';
+import { flingSpeed, layout, pagesFor, PagedList, prefetchRange, rows, ScrollSpeed, totalHeight, visible } from './grid';
 
 const o = { minCard: 150, gap: 16, aspect: 1.5, caption: 48 };
 
@@ -66,6 +66,23 @@ describe('prefetchRange', () => {
 	it('stays within the list', () => {
 		expect(prefetchRange(r(0, 49), 60, 200)).toEqual([0, 60]);
 		expect(prefetchRange(r(0, 0), 0, 200)).toEqual([0, 1]);
+	});
+});
+
+describe('ScrollSpeed', () => {
+	it('tells a fling from a scroll one follows, and starts from rest after reset', () => {
+		const s = new ScrollSpeed();
+		const fling = flingSpeed(720); // 1,440 px/s
+		expect(s.sample(0, 0)).toBe(0);
+		let top = 0;
+		let speed = 0;
+		for (let t = 16; t <= 160; t += 16) speed = s.sample((top += 64), t); // 4,000 px/s
+		expect(speed).toBeGreaterThan(fling);
+		for (let t = 176; t <= 400; t += 16) speed = s.sample((top += 8), t); // 500 px/s: slowing down
+		expect(speed).toBeLessThan(fling);
+		s.reset();
+		expect(s.sample(top + 5000, 1000)).toBe(0); // a jump after a pause is no fling by itself
+		expect(s.sample(top + 5000, 1016)).toBeLessThan(fling);
 	});
 });
 

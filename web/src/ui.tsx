@@ -68,8 +68,11 @@ function usePlaceholder(hash: string | undefined, loaded: { current: boolean }):
 }
 
 /** Card is a poster with its title, linking to the item's page. Until the poster loads, its box
- * shows the item's BlurHash, when the server knows it. */
-export function Card({ item, userData }: { item: Item; userData?: UserData }) {
+ * shows the item's BlurHash, when the server knows it. With deferPoster (a grid in a fling), a
+ * card not yet showing its poster waits to ask for it; one that shows it keeps it. */
+export function Card({ item, userData, deferPoster = false }: { item: Item; userData?: UserData; deferPoster?: boolean }) {
+	const [posterWanted, setPosterWanted] = useState(!deferPoster);
+	if (!deferPoster && !posterWanted) setPosterWanted(true);
 	const sub = subtitle(item);
 	const pct = userData && !userData.played ? userData.playedPercent : 0;
 	const hash = item.blurHash;
@@ -79,7 +82,7 @@ export function Card({ item, userData }: { item: Item; userData?: UserData }) {
 	return (
 		<a class="card" href={href({ name: 'item', id: item.id })} data-id={item.id}>
 			<div class="poster-box" data-placeholder={hash ? (ph.url ? 'drawn' : 'color') : undefined} style={style}>
-				<Poster item={item} onLoad={() => (loaded.current = true)} />
+				{posterWanted && <Poster item={item} onLoad={() => (loaded.current = true)} />}
 				{pct > 0 && (
 					<div class="progress" role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} aria-label="Watched">
 						<div style={{ width: `${pct}%` }} />
