@@ -1,6 +1,7 @@
 package jellyfin
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -154,7 +155,13 @@ func (h *Handler) downloadRemoteImage(c *gin.Context) {
 	}
 	img := core.Image{Kind: kind, URL: url}
 	if _, err := h.Artwork.BlurHash(ctx, img); err != nil { // downloads and decodes it
-		h.refuse(c, err)
+		if errors.Is(err, core.ErrInvalid) || ctx.Err() != nil {
+			h.refuse(c, err)
+			return
+		}
+		// The provider's fault (a 404, an outage), not the server's nor the admin's.
+		h.Log.WarnContext(ctx, "remote image not fetched", "url", url, "err", err)
+		status(c, http.StatusBadGateway)
 		return
 	}
 	_, err = h.Items.AddImage(ctx, caller, id, img)
