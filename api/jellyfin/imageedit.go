@@ -103,7 +103,7 @@ func (h *Handler) uploadImage(c *gin.Context) {
 	}
 	kind, ok := imageKindOf(c.Param("imageType"))
 	if !ok {
-		h.refuse(c, core.Invalid("imageType", "Walros keeps no %s pictures", c.Param("imageType")))
+		h.refuse(c, core.Invalid("imageType", "Walros keeps no %q pictures", c.Param("imageType")))
 		return
 	}
 	if c.Request.ContentLength > h.uploadLimit() { // refused before a byte is read
