@@ -50,6 +50,35 @@ func (s *Items) SelectImage(ctx context.Context, c Caller, id ItemID, kind Image
 	})
 }
 
+// MoveImage moves the index-th image of a kind to place to among the images of its kind (clamped
+// to the first and the last), the others keeping their order, and locks the item's images as
+// SelectImage does: Jellyfin's editor moves backdrops left and right. Only admins may.
+func (s *Items) MoveImage(ctx context.Context, c Caller, id ItemID, kind ImageKind, index, to int) (Metadata, error) {
+	return s.editImages(ctx, c, id, func(images []Image) ([]Image, error) {
+		at, err := imageAt(images, kind, index)
+		if err != nil {
+			return nil, fmt.Errorf("item %s: %w", id, err)
+		}
+		im := images[at]
+		images = slices.Delete(images, at, at+1)
+		// Before the to-th of the rest of its kind, or after the last of them; where it was when it
+		// is the only one.
+		pos, n := at, 0
+		for i, x := range images {
+			if x.Kind != kind {
+				continue
+			}
+			if n == max(to, 0) {
+				pos = i
+				break
+			}
+			n++
+			pos = i + 1
+		}
+		return slices.Insert(images, pos, im), nil
+	})
+}
+
 // AddImage puts img first among the item's images of its kind and locks the item's images, as
 // SelectImage does. Only admins may.
 func (s *Items) AddImage(ctx context.Context, c Caller, id ItemID, img Image) (Metadata, error) {

@@ -84,6 +84,30 @@ func TestItemImages(t *testing.T) {
 			t.Fatalf("images after deleting the upload: %v", got)
 		}
 
+		// Moving a picture within its kind: Jellyfin's editor moves backdrops left and right.
+		for _, tc := range []struct {
+			index, to int
+			want      []core.Image
+		}{
+			{0, 2, []core.Image{p1, p2, p3}},
+			{2, 0, []core.Image{p3, p1, p2}},
+			{1, 99, []core.Image{p3, p2, p1}},
+			{2, -1, []core.Image{p1, p3, p2}},
+		} {
+			if _, err := e.items.MoveImage(e.ctx, admin, heat.ID, core.ImagePrimary, tc.index, tc.to); err != nil {
+				t.Fatal(err)
+			}
+			if got := primaries(); !slices.Equal(got, tc.want) {
+				t.Fatalf("primaries after moving %d to %d: %v, want %v", tc.index, tc.to, got, tc.want)
+			}
+		}
+		if _, err := e.items.MoveImage(e.ctx, admin, heat.ID, core.ImageLogo, 0, 3); err != nil {
+			t.Fatal(err)
+		}
+		if got := images(); len(got) != 5 || got[4] != local {
+			t.Fatalf("images after moving the only logo: %v", got)
+		}
+
 		// Refused without a change: non-admins, unknown images and items, bad kinds and indexes.
 		before := images()
 		wantErr(t, "bob lists", first(e.items.Images(e.ctx, bob, heat.ID)), core.ErrForbidden)
@@ -91,6 +115,8 @@ func TestItemImages(t *testing.T) {
 		wantErr(t, "bob adds", first(e.items.AddImage(e.ctx, bob, heat.ID, p1)), core.ErrForbidden)
 		_, _, err = e.items.DeleteImage(e.ctx, bob, heat.ID, core.ImagePrimary, 0)
 		wantErr(t, "bob deletes", err, core.ErrForbidden)
+		wantErr(t, "bob moves", first(e.items.MoveImage(e.ctx, bob, heat.ID, core.ImagePrimary, 0, 1)), core.ErrForbidden)
+		wantErr(t, "move past the end", first(e.items.MoveImage(e.ctx, admin, heat.ID, core.ImagePrimary, 3, 0)), core.ErrNotFound)
 		wantErr(t, "past the end", first(e.items.SelectImage(e.ctx, admin, heat.ID, core.ImagePrimary, 3)), core.ErrNotFound)
 		wantErr(t, "negative", first(e.items.SelectImage(e.ctx, admin, heat.ID, core.ImagePrimary, -1)), core.ErrInvalid)
 		wantErr(t, "no such kind here", first(e.items.SelectImage(e.ctx, admin, heat.ID, core.ImageDisc, 0)), core.ErrNotFound)

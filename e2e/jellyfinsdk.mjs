@@ -1,7 +1,7 @@
 // jellyfinsdk.mjs drives a Walros server through @jellyfin/sdk 0.13 (the
 // npm package Jellyfin's own web and third-party clients are built on), the
 // way a client app does: discovery info, login, views, paging, item detail,
-// images, PlaybackInfo for a direct-playable file and for one that must be
+// images (an admin's upload and delete too), PlaybackInfo for a direct-playable file and for one that must be
 // transcoded (then the master and media playlists and a segment, fetched
 // with the token in the URL only, as players do), progress reported from one
 // device and read back from another, favourites, played, search, next up, and
@@ -21,6 +21,7 @@ import { getUserViewsApi } from '@jellyfin/sdk/lib/utils/api/user-views-api.js';
 import { getItemsApi } from '@jellyfin/sdk/lib/utils/api/items-api.js';
 import { getUserLibraryApi } from '@jellyfin/sdk/lib/utils/api/user-library-api.js';
 import { getImageApi } from '@jellyfin/sdk/lib/utils/api/image-api.js';
+import { getRemoteImageApi } from '@jellyfin/sdk/lib/utils/api/remote-image-api.js';
 import { getMediaInfoApi } from '@jellyfin/sdk/lib/utils/api/media-info-api.js';
 import { getPlaystateApi } from '@jellyfin/sdk/lib/utils/api/playstate-api.js';
 import { getSearchApi } from '@jellyfin/sdk/lib/utils/api/search-api.js';
@@ -129,6 +130,34 @@ await run.step('image', async () => {
 	const res = await get(url, 'arraybuffer');
 	check(res.status === 200 && /^image\//.test(res.headers['content-type']) && res.data.byteLength > 100, 'the poster, resized', { status: res.status, type: res.headers['content-type'] });
 	return { url, type: res.headers['content-type'], bytes: res.data.byteLength };
+});
+
+// A 1×1 PNG, base64-encoded as Jellyfin's clients upload pictures (the body is the text).
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+// The admin's image editor through ImageApi: an upload becomes the poster, the image route
+// serves it by its new tag, and deleting it brings the old poster back. With no metadata
+// provider configured, RemoteImageApi offers nothing.
+await run.step('image-edit', async () => {
+	const images = getImageApi(api);
+	const itemId = state.movie.Id;
+	const tagOf = async () => (await getUserLibraryApi(api).getItem({ itemId, userId: state.userId })).data.ImageTags?.Primary;
+	const before = await tagOf();
+	await images.setItemImage({ itemId, imageType: 'Primary', body: ONE_PIXEL_PNG });
+	const uploaded = await tagOf();
+	check(uploaded && uploaded !== before, 'a new primary tag after the upload', { before, uploaded });
+	const infos = (await images.getItemImageInfos({ itemId })).data;
+	const primary = infos.find((i) => i.ImageType === 'Primary');
+	check(primary && primary.ImageTag === uploaded && primary.Width === 1 && primary.Height === 1, 'the editor lists the upload', infos);
+	const res = await get(images.getItemImageUrlById(itemId, 'Primary', { tag: uploaded }), 'arraybuffer');
+	check(res.status === 200 && /^image\//.test(res.headers['content-type']), 'the upload is served', { status: res.status });
+	const remote = (await getRemoteImageApi(api).getRemoteImages({ itemId, type: 'Primary' })).data;
+	const providers = (await getRemoteImageApi(api).getRemoteImageProviders({ itemId })).data;
+	check(remote.TotalRecordCount === 0 && remote.Images.length === 0 && providers.length === 0, 'no providers, no remote pictures', { remote, providers });
+	await images.deleteItemImage({ itemId, imageType: 'Primary', imageIndex: 0 });
+	const after = await tagOf();
+	check(after === before, 'the old poster is back after the delete', { before, after });
+	return { before, uploaded, after, infos: infos.map((i) => `${i.ImageType}:${i.Width}x${i.Height}`) };
 });
 
 // A browser-like profile: H.264/AAC in MP4 or Matroska plays directly.

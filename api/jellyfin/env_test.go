@@ -61,6 +61,7 @@ type env struct {
 	history  *core.History
 	scanner  *scan.Scanner
 	operator core.Caller
+	uploads  string // the artwork service's upload folder
 	admin    string // the admin's device token
 	adminID  string // the admin's id, N format
 }
@@ -87,14 +88,15 @@ func newEnv(t *testing.T) *env {
 	scanner := scan.New(st.Media, st.Libraries, fakeProber{}, scan.Options{NewID: newID, Now: clk.Now,
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
-	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), AllowedRoots: func() []string { return nil }})
+	uploads := t.TempDir()
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, AllowedRoots: func() []string { return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, ctx: ctx, clock: clk, stores: st, auth: auth, users: users,
 		libs: core.NewLibraries(st.Libraries, clk.Now, newID), items: core.NewItems(st.Items, st.Media, st.Metadata),
 		userData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, clk.Now), scanner: scanner,
-		operator: core.Caller{Admin: true, AllLibraries: true}}
+		operator: core.Caller{Admin: true, AllLibraries: true}, uploads: uploads}
 	e.history = core.NewHistory(st.History, e.items, clk.Now)
 	e.h = New(Deps{Auth: auth, Users: users, Libraries: e.libs, Items: e.items, Scans: scanner, Artwork: art,
 		UserData: e.userData, History: e.history, Playlists: core.NewPlaylists(st.Playlists, e.items, clk.Now, newID),

@@ -20,7 +20,6 @@ import (
 // (anyone who knows an item id and reaches the server can fetch its artwork, never its media) is
 // recorded in docs/decisions/0010-jellyfin-anonymous-images.md.
 func (h *Handler) imageRoutes(r *router) {
-	r.add("GET", "/Items/{itemId}/Images", user, h.imageInfos)
 	r.add("GET", "/Items/{itemId}/Images/{imageType}", anonymous, h.itemImage)
 	r.add("GET", "/Items/{itemId}/Images/{imageType}/{imageIndex}", anonymous, h.itemImage)
 	r.add("GET", "/Users/{userId}/Images/{imageType}", anonymous, noImage)
@@ -31,6 +30,7 @@ func (h *Handler) imageRoutes(r *router) {
 		r.add("GET", p+"/{name}/Images/{imageType}", anonymous, noImage)
 		r.add("GET", p+"/{name}/Images/{imageType}/{imageIndex}", anonymous, noImage)
 	}
+	h.imageEditRoutes(r) // the image editor's routes: imageedit.go
 }
 
 // imageCaller is whose view an image request is served with: the caller's when a valid credential
@@ -190,38 +190,4 @@ func (h *Handler) serveImage(c *gin.Context, find func(context.Context) (core.Im
 	c.Header("Content-Type", r.ContentType)
 	c.Header("Vary", "Accept")
 	http.ServeContent(c.Writer, c.Request, "", r.ModTime, f)
-}
-
-// imageInfo is Jellyfin's ImageInfo, listed by GET /Items/{itemId}/Images for the image editor.
-type imageInfo struct {
-	ImageType  string
-	ImageIndex *int `json:",omitempty"`
-	ImageTag   string
-	Path       string `json:",omitempty"`
-}
-
-func (h *Handler) imageInfos(c *gin.Context) {
-	viewer, it, ok := h.visibleItem(c)
-	if !ok {
-		return
-	}
-	m, err := h.Items.Metadata(c.Request.Context(), viewer, it.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	out := []imageInfo{}
-	n := map[core.ImageKind]int{}
-	for _, im := range m.Images {
-		info := imageInfo{ImageType: string(im.Kind), ImageTag: imageTag(im)}
-		if im.Kind == core.ImageBackdrop {
-			info.ImageIndex = ptr(n[im.Kind])
-		}
-		if viewer.Admin {
-			info.Path = im.Path
-		}
-		n[im.Kind]++
-		out = append(out, info)
-	}
-	writeJSON(c, http.StatusOK, out)
 }

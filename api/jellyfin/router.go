@@ -22,6 +22,7 @@ type route struct {
 	segs    []segment
 	access  access
 	handler []gin.HandlerFunc
+	maxBody int64 // bytes; 0 is Deps.MaxBody
 }
 
 // access is what a route asks of its caller.
@@ -64,6 +65,13 @@ func (r *router) add(method, pattern string, a access, h ...gin.HandlerFunc) {
 	}
 	rt := &route{method: method, pattern: pattern, segs: parsePattern(pattern), access: a, handler: h}
 	r.bySegments[len(rt.segs)] = append(r.bySegments[len(rt.segs)], rt)
+}
+
+// addLarge is add for a route whose bodies may be larger than Deps.MaxBody, up to maxBody bytes.
+func (r *router) addLarge(maxBody int64, method, pattern string, a access, h ...gin.HandlerFunc) {
+	r.add(method, pattern, a, h...)
+	rts := r.bySegments[len(parsePattern(pattern))]
+	rts[len(rts)-1].maxBody = maxBody
 }
 
 // match finds the route for a method and an escaped path (URL.EscapedPath: a %2F inside a name

@@ -70,6 +70,11 @@ type itemService interface {
 	PlayableFile(ctx context.Context, c core.Caller, id core.ItemID, file core.FileID) (core.MediaFile, error)
 	Metadata(ctx context.Context, c core.Caller, id core.ItemID) (core.Metadata, error)
 	Image(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, error)
+	Images(ctx context.Context, c core.Caller, id core.ItemID) ([]core.Image, error)
+	AddImage(ctx context.Context, c core.Caller, id core.ItemID, img core.Image) (core.Metadata, error)
+	SelectImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Metadata, error)
+	MoveImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index, to int) (core.Metadata, error)
+	DeleteImage(ctx context.Context, c core.Caller, id core.ItemID, kind core.ImageKind, index int) (core.Image, core.Metadata, error)
 	Person(ctx context.Context, c core.Caller, name string) (core.Person, error)
 	PersonImage(ctx context.Context, c core.Caller, name string) (core.Image, error)
 }
@@ -77,11 +82,16 @@ type itemService interface {
 type artworkService interface {
 	Render(ctx context.Context, img core.Image, req artwork.Request) (artwork.Rendition, error)
 	BlurHash(ctx context.Context, img core.Image) (string, error)
+	Size(ctx context.Context, img core.Image) (width, height int, ok bool)
+	Save(ctx context.Context, kind core.ImageKind, r io.Reader) (core.Image, error)
+	Remove(img core.Image) error
 }
 
 type scanService interface {
 	Start(ctx context.Context, c core.Caller, id core.LibraryID) (scan.Progress, error)
 	Status(c core.Caller, id core.LibraryID) (scan.Progress, error)
+	RemoteImages(ctx context.Context, c core.Caller, id core.ItemID) ([]scan.RemoteImage, error)
+	ImageProviders(ctx context.Context, c core.Caller, id core.ItemID) ([]string, error)
 }
 
 // userDataService is what the handlers need from core.UserDataService.
@@ -158,6 +168,9 @@ type Deps struct {
 	Metrics *middleware.Metrics
 	Log     *slog.Logger
 	MaxBody int64
+	// MaxImage is the largest uploaded picture, in bytes (20 MiB by default, as the native API):
+	// the upload routes take its base64 encoding, past MaxBody (imageedit.go).
+	MaxImage int64
 	// TrustedProxies are the proxies whose X-Forwarded-For gives the client address.
 	TrustedProxies []string
 	// WarmLists reads the rest of a long list ahead once a page of it is asked for (warm.go);
@@ -187,6 +200,9 @@ type Handler struct {
 func New(d Deps) *Handler {
 	if d.MaxBody <= 0 {
 		d.MaxBody = 1 << 20
+	}
+	if d.MaxImage <= 0 {
+		d.MaxImage = 20 << 20
 	}
 	if d.ServerName == "" {
 		d.ServerName = "walros"
@@ -221,13 +237,19 @@ func (h *Handler) Engine() *gin.Engine {
 	if h.Metrics != nil {
 		e.Use(h.Metrics.Handler("jellyfin"))
 	}
-	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered), middleware.BodyLimit(h.MaxBody, time.Minute))
-	e.NoRoute(h.dispatch)
+	e.Use(middleware.AccessLog(h.Log), gin.CustomRecovery(h.recovered))
+	e.NoRoute(h.dispatch) // which limits the body, once it knows the route
 	return e
 }
 
 func (h *Handler) dispatch(c *gin.Context) {
 	rt, params, allowed := h.routes.match(c.Request.Method, c.Request.URL.EscapedPath())
+	// The limit waits for the route: picture uploads are larger than any other body.
+	if rt != nil && rt.maxBody > 0 {
+		middleware.LimitBody(c, rt.maxBody, 5*time.Minute)
+	} else {
+		middleware.LimitBody(c, h.MaxBody, time.Minute)
+	}
 	if rt == nil {
 		code := http.StatusNotFound
 		if allowed {

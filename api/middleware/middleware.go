@@ -116,13 +116,19 @@ func route(c *gin.Context) string {
 // byte at a time would otherwise hold its goroutine forever.
 func BodyLimit(n int64, timeout time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength != 0 {
-			// Not every writer supports deadlines (httptest's does not); then there is nothing to set.
-			_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(timeout))
-		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		LimitBody(c, n, timeout)
 		c.Next()
 	}
+}
+
+// LimitBody is BodyLimit for one request, for a handler that picks the limit once it knows the
+// route (the Jellyfin facade matches its routes itself, after the middleware has run).
+func LimitBody(c *gin.Context, n int64, timeout time.Duration) {
+	if c.Request.ContentLength != 0 {
+		// Not every writer supports deadlines (httptest's does not); then there is nothing to set.
+		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(timeout))
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
 }
 
 // CORS lets browser-hosted clients of any origin call a facade, as Jellyfin and Plex Media Server
