@@ -32,14 +32,8 @@ func TestImageFilesInUse(t *testing.T) {
 		}
 		up := func(n int) string { return "/data/images/" + uploadName(n) }
 		remote := core.Image{Kind: core.ImagePrimary, URL: "https://img.test/p.jpg"} // its path is ''
-		setImages := func(id core.ItemID, images ...core.Image) {
-			t.Helper()
-			if _, err := st.Metadata.UpdateMetadata(ctx, id, func(m *core.Metadata) error { m.Images = images; return nil }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		setImages("i0", core.Image{Kind: core.ImagePrimary, Path: up(1)}, remote, core.Image{Kind: core.ImageBackdrop, Path: "/m/fanart.jpg"})
-		setImages("i1", core.Image{Kind: core.ImagePrimary, Path: up(2)}, core.Image{Kind: core.ImageLogo, Path: "/old/images/" + uploadName(3)})
+		setImages(t, st, "i0", core.Image{Kind: core.ImagePrimary, Path: up(1)}, remote, core.Image{Kind: core.ImageBackdrop, Path: "/m/fanart.jpg"})
+		setImages(t, st, "i1", core.Image{Kind: core.ImagePrimary, Path: up(2)}, core.Image{Kind: core.ImageLogo, Path: "/old/images/" + uploadName(3)})
 
 		inUse := func(paths ...string) []string {
 			t.Helper()
@@ -72,7 +66,7 @@ func TestImageFilesInUse(t *testing.T) {
 
 		// A refresh that replaces the images drops the upload; the scan that finds i1's file gone
 		// deletes the item with its images.
-		setImages("i0", remote)
+		setImages(t, st, "i0", remote)
 		if err := st.Media.MarkMissing(ctx, []core.FileID{"f1"}, t0); err != nil {
 			t.Fatal(err)
 		}
