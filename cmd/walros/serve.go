@@ -90,7 +90,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	// The Jellyfin facade, made further down, tells its clients about finished scans.
 	var facade atomic.Pointer[jellyfin.Handler]
 	var plexFacade atomic.Pointer[plex.Handler]
-	var hasher atomic.Pointer[artwork.Hasher] // made further down; hashes new posters after each scan
+	var hasher atomic.Pointer[artwork.Hasher] // made further down; after each scan, hashes new posters and removes orphaned uploads
 	scanner, err := buildScanner(a, cfg, log, func(p scan.Progress) {
 		if h := hasher.Load(); h != nil {
 			h.Kick()

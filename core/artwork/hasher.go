@@ -43,9 +43,13 @@ type HasherOptions struct {
 // done is in the store. Remote pictures not downloaded yet are skipped: downloading every poster
 // of a library would fill the disk with originals nobody looked at; the first time the artwork
 // service downloads one (a viewer asked for it), it is hashed.
+//
+// Before each sweep it also removes the uploads no item shows any more (RemoveOrphans, decision
+// 0044): it runs when they appear, at start (after a crash) and after scans (which refresh and
+// remove items), and one background task is easier to reason about than two.
 type Hasher struct {
 	art   *Service
-	store core.BlurHashStore
+	store HasherStore
 	o     HasherOptions
 
 	kick    chan struct{}
@@ -58,8 +62,14 @@ type Hasher struct {
 	sweeps, saved atomic.Int64 // for tests
 }
 
+// HasherStore is what a Hasher reads and writes: the blurhashes, and which uploads are in use.
+type HasherStore interface {
+	core.BlurHashStore
+	core.ImageFileStore
+}
+
 // NewHasher returns a hasher of s's pictures into store; Run starts it.
-func (s *Service) NewHasher(store core.BlurHashStore, o HasherOptions) *Hasher {
+func (s *Service) NewHasher(store HasherStore, o HasherOptions) *Hasher {
 	if o.Page <= 0 {
 		o.Page = defaultHashPage
 	}
@@ -118,7 +128,8 @@ func (h *Hasher) fetchedURL(url string) {
 	}
 }
 
-// Run sweeps once, then at each kick, and hashes downloaded pictures, until ctx ends.
+// Run sweeps once, then at each kick, and hashes downloaded pictures, until ctx ends. Orphaned
+// uploads go first: a first sweep of a large library hashes for hours.
 func (h *Hasher) Run(ctx context.Context) {
 	h.Kick()
 	b := &hashBatch{h: h}
@@ -130,6 +141,7 @@ func (h *Hasher) Run(ctx context.Context) {
 			b.flush(context.WithoutCancel(ctx))
 			return
 		case <-h.kick:
+			h.removeOrphans(ctx)
 			h.sweep(ctx, b)
 			b.flush(ctx)
 		case url := <-h.fetched:
@@ -140,6 +152,22 @@ func (h *Hasher) Run(ctx context.Context) {
 			b.flush(ctx)
 			timer.Reset(h.o.Flush)
 		}
+	}
+}
+
+// removeOrphans removes the uploads no item shows, and says what it did. A failure waits for the
+// next sweep: nothing depends on the space.
+func (h *Hasher) removeOrphans(ctx context.Context) {
+	o, err := h.art.RemoveOrphans(ctx, h.store)
+	if o.Removed > 0 {
+		h.o.Log.InfoContext(ctx, "orphaned uploads removed", "count", o.Removed, "bytes", o.Bytes)
+	}
+	if o.Elsewhere > 0 {
+		h.o.Log.WarnContext(ctx, "uploads kept: items point to them in another folder; was the data folder moved?",
+			"count", o.Elsewhere, "dir", h.art.uploads)
+	}
+	if err != nil && ctx.Err() == nil {
+		h.o.Log.WarnContext(ctx, "orphaned uploads not removed; the next sweep tries again", "err", err)
 	}
 }
 
