@@ -98,6 +98,10 @@ type report struct {
 		FramesOver20ms   int     `json:"framesOver20ms"`
 		ScrolledPx       int     `json:"scrolledPx"`
 		CardsInDom       int     `json:"cardsInDom"`
+		MainThread       struct {
+			TaskMsPerS, ScriptMsPerS, StyleMsPerS, LayoutMsPerS float64
+		} `json:"mainThread"`
+		PostersAfterScroll string `json:"postersAfterScroll"`
 	} `json:"scroll"`
 	MissingImages int `json:"missingImages"`
 }
@@ -220,6 +224,9 @@ func printReport(r report, o options) {
 	fmt.Printf("\n== the Movies grid (%d items), scrolled at %.0f px/s for %.0f s\n", s.Total, o.speed, o.seconds)
 	fmt.Printf("  %d frames in %.1f s: %.1f fps on average, %.1f fps over the slowest second; frame time p50 %.1f ms, p99 %.1f ms (1%% low %.1f fps), longest %.1f ms; %d frames over 20 ms; %d cards in the DOM at the end, %d px scrolled\n",
 		s.Frames, s.Seconds, s.FPS, s.MinSecondFPS, s.P50FrameMs, s.P99FrameMs, s.OnePercentLowFPS, s.LongestFrameMs, s.FramesOver20ms, s.CardsInDom, s.ScrolledPx)
+	m := s.MainThread
+	fmt.Printf("  the page's main thread was busy %.0f ms a second (script %.0f, style %.0f, layout %.0f); posters once the scroll stopped: %s\n",
+		m.TaskMsPerS, m.ScriptMsPerS, m.StyleMsPerS, m.LayoutMsPerS, s.PostersAfterScroll)
 
 	met := func(ok bool) string {
 		if ok {

@@ -278,9 +278,23 @@ async function main() {
 			{ speed: opts.speed, seconds: opts.seconds },
 		);
 		const after = await counters();
+		// A fling defers the posters of the cards it passes (ScrollSpeed in web/src/grid.ts): once
+		// the scroll stops, every card in view must show its poster.
+		const settled = await p()
+			.waitForFunction(
+				() => {
+					const cards = [...document.querySelectorAll('.vgrid a.card')];
+					const drawn = cards.filter((c) => c.querySelector('img.poster')?.complete && c.querySelector('img.poster').naturalWidth > 0);
+					return drawn.length === cards.length && cards.length > 0 && { cards: cards.length, drawn: drawn.length };
+				},
+				null,
+				{ timeout: 10_000 },
+			)
+			.then((h) => h.jsonValue())
+			.catch(() => null);
 		const perSecond = (k) => +(((after[k] - before[k]) * 1000) / r.seconds).toFixed(1); // ms a second
 		const mainThread = { taskMsPerS: perSecond('TaskDuration'), scriptMsPerS: perSecond('ScriptDuration'), styleMsPerS: perSecond('RecalcStyleDuration'), layoutMsPerS: perSecond('LayoutDuration'), layouts: after.LayoutCount - before.LayoutCount, styleRecalcs: after.RecalcStyleCount - before.RecalcStyleCount };
-		return { total, speedPxPerS: opts.speed, ...r, mainThread };
+		return { total, speedPxPerS: opts.speed, ...r, mainThread, postersAfterScroll: settled ? `all ${settled.cards} drawn` : 'not all drawn within 10 s' };
 	});
 	run.result = { home, scroll, missingImages };
 	return run.finish();
