@@ -62,7 +62,8 @@ func (s *Service) RemoveOrphans(ctx context.Context) (OrphanSweep, error) {
 		return out, err
 	}
 	// The folder is the data folder's, the ledger this database's: a file it does not name was
-	// stored by another database pointed at the same data folder, which this one cannot see.
+	// stored through another database pointed at the same data folder, whose rows this one cannot
+	// see, or before the ledger existed. Either way it is not this database's to remove.
 	ours, err := s.files.RecordedUploads(ctx, old)
 	if err != nil {
 		return out, err
