@@ -4,12 +4,14 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/walros/walros/core"
 )
 
-// Which picture files items still show, for the sweep of orphaned uploads (decision 0044).
+// Which picture files items still show, and which uploads this database made (the ledger,
+// image_uploads), for the sweep of orphaned uploads (decision 0044).
 
 var _ core.ImageFileStore = (*Metadata)(nil)
 
@@ -20,6 +22,37 @@ const (
 	imagePathBatch = 500
 	imageNameBatch = 100
 )
+
+// RecordUpload implements core.ImageFileStore.
+func (s *Metadata) RecordUpload(ctx context.Context, name string, at time.Time) error {
+	_, err := s.db.W.ExecContext(ctx, "INSERT INTO image_uploads (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+		name, at.UTC())
+	return wrap(err, "record upload %s", name)
+}
+
+// RecordedUploads implements core.ImageFileStore, a batch of names a query through the primary key.
+func (s *Metadata) RecordedUploads(ctx context.Context, names []string) ([]string, error) {
+	var out []string
+	for batch := range slices.Chunk(names, imagePathBatch) {
+		var got []string
+		if err := s.db.R.NewSelect().Table("image_uploads").Column("name").
+			Where("name IN (?)", bun.List(batch)).Scan(ctx, &got); err != nil {
+			return nil, wrap(err, "select %d recorded uploads", len(batch))
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+// ForgetUploads implements core.ImageFileStore.
+func (s *Metadata) ForgetUploads(ctx context.Context, names []string) error {
+	for batch := range slices.Chunk(names, imagePathBatch) {
+		if _, err := s.db.W.NewDelete().TableExpr("image_uploads").Where("name IN (?)", bun.List(batch)).Exec(ctx); err != nil {
+			return wrap(err, "forget %d uploads", len(batch))
+		}
+	}
+	return nil
+}
 
 // ImagePathsInUse implements core.ImageFileStore through the partial index on item_images.path
 // (migration 0024). The query repeats the index's condition, path <> ”: SQLite uses a partial

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/walros/walros/core"
 )
@@ -104,3 +105,52 @@ func TestImageFilesInUse(t *testing.T) {
 
 // uploadName is the n-th test upload's file name, in the pattern uploads have.
 func uploadName(n int) string { return fmt.Sprintf("%032x.jpg", n) }
+
+// TestUploadLedger: the ledger answers which names it holds, in batches of any length, takes a
+// name twice, and forgets names; another database's ledger is its own.
+func TestUploadLedger(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		st := db.Stores()
+		recorded := func(names ...string) []string {
+			t.Helper()
+			got, err := st.Metadata.RecordedUploads(ctx, names)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			return got
+		}
+		for _, n := range []int{1, 2, 3, 2} { // twice: not an error
+			if err := st.Metadata.RecordUpload(ctx, uploadName(n), t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := recorded(uploadName(3), uploadName(1), uploadName(9), ""), []string{uploadName(1), uploadName(3)}; !slices.Equal(got, want) {
+			t.Fatalf("recorded: %v, want %v", got, want)
+		}
+		many := make([]string, 0, 1201)
+		for i := range 1200 {
+			many = append(many, uploadName(1000+i))
+		}
+		if got := recorded(append(many, uploadName(2))...); !slices.Equal(got, []string{uploadName(2)}) { // past one batch
+			t.Fatalf("recorded among 1201 names: %v", got)
+		}
+		if got := recorded(); len(got) != 0 {
+			t.Fatalf("recorded among none: %v", got)
+		}
+		if err := st.Metadata.ForgetUploads(ctx, []string{uploadName(1), uploadName(9)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Metadata.ForgetUploads(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := recorded(uploadName(1), uploadName(2), uploadName(3)), []string{uploadName(2), uploadName(3)}; !slices.Equal(got, want) {
+			t.Fatalf("recorded after forgetting: %v, want %v", got, want)
+		}
+		var at time.Time
+		if err := db.R.NewSelect().Table("image_uploads").Column("created_at").Where("name = ?", uploadName(2)).Scan(ctx, &at); err != nil || !at.Equal(t0) {
+			t.Fatalf("created_at = %v, %v; want %v", at, err, t0)
+		}
+	})
+}

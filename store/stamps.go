@@ -47,7 +47,8 @@ func tableFamily(table string) family {
 	case "":
 		return famAll
 	case "cache_stamps", "key_counters", "sessions", "preferences", "api_keys", "playlists", "playlist_shares", "playlist_entries", "play_history", "linked_tokens", "user_lists", "user_list_items",
-		"image_blurhashes": // read only through items.blurhash, whose writes count
+		"image_blurhashes", // read only through items.blurhash, whose writes count
+		"image_uploads":    // read by the sweep of orphaned uploads only
 
 		return 0
 	case "users", "user_libraries":

@@ -130,7 +130,7 @@ func TestCacheStampsAcrossProcesses(t *testing.T) {
 func TestTableFamily(t *testing.T) {
 	for table, want := range map[string]family{"": famAll, "items": famLists, "item_metadata": famLists, "collection_items": famLists,
 		"media_files": famContent, "item_images": famContent, "users": famUsers, "user_libraries": famUsers,
-		"user_data": famUserData, "user_series": famUserData, "sessions": 0, "cache_stamps": 0, "preferences": 0} {
+		"user_data": famUserData, "user_series": famUserData, "sessions": 0, "cache_stamps": 0, "preferences": 0, "image_uploads": 0} {
 		if got := tableFamily(table); got != want {
 			t.Errorf("tableFamily(%q) = %b, want %b", table, got, want)
 		}

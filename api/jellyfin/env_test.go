@@ -89,7 +89,8 @@ func newEnv(t *testing.T) *env {
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
 	uploads := t.TempDir()
-	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, AllowedRoots: func() []string { return nil }})
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, Uploads: st.Metadata,
+		AllowedRoots: func() []string { return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

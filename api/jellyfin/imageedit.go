@@ -188,7 +188,7 @@ func imageTarget(c *gin.Context) (id core.ItemID, kind core.ImageKind, index int
 // forget deletes an uploaded picture no item shows any more. Files next to the media are left
 // alone by Artwork.Remove.
 func (h *Handler) forget(ctx context.Context, img core.Image) {
-	if err := h.Artwork.Remove(img); err != nil {
+	if err := h.Artwork.Remove(ctx, img); err != nil {
 		h.Log.WarnContext(ctx, "uploaded image left behind", "path", img.Path, "err", err)
 	}
 }

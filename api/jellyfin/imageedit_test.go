@@ -75,6 +75,17 @@ func (e *env) uploaded() []string {
 	return names
 }
 
+// recorded returns those of names the database's ledger of uploads holds, sorted.
+func (e *env) recorded(names []string) []string {
+	e.t.Helper()
+	got, err := e.stores.Metadata.RecordedUploads(e.ctx, names)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	slices.Sort(got)
+	return got
+}
+
 func TestImageUpload(t *testing.T) {
 	e := newEnv(t)
 	e.library("Movies", core.LibraryMovies, "Heat (1995)/Heat (1995).mkv")
@@ -116,6 +127,11 @@ func TestImageUpload(t *testing.T) {
 	e.want(http.StatusNoContent, e.upload("/Items/"+heat+"/Images/Backdrop", e.admin, string(pngPic)))
 	if len(e.uploaded()) != 3 {
 		t.Fatalf("uploads kept: %v", e.uploaded())
+	}
+	// Each in the database's ledger, which the sweep of orphans trusts (decision 0044).
+	all := e.uploaded()
+	if got := e.recorded(all); len(got) != 3 {
+		t.Fatalf("uploads in the ledger: %v, want %v", got, all)
 	}
 
 	// Refused, with nothing changed and nothing left behind.
@@ -161,6 +177,9 @@ func TestImageUpload(t *testing.T) {
 	}
 	if len(e.uploaded()) != 1 { // the backdrop
 		t.Fatalf("files after the deletes: %v", e.uploaded())
+	}
+	if got := e.recorded(all); !slices.Equal(got, e.uploaded()) {
+		t.Fatalf("ledger after the deletes: %v, want the backdrop's %v", got, e.uploaded())
 	}
 	e.want(http.StatusNotFound, e.do(http.MethodDelete, "/Items/"+heat+"/Images/Primary", e.admin, nil))
 	e.want(http.StatusNotFound, e.do(http.MethodDelete, "/Items/"+heat+"/Images/Backdrop/1", e.admin, nil))

@@ -84,7 +84,7 @@ type artworkService interface {
 	BlurHash(ctx context.Context, img core.Image) (string, error)
 	Size(ctx context.Context, img core.Image) (width, height int, ok bool)
 	Save(ctx context.Context, kind core.ImageKind, r io.Reader) (core.Image, error)
-	Remove(img core.Image) error
+	Remove(ctx context.Context, img core.Image) error
 }
 
 type scanService interface {

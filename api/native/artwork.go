@@ -93,7 +93,7 @@ func (h *Handler) deleteImage(c *gin.Context) {
 	ctx := c.Request.Context()
 	gone, _, err := h.Items.DeleteImage(ctx, callerOf(c), core.ItemID(c.Param("id")), kind, index)
 	if err == nil {
-		if rerr := h.Artwork.Remove(gone); rerr != nil {
+		if rerr := h.Artwork.Remove(ctx, gone); rerr != nil {
 			h.Log.WarnContext(ctx, "uploaded image left behind", "path", gone.Path, "err", rerr)
 		}
 	}
@@ -122,7 +122,7 @@ func (h *Handler) uploadImage(c *gin.Context) {
 		return
 	}
 	if _, err := h.Items.AddImage(ctx, caller, id, img); err != nil {
-		if rerr := h.Artwork.Remove(img); rerr != nil {
+		if rerr := h.Artwork.Remove(ctx, img); rerr != nil {
 			h.Log.WarnContext(ctx, "uploaded image left behind", "path", img.Path, "err", rerr)
 		}
 		h.fail(c, err)

@@ -127,8 +127,13 @@ func TestArtwork(t *testing.T) {
 	if c, _ := colour(base + "/Primary/0"); !near(c, blue) {
 		t.Fatalf("Primary/0 after the upload: %v", c)
 	}
-	if des, _ := os.ReadDir(e.uploads); len(des) != 1 {
+	des, _ := os.ReadDir(e.uploads)
+	if len(des) != 1 {
 		t.Fatalf("upload folder: %d files", len(des))
+	}
+	uploadName := des[0].Name() // in the database's ledger, which the sweep of orphans trusts (decision 0044)
+	if got, err := e.stores.Metadata.RecordedUploads(t.Context(), []string{uploadName}); err != nil || len(got) != 1 {
+		t.Fatalf("the upload in the ledger: %v, %v", got, err)
 	}
 
 	// Refused, with nothing changed: bad kinds and indexes, non-pictures, oversized bodies,
@@ -185,6 +190,9 @@ func TestArtwork(t *testing.T) {
 	e.want(200, e.as(e.admin, "DELETE", base+"/Primary/0", nil))
 	if des, _ := os.ReadDir(e.uploads); len(des) != 0 {
 		t.Fatalf("the deleted upload's file is still there")
+	}
+	if got, err := e.stores.Metadata.RecordedUploads(t.Context(), []string{uploadName}); err != nil || len(got) != 0 {
+		t.Fatalf("the deleted upload in the ledger: %v, %v", got, err)
 	}
 	var left artworkList
 	e.decode(e.want(200, e.as(e.admin, "DELETE", base+"/Primary/0", nil)), &left)

@@ -111,7 +111,8 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 		Metadata: st.Metadata, Items: st.Items})
 	t.Cleanup(scanner.Close)
 	media, uploads := t.TempDir(), t.TempDir()
-	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, AllowedRoots: func() []string { return []string{media} }})
+	art, err := artwork.New(artwork.Options{CacheDir: t.TempDir(), UploadDir: uploads, Uploads: st.Metadata,
+		AllowedRoots: func() []string { return []string{media} }})
 	if err != nil {
 		t.Fatal(err)
 	}

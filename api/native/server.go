@@ -149,7 +149,7 @@ type artworkService interface {
 	BlurHash(ctx context.Context, img core.Image) (string, error)
 	Save(ctx context.Context, kind core.ImageKind, r io.Reader) (core.Image, error)
 	Uploaded(img core.Image) bool
-	Remove(img core.Image) error
+	Remove(ctx context.Context, img core.Image) error
 	Size(ctx context.Context, img core.Image) (width, height int, ok bool)
 }
 

@@ -120,6 +120,7 @@ func run(ctx context.Context, cfg config.Config, out io.Writer, ready func(addr,
 	gin.SetMode(gin.ReleaseMode)
 	art, err := artwork.New(artwork.Options{CacheDir: filepath.Join(cfg.Data, "cache", "images"), Log: log,
 		UploadDir:    filepath.Join(cfg.Data, "images"), // admins' uploads: data, not cache
+		Uploads:      a.db.Stores().Metadata,            // this database's ledger of them (decision 0044)
 		AllowedRoots: func() []string { return libraryRoots(ctx, a) }})
 	if err != nil {
 		return err

@@ -63,6 +63,10 @@ type Options struct {
 	// UploadDir holds the pictures admins upload (Save); it is also a folder pictures are read
 	// from. Empty refuses uploads. It is kept apart from CacheDir: uploads are not a cache.
 	UploadDir string
+	// Uploads is the database's ledger of the pictures Save stored, and what tells which files
+	// items still show (RemoveOrphans); it is required with UploadDir. The folder belongs to the
+	// data folder, which other databases may share: only the ledger tells this database's files.
+	Uploads core.ImageFileStore
 }
 
 // Service renders item pictures into its cache. It is safe for concurrent use.
@@ -74,6 +78,7 @@ type Service struct {
 	log       *slog.Logger
 	roots     func() []string
 	uploads   string // absolute; empty when uploads are off
+	files     core.ImageFileStore
 	cache     *lru
 	flights   group
 	sem       chan struct{} // bounds concurrent decodes: each may hold hundreds of MB
@@ -90,7 +95,7 @@ func New(opts Options) (*Service, error) {
 		return nil, core.Invalid("cacheDir", "is required")
 	}
 	s := &Service{dir: opts.CacheDir, http: opts.HTTP, maxSource: opts.MaxSourceBytes,
-		maxPixels: opts.MaxPixels, log: opts.Log, roots: opts.AllowedRoots,
+		maxPixels: opts.MaxPixels, log: opts.Log, roots: opts.AllowedRoots, files: opts.Uploads,
 		sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if s.http == nil {
 		s.http = &http.Client{Timeout: defaultTimeout, CheckRedirect: checkRedirect}
@@ -113,6 +118,11 @@ func New(opts Options) (*Service, error) {
 		}
 	}
 	if opts.UploadDir != "" {
+		if opts.Uploads == nil {
+			// Without the ledger every upload would stay forever, and no sweep could tell it from
+			// another database's: refused at startup, not found out months later.
+			return nil, core.Invalid("uploads", "is required with uploadDir")
+		}
 		var err error
 		if s.uploads, err = filepath.Abs(opts.UploadDir); err != nil {
 			return nil, fmt.Errorf("upload folder: %w", err)

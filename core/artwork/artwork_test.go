@@ -26,6 +26,9 @@ func newTestService(t *testing.T, opts Options) (*Service, string) {
 	if opts.AllowedRoots == nil {
 		opts.AllowedRoots = func() []string { return []string{lib} }
 	}
+	if opts.UploadDir != "" && opts.Uploads == nil {
+		opts.Uploads = &fakeFiles{}
+	}
 	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -62,10 +62,10 @@ type Hasher struct {
 	sweeps, saved atomic.Int64 // for tests
 }
 
-// HasherStore is what a Hasher reads and writes: the blurhashes, and which uploads are in use.
+// HasherStore is what a Hasher reads and writes: the blurhashes. Its sweep of orphaned uploads
+// goes through the service's own store (Options.Uploads).
 type HasherStore interface {
 	core.BlurHashStore
-	core.ImageFileStore
 }
 
 // NewHasher returns a hasher of s's pictures into store; Run starts it.
@@ -158,9 +158,12 @@ func (h *Hasher) Run(ctx context.Context) {
 // removeOrphans removes the uploads no item shows, and says what it did. A failure waits for the
 // next sweep: nothing depends on the space.
 func (h *Hasher) removeOrphans(ctx context.Context) {
-	o, err := h.art.RemoveOrphans(ctx, h.store)
+	o, err := h.art.RemoveOrphans(ctx)
 	if o.Removed > 0 {
 		h.o.Log.InfoContext(ctx, "orphaned uploads removed", "count", o.Removed, "bytes", o.Bytes)
+	}
+	if o.Unrecorded > 0 { // debug: another database's uploads are there for good, at every sweep
+		h.o.Log.DebugContext(ctx, "uploads kept: not in this database's ledger", "count", o.Unrecorded)
 	}
 	if o.Elsewhere > 0 {
 		h.o.Log.WarnContext(ctx, "uploads kept: items point to them in another folder; was the data folder moved?",

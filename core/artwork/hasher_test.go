@@ -150,29 +150,3 @@ func TestHasher(t *testing.T) {
 		t.Errorf("a and d show one file but have %q and %q", store.itemHash("a"), store.itemHash("d"))
 	}
 }
-
-// ImagePathsInUse makes fakeHashStore a HasherStore: the primary images are the pictures in use.
-func (f *fakeHashStore) ImagePathsInUse(_ context.Context, paths []string) ([]string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, im := range f.primary {
-		if im.Path != "" && slices.Contains(paths, im.Path) {
-			out = append(out, im.Path)
-		}
-	}
-	return out, nil
-}
-
-// ImageNamesInUse: see ImagePathsInUse.
-func (f *fakeHashStore) ImageNamesInUse(_ context.Context, names []string) ([]string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, im := range f.primary {
-		if n := filepath.Base(im.Path); im.Path != "" && slices.Contains(names, n) {
-			out = append(out, n)
-		}
-	}
-	return out, nil
-}

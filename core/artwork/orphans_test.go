@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,20 +17,61 @@ import (
 	"github.com/walros/walros/core"
 )
 
-// fakeFiles is a core.ImageFileStore over lists of paths and names in use.
+// fakeFiles is a core.ImageFileStore over a ledger and lists of paths and names in use.
 type fakeFiles struct {
+	mu           sync.Mutex
+	recorded     map[string]bool
 	paths, names []string
 	err          error
 	asked        int
 }
 
-func (f *fakeFiles) ImagePathsInUse(_ context.Context, paths []string) ([]string, error) {
+func (f *fakeFiles) RecordUpload(_ context.Context, name string, _ time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	if f.recorded == nil {
+		f.recorded = map[string]bool{}
+	}
+	f.recorded[name] = true
+	return nil
+}
+
+func (f *fakeFiles) RecordedUploads(_ context.Context, names []string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.asked++
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !f.recorded[n] }), f.err
+}
+
+func (f *fakeFiles) ForgetUploads(_ context.Context, names []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range names {
+		delete(f.recorded, n)
+	}
+	return f.err
+}
+
+func (f *fakeFiles) ImagePathsInUse(_ context.Context, paths []string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return !slices.Contains(f.paths, p) }), f.err
 }
 
 func (f *fakeFiles) ImageNamesInUse(_ context.Context, names []string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(f.names, n) }), f.err
+}
+
+// ledger returns the names recorded, sorted.
+func (f *fakeFiles) ledger() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Sorted(maps.Keys(f.recorded))
 }
 
 // age sets a file's times d in the past; a symlink's own times are left as they are.
@@ -47,11 +89,12 @@ func hexName(n int, ext string) string {
 }
 
 // TestRemoveOrphans: of the files in the upload folder, only regular files named as uploads,
-// older than the grace and in no item's images are removed; the rest, and what lies outside
-// the folder, stay.
+// older than the grace, in this database's ledger and in no item's images are removed, with their
+// rows of the ledger; the rest, and what lies outside the folder, stay.
 func TestRemoveOrphans(t *testing.T) {
 	uploads := t.TempDir()
-	s, _ := newTestService(t, Options{UploadDir: uploads})
+	store := &fakeFiles{}
+	s, _ := newTestService(t, Options{UploadDir: uploads, Uploads: store})
 	outside := t.TempDir()
 	file := func(name string, old bool) string {
 		t.Helper()
@@ -68,6 +111,12 @@ func TestRemoveOrphans(t *testing.T) {
 	used := file(hexName(3, "png"), true)
 	young := file(hexName(4, "jpg"), false)
 	movedAway := file(hexName(5, "jpg"), true) // items point to it under the data folder's old place
+	foreign := file(hexName(6, "png"), true)   // another database's upload, or one older than the ledger
+	for _, p := range []string{orphanJPG, orphanWebP, used, young, movedAway} {
+		if err := store.RecordUpload(t.Context(), filepath.Base(p), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	others := []string{file("poster.jpg", true), file(strings.ToUpper(hexName(6, "jpg")), true), file(hexName(6, "gif"), true),
 		file(hexName(6, "jpg")+".tmp", true), file("x"+hexName(6, "jpg"), true)}
 	dir := filepath.Join(uploads, hexName(7, "jpg")) // a folder named as an upload, with an old orphan-named file inside
@@ -90,20 +139,23 @@ func TestRemoveOrphans(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	store := &fakeFiles{paths: []string{used, "/elsewhere/" + hexName(1, "png")}, names: []string{hexName(5, "jpg")}}
-	got, err := s.RemoveOrphans(t.Context(), store)
+	store.paths, store.names = []string{used, "/elsewhere/" + hexName(1, "png")}, []string{hexName(5, "jpg")}
+	got, err := s.RemoveOrphans(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != (OrphanSweep{Removed: 2, Bytes: 200, Elsewhere: 1}) {
-		t.Errorf("sweep = %+v, want 2 removed, 200 bytes, 1 kept for another folder", got)
+	if got != (OrphanSweep{Removed: 2, Bytes: 200, Unrecorded: 1, Elsewhere: 1}) {
+		t.Errorf("sweep = %+v, want 2 removed, 200 bytes, 1 not in the ledger, 1 kept for another folder", got)
+	}
+	if got, want := store.ledger(), []string{hexName(3, "png"), hexName(4, "jpg"), hexName(5, "jpg")}; !slices.Equal(got, want) {
+		t.Errorf("ledger after the sweep: %v, want %v (the removed files' rows gone)", got, want)
 	}
 	for _, p := range []string{orphanJPG, orphanWebP} {
 		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("orphan %s: %v, want removed", filepath.Base(p), err)
 		}
 	}
-	for _, p := range append([]string{used, young, movedAway, dir, nested, link, target}, others...) {
+	for _, p := range append([]string{used, young, movedAway, foreign, dir, nested, link, target}, others...) {
 		if _, err := os.Lstat(p); err != nil {
 			t.Errorf("%s: %v, want kept", strings.TrimPrefix(p, filepath.Dir(uploads)), err)
 		}
@@ -114,7 +166,7 @@ func TestRemoveOrphans(t *testing.T) {
 
 	// A store that fails removes nothing; a second sweep with nothing old asks nothing.
 	store.paths, store.err = nil, errors.New("database is locked")
-	if got, err := s.RemoveOrphans(t.Context(), store); err == nil || got.Removed != 0 {
+	if got, err := s.RemoveOrphans(t.Context()); err == nil || got.Removed != 0 {
 		t.Fatalf("with a failing store: %+v, %v", got, err)
 	}
 	if _, err := os.Stat(used); err != nil {
@@ -127,26 +179,30 @@ func TestRemoveOrphans(t *testing.T) {
 	if err := os.Remove(movedAway); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Remove(foreign); err != nil {
+		t.Fatal(err)
+	}
 	asked := store.asked
-	if got, err := s.RemoveOrphans(t.Context(), store); err != nil || got != (OrphanSweep{}) || store.asked != asked {
+	if got, err := s.RemoveOrphans(t.Context()); err != nil || got != (OrphanSweep{}) || store.asked != asked {
 		t.Fatalf("with nothing old: %+v, %v, asked the store %d times", got, err, store.asked-asked)
 	}
 
 	// Without an upload folder there is nothing to sweep.
 	none, _ := newTestService(t, Options{})
-	if got, err := none.RemoveOrphans(t.Context(), store); err != nil || got != (OrphanSweep{}) {
+	if got, err := none.RemoveOrphans(t.Context()); err != nil || got != (OrphanSweep{}) {
 		t.Fatalf("without uploads: %+v, %v", got, err)
 	}
 }
 
 // TestHasherRemovesOrphans: the hasher's sweeps, at start and after a kick (a scan), remove the
-// uploads no item shows, and say so in the log.
+// uploads of the ledger no item shows, and say so in the log.
 func TestHasherRemovesOrphans(t *testing.T) {
 	uploads := t.TempDir()
-	s, _ := newTestService(t, Options{UploadDir: uploads})
 	poster := core.Image{Kind: core.ImagePrimary, Path: filepath.Join(uploads, hexName(1, "png"))}
-	writeImage(t, poster.Path, 30, 45)
 	orphan := filepath.Join(uploads, hexName(2, "jpg"))
+	files := &fakeFiles{recorded: map[string]bool{hexName(1, "png"): true, hexName(2, "jpg"): true}, paths: []string{poster.Path}}
+	s, _ := newTestService(t, Options{UploadDir: uploads, Uploads: files})
+	writeImage(t, poster.Path, 30, 45)
 	writeImage(t, orphan, 30, 45)
 	age(t, poster.Path, 2*orphanGrace)
 	age(t, orphan, 2*orphanGrace)
@@ -174,6 +230,9 @@ func TestHasherRemovesOrphans(t *testing.T) {
 	store.mu.Lock()
 	store.primary["a"] = core.Image{Kind: core.ImagePrimary, URL: "https://img.test/p.jpg"}
 	store.mu.Unlock()
+	files.mu.Lock()
+	files.paths = nil
+	files.mu.Unlock()
 	h.Kick()
 	waitFor(t, "the second sweep", func() bool { return h.sweeps.Load() == 2 })
 	if _, err := os.Stat(poster.Path); !errors.Is(err, os.ErrNotExist) {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/walros/walros/core"
 )
@@ -64,6 +65,16 @@ func (s *Service) Save(ctx context.Context, kind core.ImageKind, r io.Reader) (c
 	case err != nil:
 		return core.Image{}, fmt.Errorf("save image: %w", err)
 	}
+	// Into the ledger before the caller adds the picture to an item (decision 0044): a crash
+	// after this leaves a recorded file no item shows, which the sweep removes; a crash before it,
+	// an unrecorded file no sweep ever removes, a small leak and never a loss. Recorded only once
+	// the file has passed its checks: a refused picture costs no write to the database.
+	if err := s.files.RecordUpload(ctx, file, time.Now()); err != nil {
+		if rerr := os.Remove(filepath.Join(s.uploads, file)); rerr != nil {
+			s.log.WarnContext(ctx, "uploaded image left behind", "file", file, "err", rerr)
+		}
+		return core.Image{}, fmt.Errorf("save image: %w", err)
+	}
 	return core.Image{Kind: kind, Path: filepath.Join(s.uploads, file)}, nil
 }
 
@@ -76,14 +87,19 @@ func (s *Service) Uploaded(img core.Image) bool {
 	return err == nil && rel != "." && !strings.Contains(rel, string(filepath.Separator)) && rel != ".."
 }
 
-// Remove deletes a picture Save stored, once no item shows it. Other images are left alone: a
-// file next to the media is never deleted.
-func (s *Service) Remove(img core.Image) error {
+// Remove deletes a picture Save stored, once no item shows it, and then its row of the ledger.
+// Other images are left alone: a file next to the media is never deleted. The file goes first: a
+// failure leaves it in the ledger, and the sweep removes it later; the other order would leave an
+// unrecorded file no sweep removes.
+func (s *Service) Remove(ctx context.Context, img core.Image) error {
 	if !s.Uploaded(img) {
 		return nil
 	}
 	if err := os.Remove(img.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove uploaded image: %w", err)
+	}
+	if err := s.files.ForgetUploads(ctx, []string{filepath.Base(img.Path)}); err != nil {
+		return fmt.Errorf("remove uploaded image: %w", err) // a row with no file: harmless
 	}
 	return nil
 }

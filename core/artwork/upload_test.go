@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +17,8 @@ import (
 
 func TestSave(t *testing.T) {
 	uploads := filepath.Join(t.TempDir(), "uploads")
-	s, lib := newTestService(t, Options{UploadDir: uploads, MaxSourceBytes: 64 << 10})
+	files := &fakeFiles{}
+	s, lib := newTestService(t, Options{UploadDir: uploads, MaxSourceBytes: 64 << 10, Uploads: files})
 	ctx := context.Background()
 	var pngBytes, jpegBytes bytes.Buffer
 	if err := png.Encode(&pngBytes, twoColour(40, 60)); err != nil {
@@ -66,6 +68,14 @@ func TestSave(t *testing.T) {
 	if len(des) != 2 {
 		t.Fatalf("upload folder holds %d files, want the 2 accepted", len(des))
 	}
+	// Both are in this database's ledger, by name; the refused ones are not.
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	if got := files.ledger(); !slices.Equal(got, names) {
+		t.Fatalf("ledger: %v, want %v", got, names)
+	}
 
 	// Remove deletes uploads only: a picture next to the media stays.
 	local := filepath.Join(lib, "poster.jpg")
@@ -74,24 +84,41 @@ func TestSave(t *testing.T) {
 		if s.Uploaded(im) {
 			t.Errorf("%+v counts as uploaded", im)
 		}
-		if err := s.Remove(im); err != nil {
+		if err := s.Remove(ctx, im); err != nil {
 			t.Errorf("Remove(%+v) = %v", im, err)
 		}
 	}
 	if _, err := os.Stat(local); err != nil {
 		t.Fatalf("the local poster: %v", err)
 	}
-	if err := s.Remove(img); err != nil {
+	if err := s.Remove(ctx, img); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(img.Path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the removed upload: %v", err)
 	}
+	if got := files.ledger(); slices.Contains(got, filepath.Base(img.Path)) || len(got) != 1 {
+		t.Fatalf("ledger after Remove: %v, want the other upload only", got)
+	}
+
+	// A ledger that cannot record refuses the upload, and keeps no file: unrecorded, no sweep
+	// would ever remove it.
+	files.err = errors.New("database is locked")
+	if _, err := s.Save(ctx, core.ImagePrimary, bytes.NewReader(pngBytes.Bytes())); err == nil {
+		t.Fatal("Save with a failing ledger succeeded")
+	}
+	files.err = nil
+	if des, _ := os.ReadDir(uploads); len(des) != 1 {
+		t.Fatalf("upload folder holds %d files after a failed record, want 1", len(des))
+	}
 	if _, err := s.Render(ctx, img, Request{}); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("Render of a removed upload: %v", err)
 	}
 
-	// Without an upload folder, nothing is saved.
+	// Without an upload folder, nothing is saved; an upload folder without a ledger is refused.
+	if _, err := New(Options{CacheDir: t.TempDir(), UploadDir: t.TempDir()}); !errors.Is(err, core.ErrInvalid) {
+		t.Fatalf("New without a ledger: %v", err)
+	}
 	off, _ := newTestService(t, Options{})
 	if _, err := off.Save(ctx, core.ImagePrimary, strings.NewReader(pngBytes.String())); err == nil {
 		t.Fatal("Save without an upload folder succeeded")
