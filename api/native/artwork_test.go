@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/walros/walros/core"
 )
@@ -42,11 +41,7 @@ func TestArtwork(t *testing.T) {
 	e := newEnv(t)
 	lib := e.addLibrary("films")
 	ctx := context.Background()
-	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-0000000000a1", Kind: core.KindMovie,
-		Title: "Heat", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := e.addMovie(lib, "55555555-0000-7000-8000-0000000000a1", "Heat")
 	red, green, blue := color.RGBA{220, 20, 20, 255}, color.RGBA{20, 200, 20, 255}, color.RGBA{20, 20, 220, 255}
 	redPath, greenPath := filepath.Join(e.media, "poster.png"), filepath.Join(e.media, "poster-2.png")
 	for p, c := range map[string]color.RGBA{redPath: red, greenPath: green} {

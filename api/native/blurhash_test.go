@@ -20,11 +20,7 @@ func TestListBlurHash(t *testing.T) {
 	e := newEnv(t)
 	lib := e.addLibrary("films")
 	ctx := context.Background()
-	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-0000000000b1", Kind: core.KindMovie,
-		Title: "Heat", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := e.addMovie(lib, "55555555-0000-7000-8000-0000000000b1", "Heat")
 	poster := filepath.Join(e.media, "poster.png")
 	f, err := os.Create(poster)
 	if err != nil {

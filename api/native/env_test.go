@@ -138,8 +138,26 @@ func newEnvWith(t *testing.T, opt envOptions) *env {
 	return e
 }
 
-// do sends a request; body may be nil, a string (sent as is) or a value (sent as JSON).
+// do sends a request; body may be nil, a string (sent as is) or a value (sent as JSON). An answer
+// of the native API is checked against the OpenAPI description.
 func (e *env) do(method, path string, body any, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	rec, req := e.serve(e.engine, method, path, body, headers...)
+	if strings.HasPrefix(path, "/api/v1/") && rec.Code != http.StatusMethodNotAllowed {
+		e.spec.Check(e.t, req, rec.Code, rec.Header(), rec.Body.Bytes())
+	}
+	return rec
+}
+
+// doOn is do on another handler than the env's (another facade over the same core).
+func (e *env) doOn(h http.Handler, method, path string, body any, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	rec, _ := e.serve(h, method, path, body, headers...)
+	return rec
+}
+
+// serve builds the request do and doOn send, and has h answer it.
+func (e *env) serve(h http.Handler, method, path string, body any, headers ...string) (*httptest.ResponseRecorder, *http.Request) {
 	e.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -162,11 +180,8 @@ func (e *env) do(method, path string, body any, headers ...string) *httptest.Res
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
-	e.engine.ServeHTTP(rec, req)
-	if strings.HasPrefix(path, "/api/v1/") && rec.Code != http.StatusMethodNotAllowed {
-		e.spec.Check(e.t, req, rec.Code, rec.Header(), rec.Body.Bytes())
-	}
-	return rec
+	h.ServeHTTP(rec, req)
+	return rec, req
 }
 
 // as sends a request with a bearer token.
@@ -181,6 +196,17 @@ func (e *env) login(username, password string) string {
 	e.decode(e.want(http.StatusOK, e.do(http.MethodPost, "/api/v1/auth/login",
 		map[string]string{"username": username, "password": password, "deviceId": "dev-" + username})), &tok)
 	return tok.AccessToken
+}
+
+// addMovie stores a movie of the library, as a scan would, without a file.
+func (e *env) addMovie(lib libraryDTO, id, title string) core.Item {
+	e.t.Helper()
+	it, err := e.stores.Items.CreateItem(context.Background(), core.Item{ID: core.ItemID(id), Kind: core.KindMovie, Title: title,
+		LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return it
 }
 
 // addUser creates a non-admin user through the API and returns a token for them.

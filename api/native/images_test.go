@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/walros/walros/core"
 )
@@ -20,11 +19,7 @@ func TestItemImages(t *testing.T) {
 	e := newEnv(t)
 	lib := e.addLibrary("films")
 	ctx := context.Background()
-	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-000000000001", Kind: core.KindMovie,
-		Title: "Heat", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := e.addMovie(lib, "55555555-0000-7000-8000-000000000001", "Heat")
 	src := image.NewRGBA(image.Rect(0, 0, 400, 600))
 	for y := range 600 {
 		for x := range 400 {
@@ -88,11 +83,7 @@ func TestPeople(t *testing.T) {
 	e := newEnv(t)
 	films := e.addLibrary("films")
 	ctx := context.Background()
-	it, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-000000000002", Kind: core.KindMovie,
-		Title: "Heat", LibraryID: core.LibraryID(films.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := e.addMovie(films, "55555555-0000-7000-8000-000000000002", "Heat")
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 60, 90))); err != nil {
 		t.Fatal(err)

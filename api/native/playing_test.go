@@ -1,13 +1,8 @@
 package native
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -28,33 +23,9 @@ func (e *env) userID(token string) string {
 // scanMovie makes a movie library holding one file and returns the movie, with its file.
 func (e *env) scanMovie(name string) itemDetailDTO {
 	e.t.Helper()
-	root := e.t.TempDir()
-	path := filepath.Join(root, name, name+".mkv")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		e.t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte("movie"), 0o644); err != nil {
-		e.t.Fatal(err)
-	}
-	var lib libraryDTO
-	e.decode(e.want(201, e.as(e.admin, "POST", "/api/v1/libraries", map[string]any{"name": "Movies", "type": "movies", "paths": []string{root}})), &lib)
-	var st scanStatusDTO
-	e.decode(e.want(202, e.as(e.admin, "POST", "/api/v1/libraries/"+lib.ID+"/scan", nil)), &st)
-	for deadline := time.Now().Add(10 * time.Second); st.Running; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			e.t.Fatalf("scan still running: %+v", st)
-		}
-		e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/libraries/"+lib.ID+"/scan", nil)), &st)
-	}
-	var page struct {
-		Items []itemDTO `json:"items"`
-	}
-	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items?type=movie", nil)), &page)
-	if len(page.Items) != 1 {
-		e.t.Fatalf("movies %+v", page.Items)
-	}
+	id, _ := e.scanOne(filepath.Join(name, name+".mkv"), []byte("movie"))
 	var movie itemDetailDTO
-	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items/"+page.Items[0].ID, nil)), &movie)
+	e.decode(e.want(200, e.as(e.admin, "GET", "/api/v1/items/"+id, nil)), &movie)
 	if len(movie.Files) != 1 {
 		e.t.Fatalf("files %+v", movie.Files)
 	}
@@ -186,28 +157,4 @@ func (e *env) jellyfin() http.Handler {
 		UserData: core.NewUserData(st.UserData, st.Items, core.DefaultUserDataConfig, e.clock.Now), ServerID: "0123456789abcdef0123456789abcdef",
 		Log: slog.New(slog.DiscardHandler), NowPlaying: e.playing})
 	return h.Engine()
-}
-
-// doOn sends a JSON request (body may be nil) to another handler than the env's.
-func (e *env) doOn(h http.Handler, method, path string, body any, headers ...string) *httptest.ResponseRecorder {
-	e.t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		r = bytes.NewReader(b)
-	}
-	req := httptest.NewRequest(method, path, r)
-	req.RemoteAddr = "192.0.2.1:1234"
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
 }

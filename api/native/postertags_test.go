@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/walros/walros/core"
 )
@@ -19,15 +18,8 @@ func TestListPosterTags(t *testing.T) {
 	e := newEnv(t)
 	lib := e.addLibrary("films")
 	ctx := context.Background()
-	heat, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-0000000000b1", Kind: core.KindMovie,
-		Title: "Heat", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.stores.Items.CreateItem(ctx, core.Item{ID: "55555555-0000-7000-8000-0000000000b2", Kind: core.KindMovie,
-		Title: "Ronin", LibraryID: core.LibraryID(lib.ID), CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	heat := e.addMovie(lib, "55555555-0000-7000-8000-0000000000b1", "Heat")
+	e.addMovie(lib, "55555555-0000-7000-8000-0000000000b2", "Ronin")
 	redPath, greenPath := filepath.Join(e.media, "poster.png"), filepath.Join(e.media, "poster-2.png")
 	for p, c := range map[string]color.RGBA{redPath: {220, 20, 20, 255}, greenPath: {20, 200, 20, 255}} {
 		if err := os.WriteFile(p, solid(t, c, 40, 60), 0o644); err != nil {
