@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/walros/walros/transcoder/ffmpeg"
 	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 )
 
@@ -15,13 +16,7 @@ import (
 // server, a second user and a switch back without a password. Screenshots of each page are kept
 // in the artifacts directory (web-*.png).
 func TestWebClient(t *testing.T) {
-	requireTools(t, true, "playwright-core") // the client brings its own hls.js
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	_, _, artifacts, work, movies := webSetup(t)
 	srv := startServer(t, buildWalros(t, work), artifacts)
 	srv.addLibrary(t, movies)
 	const bobPassword = "bob-password-1"
@@ -45,4 +40,18 @@ func requireWebBuild(t *testing.T) {
 		t.Fatalf("CI is set, so the web client test must run: %s", msg)
 	}
 	t.Skip("skipping: " + msg)
+}
+
+// webSetup is the start of every test of the web client: it needs playwright-core, the built
+// client, ffmpeg and ffprobe, and the generated movies in a fresh work folder. It returns the
+// tools, the artifacts folder, the work folder and the movies folder.
+func webSetup(t *testing.T) (ff, ffprobe ffmpeg.Runner, artifacts, work, movies string) {
+	t.Helper()
+	requireTools(t, true, "playwright-core") // the client brings its own hls.js and dash.js
+	requireWebBuild(t)
+	ff = ffmpegtest.RequireFFmpeg(t)
+	ffprobe = ffmpegtest.RequireFFprobe(t)
+	artifacts = artifactsDir(t)
+	work = t.TempDir()
+	return ff, ffprobe, artifacts, work, writeMovies(t, ff, work)
 }

@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 )
 
 // TestWebAdmin drives the admin pages of Walros's own web client with webadmin.mjs: the admin
@@ -16,13 +14,7 @@ import (
 // key, revokes another device's session, reads the server's health and logs; a non-admin is refused. Each
 // admin page is kept as a screenshot (web-admin-*.png) in the artifacts directory.
 func TestWebAdmin(t *testing.T) {
-	requireTools(t, true, "playwright-core")
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	_, _, artifacts, work, movies := webSetup(t)
 	// Copies give the scan more files to probe: long enough for progress events before the end.
 	src := filepath.Join(movies, "Big Test (2020)", "Big Test (2020).mkv")
 	for i := 1; i <= 12; i++ {

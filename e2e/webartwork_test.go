@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 )
 
 // The fake TMDb's movie and its pictures: three posters and a backdrop of distinct solid colours,
@@ -138,13 +136,7 @@ func solidPicture(t *testing.T, rgb string, w, h int, asPNG bool) []byte {
 // uploads a picture that becomes the poster.
 // Screenshots go to the artifacts directory (web-artwork-*.png).
 func TestWebArtwork(t *testing.T) {
-	requireTools(t, true, "playwright-core")
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	_, _, artifacts, work, movies := webSetup(t)
 	tmdb := startFakeTMDb(t)
 	srv := startServer(t, buildWalros(t, work), artifacts, "WALROS_METADATA_TMDB_API_KEY=e2e-fake-key",
 		"WALROS_METADATA_TMDB_URL="+tmdb.URL+"/3", "WALROS_METADATA_TMDB_IMAGE_URL="+tmdb.URL+fakeTMDbImageDir)

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 )
 
 // TestWebBrowse drives the browsing, profile and "your things" pages of Walros's own web client
@@ -19,13 +17,7 @@ import (
 // first), and that user changing and then removing their PIN on the settings page.
 // Screenshots go to the artifacts directory (web-browse-*.png).
 func TestWebBrowse(t *testing.T) {
-	requireTools(t, true, "playwright-core")
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	ff, _, artifacts, work, movies := webSetup(t)
 	bigDir := filepath.Join(movies, "Big Test (2020)")
 	// A second version of Big Test, an NFO with a genre, a rating, a cast, a director and a collection, and
 	// a real poster, whose BlurHash the details page draws.

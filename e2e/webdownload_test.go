@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/walros/walros/core"
-	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 	"github.com/walros/walros/transcoder/probe"
 )
 
@@ -21,13 +20,7 @@ import (
 // with Download all, with the progress the page shows recorded. Screenshots are kept as
 // web-download-*.png, the files the browser saved in the artifacts' downloads folder.
 func TestWebDownload(t *testing.T) {
-	requireTools(t, true, "playwright-core")
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffprobe := ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	ff, ffprobe, artifacts, work, movies := webSetup(t)
 	movie := filepath.Join(movies, "Big Test (2020)", "Big Test (2020).mkv")
 	shows := writeShow(t, ff, work, movie)
 	srv := startServer(t, buildWalros(t, work), artifacts)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/walros/walros/transcoder/ffmpeg"
-	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 	"github.com/walros/walros/transcoder/testmedia"
 )
 
@@ -37,13 +36,7 @@ var artistTracks = []string{"Track 1", "Track 2", "Track 3", "Later A", "Later B
 // whose queue is the same after a reload of the page. Screenshots go to the artifacts
 // directory (web-player-*.png).
 func TestWebPlayer(t *testing.T) {
-	requireTools(t, true, "playwright-core") // the client brings its own hls.js and dash.js
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	ff, _, artifacts, work, movies := webSetup(t)
 	writeBurnMovie(t, ff, movies)
 	shows, music := writePlayerMedia(t, ff, work)
 	srv := startServer(t, buildWalros(t, work), artifacts)

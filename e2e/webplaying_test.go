@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/walros/walros/transcoder/ffmpeg/ffmpegtest"
 )
 
 // TestWebNowPlaying drives the Sessions admin page's "Now playing" with webplaying.mjs: bob, whose
@@ -14,13 +12,7 @@ import (
 // admin's page in another shows him playing it, transcoded, at a position that advances; the
 // entry goes once he leaves the player. The page is kept as web-admin-now-playing.png.
 func TestWebNowPlaying(t *testing.T) {
-	requireTools(t, true, "playwright-core")
-	requireWebBuild(t)
-	ff := ffmpegtest.RequireFFmpeg(t)
-	ffmpegtest.RequireFFprobe(t)
-	artifacts := artifactsDir(t)
-	work := t.TempDir()
-	movies := writeMovies(t, ff, work)
+	_, _, artifacts, work, movies := webSetup(t)
 	srv := startServer(t, buildWalros(t, work), artifacts)
 	srv.addLibrary(t, movies)
 	const bobPassword = "bob-password-1"
