@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Profiles: several people share one server and switch between them on one device (decision
@@ -65,6 +66,16 @@ type PlaybackPatch struct {
 	SubtitleLanguage *string
 	SubtitleMode     *string
 	PlayDefaultAudio *bool
+}
+
+// applyTo ends a change of u, made at now: the patch's playback preferences, then the time.
+func (p PlaybackPatch) applyTo(u *User, now time.Time) error {
+	prefs, err := p.resolve(u.Playback)
+	if err != nil {
+		return err
+	}
+	u.Playback, u.UpdatedAt = prefs, now.UTC()
+	return nil
 }
 
 // resolve validates the patch against prefs and returns the result.

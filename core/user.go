@@ -360,13 +360,7 @@ func (s *Users) Update(ctx context.Context, c Caller, id UserID, p UserPatch) (U
 		if p.NoDownloads != nil {
 			u.NoDownloads = *p.NoDownloads
 		}
-		prefs, err := p.Playback.resolve(u.Playback)
-		if err != nil {
-			return err
-		}
-		u.Playback = prefs
-		u.UpdatedAt = s.now().UTC()
-		return nil
+		return p.Playback.applyTo(u, s.now())
 	})
 	if err != nil {
 		return User{}, err

@@ -58,13 +58,7 @@ func (s *Users) UpdateMe(ctx context.Context, c Caller, p SelfPatch) (User, erro
 		if p.PIN != nil {
 			u.PINHash, u.PINFailures = pin, 0
 		}
-		prefs, err := p.Playback.resolve(u.Playback)
-		if err != nil {
-			return err
-		}
-		u.Playback = prefs
-		u.UpdatedAt = s.now().UTC()
-		return nil
+		return p.Playback.applyTo(u, s.now())
 	})
 	if err != nil {
 		return User{}, err
