@@ -384,6 +384,15 @@ function short(x) {
 }
 
 // poll calls fn until it returns a truthy value, which it returns, every `every` ms; after
+// signIn fills the web client's sign-in form on the page as it stands (the first sign-in, or
+// "Add user"), sends it, and waits for the user's own menu button: the client is signed in.
+export async function signIn(page, username, password, timeout) {
+	await page.getByLabel('Username').fill(username);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: username }).waitFor({ timeout });
+}
+
 // timeoutMs it throws, naming what it waited for and fn's last answer (or error).
 export async function poll(what, fn, timeoutMs, every = 100) {
 	const deadline = Date.now() + timeoutMs;

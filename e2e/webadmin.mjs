@@ -12,7 +12,7 @@
 //       --folder /path/to/Movies --title 'Big Test' --user2 bob --password2 PW2 \
 //       --revoke-device 'Living room TV' --shots DIR
 
-import { setup } from './lib.mjs';
+import { setup, signIn } from './lib.mjs';
 
 const { opts, run, p, ms, until, shot, api, call, main } = setup('webadmin', {
 	spec: {
@@ -34,10 +34,7 @@ main(async () => {
 
 	await run.step('sign-in', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
-		await p().getByLabel('Username').fill(opts.username);
-		await p().getByLabel('Password').fill(opts.password);
-		await p().getByRole('button', { name: 'Sign in' }).click();
-		await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+		await signIn(p(), opts.username, opts.password, ms());
 		return null;
 	});
 
@@ -254,10 +251,7 @@ main(async () => {
 			await p().goto(opts.origin + '/#/', { waitUntil: 'load' });
 			await p().getByRole('button', { name: opts.username }).click();
 			await p().getByRole('menuitem', { name: 'Add user' }).click();
-			await p().getByLabel('Username').fill(opts.user2);
-			await p().getByLabel('Password').fill(opts.password2);
-			await p().getByRole('button', { name: 'Sign in' }).click();
-			await p().getByRole('button', { name: opts.user2 }).waitFor({ timeout: ms() });
+			await signIn(p(), opts.user2, opts.password2, ms());
 			if (await p().getByRole('link', { name: 'Admin', exact: true }).count()) throw new Error(`${opts.user2} sees the Admin link`);
 			await p().goto(opts.origin + '/#/admin/users', { waitUntil: 'load' });
 			await p().getByRole('heading', { name: 'Admins only' }).waitFor({ timeout: ms() });

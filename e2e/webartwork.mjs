@@ -13,7 +13,7 @@
 //       --item ID --title 'Big Test' --tmdb 4242 --new-title 'The Fixed Match' --overview TEXT \
 //       --picked 30,190,60 --uploaded 200,40,200 --upload /path/to/picture.png --shots DIR
 
-import { setup } from './lib.mjs';
+import { setup, signIn } from './lib.mjs';
 
 const { opts, run, p, ms, until, shot, main } = setup('webartwork', {
 	spec: {
@@ -98,10 +98,7 @@ main(async () => {
 
 	await run.step('sign-in', async () => {
 		await p().goto(opts.origin + '/', { waitUntil: 'load' });
-		await p().getByLabel('Username').fill(opts.username);
-		await p().getByLabel('Password').fill(opts.password);
-		await p().getByRole('button', { name: 'Sign in' }).click();
-		await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+		await signIn(p(), opts.username, opts.password, ms());
 		return null;
 	});
 

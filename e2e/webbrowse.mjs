@@ -11,7 +11,7 @@
 //       --pin-user carol --pin 4321 --pin-password PW3 --title 'Big Test' --played 'Long Subs' --genre Drama \
 //       --person 'Ada Tester' --collection 'Test Collection' [--poster-color 200,50,40] --shots DIR
 
-import { setup } from './lib.mjs';
+import { setup, signIn } from './lib.mjs';
 
 const { opts, run, p, ms, until, shot, api, main } = setup('webbrowse', {
 	spec: {
@@ -63,10 +63,7 @@ main(async () => {
 	});
 
 	await run.step('sign-in', async () => {
-		await p().getByLabel('Username').fill(opts.username);
-		await p().getByLabel('Password').fill(opts.password);
-		await p().getByRole('button', { name: 'Sign in' }).click();
-		await p().getByRole('button', { name: opts.username }).waitFor({ timeout: ms() });
+		await signIn(p(), opts.username, opts.password, ms());
 		return null;
 	});
 

@@ -9,7 +9,7 @@
 //   node e2e/webclient.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --user2 bob --password2 PW2 --library Movies --search big --title 'Big Test' --shots DIR
 
-import { setup } from './lib.mjs';
+import { setup, signIn } from './lib.mjs';
 
 const { opts, run, p, ms, until, shot, api, main } = setup('webclient', {
 	spec: {
@@ -143,10 +143,7 @@ main(async () => {
 		await run.step('add-user', async () => {
 			await p().getByRole('button', { name: opts.username }).click();
 			await p().getByRole('menuitem', { name: 'Add user' }).click();
-			await p().getByLabel('Username').fill(opts.user2);
-			await p().getByLabel('Password').fill(opts.password2);
-			await p().getByRole('button', { name: 'Sign in' }).click();
-			await p().getByRole('button', { name: opts.user2 }).waitFor({ timeout: ms() });
+			await signIn(p(), opts.user2, opts.password2, ms());
 			return { shot: await shot('user2-home') };
 		});
 

@@ -14,7 +14,7 @@
 //       --season ID --season-names 'a.mkv,b.mkv' --season-sizes 1,2 \
 //       --no-downloads-user nod --no-downloads-password PW --out DIR --shots DIR
 
-import { setup } from './lib.mjs';
+import { setup, signIn } from './lib.mjs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -197,10 +197,7 @@ main(async () => {
 		// A user whose downloads an admin turned off is offered no Download button, and the
 		// server refuses them anyway.
 		await p().goto(`${opts.origin}/#/signin/add`, { waitUntil: 'load' });
-		await p().getByLabel('Username').fill(opts.noDownloadsUser);
-		await p().getByLabel('Password').fill(opts.noDownloadsPassword);
-		await p().getByRole('button', { name: 'Sign in' }).click();
-		await p().getByRole('button', { name: opts.noDownloadsUser }).waitFor({ timeout: ms() });
+		await signIn(p(), opts.noDownloadsUser, opts.noDownloadsPassword, ms());
 		await p().goto(`${opts.origin}/#/item/${encodeURIComponent(opts.movie)}`, { waitUntil: 'load' });
 		await p().getByRole('link', { name: /^(Play|Resume from)/ }).waitFor({ timeout: ms() });
 		// The button is drawn with the Play link. Its name is "⤓ Download": a /^Download/ never matched.

@@ -10,7 +10,7 @@
 //   node e2e/webplaying.mjs --origin http://127.0.0.1:8096 --username admin --password PW \
 //       --user2 bob --password2 PW2 --title 'Big Test' --method transcode --shots DIR
 
-import { log, setup } from './lib.mjs';
+import { log, setup, signIn } from './lib.mjs';
 
 const { opts, run, ms, until, shot, token, main } = setup('webplaying', {
 	spec: {
@@ -25,12 +25,9 @@ const { opts, run, ms, until, shot, token, main } = setup('webplaying', {
 	fullPage: true,
 });
 
-async function signIn(page, username, password) {
+async function signInAt(page, username, password) {
 	await page.goto(opts.origin + '/', { waitUntil: 'load' });
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.getByRole('button', { name: username }).waitFor({ timeout: ms() });
+	await signIn(page, username, password, ms());
 }
 
 // entries reads the admin page's now playing list.
@@ -62,8 +59,8 @@ main(async () => {
 	});
 
 	await run.step('sign-in-both', async () => {
-		await signIn(admin(), opts.username, opts.password);
-		await signIn(user, opts.user2, opts.password2);
+		await signInAt(admin(), opts.username, opts.password);
+		await signInAt(user, opts.user2, opts.password2);
 		return null;
 	});
 
