@@ -105,6 +105,9 @@ async function boxLuma() {
 // noBox samples the frame every 150 ms for 1.5 s of playback: the subtitle's cues come every
 // second with 50 ms between them, so a box drawn in would be seen.
 async function noBox(what) {
+	// After a reload through the decision (Subtitles → Off) the element may have no frame to draw
+	// yet even as its time moves on (alpha 0): sample once it shows one.
+	await until(`${what}: a frame to sample`, async () => (await boxLuma()).alpha === 255);
 	const seen = [];
 	for (let i = 0; i < 10; i++) {
 		const l = await boxLuma();
